@@ -1,0 +1,91 @@
+/**
+ * The one registry of Vitrine error codes. Every error the engine reports carries a code from here,
+ * with its HTTP status. `docs/errors.md` lists exactly these codes (a test keeps them in sync).
+ * Never reuse or renumber a retired code: add a new one.
+ */
+export const ERROR_CODES = {
+  // request shape
+  VITRINE_REQUEST_INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  VITRINE_REQUEST_INVALID: { status: 400, message: 'The request does not match the schema' },
+  VITRINE_REQUEST_UNKNOWN_FIELD: { status: 400, message: 'The request has a field the API does not know' },
+  VITRINE_REQUEST_TOO_LARGE: { status: 413, message: 'The request body is over the size limit' },
+  VITRINE_REQUEST_BAD_ID: { status: 400, message: 'An id must be 1-128 characters of [A-Za-z0-9._:@-]' },
+  VITRINE_REQUEST_UNSUPPORTED_MEDIA: { status: 415, message: 'The request body must be application/json' },
+  VITRINE_ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
+  // auth
+  VITRINE_AUTH_MISSING_KEY: { status: 401, message: 'An API key is required: Authorization: Bearer <key>' },
+  VITRINE_AUTH_INVALID_KEY: { status: 401, message: 'The API key is not valid' },
+  VITRINE_AUTH_FORBIDDEN: { status: 403, message: 'The API key does not have the scope this route needs' },
+  // catalogue and members
+  VITRINE_ITEM_NOT_FOUND: { status: 404, message: 'No such item' },
+  VITRINE_ITEM_INVALID: { status: 400, message: 'The item is not valid' },
+  VITRINE_USER_NOT_FOUND: { status: 404, message: 'No such member' },
+  VITRINE_USER_INVALID: { status: 400, message: 'The member profile is not valid' },
+  // events (reported per event in `rejected[]`, never for the whole batch)
+  VITRINE_EVENT_INVALID: { status: 400, message: 'The event is not valid' },
+  VITRINE_EVENT_UNKNOWN_FIELD: { status: 400, message: 'The event has a field the API does not know' },
+  VITRINE_EVENT_BAD_TYPE: { status: 400, message: 'Unknown event type' },
+  VITRINE_EVENT_BAD_FIT: { status: 400, message: 'fit must be small, fit or large' },
+  VITRINE_EVENT_BAD_ID: { status: 400, message: 'An event, member or item id is malformed' },
+  VITRINE_EVENT_BAD_TIMESTAMP: { status: 400, message: 'ts must be an ISO-8601 string or epoch milliseconds' },
+  VITRINE_EVENT_TS_FUTURE: { status: 400, message: 'ts is further in the future than the clock-skew tolerance' },
+  VITRINE_EVENT_MISSING_ITEM: { status: 400, message: 'This event type needs an itemId' },
+  // storage
+  VITRINE_STORE_BUSY: { status: 503, message: 'The store is busy; nothing from this request was written. Retry.' },
+  VITRINE_STORE_FULL: { status: 503, message: 'The store is full (disk or size limit); nothing from this request was written' },
+  VITRINE_STORE_UNAVAILABLE: { status: 503, message: 'The store cannot be reached' },
+  VITRINE_STORE_UNKNOWN_SCHEME: { status: 500, message: 'Unknown store URL scheme' },
+  VITRINE_STORE_MIGRATION_FAILED: { status: 500, message: 'A store migration failed' },
+  VITRINE_STORE_SCHEMA_TOO_NEW: { status: 500, message: 'The store was written by a newer Vitrine' },
+  // configuration and start-up
+  VITRINE_CONFIG_INVALID: { status: 500, message: 'The configuration is not valid' },
+  VITRINE_CONFIG_UNSAFE_BIND: { status: 500, message: 'Refusing to listen on a non-loopback address without API keys' },
+  // import
+  VITRINE_IMPORT_UNKNOWN_FORMAT: { status: 400, message: 'Unknown import format' },
+  VITRINE_IMPORT_FILE_NOT_FOUND: { status: 400, message: 'The import file does not exist' },
+  VITRINE_IMPORT_BAD_ROW: { status: 400, message: 'A row of the import file is not valid' },
+  // models (the model library)
+  VITRINE_MODEL_EMPTY_DATA: { status: 400, message: 'There is no training data' },
+  VITRINE_MODEL_UNKNOWN_USER: { status: 404, message: 'The model has never seen this member' },
+  VITRINE_MODEL_UNKNOWN_ITEM: { status: 404, message: 'The model has never seen this item' },
+  VITRINE_MODEL_BAD_EMBEDDING: { status: 400, message: 'An embedding has NaN/Infinity or the wrong dimension' },
+  VITRINE_MODEL_BAD_PARAMS: { status: 400, message: 'The training parameters are not valid' },
+  VITRINE_MODEL_TOO_LARGE: { status: 400, message: 'The catalogue is too large for this algorithm within its memory budget' },
+  VITRINE_MODEL_ARTIFACT_VERSION: { status: 500, message: 'The model artifact has a format version this build cannot read' },
+  VITRINE_MODEL_ARTIFACT_CORRUPT: { status: 500, message: 'The model artifact is truncated or its checksum does not match' },
+  VITRINE_MODEL_UNKNOWN_ALGORITHM: { status: 400, message: 'Unknown algorithm' },
+  VITRINE_MODEL_ABORTED: { status: 500, message: 'Training was aborted' },
+  // evaluation
+  VITRINE_EVAL_NO_USERS: { status: 400, message: 'The protocol leaves no member to evaluate' },
+  VITRINE_EVAL_BAD_PROTOCOL: { status: 400, message: 'Unknown or badly parameterised evaluation protocol' },
+  // internal
+  VITRINE_INTERNAL: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error with a registered code; the HTTP layer turns it into `{error: {code, message, details}}`. */
+export class VitrineError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message?: string, details?: unknown, options?: { cause?: unknown }) {
+    super(message ?? ERROR_CODES[code].message, options);
+    this.name = 'VitrineError';
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    this.details = details;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details?: unknown } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** True when `code` is a registered error code. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}

@@ -1,0 +1,75 @@
+/**
+ * The one API every algorithm follows (after implicit's RecommenderBase): a trainer separate from the
+ * trained model; a model that recommends, finds similar items, scores, optionally folds in a new
+ * member, and saves itself as a versioned artifact. Serving must treat every call as fallible.
+ */
+import type { InteractionData, ItemFeatures } from './dataset.ts';
+
+export interface ScoredItem {
+  itemId: string;
+  score: number;
+}
+
+/** Who to recommend for: a known member by id, or a folded-in vector / interaction list. */
+export type UserQuery =
+  | { userId: string }
+  | { vector: Float32Array }
+  | { interactions: ReadonlyArray<{ itemId: string; weight?: number; ts?: number }> };
+
+export interface RecommendOptions {
+  /** item ids never to return (held, already seen…) */
+  exclude?: ReadonlySet<string>;
+  /** keep only items for which this returns true (size availability, category…) */
+  filter?: (itemId: string) => boolean;
+}
+
+export interface TrainContext {
+  signal?: AbortSignal;
+  /** fraction done in [0, 1] and a short label */
+  onProgress?: (fraction: number, label: string) => void;
+  /** the training clock (epoch ms): "now" for recency features; defaults to the last interaction */
+  now?: number;
+}
+
+export interface TrainInput {
+  interactions: InteractionData;
+  items?: ItemFeatures;
+}
+
+export interface Model {
+  readonly algorithm: string;
+  readonly manifest: ArtifactManifest;
+  recommend(user: UserQuery, n: number, opts?: RecommendOptions): ScoredItem[];
+  similar(itemId: string, n: number, opts?: RecommendOptions): ScoredItem[];
+  /** Scores of `itemIds` for the member, in the given order (NaN for items the model never saw). */
+  score(user: UserQuery, itemIds: readonly string[]): Float32Array;
+  /** A member's vector from their interactions (models with user factors only). */
+  foldIn?(interactions: ReadonlyArray<{ itemId: string; weight?: number }>): Float32Array;
+  /** Writes the artifact (manifest + typed-array payloads) into `dir`. */
+  save(dir: string): Promise<void>;
+}
+
+export interface Trainer<P = Record<string, unknown>> {
+  readonly algorithm: string;
+  readonly defaults: P;
+  train(input: TrainInput, params?: Partial<P>, ctx?: TrainContext): Promise<Model>;
+  load(dir: string): Promise<Model>;
+}
+
+/** Written beside every artifact's payloads; `load` checks format version and checksums. */
+export interface ArtifactManifest {
+  algorithm: string;
+  formatVersion: number;
+  params: Record<string, unknown>;
+  createdAt: number;
+  /** epoch ms range of the interactions trained on */
+  dataFrom?: number;
+  dataTo?: number;
+  nUsers: number;
+  nItems: number;
+  nInteractions: number;
+  /** payload file name → { dtype, length, sha256 } */
+  payloads: Record<string, { dtype: string; length: number; sha256: string }>;
+  /** small JSON-able extras (id lists live in payload `ids.json`) */
+  extra?: Record<string, unknown>;
+}
