@@ -1,0 +1,68 @@
+/** `vitrine serve`: the API (and UI) on an embedded or networked store. */
+import { parseArgs } from 'node:util';
+import { type ConfigOverrides, loadConfig } from '../../core/config.ts';
+import { openStore } from '../../storage/open-store.ts';
+import { buildApp } from '../../serving/app.ts';
+import { exitOnError } from '../exit.ts';
+
+export const SERVE_HELP = `vitrine serve [--data DIR] [--port 8080] [--host 127.0.0.1] [--store URL] [--config FILE]
+
+Serves the HTTP API (and the UI) until interrupted.
+  --data DIR     data directory: the embedded store and model files (env VITRINE_DATA_DIR, default ./data)
+  --port N       port to listen on (env VITRINE_PORT, default 8080; 0 = any free port)
+  --host H       address to bind (env VITRINE_HOST, default 127.0.0.1). Without API keys only a
+                 loopback address is allowed.
+  --store URL    store URL, e.g. sqlite:./data/vitrine.db (env VITRINE_STORE; default sqlite:<data>/vitrine.db)
+  --config FILE  a vitrine.toml (env VITRINE_CONFIG; ./vitrine.toml is read when present)
+API keys: VITRINE_API_KEYS="<key>:read,write;<key2>:admin" or [auth] keys in vitrine.toml.`;
+
+/** Parses serve's flags into config overrides. */
+export function serveFlags(argv: string[]): { overrides: ConfigOverrides; help: boolean; config?: string } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, store: { type: 'string' },
+      config: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  const overrides: ConfigOverrides = {};
+  if (values.data) overrides.dataDir = values.data;
+  if (values.port !== undefined || values.host) {
+    overrides.server = {};
+    if (values.port !== undefined) overrides.server.port = Number(values.port);
+    if (values.host) overrides.server.host = values.host;
+  }
+  if (values.store) overrides.store = { url: values.store };
+  return { overrides, help: values.help ?? false, config: values.config };
+}
+
+/** Runs the server; resolves when it has shut down after SIGINT/SIGTERM. */
+export async function runServe(argv: string[]): Promise<number> {
+  return exitOnError(async () => {
+    const flags = serveFlags(argv);
+    if (flags.help) {
+      console.log(SERVE_HELP);
+      return 0;
+    }
+    const env = flags.config ? { ...process.env, VITRINE_CONFIG: flags.config } : process.env;
+    // a data dir given as a flag also moves the default store, even when VITRINE_STORE is unset
+    const config = loadConfig(flags.overrides, env);
+    const store = await openStore(config.store.url, {
+      sqlite: { synchronous: config.store.synchronous, busyTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined },
+    });
+    const { app } = await buildApp({ config, store });
+    await app.listen({ host: config.server.host, port: config.server.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.server.port;
+    app.log.info({ store: config.store.url }, `vitrine listening on http://${config.server.host}:${port} (docs at /docs)`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await app.close();
+    await store.close();
+    return 0;
+  });
+}

@@ -1,0 +1,52 @@
+/** Catalogue schemas (API.md § Catalogue). */
+import { type Static, Type } from '@sinclair/typebox';
+import { Id, Timestamp } from './common.ts';
+
+const Attributes = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean()]));
+export const Sizes = Type.Record(Type.String({ minLength: 1, maxLength: 32 }), Type.Integer({ minimum: 0 }),
+  { description: 'size label → units available now' });
+
+const itemFields = {
+  title: Type.String({ minLength: 1, maxLength: 300 }),
+  category: Type.String({ minLength: 1, maxLength: 64 }),
+  brand: Type.Optional(Type.String({ maxLength: 128 })),
+  tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),
+  attributes: Type.Optional(Attributes),
+  price: Type.Optional(Type.Number({ minimum: 0 })),
+  imageUrl: Type.Optional(Type.String({ maxLength: 2048 })),
+  embedding: Type.Optional(Type.Array(Type.Number(), { minItems: 1, maxItems: 4096 })),
+  sizes: Type.Optional(Sizes),
+  availableFrom: Type.Optional(Timestamp),
+  retired: Type.Optional(Type.Boolean()),
+};
+
+export const ItemBody = Type.Object(itemFields, { additionalProperties: false, $id: 'ItemInput' });
+export type ItemBody = Static<typeof ItemBody>;
+
+export const BatchItem = Type.Object({ id: Id, ...itemFields }, { additionalProperties: false });
+export type BatchItem = Static<typeof BatchItem>;
+
+export const ItemsBatchBody = Type.Object({
+  // items are checked one by one so that one bad item does not reject the batch
+  items: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 1000 }),
+}, { additionalProperties: false });
+
+export const AvailabilityBody = Type.Object({ sizes: Sizes }, { additionalProperties: false });
+
+export const ItemResponse = Type.Object({
+  id: Type.String(), title: Type.String(), category: Type.String(), brand: Type.Optional(Type.String()),
+  tags: Type.Array(Type.String()), attributes: Attributes, price: Type.Optional(Type.Number()),
+  imageUrl: Type.Optional(Type.String()), embedding: Type.Optional(Type.Array(Type.Number())), sizes: Sizes,
+  availableFrom: Type.Optional(Type.Number()), retired: Type.Boolean(),
+  placeholder: Type.Boolean({ description: 'first seen in an event, never catalogued: not recommended until it is' }),
+  createdAt: Type.Number(), updatedAt: Type.Number(),
+}, { $id: 'Item' });
+
+export const BatchResult = Type.Object({
+  results: Type.Array(Type.Object({
+    index: Type.Integer(), id: Type.Optional(Type.String()),
+    status: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('rejected')]),
+    code: Type.Optional(Type.String()), message: Type.Optional(Type.String()),
+  })),
+  created: Type.Integer(), updated: Type.Integer(), rejected: Type.Integer(),
+});

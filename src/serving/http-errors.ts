@@ -1,0 +1,50 @@
+/** Turns every failure into `{error: {code, message, details}}` with a registered code and its status. */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { type ErrorCode, VitrineError } from '../core/errors.ts';
+
+interface ValidationIssue { keyword: string; instancePath: string; params: Record<string, unknown>; message?: string }
+
+/** Maps Fastify's own errors (body parsing, limits, schema validation) to registry codes. */
+export function toVitrineError(err: FastifyError & { validation?: ValidationIssue[]; validationContext?: string }): VitrineError {
+  if (err instanceof VitrineError) return err;
+  if (err.validation) {
+    const issue = err.validation[0];
+    const where = `${err.validationContext ?? 'body'}${issue?.instancePath ?? ''}`;
+    if (issue?.keyword === 'additionalProperties') {
+      return new VitrineError('VITRINE_REQUEST_UNKNOWN_FIELD', `unknown field "${where}/${String(issue.params.additionalProperty)}"`);
+    }
+    if (err.validationContext === 'params' && issue?.keyword === 'pattern') {
+      return new VitrineError('VITRINE_REQUEST_BAD_ID', `${where}: an id must be 1-128 characters of [A-Za-z0-9._:@-]`);
+    }
+    return new VitrineError('VITRINE_REQUEST_INVALID', `${where} ${issue?.message ?? 'is invalid'}`,
+      err.validation.slice(0, 5).map((v) => ({ path: v.instancePath, message: v.message })));
+  }
+  const byFastifyCode: Record<string, ErrorCode> = {
+    FST_ERR_CTP_INVALID_JSON_BODY: 'VITRINE_REQUEST_INVALID_JSON',
+    FST_ERR_CTP_EMPTY_JSON_BODY: 'VITRINE_REQUEST_INVALID_JSON',
+    FST_ERR_CTP_BODY_TOO_LARGE: 'VITRINE_REQUEST_TOO_LARGE',
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'VITRINE_REQUEST_UNSUPPORTED_MEDIA',
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VITRINE_REQUEST_INVALID',
+  };
+  const mapped = err.code ? byFastifyCode[err.code] : undefined;
+  if (mapped) return new VitrineError(mapped, mapped === 'VITRINE_REQUEST_INVALID_JSON' ? `request body is not valid JSON: ${err.message}` : undefined);
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+    return new VitrineError('VITRINE_REQUEST_INVALID_JSON', `request body is not valid JSON: ${err.message}`);
+  }
+  if (err.statusCode === 413) return new VitrineError('VITRINE_REQUEST_TOO_LARGE');
+  if (err.statusCode === 415) return new VitrineError('VITRINE_REQUEST_UNSUPPORTED_MEDIA');
+  return new VitrineError('VITRINE_INTERNAL', 'internal error', undefined, { cause: err });
+}
+
+/** Installs the error and not-found handlers. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const v = toVitrineError(err);
+    if (v.status >= 500) request.log.error({ err: v.code === 'VITRINE_INTERNAL' ? err : v }, v.message);
+    return reply.status(v.status).send({ error: v.toJSON() });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const v = new VitrineError('VITRINE_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url}`);
+    return reply.status(404).send({ error: v.toJSON() });
+  });
+}

@@ -1,0 +1,25 @@
+/** Operations: liveness, readiness, Prometheus metrics. */
+import type { FastifyInstance } from 'fastify';
+import { VitrineError } from '../../core/errors.ts';
+import type { AppContext } from '../context.ts';
+
+/** Registers /healthz, /readyz and /metrics (public: no key needed). */
+export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive' } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { tags: ['operations'], summary: 'The store answers and a recommender (or fallback) is ready' } },
+    async (_request, reply) => {
+      try {
+        await ctx.store.ping();
+      } catch (err) {
+        const v = err instanceof VitrineError ? err : new VitrineError('VITRINE_STORE_UNAVAILABLE');
+        return reply.status(503).send({ error: v.toJSON() });
+      }
+      // the static fallback list cannot fail, so a reachable store is enough to serve pages
+      return { status: 'ready', store: ctx.store.kind };
+    });
+
+  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } }, async (_request, reply) => {
+    return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+}

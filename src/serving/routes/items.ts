@@ -1,0 +1,89 @@
+/** Catalogue routes (API.md § Catalogue). */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { VitrineError } from '../../core/errors.ts';
+import { errorResponses, idParams } from '../../core/schemas/common.ts';
+import { AvailabilityBody, BatchResult, ItemBody, ItemResponse, ItemsBatchBody } from '../../core/schemas/items.ts';
+import type { Item, ItemInput } from '../../core/types.ts';
+import { isInputRejection, validateItem, validateItemWithId } from '../../core/validate-input.ts';
+import type { AppContext } from '../context.ts';
+
+const params = idParams('itemId');
+type Params = { itemId: string };
+
+/** Registers PUT/GET/DELETE /v1/items/:itemId, POST /v1/items/batch, PATCH …/availability. */
+export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { store, clock } = ctx;
+  const found = async (id: string): Promise<Item> => {
+    const item = await store.getItem(id);
+    if (!item) throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${id}"`);
+    return item;
+  };
+
+  app.put<{ Params: Params; Body: ItemInput }>('/v1/items/:itemId', {
+    config: { scope: 'write' },
+    schema: {
+      tags: ['catalogue'], summary: 'Create or replace an item', params, body: ItemBody,
+      response: { 200: ItemResponse, 201: ItemResponse, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const input = validateItem(request.body);
+    if (isInputRejection(input)) throw new VitrineError(input.code, input.message);
+    const [outcome] = await store.upsertItems([{ id: request.params.itemId, ...input }], clock());
+    return reply.status(outcome === 'created' ? 201 : 200).send(await found(request.params.itemId));
+  });
+
+  app.post<{ Body: { items: unknown[] } }>('/v1/items/batch', {
+    config: { scope: 'write' },
+    schema: {
+      tags: ['catalogue'], summary: 'Upsert up to 1000 items; each item succeeds or fails on its own',
+      body: ItemsBatchBody, response: { 200: BatchResult, ...errorResponses },
+    },
+  }, async (request) => {
+    const results: Array<{ index: number; id?: string; status: 'created' | 'updated' | 'rejected'; code?: string; message?: string }> = [];
+    const valid: Array<{ index: number; item: { id: string } & ItemInput }> = [];
+    request.body.items.forEach((raw, index) => {
+      const item = validateItemWithId(raw);
+      if (isInputRejection(item)) {
+        const id = (raw as { id?: unknown })?.id;
+        results.push({ index, ...(typeof id === 'string' ? { id } : {}), status: 'rejected', code: item.code, message: item.message });
+      } else valid.push({ index, item });
+    });
+    const outcomes = valid.length ? await store.upsertItems(valid.map((v) => v.item), clock()) : [];
+    valid.forEach((v, k) => results.push({ index: v.index, id: v.item.id, status: outcomes[k] }));
+    results.sort((a, b) => a.index - b.index);
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    return { results, created: count('created'), updated: count('updated'), rejected: count('rejected') };
+  });
+
+  app.get<{ Params: Params }>('/v1/items/:itemId', {
+    config: { scope: 'read' },
+    schema: { tags: ['catalogue'], summary: 'One item', params, response: { 200: ItemResponse, ...errorResponses } },
+  }, async (request) => found(request.params.itemId));
+
+  app.delete<{ Params: Params }>('/v1/items/:itemId', {
+    config: { scope: 'write' },
+    schema: {
+      tags: ['catalogue'], summary: 'Retire an item: never recommended again, its history kept', params,
+      response: { 200: ItemResponse, ...errorResponses },
+    },
+  }, async (request) => {
+    if (!(await store.retireItem(request.params.itemId, clock()))) {
+      throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${request.params.itemId}"`);
+    }
+    return found(request.params.itemId);
+  });
+
+  app.patch<{ Params: Params; Body: { sizes: Record<string, number> } }>('/v1/items/:itemId/availability', {
+    config: { scope: 'write' },
+    schema: {
+      tags: ['catalogue'], summary: 'Replace per-size availability (the fast path)', params, body: AvailabilityBody,
+      response: { 200: Type.Object({ id: Type.String(), sizes: AvailabilityBody.properties.sizes }), ...errorResponses },
+    },
+  }, async (request) => {
+    if (!(await store.setAvailability(request.params.itemId, request.body.sizes, clock()))) {
+      throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${request.params.itemId}"`);
+    }
+    return { id: request.params.itemId, sizes: request.body.sizes };
+  });
+}

@@ -1,0 +1,264 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { heldFromEvents, sizeProfileFromEvents } from '../../core/member-derived.ts';
+import type { Item, ItemInput, SizeProfileEntry, StoredEvent, User, UserInput, UserStats, VitrineEvent } from '../../core/types.ts';
+import type { AppendResult, ImpressionRecord, ModelRecord, Store, UpsertOutcome } from '../store.ts';
+import { migrate } from './migrations.ts';
+import {
+  eventParams, itemParams, rowToEvent, rowToImpression, rowToItem, rowToModel, rowToUser,
+  type EventRow, type ImpressionRow, type ItemRow, type ModelRow, type UserRow,
+} from './rows.ts';
+import { translateSqliteError } from './sqlite-errors.ts';
+
+export interface SqliteStoreOptions {
+  /** 'NORMAL' survives a process crash (kill -9); 'FULL' also survives power loss, at a cost per commit */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** how long a writer waits for a lock before VITRINE_STORE_BUSY, ms */
+  busyTimeoutMs?: number;
+  /** a hard cap on the database size; writes beyond it fail with VITRINE_STORE_FULL */
+  maxSizeBytes?: number;
+}
+
+const EVENT_COLUMNS = 'id, type, user_id, item_id, ts, size, fit, rating, value, occasion, page_id, row_id, position, variant, model_version';
+
+/** The embedded store: one SQLite file in WAL mode (better-sqlite3, synchronous calls behind async methods). */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly db: Database.Database;
+  private readonly stmt;
+
+  constructor(path: string, opts: SqliteStoreOptions = {}) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = guard(() => new Database(path));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+    this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    if (opts.maxSizeBytes) {
+      const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+      this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxSizeBytes / pageSize))}`);
+    }
+    guard(() => migrate(this.db));
+    const db = this.db;
+    this.stmt = {
+      insertEvent: db.prepare(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',').map(() => '?').join(',')})`),
+      ensureUser: db.prepare('INSERT OR IGNORE INTO users (id, created_at, updated_at) VALUES (?, ?, ?)'),
+      ensureItem: db.prepare(`INSERT OR IGNORE INTO items (id, title, category, placeholder, created_at, updated_at)
+                              VALUES (?, ?, 'unknown', 1, ?, ?)`),
+      upsertItem: db.prepare(`INSERT INTO items (id, title, category, brand, tags, attributes, price, image_url, embedding,
+          sizes, available_from, retired, placeholder, created_at, updated_at)
+        VALUES (@id, @title, @category, @brand, @tags, @attributes, @price, @image_url, @embedding, @sizes,
+          @available_from, @retired, 0, @now, @now)
+        ON CONFLICT (id) DO UPDATE SET title = excluded.title, category = excluded.category, brand = excluded.brand,
+          tags = excluded.tags, attributes = excluded.attributes, price = excluded.price, image_url = excluded.image_url,
+          embedding = excluded.embedding, sizes = excluded.sizes, available_from = excluded.available_from,
+          retired = excluded.retired, placeholder = 0, updated_at = excluded.updated_at`),
+      itemExists: db.prepare('SELECT 1 FROM items WHERE id = ?').pluck(),
+      getItem: db.prepare('SELECT * FROM items WHERE id = ?'),
+      listItems: db.prepare('SELECT * FROM items WHERE id > ? ORDER BY id LIMIT ?'),
+      retireItem: db.prepare('UPDATE items SET retired = 1, updated_at = ? WHERE id = ?'),
+      setSizes: db.prepare('UPDATE items SET sizes = ?, updated_at = ? WHERE id = ?'),
+      countItems: db.prepare('SELECT count(*) FROM items').pluck(),
+      getUser: db.prepare('SELECT * FROM users WHERE id = ?'),
+      listUsers: db.prepare('SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?'),
+      insertUser: db.prepare(`INSERT INTO users (id, sizes, attributes, preferences, upcoming, created_at, updated_at)
+                              VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      updateUser: db.prepare('UPDATE users SET sizes = ?, attributes = ?, preferences = ?, upcoming = ?, updated_at = ? WHERE id = ?'),
+      deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
+      deleteUserEvents: db.prepare('DELETE FROM events WHERE user_id = ?'),
+      deleteUserImpressions: db.prepare('DELETE FROM impressions WHERE user_id = ?'),
+      countUsers: db.prepare('SELECT count(*) FROM users').pluck(),
+      userEvents: db.prepare('SELECT * FROM events WHERE user_id = ? ORDER BY ts DESC, seq DESC LIMIT ?'),
+      userStats: db.prepare(`SELECT count(*) AS events, sum(type = 'rent') AS rents, sum(type = 'heart') AS hearts,
+                             max(ts) AS last FROM events WHERE user_id = ?`),
+      userRentReturn: db.prepare(`SELECT seq, type, item_id, ts FROM events
+                                  WHERE user_id = ? AND type IN ('rent', 'return', 'purchase')`),
+      userSized: db.prepare('SELECT type, size, fit FROM events WHERE user_id = ? AND size IS NOT NULL'),
+      scanEvents: db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      countEvents: db.prepare('SELECT count(*) FROM events').pluck(),
+      putModel: db.prepare(`INSERT INTO models (version, algorithm, status, created_at, data_from, data_to, metrics,
+          artifact_path, params, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (version) DO UPDATE SET algorithm = excluded.algorithm, status = excluded.status,
+          data_from = excluded.data_from, data_to = excluded.data_to, metrics = excluded.metrics,
+          artifact_path = excluded.artifact_path, params = excluded.params, note = excluded.note`),
+      getModel: db.prepare('SELECT * FROM models WHERE version = ?'),
+      listModels: db.prepare('SELECT * FROM models ORDER BY created_at DESC, version DESC'),
+      putImpression: db.prepare(`INSERT OR REPLACE INTO impressions (page_id, user_id, ts, variant, model_version, rows)
+                                 VALUES (?, ?, ?, ?, ?, ?)`),
+      getImpression: db.prepare('SELECT * FROM impressions WHERE page_id = ?'),
+      lastImpression: db.prepare('SELECT * FROM impressions WHERE user_id = ? ORDER BY ts DESC LIMIT 1'),
+      ping: db.prepare('SELECT 1').pluck(),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async ping(): Promise<void> {
+    guard(() => this.stmt.ping.get());
+  }
+
+  // ── catalogue ───────────────────────────────────────────────────────────────
+  async upsertItems(items: ReadonlyArray<{ id: string } & ItemInput>, now: number): Promise<UpsertOutcome[]> {
+    return guard(() => this.db.transaction(() => items.map((item) => {
+      const existed = this.stmt.itemExists.get(item.id) !== undefined;
+      this.stmt.upsertItem.run(itemParams(item.id, item, now));
+      return existed ? 'updated' : 'created';
+    }))());
+  }
+
+  async getItem(id: string): Promise<Item | null> {
+    const row = guard(() => this.stmt.getItem.get(id)) as ItemRow | undefined;
+    return row ? rowToItem(row) : null;
+  }
+
+  async listItems(opts: { afterId?: string; limit: number }): Promise<Item[]> {
+    return (guard(() => this.stmt.listItems.all(opts.afterId ?? '', opts.limit)) as ItemRow[]).map(rowToItem);
+  }
+
+  async retireItem(id: string, now: number): Promise<boolean> {
+    return guard(() => this.stmt.retireItem.run(now, id)).changes > 0;
+  }
+
+  async setAvailability(id: string, sizes: Record<string, number>, now: number): Promise<boolean> {
+    return guard(() => this.stmt.setSizes.run(JSON.stringify(sizes), now, id)).changes > 0;
+  }
+
+  async countItems(): Promise<number> {
+    return guard(() => this.stmt.countItems.get()) as number;
+  }
+
+  // ── members ─────────────────────────────────────────────────────────────────
+  async upsertUser(id: string, input: UserInput, now: number): Promise<UpsertOutcome> {
+    return guard(() => this.db.transaction((): UpsertOutcome => {
+      const row = this.stmt.getUser.get(id) as UserRow | undefined;
+      if (!row) {
+        this.stmt.insertUser.run(id, JSON.stringify(input.sizes ?? []), JSON.stringify(input.attributes ?? {}),
+          JSON.stringify(input.preferences ?? {}), JSON.stringify(input.upcoming ?? []), now, now);
+        return 'created';
+      }
+      const old = rowToUser(row);
+      this.stmt.updateUser.run(JSON.stringify(input.sizes ?? old.sizes), JSON.stringify(input.attributes ?? old.attributes),
+        JSON.stringify(input.preferences ?? old.preferences), JSON.stringify(input.upcoming ?? old.upcoming), now, id);
+      return 'updated';
+    })());
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const row = guard(() => this.stmt.getUser.get(id)) as UserRow | undefined;
+    return row ? rowToUser(row) : null;
+  }
+
+  async listUsers(opts: { afterId?: string; limit: number }): Promise<User[]> {
+    return (guard(() => this.stmt.listUsers.all(opts.afterId ?? '', opts.limit)) as UserRow[]).map(rowToUser);
+  }
+
+  async forgetUser(id: string): Promise<boolean> {
+    return guard(() => this.db.transaction(() => {
+      const events = this.stmt.deleteUserEvents.run(id).changes;
+      this.stmt.deleteUserImpressions.run(id);
+      return this.stmt.deleteUser.run(id).changes > 0 || events > 0;
+    })());
+  }
+
+  async countUsers(): Promise<number> {
+    return guard(() => this.stmt.countUsers.get()) as number;
+  }
+
+  // ── events ──────────────────────────────────────────────────────────────────
+  async appendEvents(events: ReadonlyArray<VitrineEvent>): Promise<AppendResult> {
+    return guard(() => this.db.transaction((): AppendResult => {
+      const duplicates: number[] = [];
+      const users = new Set<string>();
+      const items = new Set<string>();
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i];
+        if (this.stmt.insertEvent.run(...eventParams(e)).changes === 0) {
+          duplicates.push(i);
+          continue;
+        }
+        users.add(e.userId);
+        if (e.itemId !== undefined) items.add(e.itemId);
+      }
+      const now = Date.now();
+      for (const u of users) this.stmt.ensureUser.run(u, now, now);
+      for (const it of items) this.stmt.ensureItem.run(it, it, now, now);
+      return { accepted: events.length - duplicates.length, duplicates };
+    })());
+  }
+
+  async userEvents(userId: string, opts: { limit?: number; types?: string[] } = {}): Promise<StoredEvent[]> {
+    let rows = guard(() => this.stmt.userEvents.all(userId, opts.limit ?? 1000)) as EventRow[];
+    if (opts.types) {
+      const types = new Set(opts.types);
+      rows = rows.filter((r) => types.has(r.type));
+    }
+    return rows.map(rowToEvent);
+  }
+
+  async userStats(userId: string): Promise<UserStats> {
+    const r = guard(() => this.stmt.userStats.get(userId)) as { events: number; rents: number | null; hearts: number | null; last: number | null };
+    return { events: r.events, rents: r.rents ?? 0, hearts: r.hearts ?? 0, lastEventAt: r.last };
+  }
+
+  async heldItems(userId: string): Promise<string[]> {
+    const rows = guard(() => this.stmt.userRentReturn.all(userId)) as Array<{ seq: number; type: string; item_id: string; ts: number }>;
+    return heldFromEvents(rows.map((r) => ({ seq: r.seq, type: r.type as StoredEvent['type'], itemId: r.item_id, ts: r.ts })));
+  }
+
+  async sizeProfile(userId: string): Promise<Record<string, SizeProfileEntry>> {
+    const rows = guard(() => this.stmt.userSized.all(userId)) as Array<{ type: string; size: string; fit: string | null }>;
+    return sizeProfileFromEvents(rows.map((r) => ({
+      type: r.type as StoredEvent['type'], size: r.size, fit: (r.fit ?? undefined) as StoredEvent['fit'],
+    })));
+  }
+
+  async scanEvents(opts: { afterSeq: number; limit: number }): Promise<StoredEvent[]> {
+    return (guard(() => this.stmt.scanEvents.all(opts.afterSeq, opts.limit)) as EventRow[]).map(rowToEvent);
+  }
+
+  async countEvents(): Promise<number> {
+    return guard(() => this.stmt.countEvents.get()) as number;
+  }
+
+  // ── model registry ──────────────────────────────────────────────────────────
+  async putModel(m: ModelRecord): Promise<void> {
+    guard(() => this.stmt.putModel.run(m.version, m.algorithm, m.status, m.createdAt, m.dataFrom ?? null, m.dataTo ?? null,
+      JSON.stringify(m.metrics), m.artifactPath ?? null, m.params ? JSON.stringify(m.params) : null, m.note ?? null));
+  }
+
+  async getModel(version: string): Promise<ModelRecord | null> {
+    const row = guard(() => this.stmt.getModel.get(version)) as ModelRow | undefined;
+    return row ? rowToModel(row) : null;
+  }
+
+  async listModels(): Promise<ModelRecord[]> {
+    return (guard(() => this.stmt.listModels.all()) as ModelRow[]).map(rowToModel);
+  }
+
+  // ── impressions ─────────────────────────────────────────────────────────────
+  async putImpression(r: ImpressionRecord): Promise<void> {
+    guard(() => this.stmt.putImpression.run(r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null,
+      JSON.stringify(r.rows)));
+  }
+
+  async getImpression(pageId: string): Promise<ImpressionRecord | null> {
+    const row = guard(() => this.stmt.getImpression.get(pageId)) as ImpressionRow | undefined;
+    return row ? rowToImpression(row) : null;
+  }
+
+  async lastImpression(userId: string): Promise<ImpressionRecord | null> {
+    const row = guard(() => this.stmt.lastImpression.get(userId)) as ImpressionRow | undefined;
+    return row ? rowToImpression(row) : null;
+  }
+}
+
+/** Runs a synchronous SQLite call, turning SQLite failures into typed store errors. */
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw translateSqliteError(err);
+  }
+}
