@@ -4,7 +4,7 @@
  * (timestamps → epoch ms) or a rejection with a registered code.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { TypeCompiler, type TypeCheck, ValueErrorType } from '@sinclair/typebox/compiler';
 import type { ErrorCode } from './errors.ts';
 import { isValidId } from './ids.ts';
 import { BatchItem, ItemBody } from './schemas/items.ts';
@@ -26,21 +26,17 @@ function firstProblem(schema: TSchema, value: unknown, invalidCode: ErrorCode): 
   if (c.Check(value)) return undefined;
   const err = c.Errors(value).First();
   if (!err) return { code: invalidCode, message: 'invalid' };
-  // TypeBox reports additionalProperties on the object's path; name the offending key
-  if (err.schema && (err.schema as { additionalProperties?: unknown }).additionalProperties === false && err.value
-    && typeof err.value === 'object') {
-    const allowed = Object.keys((err.schema as { properties?: object }).properties ?? {});
-    const extra = Object.keys(err.value as object).find((k) => !allowed.includes(k));
-    if (extra !== undefined) return { code: 'VITRINE_REQUEST_UNKNOWN_FIELD', message: `unknown field "${err.path}/${extra}"` };
+  if (err.type === ValueErrorType.ObjectAdditionalProperties) {
+    return { code: 'VITRINE_REQUEST_UNKNOWN_FIELD', message: `unknown field "${err.path}"` };
   }
   if (err.path === '/id') return { code: 'VITRINE_REQUEST_BAD_ID', message: 'id must be 1-128 characters of [A-Za-z0-9._:@-]' };
   return { code: invalidCode, message: `${err.path || '/'}: ${err.message}` };
 }
 
-function normaliseTimestamp(value: unknown, field: string): number | InputRejection | undefined {
+function normaliseTimestamp(value: unknown, field: string, code: ErrorCode): number | InputRejection | undefined {
   if (value === undefined) return undefined;
   const ms = toEpochMs(value);
-  return ms === undefined ? { code: 'VITRINE_REQUEST_INVALID', message: `${field} must be an ISO-8601 string or epoch ms` } : ms;
+  return ms === undefined ? { code, message: `${field} must be an ISO-8601 string or epoch ms` } : ms;
 }
 
 function finiteEmbedding(embedding: unknown): boolean {
@@ -65,7 +61,7 @@ function normaliseItem(raw: unknown, schema: TSchema): ItemInput | InputRejectio
   if (problem) return problem;
   const item = { ...(raw as object) } as unknown as Omit<ItemInput, 'availableFrom'> & { availableFrom?: unknown };
   if (!finiteEmbedding(item.embedding)) return { code: 'VITRINE_ITEM_INVALID', message: 'embedding values must be finite numbers' };
-  const from = normaliseTimestamp(item.availableFrom, 'availableFrom');
+  const from = normaliseTimestamp(item.availableFrom, 'availableFrom', 'VITRINE_ITEM_INVALID');
   if (from && typeof from === 'object') return from;
   if (from !== undefined) item.availableFrom = from;
   return item as ItemInput;
@@ -77,7 +73,7 @@ export function validateUser(raw: unknown): UserInput | InputRejection {
   if (problem) return problem;
   const user = structuredClone(raw) as UserInput & { upcoming?: Array<{ occasion: string; date: unknown }> };
   for (const u of user.upcoming ?? []) {
-    const date = normaliseTimestamp(u.date, 'upcoming.date');
+    const date = normaliseTimestamp(u.date, 'upcoming.date', 'VITRINE_USER_INVALID');
     if (date && typeof date === 'object') return date;
     u.date = date as number;
   }

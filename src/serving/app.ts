@@ -41,6 +41,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   const app = Fastify({
     logger: opts.logger ?? { level: config.log.level },
     bodyLimit: config.server.bodyLimitBytes,
+    // ids may be 128 characters; longer ones must reach the schema (400 BAD_ID), not miss the route
+    routerOptions: { maxParamLength: 512 },
     // unknown fields must be rejected, not silently removed (Fastify's default strips them)
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     // per-request info lines cost ingest throughput; latency per route is in /metrics instead

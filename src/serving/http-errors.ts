@@ -33,14 +33,14 @@ export function toVitrineError(err: FastifyError & { validation?: ValidationIssu
   }
   if (err.statusCode === 413) return new VitrineError('VITRINE_REQUEST_TOO_LARGE');
   if (err.statusCode === 415) return new VitrineError('VITRINE_REQUEST_UNSUPPORTED_MEDIA');
-  return new VitrineError('VITRINE_INTERNAL', 'internal error', undefined, { cause: err });
+  return new VitrineError('VITRINE_INTERNAL_ERROR', 'internal error', undefined, { cause: err });
 }
 
 /** Installs the error and not-found handlers. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const v = toVitrineError(err);
-    if (v.status >= 500) request.log.error({ err: v.code === 'VITRINE_INTERNAL' ? err : v }, v.message);
+    if (v.status >= 500) request.log.error({ err: v.code === 'VITRINE_INTERNAL_ERROR' ? err : v }, v.message);
     return reply.status(v.status).send({ error: v.toJSON() });
   });
   app.setNotFoundHandler((request, reply) => {

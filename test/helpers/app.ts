@@ -1,0 +1,30 @@
+/** Builds an in-process app on a fresh SQLite store in a temp dir (tests drive it with inject()). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ConfigOverrides, resolveConfig } from '../../src/core/config.ts';
+import { buildApp, type VitrineApp } from '../../src/serving/app.ts';
+import { SqliteStore, type SqliteStoreOptions } from '../../src/storage/sqlite/sqlite-store.ts';
+
+export interface TestApp extends VitrineApp {
+  store: SqliteStore;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** A fresh app + store; `now` fixes the clock. */
+export async function testApp(opts: { config?: ConfigOverrides; now?: number; sqlite?: SqliteStoreOptions } = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'vitrine-test-'));
+  const store = new SqliteStore(join(dir, 'vitrine.db'), opts.sqlite);
+  const config = resolveConfig({ dataDir: dir }, opts.config ?? {});
+  const now = opts.now;
+  const built = await buildApp({ config, store, logger: false, ...(now !== undefined ? { clock: () => now } : {}) });
+  return {
+    ...built, store, dir,
+    async close() {
+      await built.app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * The one contract every Store implementation passes (SQLite now; PostgreSQL/Redis later).
+ * Call `storeContract(name, open)` from a `*.test.ts` file with a factory that opens an empty store.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { VitrineEvent } from '../src/core/types.ts';
+import type { Store } from '../src/storage/store.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+const ev = (id: string, type: VitrineEvent['type'], userId: string, itemId: string | undefined, ts: number, extra: Partial<VitrineEvent> = {}): VitrineEvent =>
+  ({ id, type, userId, ...(itemId ? { itemId } : {}), ts, ...extra });
+
+/** Registers the contract suite for one store implementation. */
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('upserts items: created then updated, placeholder cleared, fields round-trip', async () => {
+      const outcomes = await store.upsertItems([
+        { id: 'd1', title: 'Red Sheath', category: 'sheath', brand: 'Marchetti', tags: ['red', 'silk'], attributes: { colour: 'red', lined: true },
+          price: 120, sizes: { '4': 1, '6': 0 }, embedding: [0.5, -0.25, 1], availableFrom: T0 },
+      ], T0);
+      assert.deepEqual(outcomes, ['created']);
+      const item = await store.getItem('d1');
+      assert.ok(item);
+      assert.equal(item.title, 'Red Sheath');
+      assert.deepEqual(item.tags, ['red', 'silk']);
+      assert.deepEqual(item.attributes, { colour: 'red', lined: true });
+      assert.deepEqual(item.sizes, { '4': 1, '6': 0 });
+      assert.deepEqual(item.embedding, [0.5, -0.25, 1]);
+      assert.equal(item.availableFrom, T0);
+      assert.equal(item.retired, false);
+      assert.equal(item.placeholder, false);
+      assert.deepEqual(await store.upsertItems([{ id: 'd1', title: 'Red Silk Sheath', category: 'sheath' }], T0 + 1), ['updated']);
+      const updated = await store.getItem('d1');
+      assert.equal(updated?.title, 'Red Silk Sheath');
+      assert.equal(updated?.brand, undefined, 'a PUT replaces the item: omitted fields are cleared');
+      assert.equal(updated?.createdAt, T0);
+      assert.equal(updated?.updatedAt, T0 + 1);
+    });
+
+    it('retires items and replaces availability; unknown ids report false', async () => {
+      await store.upsertItems([{ id: 'd1', title: 'A', category: 'dress', sizes: { '8': 2 } }], T0);
+      assert.equal(await store.setAvailability('d1', { '8': 0, '10': 3 }, T0 + 5), true);
+      assert.deepEqual((await store.getItem('d1'))?.sizes, { '8': 0, '10': 3 });
+      assert.equal(await store.retireItem('d1', T0 + 6), true);
+      assert.equal((await store.getItem('d1'))?.retired, true);
+      assert.equal(await store.retireItem('nope', T0), false);
+      assert.equal(await store.setAvailability('nope', {}, T0), false);
+      assert.equal(await store.getItem('nope'), null);
+    });
+
+    it('lists items in id order with keyset paging', async () => {
+      await store.upsertItems(['c', 'a', 'e', 'b', 'd'].map((id) => ({ id, title: id, category: 'x' })), T0);
+      const first = await store.listItems({ limit: 2 });
+      assert.deepEqual(first.map((i) => i.id), ['a', 'b']);
+      const next = await store.listItems({ afterId: 'b', limit: 10 });
+      assert.deepEqual(next.map((i) => i.id), ['c', 'd', 'e']);
+      assert.equal(await store.countItems(), 5);
+    });
+
+    it('upserts members, keeping fields that an update omits', async () => {
+      assert.equal(await store.upsertUser('m1', { sizes: ['8'], preferences: { styles: ['boho'] } }, T0), 'created');
+      assert.equal(await store.upsertUser('m1', { upcoming: [{ occasion: 'wedding', date: T0 + 9 }] }, T0 + 1), 'updated');
+      const user = await store.getUser('m1');
+      assert.deepEqual(user?.sizes, ['8']);
+      assert.deepEqual(user?.preferences, { styles: ['boho'] });
+      assert.deepEqual(user?.upcoming, [{ occasion: 'wedding', date: T0 + 9 }]);
+      assert.equal(await store.getUser('m2'), null);
+    });
+
+    it('appends events once: duplicates by id (stored or in the same batch) are reported, not stored', async () => {
+      const first = await store.appendEvents([ev('e1', 'view', 'm1', 'd1', T0), ev('e2', 'rent', 'm1', 'd1', T0 + 1, { size: '8' })]);
+      assert.deepEqual(first, { accepted: 2, duplicates: [] });
+      const second = await store.appendEvents([ev('e2', 'rent', 'm1', 'd1', T0 + 1), ev('e3', 'heart', 'm1', 'd2', T0 + 2), ev('e3', 'heart', 'm1', 'd2', T0 + 2)]);
+      assert.deepEqual(second, { accepted: 1, duplicates: [0, 2] });
+      assert.equal(await store.countEvents(), 3);
+      assert.deepEqual(await store.userStats('m1'), { events: 3, rents: 1, hearts: 1, lastEventAt: T0 + 2 });
+    });
+
+    it('creates members first seen in an event, and items as uncatalogued placeholders', async () => {
+      await store.upsertItems([{ id: 'd1', title: 'Known', category: 'dress' }], T0);
+      await store.appendEvents([ev('e1', 'view', 'newbie', 'd1', T0), ev('e2', 'view', 'newbie', 'ghost', T0)]);
+      const user = await store.getUser('newbie');
+      assert.ok(user, 'a member first seen in an event exists');
+      assert.deepEqual(user.sizes, []);
+      const ghost = await store.getItem('ghost');
+      assert.equal(ghost?.placeholder, true);
+      assert.equal((await store.getItem('d1'))?.title, 'Known', 'an event never overwrites a catalogued item');
+      await store.upsertItems([{ id: 'ghost', title: 'Now catalogued', category: 'gown' }], T0);
+      assert.equal((await store.getItem('ghost'))?.placeholder, false);
+    });
+
+    it('keeps every event field, context included, and returns a member\'s events newest first', async () => {
+      await store.appendEvents([
+        ev('e1', 'rent', 'm1', 'd1', T0, { size: '8', fit: 'small', rating: 8, value: 30, occasion: 'wedding',
+          context: { pageId: 'p1', rowId: 'r1', position: 3, variant: 'treatment', modelVersion: 'als-1' } }),
+        ev('e2', 'click', 'm1', 'd2', T0 + 10),
+      ]);
+      const events = await store.userEvents('m1');
+      assert.deepEqual(events.map((e) => e.id), ['e2', 'e1']);
+      const { seq: _seq, ...rent } = events[1];
+      assert.deepEqual(rent, ev('e1', 'rent', 'm1', 'd1', T0, { size: '8', fit: 'small', rating: 8, value: 30, occasion: 'wedding',
+        context: { pageId: 'p1', rowId: 'r1', position: 3, variant: 'treatment', modelVersion: 'als-1' } }));
+      assert.deepEqual((await store.userEvents('m1', { types: ['rent'] })).map((e) => e.id), ['e1']);
+    });
+
+    it('derives held items from rents and returns by time, whatever the arrival order', async () => {
+      await store.appendEvents([
+        ev('r2', 'return', 'm1', 'd1', T0 + 5),
+        ev('r1', 'rent', 'm1', 'd1', T0 + 1),
+        ev('r3', 'rent', 'm1', 'd2', T0 + 2),
+        ev('r4', 'rent', 'm1', 'd3', T0 + 3),
+        ev('r5', 'return', 'm1', 'd3', T0 + 4),
+        ev('r6', 'rent', 'm1', 'd3', T0 + 6),
+      ]);
+      assert.deepEqual((await store.heldItems('m1')).sort(), ['d2', 'd3']);
+      assert.deepEqual(await store.heldItems('nobody'), []);
+    });
+
+    it('builds the size profile from rented sizes and fit feedback', async () => {
+      await store.appendEvents([
+        ev('a', 'rent', 'm1', 'd1', T0, { size: '8' }),
+        ev('b', 'return', 'm1', 'd1', T0 + 1, { size: '8', fit: 'small' }),
+        ev('c', 'rent', 'm1', 'd2', T0 + 2, { size: '10', fit: 'fit' }),
+        ev('d', 'view', 'm1', 'd3', T0 + 3),
+      ]);
+      assert.deepEqual(await store.sizeProfile('m1'), {
+        '8': { rents: 1, small: 1, fit: 0, large: 0 },
+        '10': { rents: 1, small: 0, fit: 1, large: 0 },
+      });
+    });
+
+    it('scans events in arrival order with a sequence cursor', async () => {
+      await store.appendEvents([ev('x1', 'view', 'a', 'i', T0 + 9), ev('x2', 'view', 'b', 'i', T0)]);
+      await store.appendEvents([ev('x3', 'view', 'c', 'i', T0 + 1)]);
+      const page1 = await store.scanEvents({ afterSeq: 0, limit: 2 });
+      assert.deepEqual(page1.map((e) => e.id), ['x1', 'x2']);
+      const page2 = await store.scanEvents({ afterSeq: page1[1].seq, limit: 2 });
+      assert.deepEqual(page2.map((e) => e.id), ['x3']);
+    });
+
+    it('forgets a member: profile, events and served pages gone, others untouched', async () => {
+      await store.upsertUser('m1', { sizes: ['8'] }, T0);
+      await store.appendEvents([ev('a', 'rent', 'm1', 'd1', T0), ev('b', 'rent', 'm2', 'd1', T0)]);
+      await store.putImpression({ pageId: 'p1', userId: 'm1', ts: T0, rows: [{ rowId: 'r', kind: 'for-you', items: ['d1'] }] });
+      assert.equal(await store.forgetUser('m1'), true);
+      assert.equal(await store.getUser('m1'), null);
+      assert.equal((await store.userStats('m1')).events, 0);
+      assert.equal(await store.getImpression('p1'), null);
+      assert.equal((await store.userStats('m2')).events, 1);
+      assert.equal(await store.forgetUser('m1'), false);
+    });
+
+    it('keeps the model registry and impressions', async () => {
+      await store.putModel({ version: 'v1', algorithm: 'als', status: 'active', createdAt: T0, metrics: { ndcg: 0.1 }, params: { factors: 64 } });
+      await store.putModel({ version: 'v2', algorithm: 'ease', status: 'training', createdAt: T0 + 1, metrics: {} });
+      await store.putModel({ version: 'v2', algorithm: 'ease', status: 'rejected', createdAt: T0 + 1, metrics: { ndcg: 0.05 }, note: 'below gate' });
+      assert.deepEqual((await store.listModels()).map((m) => [m.version, m.status]), [['v2', 'rejected'], ['v1', 'active']]);
+      assert.deepEqual((await store.getModel('v1'))?.params, { factors: 64 });
+      assert.equal(await store.getModel('v9'), null);
+      await store.putImpression({ pageId: 'p1', userId: 'm1', ts: T0, variant: 'a', modelVersion: 'v1', rows: [{ rowId: 'r1', kind: 'trending', items: ['x'] }] });
+      await store.putImpression({ pageId: 'p2', userId: 'm1', ts: T0 + 5, rows: [{ rowId: 'r1', kind: 'for-you', items: ['y'] }] });
+      assert.equal((await store.lastImpression('m1'))?.pageId, 'p2');
+      assert.deepEqual((await store.getImpression('p1'))?.rows, [{ rowId: 'r1', kind: 'trending', items: ['x'] }]);
+    });
+
+    it('answers ping', async () => {
+      await store.ping();
+    });
+  });
+}
