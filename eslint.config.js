@@ -13,7 +13,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js'],
+    files: ['src/web/static/**/*.js'],
+    languageOptions: {
+      globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', Node: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly', console: 'readonly' },
+    },
+  },
+  {
+    files: ['bin/**/*.js', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );

@@ -14,9 +14,11 @@ import { assertSafeBind, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { registerErrorHandling } from './http-errors.ts';
 import { createMetrics } from './metrics.ts';
+import { browseRoutes } from './routes/browse.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
+import { uiRoutes } from './routes/ui.ts';
 import { userRoutes } from './routes/users.ts';
 
 export interface BuildAppOptions {
@@ -82,5 +84,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   itemRoutes(app, context);
   userRoutes(app, context);
   eventRoutes(app, context);
+  browseRoutes(app, context);
+  uiRoutes(app);
   return { app, context };
 }

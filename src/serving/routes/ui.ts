@@ -1,0 +1,22 @@
+/** Serves the console UI's static files (the UI itself talks to the API over HTTP only). */
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { VitrineError } from '../../core/errors.ts';
+
+const STATIC_DIR = new URL('../../web/static/', import.meta.url);
+const FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+
+/** Registers GET / and GET /ui/:file for the files listed above (no directory traversal possible). */
+export function uiRoutes(app: FastifyInstance): void {
+  const send = async (file: string) => readFile(new URL(file, STATIC_DIR));
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type(FILES['index.html']).send(await send('index.html')));
+  app.get<{ Params: { file: string } }>('/ui/:file', { schema: { hide: true } }, async (request, reply) => {
+    const type = FILES[request.params.file];
+    if (!type) throw new VitrineError('VITRINE_ROUTE_NOT_FOUND', `no UI file ${request.params.file}`);
+    return reply.type(type).send(await send(request.params.file));
+  });
+}
