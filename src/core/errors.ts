@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   VITRINE_IMPORT_UNKNOWN_FORMAT: { status: 400, message: 'Unknown import format' },
   VITRINE_IMPORT_FILE_NOT_FOUND: { status: 400, message: 'The import file does not exist' },
   VITRINE_IMPORT_BAD_ROW: { status: 400, message: 'A row of the import file is not valid' },
+  VITRINE_IMPORT_UNREADABLE: { status: 400, message: 'The import file cannot be read to its end (truncated or corrupt gzip, or an I/O error)' },
   // models (the model library)
   VITRINE_MODEL_EMPTY_DATA: { status: 400, message: 'There is no training data' },
   VITRINE_MODEL_UNKNOWN_USER: { status: 404, message: 'The model has never seen this member' },
@@ -55,9 +56,12 @@ export const ERROR_CODES = {
   VITRINE_MODEL_ARTIFACT_CORRUPT: { status: 500, message: 'The model artifact is truncated or its checksum does not match' },
   VITRINE_MODEL_UNKNOWN_ALGORITHM: { status: 400, message: 'Unknown algorithm' },
   VITRINE_MODEL_ABORTED: { status: 500, message: 'Training was aborted' },
+  VITRINE_MODEL_BAD_DATA: { status: 400, message: 'The training data is inconsistent (array lengths, indexes out of range, NaN)' },
   // evaluation
   VITRINE_EVAL_NO_USERS: { status: 400, message: 'The protocol leaves no member to evaluate' },
   VITRINE_EVAL_BAD_PROTOCOL: { status: 400, message: 'Unknown or badly parameterised evaluation protocol' },
+  // simulation
+  VITRINE_SIM_BAD_OPTIONS: { status: 400, message: 'The synthetic world options are not valid' },
   // internal
   VITRINE_INTERNAL_ERROR: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
