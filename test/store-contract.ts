@@ -76,6 +76,18 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.equal(await store.getUser('m2'), null);
     });
 
+    it('upserts many members in one call with the same semantics', async () => {
+      await store.upsertUser('m1', { sizes: ['8'], preferences: { styles: ['boho'] } }, T0);
+      const outcomes = await store.upsertUsers([
+        { id: 'm1', input: { sizes: ['10'] } }, { id: 'm2', input: { attributes: { bodyType: 'petite' } } },
+      ], T0 + 1);
+      assert.deepEqual(outcomes, ['updated', 'created']);
+      assert.deepEqual((await store.getUser('m1'))?.sizes, ['10']);
+      assert.deepEqual((await store.getUser('m1'))?.preferences, { styles: ['boho'] });
+      assert.deepEqual((await store.getUser('m2'))?.attributes, { bodyType: 'petite' });
+      assert.equal(await store.countUsers(), 2);
+    });
+
     it('appends events once: duplicates by id (stored or in the same batch) are reported, not stored', async () => {
       const first = await store.appendEvents([ev('e1', 'view', 'm1', 'd1', T0), ev('e2', 'rent', 'm1', 'd1', T0 + 1, { size: '8' })]);
       assert.deepEqual(first, { accepted: 2, duplicates: [] });

@@ -29,6 +29,8 @@ export interface Store {
   // ── members ───────────────────────────────────────────────────────────────
   /** Creates or replaces the member's profile fields that are given. */
   upsertUser(id: string, input: UserInput, now: number): Promise<UpsertOutcome>;
+  /** Upserts many members in one transaction (imports), with upsertUser's semantics each. */
+  upsertUsers(users: ReadonlyArray<{ id: string; input: UserInput }>, now: number): Promise<UpsertOutcome[]>;
   getUser(id: string): Promise<User | null>;
   listUsers(opts: { afterId?: string; limit: number }): Promise<User[]>;
   /** Forgets the member: profile, events and impressions are deleted. False when unknown. */

@@ -34,6 +34,9 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    // ingest dirties index pages all over (user_id, ts); checkpointing every 10,000 pages (≈ 40 MB of
+    // WAL) instead of 1,000 copies each hot page out far less often. Durability is unchanged.
+    this.db.pragma('wal_autocheckpoint = 10000');
     if (opts.maxSizeBytes) {
       const pageSize = this.db.pragma('page_size', { simple: true }) as number;
       this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxSizeBytes / pageSize))}`);
@@ -42,9 +45,10 @@ export class SqliteStore implements Store {
     const db = this.db;
     this.stmt = {
       insertEvent: db.prepare(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',').map(() => '?').join(',')})`),
-      ensureUser: db.prepare('INSERT OR IGNORE INTO users (id, created_at, updated_at) VALUES (?, ?, ?)'),
-      ensureItem: db.prepare(`INSERT OR IGNORE INTO items (id, title, category, placeholder, created_at, updated_at)
-                              VALUES (?, ?, 'unknown', 1, ?, ?)`),
+      // one statement per batch (ids as a JSON array) rather than one call per member or item
+      ensureUsers: db.prepare('INSERT OR IGNORE INTO users (id, created_at, updated_at) SELECT value, ?, ? FROM json_each(?)'),
+      ensureItems: db.prepare(`INSERT OR IGNORE INTO items (id, title, category, placeholder, created_at, updated_at)
+                               SELECT value, value, 'unknown', 1, ?, ? FROM json_each(?)`),
       upsertItem: db.prepare(`INSERT INTO items (id, title, category, brand, tags, attributes, price, image_url, embedding,
           sizes, available_from, retired, placeholder, created_at, updated_at)
         VALUES (@id, @title, @category, @brand, @tags, @attributes, @price, @image_url, @embedding, @sizes,
@@ -131,18 +135,25 @@ export class SqliteStore implements Store {
 
   // ── members ─────────────────────────────────────────────────────────────────
   async upsertUser(id: string, input: UserInput, now: number): Promise<UpsertOutcome> {
-    return guard(() => this.db.transaction((): UpsertOutcome => {
-      const row = this.stmt.getUser.get(id) as UserRow | undefined;
-      if (!row) {
-        this.stmt.insertUser.run(id, JSON.stringify(input.sizes ?? []), JSON.stringify(input.attributes ?? {}),
-          JSON.stringify(input.preferences ?? {}), JSON.stringify(input.upcoming ?? []), now, now);
-        return 'created';
-      }
-      const old = rowToUser(row);
-      this.stmt.updateUser.run(JSON.stringify(input.sizes ?? old.sizes), JSON.stringify(input.attributes ?? old.attributes),
-        JSON.stringify(input.preferences ?? old.preferences), JSON.stringify(input.upcoming ?? old.upcoming), now, id);
-      return 'updated';
-    })());
+    return (await this.upsertUsers([{ id, input }], now))[0];
+  }
+
+  async upsertUsers(users: ReadonlyArray<{ id: string; input: UserInput }>, now: number): Promise<UpsertOutcome[]> {
+    return guard(() => this.db.transaction(() => users.map(({ id, input }) => this.upsertUserRow(id, input, now)))());
+  }
+
+  /** Inserts or updates one member inside the caller's transaction; omitted fields keep their value. */
+  private upsertUserRow(id: string, input: UserInput, now: number): UpsertOutcome {
+    const row = this.stmt.getUser.get(id) as UserRow | undefined;
+    if (!row) {
+      this.stmt.insertUser.run(id, JSON.stringify(input.sizes ?? []), JSON.stringify(input.attributes ?? {}),
+        JSON.stringify(input.preferences ?? {}), JSON.stringify(input.upcoming ?? []), now, now);
+      return 'created';
+    }
+    const old = rowToUser(row);
+    this.stmt.updateUser.run(JSON.stringify(input.sizes ?? old.sizes), JSON.stringify(input.attributes ?? old.attributes),
+      JSON.stringify(input.preferences ?? old.preferences), JSON.stringify(input.upcoming ?? old.upcoming), now, id);
+    return 'updated';
   }
 
   async getUser(id: string): Promise<User | null> {
@@ -172,9 +183,11 @@ export class SqliteStore implements Store {
       const duplicates: number[] = [];
       const users = new Set<string>();
       const items = new Set<string>();
+      const insert = this.stmt.insertEvent;
       for (let i = 0; i < events.length; i++) {
         const e = events[i];
-        if (this.stmt.insertEvent.run(...eventParams(e)).changes === 0) {
+        // an array binds positionally without spreading 15 arguments per row
+        if (insert.run(eventParams(e)).changes === 0) {
           duplicates.push(i);
           continue;
         }
@@ -182,8 +195,8 @@ export class SqliteStore implements Store {
         if (e.itemId !== undefined) items.add(e.itemId);
       }
       const now = Date.now();
-      for (const u of users) this.stmt.ensureUser.run(u, now, now);
-      for (const it of items) this.stmt.ensureItem.run(it, it, now, now);
+      if (users.size > 0) this.stmt.ensureUsers.run(now, now, JSON.stringify([...users]));
+      if (items.size > 0) this.stmt.ensureItems.run(now, now, JSON.stringify([...items]));
       return { accepted: events.length - duplicates.length, duplicates };
     })());
   }
