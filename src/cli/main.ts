@@ -20,6 +20,18 @@ const COMMANDS: Record<string, Command> = {
     summary: 'stream rtr | movielens | items-jsonl | users-jsonl | events-jsonl | world into the store',
     run: async (a) => (await import('./commands/import.ts')).runImport(a),
   },
+  train: {
+    summary: 'train algorithms on the store, save artifacts, register them',
+    run: async (a) => (await import('./commands/train.ts')).runTrain(a),
+  },
+  evaluate: {
+    summary: 'offline top-N evaluation (EVALUATION.md protocols: global-time, user-time)',
+    run: async (a) => (await import('./commands/evaluate.ts')).runEvaluate(a),
+  },
+  'evaluate-fit': {
+    summary: 'size-and-fit prediction protocol (mean one-vs-rest AUC)',
+    run: async (a) => (await import('./commands/evaluate-fit.ts')).runEvaluateFit(a),
+  },
 };
 
 const HELP = `vitrine — pages of personalized carousels

@@ -1,10 +1,12 @@
 // Vitrine console: talks to the engine over its HTTP API only.
 const $ = (id) => document.getElementById(id);
 const state = { member: null, itemsAfter: null, membersAfter: null, seq: 0 };
-const COLOURS = { black: '#222', white: '#d9d4cc', ivory: '#cfc6b4', red: '#b3263a', navy: '#1f2f57', blue: '#3b6fb6',
-  green: '#3f7f5a', emerald: '#1f7a5c', pink: '#d6829b', blush: '#d9a3a0', gold: '#b8923a', silver: '#9aa0a6',
-  yellow: '#d9b43b', orange: '#d0723a', purple: '#6b4a8c', burgundy: '#6d1f2e', beige: '#b8a58a', grey: '#808080',
-  gray: '#808080', brown: '#6e4b32', teal: '#2f7f86', floral: '#b86b8a', multi: '#8a6bb8' };
+const COLOURS = { black: '#222', white: '#e6e1d8', ivory: '#d8cfbd', cream: '#d9ccb0', oatmeal: '#c2b49a', camel: '#b08a5a',
+  navy: '#1f2f57', cobalt: '#2747a8', 'sky blue': '#7fb0dd', 'dusty blue': '#7d93ad', turquoise: '#2aa5a0',
+  red: '#b3263a', burgundy: '#6d1f2e', coral: '#e0735f', fuchsia: '#c2307e', blush: '#d9a3a0', lavender: '#a99bc9',
+  emerald: '#1f7a5c', 'forest green': '#2f5a3a', sage: '#98a98a', olive: '#6b6b3a', mustard: '#c9a233', yellow: '#e0c040',
+  orange: '#d0723a', rust: '#a4502a', terracotta: '#b8643e', gold: '#b8923a', champagne: '#d6c29a', silver: '#a3a8ad',
+  grey: '#808080', charcoal: '#3f4245', multi: 'linear-gradient(135deg,#c2307e,#e0c040,#2aa5a0)' };
 
 async function api(method, path, body) {
   const headers = { accept: 'application/json' };

@@ -1,0 +1,164 @@
+/** `vitrine evaluate`: offline top-N evaluation of algorithms by EVALUATION.md's protocols. */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { VitrineError } from '../../core/errors.ts';
+import type { EvalDataset } from '../../eval/eval-dataset.ts';
+import { checkAlgorithms, defaultAlgorithms, evaluateSplit, EVALUATION_ALGORITHMS, type AlgorithmParams } from '../../eval/evaluate.ts';
+import { formatReportTable, reportJson } from '../../eval/report.ts';
+import { RTR_DEFAULT_PATH } from '../../eval/rtr-csv.ts';
+import { loadRtrDataset, RTR_CITATION } from '../../eval/rtr-dataset.ts';
+import { parseProtocol, splitDataset } from '../../eval/splits.ts';
+import { loadTrainingData } from '../../pipeline/training-data.ts';
+import { openStore } from '../../storage/open-store.ts';
+import { exitOnError } from '../exit.ts';
+
+export const EVALUATE_HELP = `vitrine evaluate [--data DIR] [--file RTR_CSV] --protocol global-time|user-time [--cutoff DATE]
+                 [--k 10] [--algorithms a,b,…] [--params JSON] [--json FILE] [--threads N]
+
+Trains each algorithm on the train part of a protocol and ranks the whole vocabulary for every
+evaluated member through the public recommend API (their train items excluded; no sampled
+negatives). Protocols and metrics: EVALUATION.md.
+
+Protocols:
+  global-time --cutoff DATE   train = interactions before DATE, test = from DATE on
+  user-time                   members with ≥ 5 items hold out their last max(1, floor(20%))
+
+Data (positives = rentals and purchases; for a log without them, rated reviews):
+  --data DIR       the engine's store, sqlite:DIR/vitrine.db
+  --file RTR_CSV   a Rent the Runway CSV(.gz); the default when --data is not given or has no events:
+                   ${RTR_DEFAULT_PATH} (relative to the working directory)
+
+Options:
+  --k N            list length (default 10)
+  --algorithms L   comma-separated (default: ${EVALUATION_ALGORITHMS.join(', ')} — those this build has)
+  --params JSON    per-algorithm overrides, e.g. '{"ease": {"lambda": 100}}'
+  --json FILE      write {"protocol","k","users","items","results":{alg:{ndcg,recall,precision,hitRate,map,coverage,trainSeconds}}}
+  --threads N      recommendation threads: 0 = automatic (default), 1 = this thread only
+
+Example:
+  vitrine evaluate --protocol global-time --cutoff 2017-07-01 --json rtr.json`;
+
+interface EvaluateArgs {
+  help: boolean;
+  data?: string;
+  file?: string;
+  protocol?: string;
+  cutoff?: string;
+  k: number;
+  algorithms?: string[];
+  params: AlgorithmParams;
+  json?: string;
+  html?: string;
+  threads: number;
+}
+
+/** Parses evaluate's arguments; usage errors exit 2, bad protocols and algorithms are typed errors. */
+export function evaluateArgs(argv: string[]): EvaluateArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' }, file: { type: 'string' }, protocol: { type: 'string' }, cutoff: { type: 'string' },
+      k: { type: 'string' }, algorithms: { type: 'string' }, params: { type: 'string' }, json: { type: 'string' },
+      html: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const args: EvaluateArgs = { help: values.help ?? false, k: 10, params: {}, threads: 0 };
+  if (args.help) return args;
+  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"`);
+  if (values.protocol === undefined) throw usage('--protocol global-time|user-time is required');
+  Object.assign(args, { data: values.data, file: values.file, protocol: values.protocol, cutoff: values.cutoff, json: values.json, html: values.html });
+  if (values.k !== undefined) args.k = integerFlag('--k', values.k, 1, 1000);
+  if (values.threads !== undefined) args.threads = integerFlag('--threads', values.threads, 0, 64);
+  if (values.algorithms !== undefined) args.algorithms = values.algorithms.split(',').map((a) => a.trim()).filter(Boolean);
+  if (values.params !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(values.params);
+    } catch (err) {
+      throw new VitrineError('VITRINE_MODEL_BAD_PARAMS', `--params is not valid JSON: ${(err as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new VitrineError('VITRINE_MODEL_BAD_PARAMS', '--params must be a JSON object: {"<algorithm>": {"<param>": value}}');
+    }
+    args.params = parsed as AlgorithmParams;
+  }
+  return args;
+}
+
+/** Runs `vitrine evaluate`; returns the exit code. */
+export async function runEvaluate(argv: string[]): Promise<number> {
+  return exitOnError(async () => {
+    const args = evaluateArgs(argv);
+    if (args.help) {
+      console.log(EVALUATE_HELP);
+      return 0;
+    }
+    const protocol = parseProtocol(args.protocol, args.cutoff);
+    const algorithms = args.algorithms ?? defaultAlgorithms();
+    checkAlgorithms(algorithms, args.params);
+    for (const name of Object.keys(args.params)) {
+      if (!algorithms.includes(name)) console.error(`note: --params for "${name}" ignored: it is not among the evaluated algorithms`);
+    }
+    if (args.html !== undefined) console.error('note: --html is not supported yet; ignored'); // TODO(html report issue)
+    const { dataset, source } = await loadDataset(args);
+    const split = splitDataset(dataset, protocol);
+    const report = await evaluateSplit(split, {
+      algorithms, k: args.k, params: args.params, threads: args.threads,
+      onProgress: (name, phase, seconds) => {
+        if (phase === 'train') console.error(`${name}: training…`);
+        else if (phase === 'recommend') console.error(`${name}: trained in ${seconds?.toFixed(1)} s; ranking for ${split.users.length} members…`);
+      },
+    });
+    const ctx = { dataset: dataset.name, source };
+    console.log(formatReportTable(report, ctx));
+    if (dataset.name === 'rtr') console.log(`\n${RTR_CITATION}`);
+    if (args.json !== undefined) {
+      await mkdir(dirname(resolve(args.json)), { recursive: true });
+      await writeFile(args.json, `${JSON.stringify(reportJson(report, ctx), null, 2)}\n`);
+      console.error(`wrote ${args.json}`);
+    }
+    return 0;
+  });
+}
+
+/** --file, else --data's store when it holds positives, else the default RTR file. */
+async function loadDataset(args: EvaluateArgs): Promise<{ dataset: EvalDataset; source: string }> {
+  if (args.file !== undefined) return { dataset: await loadRtrDataset(args.file), source: args.file };
+  if (args.data !== undefined) {
+    const dbPath = join(args.data, 'vitrine.db');
+    if (existsSync(dbPath)) {
+      const url = `sqlite:${dbPath}`;
+      const store = await openStore(url);
+      try {
+        const data = await loadTrainingData(store);
+        if (data.interactions.users.length > 0) {
+          console.error(`read ${data.interactions.users.length} positives (${data.positiveTypes.join(', ')}) from ${url}`);
+          return { dataset: data, source: url };
+        }
+        console.error(`note: ${url} holds no rentals, purchases or rated reviews; falling back to the RTR file`);
+      } finally {
+        await store.close();
+      }
+    } else console.error(`note: no store at ${dbPath}; falling back to the RTR file`);
+  }
+  const path = resolve(RTR_DEFAULT_PATH);
+  if (!existsSync(path)) {
+    throw new VitrineError('VITRINE_IMPORT_FILE_NOT_FOUND',
+      `no data to evaluate: pass --data DIR (a store with imported events) or --file RTR_CSV; the default ${RTR_DEFAULT_PATH} is not there`);
+  }
+  return { dataset: await loadRtrDataset(path), source: RTR_DEFAULT_PATH };
+}
+
+function integerFlag(flag: string, text: string, min: number, max: number): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isInteger(v) || v < min || v > max) throw usage(`${flag} must be an integer from ${min} to ${max}`);
+  return v;
+}
+
+function usage(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
+}

@@ -1,0 +1,141 @@
+/**
+ * A trained implicit-ALS model: member and item factors. A member's scores are item factors · their
+ * vector (a trained member's row, a given vector, or a fold-in of live interactions); item-to-item
+ * likeness is the cosine of item factors.
+ */
+import { VitrineError } from '../../core/errors.ts';
+import { payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
+import { ItemScoringModel } from '../common/item-scoring-model.ts';
+import { resolveInteractions } from '../common/user-history.ts';
+import type { ArtifactManifest, UserQuery } from '../model.ts';
+import { FoldInSolver, type FoldInResult } from './fold-in.ts';
+
+export const ALS_FORMAT_VERSION = 1;
+
+type Interactions = ReadonlyArray<{ itemId: string; weight?: number }>;
+
+export class AlsModel extends ItemScoringModel {
+  readonly k: number;
+  private userIndex: Map<string, number> | undefined;
+  private itemNorms: Float32Array | undefined;
+  private readonly folder: FoldInSolver;
+
+  constructor(
+    manifest: ArtifactManifest,
+    itemIds: string[],
+    readonly userIds: string[],
+    readonly userFactors: Float32Array,
+    readonly itemFactors: Float32Array,
+  ) {
+    super('als', manifest, itemIds);
+    const { factors, regularization, alpha } = manifest.params;
+    if (typeof factors !== 'number' || typeof regularization !== 'number' || typeof alpha !== 'number') {
+      throw new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', 'als: manifest params lack factors, regularization or alpha');
+    }
+    if (userFactors.length !== userIds.length * factors || itemFactors.length !== itemIds.length * factors) {
+      throw new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', 'als: factor payloads do not match the id lists');
+    }
+    this.k = factors;
+    this.folder = new FoldInSolver(itemFactors, factors, regularization, alpha);
+  }
+
+  /** Rebuilds a saved model. */
+  static fromArtifact(loaded: LoadedArtifact): AlsModel {
+    return new AlsModel(
+      loaded.manifest,
+      stringsOf(loaded, 'itemIds'),
+      stringsOf(loaded, 'userIds'),
+      payloadOf(loaded, 'userFactors', Float32Array),
+      payloadOf(loaded, 'itemFactors', Float32Array),
+    );
+  }
+
+  /** A member's vector from their interactions (unknown items ignored; none known → a zero vector). */
+  foldIn(interactions: Interactions): Float32Array {
+    return this.foldInWithReport(interactions).vector;
+  }
+
+  /** `foldIn`, also saying how many interactions were ignored because the model never saw their item. */
+  foldInWithReport(interactions: Interactions): FoldInResult {
+    let unknownItems = 0;
+    for (const it of interactions) if (!this.itemIndex.has(it.itemId)) unknownItems++;
+    if (unknownItems === interactions.length) return { vector: new Float32Array(this.k), unknownItems, usedItems: 0 };
+    const { items, weights } = resolveInteractions(this.algorithm, interactions, this.itemIndex);
+    return { vector: this.folder.solve(items, weights), unknownItems, usedItems: items.length };
+  }
+
+  /** The vector `user` is scored with (a copy-free view for a trained member). */
+  userVector(user: UserQuery): Float32Array {
+    if ('userId' in user) {
+      this.userIndex ??= new Map(this.userIds.map((id, u) => [id, u]));
+      const u = this.userIndex.get(user.userId);
+      if (u === undefined) {
+        throw new VitrineError('VITRINE_MODEL_UNKNOWN_USER', `als: member "${user.userId}" is not in the training data`);
+      }
+      return this.userFactors.subarray(u * this.k, (u + 1) * this.k);
+    }
+    if ('vector' in user) {
+      if (user.vector.length !== this.k || !user.vector.every(Number.isFinite)) {
+        throw new VitrineError('VITRINE_MODEL_BAD_EMBEDDING', `als: a member vector must be ${this.k} finite numbers`);
+      }
+      return user.vector;
+    }
+    const { vector, usedItems } = this.foldInWithReport(user.interactions);
+    if (usedItems === 0) {
+      throw new VitrineError('VITRINE_MODEL_UNKNOWN_USER',
+        `als: none of the member's ${user.interactions.length} interactions is with an item the model knows`);
+    }
+    return vector;
+  }
+
+  protected userScores(user: UserQuery): Float32Array {
+    return this.scoresFor(this.userVector(user));
+  }
+
+  protected itemScores(item: number): Float32Array {
+    const { k } = this;
+    const norms = (this.itemNorms ??= this.computeItemNorms());
+    const scores = this.scoresFor(this.itemFactors.subarray(item * k, (item + 1) * k));
+    const self = norms[item];
+    for (let i = 0; i < scores.length; i++) {
+      const d = self * norms[i];
+      scores[i] = d > 0 ? scores[i] / d : 0;
+    }
+    return scores;
+  }
+
+  protected payloads(): Payloads {
+    return { userIds: this.userIds, userFactors: this.userFactors, itemFactors: this.itemFactors };
+  }
+
+  /** itemFactors · x for every item. */
+  private scoresFor(x: Float32Array): Float32Array {
+    const { k, itemFactors: y } = this;
+    const n = this.itemIds.length;
+    const scores = new Float32Array(n);
+    const k4 = k - (k % 4);
+    for (let i = 0; i < n; i++) {
+      const o = i * k;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let f = 0;
+      for (; f < k4; f += 4) {
+        s0 += y[o + f] * x[f];
+        s1 += y[o + f + 1] * x[f + 1];
+        s2 += y[o + f + 2] * x[f + 2];
+        s3 += y[o + f + 3] * x[f + 3];
+      }
+      for (; f < k; f++) s0 += y[o + f] * x[f];
+      scores[i] = s0 + s1 + s2 + s3;
+    }
+    return scores;
+  }
+
+  private computeItemNorms(): Float32Array {
+    const { k, itemFactors: y } = this;
+    return Float32Array.from({ length: this.itemIds.length }, (_, i) => {
+      let s = 0;
+      for (let f = 0; f < k; f++) s += y[i * k + f] * y[i * k + f];
+      return Math.sqrt(s);
+    });
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * What item-based models know about members: each training member's items (a CSR row), and the
+ * resolution of a `UserQuery` — a known id or a live interaction list — into item indexes.
+ */
+import { VitrineError } from '../../core/errors.ts';
+import { payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
+import type { InteractionData } from '../dataset.ts';
+import type { UserQuery } from '../model.ts';
+import { buildCsr, type Csr, type DuplicateRule } from './csr.ts';
+
+/** A member's items as parallel arrays (item index, weight). */
+export interface ResolvedHistory {
+  items: Int32Array;
+  weights: Float32Array;
+}
+
+export class UserHistory {
+  private index: Map<string, number> | undefined;
+
+  constructor(readonly userIds: string[], readonly rows: Csr) {}
+
+  /** The user × item matrix of the training data, duplicates merged by `rule`. */
+  static fromInteractions(data: InteractionData, rule: DuplicateRule): UserHistory {
+    const rows = buildCsr(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights, rule);
+    return new UserHistory(data.userIds, rows);
+  }
+
+  /** Rebuilds the history saved by `toPayloads`. */
+  static fromPayloads(loaded: LoadedArtifact, nItems: number): UserHistory {
+    const userIds = stringsOf(loaded, 'userIds');
+    const indptr = payloadOf(loaded, 'userIndptr', Int32Array, userIds.length + 1);
+    const indices = payloadOf(loaded, 'userItems', Int32Array);
+    const values = payloadOf(loaded, 'userWeights', Float32Array, indices.length);
+    if (indptr[userIds.length] !== indices.length || indices.some((i) => i < 0 || i >= nItems)) {
+      throw new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', 'user history payloads are inconsistent');
+    }
+    return new UserHistory(userIds, { nRows: userIds.length, nCols: nItems, indptr, indices, values });
+  }
+
+  /** The payloads that `fromPayloads` reads back. */
+  toPayloads(): Payloads {
+    return { userIds: this.userIds, userIndptr: this.rows.indptr, userItems: this.rows.indices, userWeights: this.rows.values };
+  }
+
+  /** Row of a known member, or undefined. */
+  rowOf(userId: string): number | undefined {
+    this.index ??= new Map(this.userIds.map((id, r) => [id, r]));
+    return this.index.get(userId);
+  }
+
+  /** The member's items (VITRINE_MODEL_UNKNOWN_USER for an unknown id or a list with no known item). */
+  resolve(algorithm: string, query: UserQuery, itemIndex: ReadonlyMap<string, number>): ResolvedHistory {
+    if ('userId' in query) {
+      const r = this.rowOf(query.userId);
+      if (r === undefined) {
+        throw new VitrineError('VITRINE_MODEL_UNKNOWN_USER', `${algorithm}: member "${query.userId}" is not in the training data`);
+      }
+      const { indptr, indices, values } = this.rows;
+      return { items: indices.subarray(indptr[r], indptr[r + 1]), weights: values.subarray(indptr[r], indptr[r + 1]) };
+    }
+    if ('interactions' in query) return resolveInteractions(algorithm, query.interactions, itemIndex);
+    throw new VitrineError('VITRINE_MODEL_BAD_PARAMS',
+      `${algorithm} scores from a member's items; a vector query needs a factor model (pass userId or interactions)`);
+  }
+}
+
+/**
+ * Item indexes of a live interaction list: items the model never saw (added since training) are
+ * skipped; repeated items keep their largest weight. Throws when no item is known.
+ */
+export function resolveInteractions(
+  algorithm: string,
+  interactions: ReadonlyArray<{ itemId: string; weight?: number }>,
+  itemIndex: ReadonlyMap<string, number>,
+): ResolvedHistory {
+  const merged = new Map<number, number>();
+  for (const it of interactions) {
+    const i = itemIndex.get(it.itemId);
+    if (i === undefined) continue;
+    const w = it.weight ?? 1;
+    if (!Number.isFinite(w)) throw new VitrineError('VITRINE_MODEL_BAD_PARAMS', `${algorithm}: weight of "${it.itemId}" is not finite`);
+    const prev = merged.get(i);
+    if (prev === undefined || w > prev) merged.set(i, w);
+  }
+  if (merged.size === 0) {
+    throw new VitrineError('VITRINE_MODEL_UNKNOWN_USER',
+      `${algorithm}: none of the member's ${interactions.length} interactions is with an item the model knows`);
+  }
+  const items = Int32Array.from(merged.keys());
+  items.sort();
+  return { items, weights: Float32Array.from(items, (i) => merged.get(i) ?? 0) };
+}

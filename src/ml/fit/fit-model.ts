@@ -1,0 +1,120 @@
+/**
+ * A trained fit model: P(small), P(fit), P(large) of a member in an item in a size. Members and items
+ * it never saw still get predictions (from body columns, the item's history, the size alone).
+ * Member and item columns not given at prediction time are taken from what training last saw.
+ */
+import { loadArtifact, saveArtifact } from '../artifact.ts';
+import { alignFitData } from './align-fit-data.ts';
+import type { FitColumn, FitData } from './fit-data.ts';
+import { fitFeatureColumns } from './fit-features.ts';
+import { decodeFitModel, encodeFitModel, FIT_ALGORITHM, FIT_FORMAT_VERSION, type FitModelParts } from './fit-model-codec.ts';
+import { predictForest } from './gbdt/forest.ts';
+import { normaliseSize } from './size-normaliser.ts';
+
+export interface FitProbabilities {
+  small: number;
+  fit: number;
+  large: number;
+}
+
+/** Row-level feature values for a prediction: numbers for numeric columns, labels for categorical. */
+export type FitFeatureValues = Record<string, number | string | undefined>;
+
+/** A trained fit model (see trainFitModel): predicts, exposes latent sizes, saves itself. */
+export class FitModel {
+  readonly algorithm = FIT_ALGORITHM;
+  constructor(readonly parts: FitModelParts) {}
+
+  /** The model's index of a member (by id or index), −1 when never seen. */
+  userIndexOf(user: number | string): number {
+    if (typeof user === 'number') return user >= 0 && user < this.parts.vocab.userIds.length ? user : -1;
+    return this.parts.vocab.userIndex.get(user) ?? -1;
+  }
+
+  /** P(small), P(fit), P(large) of `user` in `itemId` in `size` (a label like "US 8" or a number). */
+  predict(user: number | string, itemId: string, size: number | string, features?: FitFeatureValues): FitProbabilities {
+    const { small, fit, large } = this.predictItemInSize(user, itemId, [size], features)[0];
+    return { small, fit, large };
+  }
+
+  /** The fit of one item in each of `sizes` for a member (the best size has the highest `fit`). */
+  predictItemInSize(
+    user: number | string, itemId: string, sizes: ReadonlyArray<number | string>, features?: FitFeatureValues,
+  ): Array<FitProbabilities & { size: number | string }> {
+    const u = this.userIndexOf(user);
+    const i = this.parts.vocab.itemIndex.get(itemId) ?? -1;
+    const n = sizes.length;
+    const columns = this.parts.vocab.columns.map((schema, c): FitColumn => {
+      const given = features?.[schema.name];
+      const stored = schema.scope === 'member' && u >= 0 ? this.parts.memberValues[c][u]
+        : schema.scope === 'item' && i >= 0 ? this.parts.itemValues[c][i] : Number.NaN;
+      if (schema.kind === 'numeric') {
+        const v = typeof given === 'number' ? given : typeof given === 'string' ? Number(given) : stored;
+        return { kind: 'numeric', name: schema.name, scope: schema.scope, values: new Float64Array(n).fill(v) };
+      }
+      const code = given === undefined ? (Number.isNaN(stored) ? -1 : stored) : schema.labels.indexOf(String(given));
+      return { kind: 'categorical', name: schema.name, scope: schema.scope, codes: new Int32Array(n).fill(code), labels: schema.labels };
+    });
+    const query: FitData = {
+      userIds: this.parts.vocab.userIds, itemIds: this.parts.vocab.itemIds,
+      users: new Int32Array(n).fill(u), items: new Int32Array(n).fill(i),
+      sizes: Float64Array.from(sizes, (s) => normaliseSize(s)), labels: new Int8Array(n), columns,
+    };
+    const probs = this.predictRows(query);
+    return sizes.map((size, k) => ({ size, small: probs[k * 3], fit: probs[k * 3 + 1], large: probs[k * 3 + 2] }));
+  }
+
+  /** Row-major n × 3 probabilities for every row of `query` (its labels are ignored). */
+  predictRows(query: FitData): Float64Array {
+    const aligned = alignFitData(query, this.parts.vocab);
+    const columns = fitFeatureColumns(this.parts.tables, aligned, this.parts.params.smoothing);
+    return predictForest(this.parts.forest, columns);
+  }
+
+  /**
+   * The member's latent true size in size steps (anchor + shift / scale), NaN when the model never saw
+   * them rent. Meaningful as a size when the learned scale is positive (bigger size → feels larger).
+   */
+  memberSize(user: number | string): number {
+    const u = this.userIndexOf(user);
+    const { latent } = this.parts.tables;
+    if (u < 0 || latent.userAnchor.length === 0 || this.parts.tables.user.count[u] === 0) return Number.NaN;
+    return latent.userAnchor[u] + latent.userShift[u] / latent.link[0];
+  }
+
+  /** How much an item runs large (+) or small (−), in size steps (offset / scale; 0 when never seen). */
+  itemOffset(itemId: string): number {
+    const i = this.parts.vocab.itemIndex.get(itemId) ?? -1;
+    const { latent } = this.parts.tables;
+    return i < 0 ? 0 : latent.itemOffset[i] / latent.link[0];
+  }
+
+  /** Writes the artifact (manifest + typed-array payloads) into `dir`. */
+  async save(dir: string): Promise<void> {
+    const { draft, payloads } = encodeFitModel(this.parts);
+    await saveArtifact(dir, draft, payloads);
+  }
+
+  /** Reads a model written by `save`; VITRINE_MODEL_ARTIFACT_* when it is of another version or corrupt. */
+  static async load(dir: string): Promise<FitModel> {
+    return new FitModel(decodeFitModel(await loadArtifact(dir, FIT_ALGORITHM, FIT_FORMAT_VERSION)));
+  }
+}
+
+/** The last value of each member-scope column per member and each item-scope column per item. */
+export function memberAndItemValues(data: FitData): { memberValues: Float64Array[]; itemValues: Float64Array[] } {
+  const nU = data.userIds.length;
+  const nI = data.itemIds.length;
+  const memberValues = data.columns.map((c) => new Float64Array(c.scope === 'member' ? nU : 0).fill(Number.NaN));
+  const itemValues = data.columns.map((c) => new Float64Array(c.scope === 'item' ? nI : 0).fill(Number.NaN));
+  data.columns.forEach((c, j) => {
+    if (c.scope === 'rental') return;
+    const owner = c.scope === 'member' ? data.users : data.items;
+    const out = c.scope === 'member' ? memberValues[j] : itemValues[j];
+    for (let k = 0; k < data.labels.length; k++) {
+      const v = c.kind === 'numeric' ? c.values[k] : c.codes[k] >= 0 ? c.codes[k] : Number.NaN;
+      if (!Number.isNaN(v)) out[owner[k]] = v;
+    }
+  });
+  return { memberValues, itemValues };
+}

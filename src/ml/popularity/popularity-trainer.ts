@@ -1,0 +1,53 @@
+/** Trainers `popularity` (distinct members, all time) and `popularity-recent` (interactions, last 90 days). */
+import { loadArtifact } from '../artifact.ts';
+import { nonNegative, oneOf, positive, resolveParams } from '../common/params.ts';
+import { assertInteractions, dataRange, throwIfAborted, trainingManifest } from '../common/train-input.ts';
+import type { Model, Trainer, TrainContext, TrainInput } from '../model.ts';
+import { POPULARITY_FORMAT_VERSION, PopularityModel } from './popularity-model.ts';
+import { groupedPopularity, interactionWeights, segmentKeys, type PopularityParams } from './popularity-scores.ts';
+
+const RULES = {
+  mode: oneOf('all', 'decayed', 'window'),
+  count: oneOf('users', 'interactions'),
+  halfLifeDays: positive(),
+  windowDays: positive(),
+  minWeight: nonNegative,
+  segmentBy: oneOf('none', 'size', 'occasion', 'category'),
+};
+
+/** A popularity trainer registered under `algorithm` with its own defaults. */
+export function createPopularityTrainer(algorithm: string, defaults: PopularityParams): Trainer<PopularityParams> {
+  return {
+    algorithm,
+    defaults,
+    async train(input: TrainInput, params?: Partial<PopularityParams>, ctx: TrainContext = {}): Promise<Model> {
+      const p = resolveParams(algorithm, defaults, params, RULES);
+      const data = input.interactions;
+      assertInteractions(algorithm, data);
+      throwIfAborted(algorithm, ctx.signal);
+      const end = ctx.now ?? dataRange(data).dataTo ?? 0;
+      const weights = interactionWeights(data, p, end);
+      const scores = groupedPopularity(data, weights, p.count, undefined, 1);
+      const segments = segmentKeys(data, input.items, p.segmentBy);
+      const segmentScores = segments
+        ? groupedPopularity(data, weights, p.count, segments.keys, segments.labels.length)
+        : new Float32Array(0);
+      ctx.onProgress?.(1, 'scored');
+      const manifest = trainingManifest(algorithm, POPULARITY_FORMAT_VERSION, p, data, { end });
+      return new PopularityModel(algorithm, manifest, data.itemIds, scores, segmentScores, segments?.labels ?? []);
+    },
+    async load(dir: string): Promise<Model> {
+      return PopularityModel.fromArtifact(await loadArtifact(dir, algorithm, POPULARITY_FORMAT_VERSION));
+    },
+  };
+}
+
+/** EVALUATION.md `popularity`: distinct train members of the item, all time. */
+export const popularityTrainer = createPopularityTrainer('popularity', {
+  mode: 'all', count: 'users', halfLifeDays: 30, windowDays: 90, minWeight: 0, segmentBy: 'none',
+});
+
+/** EVALUATION.md `popularity-recent` ("trending"): train interactions in the last 90 days before the end of train. */
+export const popularityRecentTrainer = createPopularityTrainer('popularity-recent', {
+  mode: 'window', count: 'interactions', halfLifeDays: 30, windowDays: 90, minWeight: 0, segmentBy: 'none',
+});

@@ -1,0 +1,40 @@
+/**
+ * Algorithm name → trainer: the one place the CLI, the training pipeline and evaluation look
+ * algorithms up. Add an algorithm by adding a line here.
+ */
+import { VitrineError } from '../core/errors.ts';
+import { alsTrainer } from './als/als-trainer.ts';
+import { contentTrainer } from './content/content-trainer.ts';
+import { easeTrainer } from './ease/ease.ts';
+import { itemKnnTrainer } from './item-knn/item-knn.ts';
+import type { Trainer } from './model.ts';
+import { conversionTrainer } from './popularity/conversion.ts';
+import { popularityRecentTrainer, popularityTrainer } from './popularity/popularity-trainer.ts';
+import { styleClustersTrainer } from './style-clusters/style-clusters.ts';
+
+/** Every trainer by algorithm name. */
+export const TRAINERS: Readonly<Record<string, Trainer>> = {
+  popularity: popularityTrainer,
+  'popularity-recent': popularityRecentTrainer,
+  conversion: conversionTrainer,
+  'item-knn': itemKnnTrainer,
+  ease: easeTrainer,
+  als: alsTrainer,
+  content: contentTrainer,
+  'style-clusters': styleClustersTrainer,
+};
+
+/** The registered algorithm names. */
+export function algorithmNames(): string[] {
+  return Object.keys(TRAINERS);
+}
+
+/** The trainer of `name`; VITRINE_MODEL_UNKNOWN_ALGORITHM (listing the valid names) otherwise. */
+export function getTrainer(name: string): Trainer {
+  if (!Object.hasOwn(TRAINERS, name)) {
+    throw new VitrineError('VITRINE_MODEL_UNKNOWN_ALGORITHM', `unknown algorithm "${name}"; valid: ${algorithmNames().join(', ')}`, {
+      valid: algorithmNames(),
+    });
+  }
+  return TRAINERS[name];
+}

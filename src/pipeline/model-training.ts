@@ -1,0 +1,89 @@
+/**
+ * Batch training: read the store's positives, train each algorithm, write its artifact under
+ * `<dataDir>/models/<version>/`, and register it. A model that fails to train is registered as
+ * `rejected` with the reason and never replaces the active one of its algorithm.
+ * TODO(serving issue): the validation gate (offline metrics against the active model and popularity
+ * on a recent time split) decides activation; until it lands a model that trains is activated.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { VitrineError } from '../core/errors.ts';
+import type { TrainContext } from '../ml/model.ts';
+import { getTrainer } from '../ml/registry.ts';
+import type { ModelRecord, Store } from '../storage/store.ts';
+import { loadTrainingData, type TrainingData } from './training-data.ts';
+
+/** What `vitrine train` and the demo train when no list is given. */
+export const DEFAULT_TRAIN_ALGORITHMS = ['popularity', 'popularity-recent', 'item-knn', 'als', 'content', 'style-clusters'];
+
+export interface TrainModelsOptions {
+  algorithms?: string[];
+  params?: Record<string, Record<string, unknown>>;
+  log?: (line: string) => void;
+  onProgress?: (algorithm: string, fraction: number, label: string) => void;
+  signal?: AbortSignal;
+  clock?: () => number;
+}
+
+/** A new version id: algorithm, UTC timestamp, and a short random suffix. */
+export function newModelVersion(algorithm: string, now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `${algorithm}-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Trains, saves and registers each algorithm on the store's data; returns the registry records. */
+export async function trainModels(store: Store, dataDir: string, opts: TrainModelsOptions = {}): Promise<ModelRecord[]> {
+  const clock = opts.clock ?? Date.now;
+  const log = opts.log ?? (() => undefined);
+  const algorithms = opts.algorithms ?? DEFAULT_TRAIN_ALGORITHMS;
+  for (const name of algorithms) getTrainer(name); // unknown names fail before any work
+  const data = await loadTrainingData(store);
+  if (data.interactions.users.length === 0) {
+    throw new VitrineError('VITRINE_MODEL_EMPTY_DATA', `the store has no ${data.positiveTypes.join('/')} events to train on`);
+  }
+  log(`training on ${data.interactions.users.length.toLocaleString()} positives (${data.positiveTypes.join(', ')}), `
+    + `${data.interactions.userIds.length.toLocaleString()} members, ${data.interactions.itemIds.length.toLocaleString()} items`);
+  const records: ModelRecord[] = [];
+  for (const algorithm of algorithms) records.push(await trainOne(store, dataDir, algorithm, data, opts, clock, log));
+  return records;
+}
+
+async function trainOne(store: Store, dataDir: string, algorithm: string, data: TrainingData, opts: TrainModelsOptions,
+  clock: () => number, log: (line: string) => void): Promise<ModelRecord> {
+  const createdAt = clock();
+  const version = newModelVersion(algorithm, createdAt);
+  const ts = data.interactions.ts;
+  const record: ModelRecord = {
+    version, algorithm, status: 'training', createdAt, metrics: {},
+    dataFrom: ts.length ? ts.reduce((a, b) => Math.min(a, b), Infinity) : undefined,
+    dataTo: ts.length ? ts.reduce((a, b) => Math.max(a, b), -Infinity) : undefined,
+    params: opts.params?.[algorithm],
+  };
+  await store.putModel(record);
+  const started = performance.now();
+  try {
+    const ctx: TrainContext = {
+      signal: opts.signal,
+      onProgress: (fraction, label) => opts.onProgress?.(algorithm, fraction, label),
+    };
+    const model = await getTrainer(algorithm).train({ interactions: data.interactions, items: data.items }, opts.params?.[algorithm], ctx);
+    const artifactPath = join('models', version);
+    mkdirSync(join(dataDir, artifactPath), { recursive: true });
+    await model.save(join(dataDir, artifactPath));
+    const seconds = (performance.now() - started) / 1000;
+    for (const old of await store.listModels()) {
+      if (old.algorithm === algorithm && old.status === 'active') await store.putModel({ ...old, status: 'previous' });
+      else if (old.algorithm === algorithm && old.status === 'previous') await store.putModel({ ...old, status: 'retired' });
+    }
+    const done: ModelRecord = { ...record, status: 'active', artifactPath, metrics: { trainSeconds: seconds } };
+    await store.putModel(done);
+    log(`${algorithm}: trained in ${seconds.toFixed(1)} s → ${version} (active)`);
+    return done;
+  } catch (err) {
+    const reason = err instanceof VitrineError ? `${err.code}: ${err.message}` : String(err);
+    const rejected: ModelRecord = { ...record, status: 'rejected', note: reason };
+    await store.putModel(rejected);
+    log(`${algorithm}: rejected — ${reason}`);
+    return rejected;
+  }
+}
