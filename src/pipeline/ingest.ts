@@ -2,11 +2,13 @@
  * The ingest path: validate each event on its own, append the valid ones durably in one transaction,
  * then hand them to listeners (online member state) before the caller acknowledges. One bad event
  * never rejects its batch; a store failure rejects the whole call (nothing is acknowledged unwritten).
+ * Concurrent calls share one store transaction (group commit, see group-commit.ts).
  */
 import { isRejection, validateEvent } from '../core/validate-event.ts';
 import type { ErrorCode } from '../core/errors.ts';
 import type { VitrineEvent } from '../core/types.ts';
 import type { Store } from '../storage/store.ts';
+import { GroupCommitter } from './group-commit.ts';
 
 export interface IngestResult {
   accepted: number;
@@ -25,9 +27,11 @@ export interface IngestOptions {
 export class EventIngestor {
   private readonly listeners: IngestListener[] = [];
   private readonly clock: () => number;
+  private readonly committer: GroupCommitter;
 
-  constructor(private readonly store: Store, private readonly opts: IngestOptions) {
+  constructor(store: Store, private readonly opts: IngestOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.committer = new GroupCommitter(store);
   }
 
   /** Registers a listener (e.g. online member state) that sees every accepted event. */
@@ -48,7 +52,7 @@ export class EventIngestor {
     let duplicates = 0;
     let accepted = 0;
     if (valid.length > 0) {
-      const appended = await this.store.appendEvents(valid);
+      const appended = await this.committer.append(valid);
       duplicates = appended.duplicates.length;
       accepted = appended.accepted;
       const fresh = duplicates === 0 ? valid : dropIndexes(valid, appended.duplicates);
