@@ -10,6 +10,7 @@ import type { AlsModel } from '../src/ml/als/als-model.ts';
 import { invertSpd } from '../src/ml/als/cholesky.ts';
 import { buildConfidenceMatrices } from '../src/ml/als/confidence-matrices.ts';
 import { exactScratch, solveNormalEquations, WOODBURY_MAX_ENTRIES } from '../src/ml/als/exact-solve.ts';
+import { FoldInSolver } from '../src/ml/als/fold-in.ts';
 import { gramWithRegularization } from '../src/ml/als/gramian.ts';
 import { seededUniform } from '../src/ml/common/rng.ts';
 import { alsLoss } from '../src/ml/als/loss.ts';
@@ -145,12 +146,12 @@ describe('als: known answers on two communities', () => {
   it('reports progress and stops between iterations when aborted', async () => {
     const fractions: number[] = [];
     await trainAls({ interactions: data }, { ...SMALL, iterations: 4 }, { onProgress: (f) => fractions.push(f) });
-    assert.deepEqual(fractions, [0.25, 0.5, 0.75, 1]);
+    assert.deepEqual(fractions, [0, 0.25, 0.5, 0.75, 1]);
     const controller = new AbortController();
     let iterations = 0;
     const run = trainAls({ interactions: data }, { ...SMALL, iterations: 50 }, {
       signal: controller.signal,
-      onProgress: () => { if (++iterations === 2) controller.abort(); },
+      onProgress: (f) => { if (f > 0 && ++iterations === 2) controller.abort(); },
     });
     await rejectsWith(run, 'VITRINE_MODEL_ABORTED');
     assert.equal(iterations, 2);
@@ -173,6 +174,19 @@ describe('als: row solvers', () => {
       for (let f = 0; f < k; f++) assert.ok(Math.abs(lowRank[f] - direct[f]) < 1e-9 * (1 + Math.abs(direct[f])), `n = ${n}`);
     }
   });
+
+  it('fold-in of many interactions (SIMD rank update, float32) matches the float64 direct solve', () => {
+    const k = 8;
+    const next = seededUniform(5);
+    const items = Float32Array.from({ length: 300 * k }, () => next() - 0.5);
+    const gram = gramWithRegularization(items, k, 0.1);
+    const picked = Int32Array.from({ length: 280 }, (_, j) => j); // > one batch of 256 rows
+    const weights = Float32Array.from(picked, () => 0.5 + next());
+    const conf = Float32Array.from(weights, (w) => 1 + 20 * w);
+    const viaKernel = new FoldInSolver(items, k, 0.1, 20).solve(picked, weights);
+    const direct = solveNormalEquations(items, k, gram, undefined, picked, conf, 0, picked.length, exactScratch(k));
+    for (let f = 0; f < k; f++) assert.ok(Math.abs(viaKernel[f] - direct[f]) < 1e-4 * (1 + Math.abs(direct[f])), `${viaKernel[f]} vs ${direct[f]}`);
+  });
 });
 
 describe('als: typed errors', () => {
@@ -180,6 +194,8 @@ describe('als: typed errors', () => {
 
   it('refuses empty data and bad parameters', async () => {
     await rejectsWith(alsTrainer.train({ interactions: buildInteractions([]) }), 'VITRINE_MODEL_EMPTY_DATA');
+    const noPositive = buildInteractions([{ user: 'a', item: 'x', ts: 0, weight: 0 }, { user: 'b', item: 'y', ts: 0, weight: -1 }]);
+    await rejectsWith(alsTrainer.train({ interactions: noPositive }), 'VITRINE_MODEL_EMPTY_DATA');
     for (const bad of [{ factors: 0 }, { factors: NaN }, { factors: 2.5 }, { regularization: -1 }, { alpha: NaN }, { cgSteps: 0 }]) {
       await rejectsWith(alsTrainer.train({ interactions: data }, bad), 'VITRINE_MODEL_BAD_PARAMS');
     }

@@ -139,19 +139,21 @@ function formatSeed(r: FitSeedResult): string {
 }
 
 function formatSummary(r: FitProtocolResult): string {
-  const sd = Math.sqrt(r.perSeed.reduce((a, x) => a + (x - r.auc) ** 2, 0) / Math.max(1, r.perSeed.length - 1));
+  const n = r.perSeed.length;
+  const sd = Math.sqrt(r.perSeed.reduce((a, x) => a + (x - r.auc) ** 2, 0) / Math.max(1, n - 1));
   const a = MISRA_2018_ANCHORS;
+  const line = (label: string, run: string, reference: string): string => `  ${label.padEnd(58)}${run.padEnd(10)}${reference}`;
   return [
     `${'mean'.padEnd(6)}${f4(r.auc).padEnd(11)}${f3(r.perClass[0]).padEnd(8)}${f3(r.perClass[1]).padEnd(8)}` +
-      `${f3(r.perClass[2]).padEnd(8)}${f4(r.baseline.auc).padEnd(15)}(sd over seeds ${f4(sd)})`,
+      `${f3(r.perClass[2]).padEnd(8)}${f4(r.baseline.auc).padEnd(15)}${n > 1 ? `sd over seeds ${f4(sd)}` : ''}`,
     '',
-    'mean one-vs-rest AUC on test       this run   reference',
-    `  fit model (latent sizes + history + body → boosted trees)   ${f4(r.auc)}`,
-    `  1-LV baseline (member size + item offset + ordinal logit)    ${f4(r.baseline.auc)}`,
-    `  Misra et al. 2018: 1-LV-LR                                             ${f3(a['1-LV-LR'])}`,
-    `  Misra et al. 2018: K-LV-LR                                             ${f3(a['K-LV-LR'])}`,
-    `  Misra et al. 2018: K-LF-ML (their best)                                ${f3(a['K-LF-ML'])}`,
-    `  EVALUATION.md numpy one-latent-size reference                          0.676`,
+    line(`mean one-vs-rest AUC on test (${n} seed${n > 1 ? 's' : ''})`, 'this run', 'reference'),
+    line('Vitrine fit model (latent sizes + history + body → trees)', f4(r.auc), ''),
+    line('Vitrine 1-LV baseline (member size + item offset + logit)', f4(r.baseline.auc), ''),
+    line('Misra et al. 2018, 1-LV-LR', '', f3(a['1-LV-LR'])),
+    line('Misra et al. 2018, K-LV-LR', '', f3(a['K-LV-LR'])),
+    line('Misra et al. 2018, K-LF-ML (their best)', '', f3(a['K-LF-ML'])),
+    line('EVALUATION.md numpy one-latent-size reference', '', '0.676'),
     `Data: ${MISRA_2018_CITATION}.`,
   ].join('\n');
 }

@@ -1,7 +1,8 @@
 /**
  * A trained implicit-ALS model: member and item factors. A member's scores are item factors · their
  * vector (a trained member's row, a given vector, or a fold-in of live interactions); item-to-item
- * likeness is the cosine of item factors.
+ * likeness is the cosine of item factors. Like every model here, it excludes only what the caller
+ * passes in `exclude` (a member's own items included), so serving and evaluation decide.
  */
 import { VitrineError } from '../../core/errors.ts';
 import { payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';

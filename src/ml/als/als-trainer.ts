@@ -3,6 +3,7 @@
  * for Implicit Feedback Datasets", ICDM 2008), solved as implicit's AlternatingLeastSquares: conjugate
  * gradient by default, exact Cholesky solves on request, on up to two worker threads.
  */
+import { VitrineError } from '../../core/errors.ts';
 import { loadArtifact } from '../artifact.ts';
 import { assertInteractions, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import type { Model, Trainer, TrainContext, TrainInput } from '../model.ts';
@@ -21,6 +22,9 @@ export async function trainAls(
   assertInteractions('als', data);
   throwIfAborted('als', ctx.signal);
   const matrices = buildConfidenceMatrices(data, p.alpha);
+  if (matrices.byUser.indices.length === 0) {
+    throw new VitrineError('VITRINE_MODEL_EMPTY_DATA', 'als: no interaction has a positive weight');
+  }
   const threads = threadsFor(matrices, p);
   const factors = await fitAls(matrices, p, threads, { signal: ctx.signal, onProgress: ctx.onProgress, onIteration });
   const manifest = trainingManifest('als', ALS_FORMAT_VERSION, p, data, {

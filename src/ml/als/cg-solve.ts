@@ -1,6 +1,7 @@
 /**
  * Conjugate-gradient row solve, as implicit's `least_squares_cg`: a few CG steps on
- * (YᵀY + λI + Yᵀ(C−I)Y) x = YᵀC·p, warm-started from the row's current factors.
+ * (YᵀY + λI + Yᵀ(C−I)Y) x = YᵀC·p, warm-started from the row's current factors. The scalar float64
+ * path: used when k is not a multiple of 4 or the data outgrows a wasm memory (else cg-simd.ts).
  */
 import { addDataTerms, symMatVec, type HalfStep } from './half-step.ts';
 

@@ -6,10 +6,10 @@
 import type { Worker } from 'node:worker_threads';
 import { VitrineError } from '../../core/errors.ts';
 import type { Csr } from '../common/csr.ts';
+import { spawnModuleWorker } from '../common/spawn-worker.ts';
 import { invertSpd } from './cholesky.ts';
 import { combineGramBlocks, GRAM_BLOCKS } from './gramian.ts';
 import { RowSolver, type AlsBuffers, type Side } from './row-solver.ts';
-import { spawnModuleWorker } from '../common/spawn-worker.ts';
 import { describeCsr, describeView } from './shared-views.ts';
 import type { AlsTask, AlsWorkerData } from './solver-worker.ts';
 

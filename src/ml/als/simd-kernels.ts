@@ -1,7 +1,8 @@
 /**
- * The CG solver's two hot loops as WebAssembly SIMD (f32x4), on factors held in a shared wasm memory:
- * ~3-4× faster than the scalar TypeScript of half-step.ts (V8 does not vectorise). Addresses are byte
- * offsets into the memory; k must be a multiple of 4. Arithmetic is float32, as in implicit's CG.
+ * The hot loops of CG training (its data term and Gram product) and of fold-in (a rank-n update) as
+ * WebAssembly SIMD (f32x4), on arrays held in a shared wasm memory: ~4× faster than the scalar
+ * TypeScript of half-step.ts (V8 does not vectorise). Addresses are byte offsets into the memory; k must
+ * be a multiple of 4. Arithmetic is float32, as in implicit's CG.
  */
 import { encodeModule, F32, I32, op, V128, type WasmFunction } from './wasm-encoding.ts';
 
@@ -11,6 +12,8 @@ export interface SimdKernels {
   dataTerms(y: number, idx: number, conf: number, start: number, end: number, k: number, v: number, out: number, t: number, sgn: number): void;
   /** out = m·v for a k × k row-major float32 matrix */
   matVec(m: number, v: number, out: number, k: number): void;
+  /** a (k × k, full) += Σ_j scale[j] · r_j r_jᵀ over the n contiguous rows r_j at `rows` (fold-in's Yᵀ(C−I)Y) */
+  rankUpdate(rows: number, scale: number, n: number, k: number, a: number): void;
 }
 
 // dataTerms locals: params 0-9, then the loop state, then per-entry row address, accumulator, scale
@@ -18,7 +21,7 @@ const Y = 0, IDX = 1, CONF = 2, START = 3, END = 4, K = 5, VEC = 6, OUT = 7, T =
 const J = 10, F = 11, KB = 12, C = 13, VV = 14;
 // entries handled together: four outstanding row loads hide more memory latency (the item half step
 // walks member rows scattered over the whole factor matrix)
-const GROUP = 8;
+const GROUP = 4;
 const ROW = (e: number): number => 15 + e;
 const ACC = (e: number): number => 15 + GROUP + e;
 const SCALE = (e: number): number => 15 + 2 * GROUP + e;
@@ -113,11 +116,46 @@ const matVec: WasmFunction = {
   ],
 };
 
+// rankUpdate locals: rows 0, scale 1, n 2, k 3, a 4, then j 5, kb 6, row 7, p 8, f 9, arow 10, s 11, sp 12
+const RU = { ROWS: 0, SCALE: 1, N: 2, K: 3, A: 4, J: 5, KB: 6, ROW: 7, P: 8, F: 9, AROW: 10, S: 11, SP: 12 };
+const rankUpdate: WasmFunction = {
+  name: 'rankUpdate',
+  params: [I32, I32, I32, I32, I32],
+  locals: [I32, I32, I32, I32, I32, I32, F32, V128],
+  body: [
+    ...op.get(RU.K), ...op.i32Const(2), ...op.i32Shl, ...op.set(RU.KB),
+    ...op.i32Const(0), ...op.set(RU.J),
+    ...op.get(RU.ROWS), ...op.set(RU.ROW),
+    ...op.block, ...op.loop,
+    ...op.get(RU.J), ...op.get(RU.N), ...op.i32GeS, ...op.brIf(1),
+    ...op.get(RU.SCALE), ...op.get(RU.J), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.f32LoadAt(0), ...op.set(RU.S),
+    ...op.i32Const(0), ...op.set(RU.P),
+    ...op.get(RU.A), ...op.set(RU.AROW),
+    // for each p: a[p, :] += (s · r[p]) · r
+    ...op.loop,
+    ...op.get(RU.S), ...op.get(RU.ROW), ...op.get(RU.P), ...op.i32Add, ...op.f32LoadAt(0), ...op.f32Mul, ...op.f32x4Splat, ...op.set(RU.SP),
+    ...op.i32Const(0), ...op.set(RU.F),
+    ...op.loop,
+    ...op.get(RU.AROW), ...op.get(RU.F), ...op.i32Add,
+    ...op.get(RU.AROW), ...op.get(RU.F), ...op.i32Add, ...op.v128Load,
+    ...op.get(RU.SP), ...op.get(RU.ROW), ...op.get(RU.F), ...op.i32Add, ...op.v128Load, ...op.f32x4Mul, ...op.f32x4Add,
+    ...op.v128Store,
+    ...op.get(RU.F), ...op.i32Const(16), ...op.i32Add, ...op.tee(RU.F), ...op.get(RU.KB), ...op.i32LtU, ...op.brIf(0),
+    ...op.end,
+    ...op.get(RU.AROW), ...op.get(RU.KB), ...op.i32Add, ...op.set(RU.AROW),
+    ...op.get(RU.P), ...op.i32Const(4), ...op.i32Add, ...op.tee(RU.P), ...op.get(RU.KB), ...op.i32LtU, ...op.brIf(0),
+    ...op.end,
+    ...op.get(RU.ROW), ...op.get(RU.KB), ...op.i32Add, ...op.set(RU.ROW),
+    ...op.get(RU.J), ...op.i32Const(1), ...op.i32Add, ...op.set(RU.J),
+    ...op.br(0), ...op.end, ...op.end,
+  ],
+};
+
 let compiled: WebAssembly.Module | undefined;
 
 /** The compiled kernel module (compiled once per thread). */
 export function simdModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(encodeModule([dataTerms, matVec]));
+  compiled ??= new WebAssembly.Module(encodeModule([dataTerms, matVec, rankUpdate]));
   return compiled;
 }
 

@@ -2,6 +2,8 @@
  * Trainer `style-clusters`: k-means over the content model's item vectors, each cluster named from its
  * dominant attributes, tags and category ("Black cocktail sheaths"). Serving builds `style` rows from
  * `matchUser` (which clusters suit a member) and `clusterItems` (a cluster's most typical items).
+ * TODO(needs a serving use first): assign items added after training to their nearest centroid; until
+ * then a new item joins a cluster at the next training (content.addItem already makes it recommendable).
  */
 import { VitrineError } from '../../core/errors.ts';
 import { loadArtifact, payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
