@@ -6,6 +6,7 @@ import { VitrineError } from '../core/errors.ts';
 import { alsTrainer } from './als/als-trainer.ts';
 import { contentTrainer } from './content/content-trainer.ts';
 import { easeTrainer } from './ease/ease.ts';
+import { hybridTrainer } from './hybrid/hybrid-trainer.ts';
 import { itemKnnTrainer } from './item-knn/item-knn.ts';
 import type { Trainer } from './model.ts';
 import { conversionTrainer } from './popularity/conversion.ts';
@@ -22,6 +23,7 @@ export const TRAINERS: Readonly<Record<string, Trainer>> = {
   als: alsTrainer,
   content: contentTrainer,
   'style-clusters': styleClustersTrainer,
+  hybrid: hybridTrainer,
 };
 
 /** The registered algorithm names. */

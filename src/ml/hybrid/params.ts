@@ -1,0 +1,116 @@
+/**
+ * The `hybrid` ranker's parameters: how the inner time split is cut, how many candidates each source
+ * contributes, which component models run, and the boosted trees' settings. Validated once.
+ */
+import { nonNegative, oneOf, positive, resolveParams, type ParamRule } from '../common/params.ts';
+
+export type HybridParams = {
+  /** the last `labelDays` of train are the inner label window; components and features see what precedes it */
+  labelDays: number;
+  /** inner splits stacked back in time (fold f labels [clock − (f+1)·labelDays, clock − f·labelDays)): more labelled members */
+  folds: number;
+  /** candidates per source (see candidates.ts); the union is the member's pool */
+  popularCandidates: number;
+  sizeCandidates: number;
+  componentCandidates: number;
+  categoryCandidates: number;
+  /** trailing window of "recent popularity" (the fallback order and the size-band popularity), days */
+  recentDays: number;
+  /** half-life of the decayed popularity feature, days */
+  halfLifeDays: number;
+  /** component models: item-knn neighbours (0 = off) */
+  knnNeighbours: number;
+  /** EASE on the `easeItems` most popular items (0 = off): O(easeItems³), so the full catalogue is not needed */
+  easeItems: number;
+  easeLambda: number;
+  /** implicit ALS factors (0 = off) */
+  alsFactors: number;
+  alsIterations: number;
+  /** content similarity of item features to the member's items (needs item features) */
+  content: boolean;
+  /** the learner's loss: pointwise log-loss or LambdaMART (NDCG-weighted pairwise) */
+  objective: 'logloss' | 'lambdarank';
+  rounds: number;
+  learningRate: number;
+  maxLeaves: number;
+  minLeafRows: number;
+  /** L2 on leaf values */
+  leafLambda: number;
+  featureSample: number;
+  /** negatives sampled per labelled member (all positives are kept) */
+  negativesPerMember: number;
+  /**
+   * share of labelled members held out to pick the number of rounds by validation NDCG@10 (0 = train
+   * on all, `rounds` rounds: on RTR a few hundred held-out members stop too noisily to pay)
+   */
+  validationShare: number;
+  earlyStoppingRounds: number;
+  /** comma-separated feature names to leave out (ablations), e.g. "sizePop90,sizeMatch" */
+  dropFeatures: string;
+  seed: number;
+};
+
+export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
+  labelDays: 180,
+  folds: 2,
+  popularCandidates: 200,
+  sizeCandidates: 150,
+  componentCandidates: 50,
+  categoryCandidates: 50,
+  recentDays: 90,
+  halfLifeDays: 30,
+  knnNeighbours: 100,
+  easeItems: 1500,
+  easeLambda: 500,
+  alsFactors: 0,
+  alsIterations: 10,
+  content: true,
+  objective: 'logloss',
+  rounds: 100,
+  learningRate: 0.05,
+  maxLeaves: 15,
+  minLeafRows: 50,
+  leafLambda: 1,
+  featureSample: 0.8,
+  negativesPerMember: 100,
+  validationShare: 0,
+  earlyStoppingRounds: 30,
+  dropFeatures: '',
+  seed: 42,
+});
+
+const integer = (min: number): ParamRule => (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `must be an integer ≥ ${min}`;
+const share: ParamRule = (v) => (typeof v === 'number' && v > 0 && v <= 1 ? undefined : 'must be in (0, 1]');
+
+const RULES = {
+  labelDays: positive(),
+  folds: integer(1),
+  popularCandidates: integer(1),
+  sizeCandidates: integer(0),
+  componentCandidates: integer(0),
+  categoryCandidates: integer(0),
+  recentDays: positive(),
+  halfLifeDays: positive(),
+  knnNeighbours: integer(0),
+  easeItems: integer(0),
+  easeLambda: positive(),
+  alsFactors: integer(0),
+  alsIterations: integer(1),
+  objective: oneOf('logloss', 'lambdarank'),
+  rounds: integer(1),
+  learningRate: positive(),
+  maxLeaves: integer(2),
+  minLeafRows: integer(1),
+  leafLambda: nonNegative,
+  featureSample: share,
+  negativesPerMember: integer(1),
+  validationShare: (v: string | number | boolean) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
+  earlyStoppingRounds: integer(1),
+  seed: integer(Number.MIN_SAFE_INTEGER),
+};
+
+/** Merges `params` over the defaults; bad values throw VITRINE_MODEL_BAD_PARAMS. */
+export function resolveHybridParams(params?: Partial<HybridParams>): HybridParams {
+  return resolveParams('hybrid', { ...HYBRID_DEFAULTS }, params, RULES);
+}

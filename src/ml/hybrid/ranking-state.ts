@@ -1,0 +1,47 @@
+/**
+ * Everything needed to turn a member into scored candidates at one clock: item statistics, member
+ * profiles, the component models and the item-only feature table. Training builds one at the inner
+ * cutoff (to make labelled rows), serving one at the end of train; both go through `candidateRows`,
+ * so a feature means the same in both.
+ */
+import type { UserQuery } from '../model.ts';
+import { blockedItems, candidatesFor, type CandidateCounts } from './candidates.ts';
+import type { Components } from './components.ts';
+import { extractFeatures, ItemFeatureTable, N_FEATURES } from './features.ts';
+import type { ItemStats } from './item-stats.ts';
+import type { MemberProfiles, MemberState } from './member-profiles.ts';
+
+export interface CandidateRows {
+  /** candidate item indexes, ascending */
+  candidates: Int32Array;
+  /** row-major features, candidates.length × N_FEATURES */
+  rows: Float32Array;
+}
+
+export class RankingState {
+  readonly table: ItemFeatureTable;
+
+  constructor(
+    readonly stats: ItemStats,
+    readonly profiles: MemberProfiles,
+    readonly components: Components,
+    readonly counts: CandidateCounts,
+    recentDays: number,
+    /** feature indexes forced to NaN (ablations) */
+    readonly dropped: readonly number[] = [],
+  ) {
+    this.table = new ItemFeatureTable(stats, recentDays);
+  }
+
+  /** The member's candidates and their features (`query` is what the component models are asked with). */
+  candidateRows(query: UserQuery, member: MemberState): CandidateRows {
+    const scores = this.components.scores(query);
+    const candidates = candidatesFor(member, this.stats, scores, this.counts, blockedItems(member, this.stats));
+    const rows = new Float32Array(candidates.length * N_FEATURES);
+    extractFeatures(this.table, member, scores, candidates, rows);
+    if (this.dropped.length > 0) {
+      for (let k = 0; k < candidates.length; k++) for (const f of this.dropped) rows[k * N_FEATURES + f] = Number.NaN;
+    }
+    return { candidates, rows };
+  }
+}
