@@ -184,6 +184,91 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual((await store.getImpression('p1'))?.rows, [{ rowId: 'r1', kind: 'trending', items: ['x'] }]);
     });
 
+    it('keeps carousels: upsert keeps createdAt, optional fields round-trip and clear, delete reports unknown ids', async () => {
+      assert.equal(await store.putCarousel({ id: 'c1', title: 'Wedding guest', itemIds: ['d2', 'd1', 'ghost'], personalize: true,
+        activeFrom: T0, activeTo: T0 + 99, audience: { segments: ['size:8'] } }, T0), 'created');
+      assert.equal(await store.putCarousel({ id: 'c0', title: 'Basics', itemIds: ['d1'], personalize: false }, T0 + 1), 'created');
+      const c1 = await store.getCarousel('c1');
+      assert.deepEqual(c1, { id: 'c1', title: 'Wedding guest', itemIds: ['d2', 'd1', 'ghost'], personalize: true,
+        activeFrom: T0, activeTo: T0 + 99, audience: { segments: ['size:8'] }, createdAt: T0, updatedAt: T0 });
+      assert.equal(await store.putCarousel({ id: 'c1', title: 'Wedding guests', itemIds: ['d1'], personalize: false }, T0 + 5), 'updated');
+      assert.deepEqual(await store.getCarousel('c1'), { id: 'c1', title: 'Wedding guests', itemIds: ['d1'], personalize: false,
+        createdAt: T0, updatedAt: T0 + 5 }, 'a PUT replaces the carousel: omitted fields are cleared');
+      assert.deepEqual((await store.listCarousels()).map((c) => c.id), ['c0', 'c1']);
+      assert.equal(await store.deleteCarousel('c0'), true);
+      assert.equal(await store.deleteCarousel('c0'), false);
+      assert.equal(await store.getCarousel('c0'), null);
+    });
+
+    it('keeps page templates by name', async () => {
+      const rows = [{ kind: 'for-you', size: 12 }, { kind: 'curated', carouselId: 'c1', title: 'Picks' }, { kind: 'trending' }];
+      assert.equal(await store.putPageTemplate({ name: 'home', rows, maxRows: 6 }, T0), 'created');
+      assert.equal(await store.putPageTemplate({ name: 'about', rows: [{ kind: 'new-arrivals' }] }, T0), 'created');
+      assert.deepEqual(await store.getPageTemplate('home'), { name: 'home', rows, maxRows: 6, createdAt: T0, updatedAt: T0 });
+      assert.equal(await store.putPageTemplate({ name: 'home', rows: [{ kind: 'style' }] }, T0 + 3), 'updated');
+      assert.deepEqual(await store.getPageTemplate('home'), { name: 'home', rows: [{ kind: 'style' }], createdAt: T0, updatedAt: T0 + 3 });
+      assert.deepEqual((await store.listPageTemplates()).map((t) => t.name), ['about', 'home']);
+      assert.equal(await store.getPageTemplate('nope'), null);
+    });
+
+    it('keeps experiments oldest first; an update keeps createdAt', async () => {
+      const variants = [{ name: 'control', weight: 1, config: {} }, { name: 'ease', weight: 3, config: { model: 'ease', rowOrder: 'fixed' as const } }];
+      assert.equal(await store.putExperiment({ id: 'x2', variants, status: 'draft' }, T0 + 1), 'created');
+      assert.equal(await store.putExperiment({ id: 'x1', variants, status: 'running' }, T0), 'created');
+      assert.equal(await store.putExperiment({ id: 'x2', variants, status: 'running' }, T0 + 9), 'updated');
+      assert.deepEqual(await store.getExperiment('x2'), { id: 'x2', variants, status: 'running', createdAt: T0 + 1, updatedAt: T0 + 9 });
+      assert.deepEqual((await store.listExperiments()).map((e) => e.id), ['x1', 'x2']);
+      assert.equal(await store.getExperiment('x9'), null);
+    });
+
+    it('stores a served page and its impression events in one call', async () => {
+      const page = { pageId: 'p1', userId: 'm1', ts: T0, variant: 'x:a', modelVersion: 'v1', rows: [{ rowId: 'r1', kind: 'trending', items: ['d1', 'd2'] }] };
+      await store.putImpressionWithEvents(page, ['d1', 'd2'].map((itemId, position) => ev(`imp:p1:${position}`, 'impression', 'm1', itemId, T0,
+        { context: { pageId: 'p1', rowId: 'r1', position, variant: 'x:a', modelVersion: 'v1' } })));
+      assert.deepEqual((await store.getImpression('p1'))?.rows, page.rows);
+      const events = await store.userEvents('m1', { types: ['impression'] });
+      assert.deepEqual(events.map((e) => [e.itemId, e.context?.position, e.context?.variant]).sort(), [['d1', 0, 'x:a'], ['d2', 1, 'x:a']]);
+      assert.ok(await store.getUser('m1'), 'like any event, an impression creates the member');
+    });
+
+    it('counts experiment exposure (pages, their items) and outcomes per variant: a named page\'s stored variant wins, else the event\'s own', async () => {
+      const shown = (pageId: string, userId: string, variant: string, items: string[]) => store.putImpressionWithEvents(
+        { pageId, userId, ts: T0, variant, rows: [{ rowId: 'r', kind: 'for-you', items }] },
+        items.map((itemId, position) => ev(`imp:${pageId}:${position}`, 'impression', userId, itemId, T0, { context: { pageId, rowId: 'r', position, variant } })));
+      await shown('pa1', 'u1', 'x:a', ['i1', 'i2', 'i3']);
+      await shown('pa2', 'u1', 'x:a', ['i1', 'i4']);
+      await shown('pb1', 'u2', 'x:b', ['i1', 'i2']);
+      await shown('pb2', 'u3', 'x:b', ['i5', 'i6']);
+      await shown('po1', 'u4', 'other:a', ['i1']);
+      // a page stored without per-item events: its items still count as impressions
+      await store.putImpression({ pageId: 'pa3', userId: 'u5', ts: T0, variant: 'x:a', rows: [{ rowId: 'r', kind: 'trending', items: ['i8', 'i9'] }] });
+      await store.appendEvents([
+        // an impression logged by a client on a page the server stored is not counted twice
+        ev('ci1', 'impression', 'u1', 'i1', T0 + 1, { context: { pageId: 'pa1', variant: 'x:a' } }),
+        // one naming no page counts for its own variant
+        ev('ci2', 'impression', 'u8', 'i7', T0 + 1, { context: { variant: 'x:b' } }),
+        // one naming a page that was never stored attributes nothing
+        ev('ci3', 'click', 'u8', 'i7', T0 + 1, { context: { pageId: 'never-stored', variant: 'x:b' } }),
+        // linked by page id (no variant echoed back): attributed to the page's variant
+        ev('c1', 'click', 'u1', 'i1', T0 + 1, { context: { pageId: 'pa1', rowId: 'r', position: 0 } }),
+        ev('c2', 'click', 'u2', 'i1', T0 + 1, { context: { pageId: 'pb1' } }),
+        ev('c3', 'click', 'u3', 'i5', T0 + 1, { context: { pageId: 'pb2' } }),
+        ev('c4', 'click', 'u3', 'i6', T0 + 1, { context: { pageId: 'pb2' } }),
+        // a wrong variant echoed with a stored page id: the page's record wins
+        ev('r1', 'rent', 'u2', 'i1', T0 + 2, { context: { pageId: 'pb1', variant: 'x:a' } }),
+        // no page named: the event's own variant
+        ev('r2', 'rent', 'u9', 'i7', T0 + 2, { context: { variant: 'x:b' } }),
+        // neither: not attributed
+        ev('c5', 'click', 'u1', 'i2', T0 + 3),
+        ev('v1', 'view', 'u1', 'i2', T0 + 3, { context: { pageId: 'pa1' } }),
+      ]);
+      const counts = await store.experimentCounts(['x:a', 'x:b', 'x:c']);
+      assert.deepEqual(counts['x:a'], { users: 2, pages: 3, impressions: 7, clicks: 1, rents: 0, clickers: 1, renters: 0 });
+      assert.deepEqual(counts['x:b'], { users: 3, pages: 2, impressions: 5, clicks: 3, rents: 2, clickers: 2, renters: 2 });
+      assert.deepEqual(counts['x:c'], { users: 0, pages: 0, impressions: 0, clicks: 0, rents: 0, clickers: 0, renters: 0 });
+      assert.deepEqual(await store.experimentCounts([]), {});
+    });
+
     it('answers ping', async () => {
       await store.ping();
     });

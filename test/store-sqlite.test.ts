@@ -34,6 +34,21 @@ describe('SqliteStore specifics', () => {
     await b.close();
   });
 
+  it('upgrades a store written at schema 1: its events are kept and count in experiment reports', async () => {
+    const path = join(dir, 'v1.db');
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+    raw.exec(SQLITE_MIGRATIONS[0]);
+    raw.prepare('INSERT INTO schema_version (version) VALUES (1)').run();
+    raw.prepare(`INSERT INTO events (id, type, user_id, item_id, ts, variant) VALUES ('c1', 'click', 'u', 'i', 1, 'x:b')`).run();
+    raw.close();
+    const store = new SqliteStore(path);
+    assert.equal(store.db.prepare('SELECT max(version) FROM schema_version').pluck().get(), SQLITE_MIGRATIONS.length);
+    assert.equal((await store.experimentCounts(['x:b']))['x:b'].clicks, 1);
+    assert.equal(await store.putCarousel({ id: 'c', title: 'C', itemIds: ['i'], personalize: false }, 1), 'created');
+    await store.close();
+  });
+
   it('refuses a store written by a newer schema', async () => {
     const path = join(dir, 'newer.db');
     (await openStore(`sqlite:${path}`)).close();

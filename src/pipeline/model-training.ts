@@ -1,17 +1,19 @@
 /**
  * Batch training: read the store's positives, train each algorithm, write its artifact under
- * `<dataDir>/models/<version>/`, and register it. A model that fails to train is registered as
- * `rejected` with the reason and never replaces the active one of its algorithm.
- * TODO(serving issue): the validation gate (offline metrics against the active model and popularity
- * on a recent time split) decides activation; until it lands a model that trains is activated.
+ * `<dataDir>/models/<version>/`, check that it loads back, and register it. The validation gate
+ * (validation-gate.ts: a recent time split, against the active version and popularity) decides
+ * activation: a version that fails to train, to load or to pass is registered as `rejected` with the
+ * reason and its metrics, and never replaces the active one of its algorithm.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_CONFIG } from '../core/config.ts';
 import { VitrineError } from '../core/errors.ts';
 import type { TrainContext } from '../ml/model.ts';
 import { getTrainer } from '../ml/registry.ts';
 import type { ModelRecord, Store } from '../storage/store.ts';
 import { loadTrainingData, type TrainingData } from './training-data.ts';
+import { ValidationGate, type GateOptions } from './validation-gate.ts';
 
 /** What `vitrine train` and the demo train when no list is given. */
 export const DEFAULT_TRAIN_ALGORITHMS = ['popularity', 'popularity-recent', 'item-knn', 'als', 'content', 'style-clusters'];
@@ -23,6 +25,8 @@ export interface TrainModelsOptions {
   onProgress?: (algorithm: string, fraction: number, label: string) => void;
   signal?: AbortSignal;
   clock?: () => number;
+  /** the validation gate (default: DEFAULT_CONFIG.training.gate); false activates whatever trains */
+  gate?: GateOptions | false;
 }
 
 /** A new version id: algorithm, UTC timestamp, and a short random suffix. */
@@ -43,13 +47,15 @@ export async function trainModels(store: Store, dataDir: string, opts: TrainMode
   }
   log(`training on ${data.interactions.users.length.toLocaleString()} positives (${data.positiveTypes.join(', ')}), `
     + `${data.interactions.userIds.length.toLocaleString()} members, ${data.interactions.itemIds.length.toLocaleString()} items`);
+  const gateOptions = opts.gate ?? DEFAULT_CONFIG.training.gate;
+  const gate = gateOptions === false ? undefined : new ValidationGate(data, gateOptions);
   const records: ModelRecord[] = [];
-  for (const algorithm of algorithms) records.push(await trainOne(store, dataDir, algorithm, data, opts, clock, log));
+  for (const algorithm of algorithms) records.push(await trainOne(store, dataDir, algorithm, data, gate, opts, clock, log));
   return records;
 }
 
-async function trainOne(store: Store, dataDir: string, algorithm: string, data: TrainingData, opts: TrainModelsOptions,
-  clock: () => number, log: (line: string) => void): Promise<ModelRecord> {
+async function trainOne(store: Store, dataDir: string, algorithm: string, data: TrainingData, gate: ValidationGate | undefined,
+  opts: TrainModelsOptions, clock: () => number, log: (line: string) => void): Promise<ModelRecord> {
   const createdAt = clock();
   const version = newModelVersion(algorithm, createdAt);
   const ts = data.interactions.ts;
@@ -70,14 +76,27 @@ async function trainOne(store: Store, dataDir: string, algorithm: string, data: 
     const artifactPath = join('models', version);
     mkdirSync(join(dataDir, artifactPath), { recursive: true });
     await model.save(join(dataDir, artifactPath));
+    await getTrainer(algorithm).load(join(dataDir, artifactPath)); // a corrupt write fails here, not in serving
     const seconds = (performance.now() - started) / 1000;
+    const candidate: ModelRecord = { ...record, status: 'candidate', artifactPath, metrics: { trainSeconds: seconds } };
+    await store.putModel(candidate);
+    const active = (await store.listModels()).find((m) => m.algorithm === algorithm && m.status === 'active');
+    opts.onProgress?.(algorithm, 1, 'validating');
+    const verdict = gate ? await gate.judge(algorithm, opts.params?.[algorithm], active) : { passed: true, reason: 'no gate', metrics: {} };
+    const metrics = { ...candidate.metrics, ...verdict.metrics };
+    if (!verdict.passed) {
+      const rejected: ModelRecord = { ...candidate, status: 'rejected', metrics, note: `validation gate: ${verdict.reason}` };
+      await store.putModel(rejected);
+      log(`${algorithm}: trained in ${seconds.toFixed(1)} s → ${version} rejected by the gate (${verdict.reason})`);
+      return rejected;
+    }
     for (const old of await store.listModels()) {
       if (old.algorithm === algorithm && old.status === 'active') await store.putModel({ ...old, status: 'previous' });
       else if (old.algorithm === algorithm && old.status === 'previous') await store.putModel({ ...old, status: 'retired' });
     }
-    const done: ModelRecord = { ...record, status: 'active', artifactPath, metrics: { trainSeconds: seconds } };
+    const done: ModelRecord = { ...candidate, status: 'active', metrics, note: verdict.reason };
     await store.putModel(done);
-    log(`${algorithm}: trained in ${seconds.toFixed(1)} s → ${version} (active)`);
+    log(`${algorithm}: trained in ${seconds.toFixed(1)} s → ${version} (active; ${verdict.reason})`);
     return done;
   } catch (err) {
     const reason = err instanceof VitrineError ? `${err.code}: ${err.message}` : String(err);

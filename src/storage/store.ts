@@ -65,6 +65,37 @@ export interface Store {
   getImpression(pageId: string): Promise<ImpressionRecord | null>;
   /** The last page served to a member (the fallback chain's "last page"). */
   lastImpression(userId: string): Promise<ImpressionRecord | null>;
+  /**
+   * Stores a served page and its per-item `impression` events in one transaction (appendEvents'
+   * semantics for the events: duplicates by id skipped, unseen members and items created).
+   */
+  putImpressionWithEvents(record: ImpressionRecord, events: ReadonlyArray<VitrineEvent>): Promise<void>;
+
+  // ── merchandising: carousels and page templates ───────────────────────────
+  putCarousel(carousel: CarouselInput & { id: string }, now: number): Promise<UpsertOutcome>;
+  getCarousel(id: string): Promise<CarouselRecord | null>;
+  /** Every carousel, ordered by id. */
+  listCarousels(): Promise<CarouselRecord[]>;
+  /** False when unknown. */
+  deleteCarousel(id: string): Promise<boolean>;
+  putPageTemplate(template: PageTemplateInput & { name: string }, now: number): Promise<UpsertOutcome>;
+  getPageTemplate(name: string): Promise<PageTemplateRecord | null>;
+  /** Every stored template, ordered by name. */
+  listPageTemplates(): Promise<PageTemplateRecord[]>;
+
+  // ── experiments ───────────────────────────────────────────────────────────
+  /** Creates or replaces an experiment; an update keeps the original createdAt. */
+  putExperiment(experiment: ExperimentInput & { id: string }, now: number): Promise<UpsertOutcome>;
+  getExperiment(id: string): Promise<ExperimentRecord | null>;
+  /** Every experiment, oldest first (createdAt, then id). */
+  listExperiments(): Promise<ExperimentRecord[]>;
+  /**
+   * Per variant label: exposure and outcomes. Exposure is the stored pages of the label (their items
+   * are its impressions) plus `impression` events naming no page. An outcome event naming a page
+   * (`context.pageId`) counts for that stored page's label (none when the page was never stored); one
+   * naming no page counts for its own `context.variant`. Labels never seen get zeros.
+   */
+  experimentCounts(variantLabels: readonly string[]): Promise<Record<string, VariantCounts>>;
 }
 
 export type UpsertOutcome = 'created' | 'updated';
@@ -101,4 +132,84 @@ export interface ImpressionRecord {
   modelVersion?: string;
   /** the served page: rows with their items, as JSON */
   rows: Array<{ rowId: string; kind: string; items: string[] }>;
+}
+
+/** A stylist's carousel as the API accepts it (API.md § Merchandising). */
+export interface CarouselInput {
+  title: string;
+  /** in the stylist's order; unknown or retired ids are kept (reported by the API, never served) */
+  itemIds: string[];
+  personalize: boolean;
+  /** epoch ms; the carousel is shown only within [activeFrom, activeTo] */
+  activeFrom?: number;
+  activeTo?: number;
+  /** member segments it is meant for; empty or absent = everyone */
+  audience?: { segments?: string[] };
+}
+
+export interface CarouselRecord extends CarouselInput {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One row of a page template: a row kind, and for `curated` the carousel (absent = every active one). */
+export interface TemplateRowInput {
+  kind: string;
+  carouselId?: string;
+  size?: number;
+  title?: string;
+}
+
+export interface PageTemplateInput {
+  rows: TemplateRowInput[];
+  maxRows?: number;
+}
+
+export interface PageTemplateRecord extends PageTemplateInput {
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ExperimentStatus = 'draft' | 'running' | 'stopped';
+
+/** What a variant changes: the `for-you` model (algorithm or version), the template, the row order, the budget. */
+export interface VariantConfigRecord {
+  model?: string;
+  template?: string;
+  rowOrder?: 'bandit' | 'fixed';
+  budgetMs?: number;
+}
+
+export interface ExperimentVariant {
+  name: string;
+  weight: number;
+  config: VariantConfigRecord;
+}
+
+export interface ExperimentInput {
+  variants: ExperimentVariant[];
+  status: ExperimentStatus;
+}
+
+export interface ExperimentRecord extends ExperimentInput {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Exposure and outcomes attributed to one variant label. */
+export interface VariantCounts {
+  /** distinct members shown a page (or an impression event) of the variant */
+  users: number;
+  /** pages served (impression records) */
+  pages: number;
+  /** item impressions: the items on the pages served, plus `impression` events naming no page */
+  impressions: number;
+  clicks: number;
+  rents: number;
+  /** distinct members with an attributed click / rent */
+  clickers: number;
+  renters: number;
 }

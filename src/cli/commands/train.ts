@@ -10,8 +10,9 @@ export const TRAIN_HELP = `vitrine train [--data DIR] [--store URL] [--algorithm
 
 Trains each algorithm on the store's positives (rentals and purchases; rated reviews for catalogues
 without them), writes its artifact to DIR/models/<version>/ and registers it in the store's model
-registry (GET /v1/models). A model that fails to train is registered as rejected, with the reason,
-and never replaces the active one.
+registry (GET /v1/models). A model that fails to train, or fails the validation gate ([training.gate],
+docs/operations.md), is registered as rejected, with the reason and metrics, and never replaces the
+active one.
   --data DIR        data directory (env VITRINE_DATA_DIR, default ./data)
   --store URL       store URL (env VITRINE_STORE, default sqlite:<data>/vitrine.db)
   --algorithms a,b  default: ${DEFAULT_TRAIN_ALGORITHMS.join(',')}
@@ -46,6 +47,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     const records = await trainModels(store, config.dataDir, {
       algorithms: values.algorithms?.split(',').map((s) => s.trim()).filter(Boolean),
       params,
+      gate: config.training.gate,
       log: (line) => console.log(line),
       onProgress: (algorithm, fraction, label) => {
         const now = Date.now();

@@ -76,6 +76,37 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX impressions_by_user ON impressions (user_id, ts);
   `,
+  // 2: merchandising (carousels, page templates), experiments, and indexes for experiment reports
+  `
+  CREATE TABLE carousels (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    item_ids TEXT NOT NULL,
+    personalize INTEGER NOT NULL,
+    active_from INTEGER,
+    active_to INTEGER,
+    audience TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE page_templates (
+    name TEXT PRIMARY KEY,
+    rows TEXT NOT NULL,
+    max_rows INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE experiments (
+    id TEXT PRIMARY KEY,
+    variants TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX impressions_by_variant ON impressions (variant) WHERE variant IS NOT NULL;
+  -- only events naming no page are attributed by their own variant; server-logged impressions stay out
+  CREATE INDEX events_by_variant ON events (variant) WHERE variant IS NOT NULL AND page_id IS NULL;
+  `,
 ];
 
 /** Brings the schema to the latest version; refuses a store written by a newer Vitrine. */

@@ -18,3 +18,12 @@ export function translateSqliteError(err: unknown): unknown {
   }
   return err;
 }
+
+/** Runs a synchronous SQLite call, turning SQLite failures into typed store errors. */
+export function guardSqlite<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw translateSqliteError(err);
+  }
+}

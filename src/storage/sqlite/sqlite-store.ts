@@ -3,7 +3,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { heldFromEvents, sizeProfileFromEvents } from '../../core/member-derived.ts';
 import type { Item, ItemInput, SizeProfileEntry, StoredEvent, User, UserInput, UserStats, VitrineEvent } from '../../core/types.ts';
-import type { AppendResult, ImpressionRecord, ModelRecord, Store, UpsertOutcome } from '../store.ts';
+import type {
+  AppendResult, CarouselInput, CarouselRecord, ExperimentInput, ExperimentRecord, ImpressionRecord, ModelRecord,
+  PageTemplateInput, PageTemplateRecord, Store, UpsertOutcome, VariantCounts,
+} from '../store.ts';
+import { experimentCountsQuery } from './experiment-counts.ts';
+import { SqliteMerchandisingStore } from './merchandising-store.ts';
 import { migrate } from './migrations.ts';
 import {
   eventParams, itemParams, rowToEvent, rowToImpression, rowToItem, rowToModel, rowToUser,
@@ -27,6 +32,8 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
   private readonly stmt;
+  private readonly merch: SqliteMerchandisingStore;
+  private readonly countVariants: (labels: readonly string[]) => Record<string, VariantCounts>;
 
   constructor(path: string, opts: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -96,6 +103,8 @@ export class SqliteStore implements Store {
       lastImpression: db.prepare('SELECT * FROM impressions WHERE user_id = ? ORDER BY ts DESC LIMIT 1'),
       ping: db.prepare('SELECT 1').pluck(),
     };
+    this.merch = new SqliteMerchandisingStore(db);
+    this.countVariants = experimentCountsQuery(db);
   }
 
   async close(): Promise<void> {
@@ -182,26 +191,29 @@ export class SqliteStore implements Store {
 
   // ── events ──────────────────────────────────────────────────────────────────
   async appendEvents(events: ReadonlyArray<VitrineEvent>): Promise<AppendResult> {
-    return guard(() => this.db.transaction((): AppendResult => {
-      const duplicates: number[] = [];
-      const users = new Set<string>();
-      const items = new Set<string>();
-      const insert = this.stmt.insertEvent;
-      for (let i = 0; i < events.length; i++) {
-        const e = events[i];
-        // an array binds positionally without spreading 15 arguments per row
-        if (insert.run(eventParams(e)).changes === 0) {
-          duplicates.push(i);
-          continue;
-        }
-        users.add(e.userId);
-        if (e.itemId !== undefined) items.add(e.itemId);
+    return guard(() => this.db.transaction(() => this.appendInTransaction(events))());
+  }
+
+  /** appendEvents' work, inside the caller's transaction. */
+  private appendInTransaction(events: ReadonlyArray<VitrineEvent>): AppendResult {
+    const duplicates: number[] = [];
+    const users = new Set<string>();
+    const items = new Set<string>();
+    const insert = this.stmt.insertEvent;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      // an array binds positionally without spreading 15 arguments per row
+      if (insert.run(eventParams(e)).changes === 0) {
+        duplicates.push(i);
+        continue;
       }
-      const now = Date.now();
-      if (users.size > 0) this.stmt.ensureUsers.run(now, now, JSON.stringify([...users]));
-      if (items.size > 0) this.stmt.ensureItems.run(now, now, JSON.stringify([...items]));
-      return { accepted: events.length - duplicates.length, duplicates };
-    })());
+      users.add(e.userId);
+      if (e.itemId !== undefined) items.add(e.itemId);
+    }
+    const now = Date.now();
+    if (users.size > 0) this.stmt.ensureUsers.run(now, now, JSON.stringify([...users]));
+    if (items.size > 0) this.stmt.ensureItems.run(now, now, JSON.stringify([...items]));
+    return { accepted: events.length - duplicates.length, duplicates };
   }
 
   async userEvents(userId: string, opts: { limit?: number; types?: string[] } = {}): Promise<StoredEvent[]> {
@@ -268,6 +280,26 @@ export class SqliteStore implements Store {
     const row = guard(() => this.stmt.lastImpression.get(userId)) as ImpressionRow | undefined;
     return row ? rowToImpression(row) : null;
   }
+
+  async putImpressionWithEvents(r: ImpressionRecord, events: ReadonlyArray<VitrineEvent>): Promise<void> {
+    guard(() => this.db.transaction(() => {
+      this.stmt.putImpression.run(r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, JSON.stringify(r.rows));
+      if (events.length > 0) this.appendInTransaction(events);
+    })());
+  }
+
+  // ── merchandising and experiments (merchandising-store.ts, experiment-counts.ts) ──
+  async putCarousel(c: CarouselInput & { id: string }, now: number): Promise<UpsertOutcome> { return this.merch.putCarousel(c, now); }
+  async getCarousel(id: string): Promise<CarouselRecord | null> { return this.merch.getCarousel(id); }
+  async listCarousels(): Promise<CarouselRecord[]> { return this.merch.listCarousels(); }
+  async deleteCarousel(id: string): Promise<boolean> { return this.merch.deleteCarousel(id); }
+  async putPageTemplate(t: PageTemplateInput & { name: string }, now: number): Promise<UpsertOutcome> { return this.merch.putPageTemplate(t, now); }
+  async getPageTemplate(name: string): Promise<PageTemplateRecord | null> { return this.merch.getPageTemplate(name); }
+  async listPageTemplates(): Promise<PageTemplateRecord[]> { return this.merch.listPageTemplates(); }
+  async putExperiment(e: ExperimentInput & { id: string }, now: number): Promise<UpsertOutcome> { return this.merch.putExperiment(e, now); }
+  async getExperiment(id: string): Promise<ExperimentRecord | null> { return this.merch.getExperiment(id); }
+  async listExperiments(): Promise<ExperimentRecord[]> { return this.merch.listExperiments(); }
+  async experimentCounts(labels: readonly string[]): Promise<Record<string, VariantCounts>> { return this.countVariants(labels); }
 }
 
 /** Runs a synchronous SQLite call, turning SQLite failures into typed store errors. */
