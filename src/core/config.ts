@@ -11,6 +11,10 @@ import { VitrineError } from './errors.ts';
 
 const Scope = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')]);
 
+/** The fallback chain's sources (serving/fallback): a row that fails or is late tries the next. */
+export const FALLBACK_SOURCES = ['current-model', 'previous-model', 'last-page', 'segment-popularity', 'static'] as const;
+export type FallbackSource = (typeof FALLBACK_SOURCES)[number];
+
 export const ConfigSchema = Type.Object({
   dataDir: Type.String({ minLength: 1 }),
   server: Type.Object({
@@ -42,6 +46,59 @@ export const ConfigSchema = Type.Object({
   log: Type.Object({
     level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   }, { additionalProperties: false }),
+  serving: Type.Object({
+    /** the whole request's time budget (a variant may override it) */
+    budgetMs: Type.Integer({ minimum: 10, maximum: 10_000 }),
+    /** the most one row may take, within the request budget */
+    rowBudgetMs: Type.Integer({ minimum: 5, maximum: 10_000 }),
+    /** sources a failing or late row falls back to, in order */
+    fallbackChain: Type.Array(Type.Union(FALLBACK_SOURCES.map((s) => Type.Literal(s))), { minItems: 1 }),
+    /** candidates fetched per row slot, so de-duplication and fit filters still fill the row */
+    overfetch: Type.Number({ minimum: 1, maximum: 10 }),
+    /** an item returned less than this many days ago is not shown again */
+    returnedWithinDays: Type.Number({ minimum: 0 }),
+    /** items whose predicted P(fit) in the member's size is below this are filtered out (0 = never) */
+    fitFilterBelow: Type.Number({ minimum: 0, maximum: 1 }),
+    /** how strongly P(fit) re-weights scores: score × (1 + fitBoost × (P(fit) − 0.5)) */
+    fitBoost: Type.Number({ minimum: 0, maximum: 2 }),
+    /** half-life of the online "trending" counts */
+    trendingHalfLifeDays: Type.Number({ exclusiveMinimum: 0 }),
+    /** events scanned at start-up to seed trending and occasion counts (0 = learn online only) */
+    signalsScanLimit: Type.Integer({ minimum: 0 }),
+    /** item ids of the list that cannot fail; empty = the catalogue's newest items */
+    staticItems: Type.Array(Type.String()),
+    /** pseudo-observations of a segment's row-order prior drawn from all segments */
+    banditPriorStrength: Type.Number({ minimum: 0 }),
+    /** the algorithm of `for-you` (and of fold-in vectors) unless a variant names another */
+    primaryAlgorithm: Type.String({ minLength: 1 }),
+    /** members whose online state is held in memory; past it the least recently used are dropped (re-read on demand) */
+    memberStateCap: Type.Integer({ minimum: 1 }),
+    /** positives kept per member, newest first (fold-in, "because you liked") */
+    recentPerMember: Type.Integer({ minimum: 1, maximum: 1024 }),
+    /** a member's newest events read from the store when they are first needed */
+    hydrateEvents: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    /** members whose fold-in vectors are cached */
+    foldInCacheSize: Type.Integer({ minimum: 0 }),
+  }, { additionalProperties: false }),
+  training: Type.Object({
+    /** train in a worker thread so serving is unaffected (false: on the serving thread, e.g. an in-memory store) */
+    inWorker: Type.Boolean(),
+    /** the validation gate a new model must pass to be activated */
+    gate: Type.Object({
+      /** algorithms the gate judges; others (content, style clusters: not top-N rankers) activate when they train */
+      algorithms: Type.Array(Type.String()),
+      metric: Type.Union([Type.Literal('ndcg'), Type.Literal('recall'), Type.Literal('precision'), Type.Literal('hitRate'), Type.Literal('map')]),
+      k: Type.Integer({ minimum: 1, maximum: 100 }),
+      /** the newest share of positives held out as the recent test period */
+      testFraction: Type.Number({ exclusiveMinimum: 0, maximum: 0.5 }),
+      /** the candidate must reach (1 − tolerance) × the active model's metric */
+      tolerance: Type.Number({ minimum: 0, maximum: 1 }),
+      /** … and this multiple of popularity's */
+      minVsPopularity: Type.Number({ minimum: 0 }),
+      /** members evaluated at most (evenly sampled) */
+      maxUsers: Type.Integer({ minimum: 1 }),
+    }, { additionalProperties: false }),
+  }, { additionalProperties: false }),
 }, { additionalProperties: false });
 
 export type VitrineConfig = Static<typeof ConfigSchema>;
@@ -54,6 +111,36 @@ export const DEFAULT_CONFIG: VitrineConfig = {
   auth: { keys: [] },
   ingest: { maxBatch: 1000, futureToleranceMs: 5 * 60_000 },
   log: { level: 'info' },
+  serving: {
+    budgetMs: 200,
+    rowBudgetMs: 150,
+    fallbackChain: [...FALLBACK_SOURCES],
+    overfetch: 3,
+    returnedWithinDays: 30,
+    fitFilterBelow: 0.15,
+    fitBoost: 0.5,
+    trendingHalfLifeDays: 7,
+    signalsScanLimit: 2_000_000,
+    staticItems: [],
+    banditPriorStrength: 10,
+    primaryAlgorithm: 'als',
+    memberStateCap: 1_000_000,
+    recentPerMember: 200,
+    hydrateEvents: 1000,
+    foldInCacheSize: 100_000,
+  },
+  training: {
+    inWorker: true,
+    gate: {
+      algorithms: ['popularity-recent', 'item-knn', 'ease', 'als', 'hybrid'],
+      metric: 'ndcg',
+      k: 10,
+      testFraction: 0.1,
+      tolerance: 0.05,
+      minVsPopularity: 0.5,
+      maxUsers: 5000,
+    },
+  },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };

@@ -57,11 +57,25 @@ export const ERROR_CODES = {
   VITRINE_MODEL_UNKNOWN_ALGORITHM: { status: 400, message: 'Unknown algorithm' },
   VITRINE_MODEL_ABORTED: { status: 500, message: 'Training was aborted' },
   VITRINE_MODEL_BAD_DATA: { status: 400, message: 'The training data is inconsistent (array lengths, indexes out of range, NaN)' },
+  // model lifecycle (serving: registry, activation, training jobs)
+  VITRINE_MODEL_NOT_FOUND: { status: 404, message: 'No such model version' },
+  VITRINE_MODEL_NOT_ACTIVATABLE: { status: 409, message: 'The model version has no artifact to serve (still training, or training failed)' },
+  VITRINE_MODEL_NO_PREVIOUS: { status: 409, message: 'There is no previous model version to roll back to' },
+  VITRINE_MODEL_TRAINING_BUSY: { status: 409, message: 'A training job is already running; wait for it (GET /v1/jobs/:jobId)' },
+  VITRINE_JOB_NOT_FOUND: { status: 404, message: 'No such job' },
   // evaluation
   VITRINE_EVAL_NO_USERS: { status: 400, message: 'The protocol leaves no member to evaluate' },
   VITRINE_EVAL_BAD_PROTOCOL: { status: 400, message: 'Unknown or badly parameterised evaluation protocol' },
   // simulation
   VITRINE_SIM_BAD_OPTIONS: { status: 400, message: 'The synthetic world options are not valid' },
+  // merchandising and experiments (admin)
+  VITRINE_CAROUSEL_NOT_FOUND: { status: 404, message: 'No such carousel' },
+  VITRINE_CAROUSEL_INVALID: { status: 400, message: 'The carousel is not valid (e.g. activeTo before activeFrom)' },
+  VITRINE_PAGE_NOT_FOUND: { status: 404, message: 'No such page template' },
+  VITRINE_PAGE_INVALID: { status: 400, message: 'The page template is not valid (unknown row kind, carouselId on a non-curated row…)' },
+  VITRINE_EXPERIMENT_NOT_FOUND: { status: 404, message: 'No such experiment' },
+  VITRINE_EXPERIMENT_INVALID: { status: 400, message: 'The experiment is not valid (duplicate variant names, a label over 128 characters…)' },
+  VITRINE_EXPERIMENT_BAD_WEIGHTS: { status: 400, message: 'Variant weights must be finite, non-negative and sum to a positive number' },
   // internal
   VITRINE_INTERNAL_ERROR: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;

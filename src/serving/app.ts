@@ -11,13 +11,25 @@ import { ErrorBody } from '../core/schemas/common.ts';
 import { EventIngestor } from '../pipeline/ingest.ts';
 import type { Store } from '../storage/store.ts';
 import { assertSafeBind, registerAuth } from './auth.ts';
+import { MemoryCatalogue } from './catalogue/catalogue-view.ts';
 import type { AppContext } from './context.ts';
 import { registerErrorHandling } from './http-errors.ts';
+import { MerchandisingCache } from './merchandising/merchandising-cache.ts';
+import { attachPageEngine } from './page/attach-page-engine.ts';
 import { createMetrics } from './metrics.ts';
+import { faultFromEnv } from './models/fault-injection.ts';
+import { RegistryModelManager } from './models/model-manager.ts';
+import { TrainingJobs } from './models/training-jobs.ts';
+import { registerOnlineStateMetrics } from './online/online-metrics.ts';
+import { MemberStateStore } from './online/online-state.ts';
 import { browseRoutes } from './routes/browse.ts';
+import { carouselRoutes } from './routes/carousels.ts';
 import { eventRoutes } from './routes/events.ts';
+import { experimentRoutes } from './routes/experiments.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
+import { modelRoutes } from './routes/models.ts';
+import { pageTemplateRoutes } from './routes/pages.ts';
 import { uiRoutes } from './routes/ui.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -51,10 +63,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
     logController: new LogController({ disableRequestLogging: true }),
   });
   const metrics = createMetrics();
+  const { online, catalogue, models, jobs, fault } = await buildServingState(opts, clock, (m) => app.log.warn(m));
   const context: AppContext = {
     config, store, metrics, clock,
     ingestor: new EventIngestor(store, { futureToleranceMs: config.ingest.futureToleranceMs, clock }),
+    online, catalogue, models, jobs, ...(fault ? { fault } : {}),
+    merchandising: new MerchandisingCache(store, { clock }),
   };
+  // online state sees every accepted event before the ingest call (and so the event's 200) returns
+  context.ingestor.onAccepted((events) => online.apply(events));
+  registerOnlineStateMetrics(metrics.registry, online);
+  app.addHook('onClose', async () => jobs.close());
+  if (fault) app.log.warn(`VITRINE_FAULT=${fault}: every current model is made to fail (tests and demonstrations only)`);
 
   registerErrorHandling(app);
   app.addSchema(ErrorBody);
@@ -85,6 +105,30 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   userRoutes(app, context);
   eventRoutes(app, context);
   browseRoutes(app, context);
+  modelRoutes(app, context);
+  carouselRoutes(app, context);
+  pageTemplateRoutes(app, context);
+  experimentRoutes(app, context);
+  attachPageEngine(app, context);
   uiRoutes(app);
   return { app, context };
+}
+
+/** Online member state, the catalogue view and the model manager (loaded from the registry), training jobs. */
+async function buildServingState(opts: BuildAppOptions, clock: () => number, warn: (message: string) => void) {
+  const { config, store } = opts;
+  const fault = faultFromEnv();
+  const online = new MemberStateStore(store, {
+    capacity: config.serving.memberStateCap, recentLimit: config.serving.recentPerMember,
+    hydrateEvents: config.serving.hydrateEvents, foldInCacheSize: config.serving.foldInCacheSize,
+  });
+  const catalogue = await MemoryCatalogue.load(store);
+  const models = new RegistryModelManager({ store, dataDir: config.dataDir, primaryAlgorithm: config.serving.primaryAlgorithm, fault, log: warn });
+  await models.reload();
+  const jobs = new TrainingJobs({
+    store, storeUrl: config.store.url, dataDir: config.dataDir, models, gate: config.training.gate, clock,
+    // a second connection to an in-memory database would open another, empty one
+    inWorker: config.training.inWorker && !config.store.url.endsWith(':memory:'),
+  });
+  return { online, catalogue, models, jobs, fault };
 }

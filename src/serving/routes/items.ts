@@ -13,7 +13,7 @@ type Params = { itemId: string };
 
 /** Registers PUT/GET/DELETE /v1/items/:itemId, POST /v1/items/batch, PATCH …/availability. */
 export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const { store, clock } = ctx;
+  const { store, clock, catalogue } = ctx;
   const found = async (id: string): Promise<Item> => {
     const item = await store.getItem(id);
     if (!item) throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${id}"`);
@@ -30,7 +30,9 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
     const input = validateItem(request.body);
     if (isInputRejection(input)) throw new VitrineError(input.code, input.message);
     const [outcome] = await store.upsertItems([{ id: request.params.itemId, ...input }], clock());
-    return reply.status(outcome === 'created' ? 201 : 200).send(await found(request.params.itemId));
+    const item = await found(request.params.itemId);
+    catalogue.upsert(item); // serving sees the item (new, changed, retired) from the next request on
+    return reply.status(outcome === 'created' ? 201 : 200).send(item);
   });
 
   app.post<{ Body: { items: unknown[] } }>('/v1/items/batch', {
@@ -50,6 +52,10 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
       } else valid.push({ index, item });
     });
     const outcomes = valid.length ? await store.upsertItems(valid.map((v) => v.item), clock()) : [];
+    for (const v of valid) {
+      const item = await store.getItem(v.item.id);
+      if (item) catalogue.upsert(item);
+    }
     valid.forEach((v, k) => results.push({ index: v.index, id: v.item.id, status: outcomes[k] }));
     results.sort((a, b) => a.index - b.index);
     const count = (s: string) => results.filter((r) => r.status === s).length;
@@ -71,6 +77,7 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!(await store.retireItem(request.params.itemId, clock()))) {
       throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${request.params.itemId}"`);
     }
+    catalogue.retire(request.params.itemId, clock());
     return found(request.params.itemId);
   });
 
@@ -84,6 +91,7 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!(await store.setAvailability(request.params.itemId, request.body.sizes, clock()))) {
       throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${request.params.itemId}"`);
     }
+    catalogue.setAvailability(request.params.itemId, request.body.sizes, clock());
     return { id: request.params.itemId, sizes: request.body.sizes };
   });
 }

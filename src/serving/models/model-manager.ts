@@ -1,0 +1,203 @@
+/**
+ * The models serving uses: for each algorithm the registry's active version (current) and the one
+ * before it (previous, kept loaded for the fallback chain). Swapping is a reference swap, so a request
+ * in flight finishes on the model it started with and no request is dropped. A version is loaded —
+ * checksums verified — before the registry or serving points at it: a corrupt artifact never replaces
+ * a working model. Reload, activate and rollback run one at a time.
+ * TODO(scale-out): registry changes made by another process (`vitrine train` beside a running server,
+ * another node) are picked up at the next reload — after a training job, activate, rollback or a
+ * restart — not pushed; a registry change feed would make every node swap together.
+ */
+import { join } from 'node:path';
+import { VitrineError } from '../../core/errors.ts';
+import { getTrainer } from '../../ml/registry.ts';
+import type { ModelRecord, Store } from '../../storage/store.ts';
+import type { ModelHandle, ModelManager } from '../engine/contracts.ts';
+import { withFault, type FaultMode } from './fault-injection.ts';
+
+export interface ModelManagerOptions {
+  store: Store;
+  /** artifacts live under it (ModelRecord.artifactPath is relative to it) */
+  dataDir: string;
+  primaryAlgorithm: string;
+  /** VITRINE_FAULT: wraps every current model (tests only) */
+  fault?: FaultMode;
+  log?: (message: string) => void;
+}
+
+/** A loaded version: its registry record, the model, and the handle serving gets (fault-wrapped or not). */
+interface Loaded {
+  record: ModelRecord;
+  handle: ModelHandle;
+  served: ModelHandle;
+}
+
+const ROLLED_BACK = 'rolled back';
+
+export class RegistryModelManager implements ModelManager {
+  readonly primaryAlgorithm: string;
+  private readonly currents = new Map<string, Loaded>();
+  private readonly previouses = new Map<string, Loaded>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly opts: ModelManagerOptions) {
+    this.primaryAlgorithm = opts.primaryAlgorithm;
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  /** The active model of an algorithm (the primary one when omitted). */
+  current(algorithm = this.primaryAlgorithm): ModelHandle | undefined {
+    return this.currents.get(algorithm)?.served;
+  }
+
+  /** The version active before the current one, never fault-wrapped (it is where the fallback chain goes). */
+  previous(algorithm = this.primaryAlgorithm): ModelHandle | undefined {
+    return this.previouses.get(algorithm)?.handle;
+  }
+
+  /** Algorithms with a loaded current version. */
+  algorithms(): string[] {
+    return [...this.currents.keys()];
+  }
+
+  /** What is loaded, per algorithm (for GET /v1/models). */
+  serving(): Record<string, { current?: string; previous?: string }> {
+    const out: Record<string, { current?: string; previous?: string }> = {};
+    for (const [a, l] of this.currents) out[a] = { current: l.record.version };
+    for (const [a, l] of this.previouses) out[a] = { ...out[a], previous: l.record.version };
+    return out;
+  }
+
+  /** Loads the registry's active and previous versions, keeping what is already loaded. */
+  reload(): Promise<void> {
+    return this.serially(() => this.syncWithRegistry());
+  }
+
+  /** Makes `version` its algorithm's active model (the active one becomes previous). */
+  activate(version: string): Promise<ModelRecord> {
+    return this.serially(async () => {
+      const { store } = this.opts;
+      const record = await store.getModel(version);
+      if (!record) throw new VitrineError('VITRINE_MODEL_NOT_FOUND', `no model version "${version}"`);
+      if (!record.artifactPath) {
+        throw new VitrineError('VITRINE_MODEL_NOT_ACTIVATABLE', `model "${version}" is ${record.status} and has no artifact`);
+      }
+      const running = this.currents.get(record.algorithm);
+      if (running?.record.version === version) return running.record;
+      const loaded = this.previouses.get(record.algorithm)?.record.version === version
+        ? this.previouses.get(record.algorithm) as Loaded
+        : await this.loadOrReject(record);
+      for (const r of await store.listModels()) {
+        if (r.algorithm !== record.algorithm || r.version === version) continue;
+        if (r.status === 'active') await store.putModel({ ...r, status: 'previous' });
+        else if (r.status === 'previous') await store.putModel({ ...r, status: 'retired' });
+      }
+      const active: ModelRecord = { ...record, status: 'active' };
+      await store.putModel(active);
+      this.swap(record.algorithm, { ...loaded, record: active }, running && { ...running, record: { ...running.record, status: 'previous' } });
+      this.log(`model ${version} (${record.algorithm}) activated${running ? `; ${running.record.version} is previous` : ''}`);
+      return active;
+    });
+  }
+
+  /** Puts the previous version back in service; the current one is retired. 409 when there is none. */
+  rollback(algorithm = this.primaryAlgorithm): Promise<{ active: ModelRecord; retired?: ModelRecord }> {
+    return this.serially(async () => {
+      const { store } = this.opts;
+      const prev = this.previouses.get(algorithm);
+      if (!prev) throw new VitrineError('VITRINE_MODEL_NO_PREVIOUS', `no previous ${algorithm} version is loaded to roll back to`);
+      const running = this.currents.get(algorithm);
+      const active: ModelRecord = { ...prev.record, status: 'active' };
+      await store.putModel(active);
+      let retired: ModelRecord | undefined;
+      if (running) {
+        retired = { ...running.record, status: 'retired', note: `${ROLLED_BACK} to ${prev.record.version}` };
+        await store.putModel(retired);
+      }
+      // the next version back, if one still loads, becomes the new previous
+      const older = (await store.listModels()).find((r) => r.algorithm === algorithm && r.status === 'retired' && r.artifactPath
+        && r.version !== prev.record.version && r.version !== running?.record.version && !r.note?.startsWith(ROLLED_BACK));
+      let olderLoaded: Loaded | undefined;
+      if (older) {
+        olderLoaded = await this.tryLoad(older);
+        if (olderLoaded) {
+          olderLoaded.record = { ...older, status: 'previous' };
+          await store.putModel(olderLoaded.record);
+        }
+      }
+      this.swap(algorithm, { ...prev, record: active }, olderLoaded);
+      this.log(`model ${algorithm} rolled back to ${prev.record.version}${running ? ` (${running.record.version} retired)` : ''}`);
+      return retired ? { active, retired } : { active };
+    });
+  }
+
+  private async syncWithRegistry(): Promise<void> {
+    const { store } = this.opts;
+    const records = await store.listModels(); // newest first
+    const algorithms = new Set(records.filter((r) => r.status === 'active' || r.status === 'previous').map((r) => r.algorithm));
+    for (const gone of [...this.currents.keys()]) if (!algorithms.has(gone)) this.swap(gone, undefined, undefined);
+    for (const algorithm of algorithms) {
+      const active = records.find((r) => r.algorithm === algorithm && r.status === 'active');
+      const prev = records.find((r) => r.algorithm === algorithm && r.status === 'previous');
+      const running = this.currents.get(algorithm);
+      let current = active ? await this.reuseOrLoad(active) : undefined;
+      let previous = prev && prev.version !== current?.record.version ? await this.reuseOrLoad(prev) : undefined;
+      if (active && !current) {
+        // keep serving what works: the running version, else the previous one; the registry says so too
+        const fallback = running ?? previous;
+        if (fallback) {
+          current = { ...fallback, record: { ...fallback.record, status: 'active' } };
+          await store.putModel(current.record);
+          if (fallback === previous) previous = undefined;
+          this.log(`model ${active.version} (${algorithm}) did not load; still serving ${current.record.version}`);
+        }
+      }
+      this.swap(algorithm, current, previous);
+    }
+  }
+
+  private async reuseOrLoad(record: ModelRecord): Promise<Loaded | undefined> {
+    for (const l of [this.currents.get(record.algorithm), this.previouses.get(record.algorithm)]) {
+      if (l?.record.version === record.version) return { ...l, record };
+    }
+    return this.tryLoad(record);
+  }
+
+  /** The loaded version, or undefined (logged, and the record marked rejected) when it does not load. */
+  private async tryLoad(record: ModelRecord): Promise<Loaded | undefined> {
+    try {
+      return await this.loadOrReject(record);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async loadOrReject(record: ModelRecord): Promise<Loaded> {
+    try {
+      if (!record.artifactPath) throw new VitrineError('VITRINE_MODEL_NOT_ACTIVATABLE', `model "${record.version}" has no artifact`);
+      const model = await getTrainer(record.algorithm).load(join(this.opts.dataDir, record.artifactPath));
+      const handle: ModelHandle = { version: record.version, algorithm: record.algorithm, model };
+      const served = this.opts.fault ? { ...handle, model: withFault(model, this.opts.fault) } : handle;
+      return { record, handle, served };
+    } catch (err) {
+      const reason = err instanceof VitrineError ? `${err.code}: ${err.message}` : String(err);
+      this.log(`model ${record.version} (${record.algorithm}) refused: ${reason}`);
+      if (record.artifactPath) await this.opts.store.putModel({ ...record, status: 'rejected', note: `artifact failed to load: ${reason}` });
+      throw err instanceof VitrineError ? err : new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', reason, undefined, { cause: err });
+    }
+  }
+
+  private swap(algorithm: string, current: Loaded | undefined, previous: Loaded | undefined): void {
+    if (current) this.currents.set(algorithm, current);
+    else this.currents.delete(algorithm);
+    if (previous) this.previouses.set(algorithm, previous);
+    else this.previouses.delete(algorithm);
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

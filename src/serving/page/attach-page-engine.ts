@@ -1,0 +1,23 @@
+/** Builds the app's page engine from its context and registers the read routes (one call in app.ts). */
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { recordImpression } from '../experiments/record-impression.ts';
+import { listRoutes } from '../routes/lists.ts';
+import { pageRoutes } from '../routes/page.ts';
+import { PageEngine } from './page-engine.ts';
+
+/** The page engine of `ctx`, listening to ingest, with its routes registered and its background work stopped on close. */
+export function attachPageEngine(app: FastifyInstance, ctx: AppContext): PageEngine {
+  const { store } = ctx;
+  const engine = new PageEngine({
+    config: ctx.config, store, online: ctx.online, catalogue: ctx.catalogue, models: ctx.models, merchandising: ctx.merchandising,
+    registry: ctx.metrics.registry, clock: ctx.clock,
+    logImpression: (page, ts) => recordImpression(store, page, ts),
+    warn: (message, err) => app.log.warn({ err }, message),
+  });
+  engine.start(ctx.ingestor);
+  app.addHook('onClose', async () => engine.close());
+  pageRoutes(app, engine);
+  listRoutes(app, engine);
+  return engine;
+}

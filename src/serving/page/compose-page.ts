@@ -1,0 +1,139 @@
+/**
+ * Composes a page (DESIGN.md § Flow of one page request): the member's live state → the template's
+ * rows planned → rows ordered (bandit per segment, or the template's order) → rows filled in parallel,
+ * each under its own deadline and fallback chain → de-duplicated across the page (earlier rows win,
+ * curated rows first) → fit filters and boosts → empty rows dropped. Nothing a model does can fail the
+ * page: the worst case is the static list, and the response says which fallbacks fired.
+ */
+import { randomUUID } from 'node:crypto';
+import { VitrineError } from '../../core/errors.ts';
+import type { MemberSnapshot } from '../engine/contracts.ts';
+import { DEFAULT_HOME_TEMPLATE } from '../merchandising/default-templates.ts';
+import { dedupeRows } from './dedupe.ts';
+import { byScore, fitAdmitter } from './fit-adjust.ts';
+import { asFitPredictor } from './model-capabilities.ts';
+import { type FilledList, RequestScope, RESPONSE_RESERVE_MS, type ScopeDeps } from './request-scope.ts';
+import type { RowOrderBandit } from './row-order-bandit.ts';
+import { mainSize, type PageContext, type RowPlan } from './row-source.ts';
+import { ROW_SOURCES } from './rows/index.ts';
+import {
+  type Carousel, isRowKind, type Merchandising, type Page, type PageItem, type PageRow, type PageTemplate, type ResolvedVariant,
+} from './types.ts';
+
+// rows filled beyond what is asked, in case some come back empty
+const SPARE_ROWS = 2;
+// rows whose reason a fit prediction may replace (the others' reasons say more)
+const FIT_REASON_KINDS: ReadonlySet<string> = new Set(['for-you', 'style', 'curated', 'new-arrivals']);
+
+export interface PageDeps extends ScopeDeps {
+  merchandising: Merchandising;
+  bandit: RowOrderBandit;
+}
+
+export interface PageRequest {
+  userId: string;
+  page: string;
+  rows: number;
+  size: number;
+  variant: ResolvedVariant;
+}
+
+export interface ComposedPage {
+  page: Page;
+  member: MemberSnapshot;
+}
+
+/** Composes the page described in the file comment. */
+export async function composePage(req: PageRequest, deps: PageDeps): Promise<ComposedPage> {
+  const scope = await RequestScope.open(req.userId, req.variant, deps);
+  const template = await scope.attempt('template', () => findTemplate(deps.merchandising, req.variant.config.template ?? req.page), 0.25,
+    () => DEFAULT_HOME_TEMPLATE, 'default-template');
+  const carousels = await scope.attempt('carousels', () => fetchCarousels(deps.merchandising, template), 0.25,
+    () => new Map<string, Carousel>(), 'no-carousels');
+  const ctx: PageContext = { ...scope.ctx, carousels };
+  scope.ctx = ctx;
+  const { member } = scope;
+
+  const plans = planRows(ctx, template, req.size);
+  const ordered = req.variant.config.rowOrder === 'fixed' ? plans : deps.bandit.order(member.segment, plans, (p) => p.kind);
+  const wanted = Math.min(req.rows, template.maxRows ?? Infinity);
+  const filled: FilledList[] = [];
+  let next = 0;
+  let rows: PageRow[] = [];
+  while (next < ordered.length) {
+    const missing = wanted - rows.length;
+    if (missing <= 0 || (filled.length > 0 && scope.deadline.remaining() <= RESPONSE_RESERVE_MS)) break;
+    const batch = ordered.slice(next, next + missing + SPARE_ROWS);
+    next += batch.length;
+    const rowStart = scope.deadline.timers.now();
+    filled.push(...await Promise.all(batch.map((plan) => scope.fill(plan, ROW_SOURCES[plan.kind], rowStart))));
+    rows = assembleRows(filled, ctx, deps).slice(0, wanted);
+  }
+
+  const forYou = filled.find((f) => f.plan.kind === 'for-you');
+  // the version behind for-you's items (null when a non-model fallback served them)
+  const modelVersion = forYou ? forYou.versions[0] ?? null : deps.models?.current(req.variant.config.model)?.version ?? null;
+  const page: Page = {
+    pageId: `pg-${randomUUID()}`, userId: req.userId, variant: req.variant.variant, modelVersion,
+    tookMs: scope.tookMs(), fallbacks: scope.notes, rows,
+  };
+  return { page, member };
+}
+
+/** The named template; the default `home` when none is stored; VITRINE_PAGE_NOT_FOUND for another unknown name. */
+async function findTemplate(merchandising: Merchandising, name: string): Promise<PageTemplate> {
+  const stored = await merchandising.template(name);
+  if (stored) return stored;
+  if (name === 'home') return DEFAULT_HOME_TEMPLATE;
+  throw new VitrineError('VITRINE_PAGE_NOT_FOUND', `no page template "${name}"`);
+}
+
+/** The carousels the template's curated rows name. */
+async function fetchCarousels(merchandising: Merchandising, template: PageTemplate): Promise<Map<string, Carousel>> {
+  const ids = new Set(template.rows.flatMap((r) => (r.kind === 'curated' && r.carouselId !== undefined ? [r.carouselId] : [])));
+  const found = await Promise.all([...ids].map((id) => merchandising.carousel(id)));
+  return new Map(found.filter((c): c is Carousel => c !== undefined).map((c) => [c.id, c]));
+}
+
+/** Plans every template row that applies to this member (unknown kinds are skipped). */
+function planRows(ctx: PageContext, template: PageTemplate, size: number): RowPlan[] {
+  const ordinals = new Map<string, number>();
+  const plans: RowPlan[] = [];
+  for (const row of template.rows) {
+    if (!isRowKind(row.kind)) continue;
+    const ordinal = ordinals.get(row.kind) ?? 0;
+    ordinals.set(row.kind, ordinal + 1);
+    try {
+      const plan = ROW_SOURCES[row.kind].plan(ctx, row, ordinal, Math.min(row.size ?? size, size));
+      if (plan && !plans.some((p) => p.rowId === plan.rowId)) plans.push(plan);
+    } catch {
+      // a row that cannot even be planned is left out; the others still make a page
+    }
+  }
+  return plans;
+}
+
+/** Filled rows in display order → de-duplicated with the fit filter and boost, trimmed, empty rows dropped. */
+function assembleRows(filled: readonly FilledList[], ctx: PageContext, deps: PageDeps): PageRow[] {
+  const present = filled.filter((f) => f.fill && f.fill.items.length > 0);
+  const fit = asFitPredictor(deps.models?.current('fit')?.model);
+  const size = mainSize(ctx.member);
+  const admit = fit && size !== undefined
+    ? fitAdmitter(fit, ctx.member.userId, size, { filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost })
+    : undefined;
+  const shown = dedupeRows(present.map((f) => ({
+    kind: f.plan.kind, items: f.fill?.items ?? [], limit: f.plan.size,
+    ...(admit ? { admit: (item: PageItem) => admit(item, FIT_REASON_KINDS.has(f.plan.kind)) } : {}),
+  })));
+  const rows: PageRow[] = [];
+  present.forEach((f, k) => {
+    if (shown[k].length === 0) return;
+    // a stylist's order stands unless the carousel asks for personalisation
+    const fixedOrder = f.plan.kind === 'curated' && !f.plan.carousel?.personalize;
+    const row: PageRow = { rowId: f.plan.rowId, kind: f.plan.kind, title: f.fill?.title ?? f.plan.title, items: admit && !fixedOrder ? byScore(shown[k]) : shown[k] };
+    const explanation = f.fill?.explanation ?? f.plan.explanation;
+    if (explanation) row.explanation = explanation;
+    rows.push(row);
+  });
+  return rows;
+}

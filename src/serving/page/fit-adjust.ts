@@ -1,0 +1,59 @@
+/**
+ * Fit: the fit model's P(small / fit / large) of the member in each item in their size filters out
+ * what will not fit, re-weights the rest (a true-to-size item moves up) and gives the reason
+ * "Runs true to size for you" or a warning. Predictions are made only for items about to be shown,
+ * once per item per request; a model that fails or answers nonsense leaves the item as it was.
+ */
+import type { FitPredictor } from './model-capabilities.ts';
+import { reasons } from './reasons.ts';
+import type { PageItem } from './types.ts';
+
+export interface FitOptions {
+  /** drop items with P(fit) below this (0 = never) */
+  filterBelow: number;
+  /** score + boost × (P(fit) − 0.5) × |score| */
+  boost: number;
+}
+
+const TRUE_TO_SIZE = 0.6;
+const WARN = 0.45;
+
+type Probabilities = { small: number; fit: number; large: number };
+
+/**
+ * An admit function for one member and size: the item re-scored (and, with `fitReasons`, re-reasoned),
+ * or undefined when it will not fit.
+ */
+export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opts: FitOptions): (item: PageItem, fitReasons: boolean) => PageItem | undefined {
+  const cache = new Map<string, Probabilities | null>();
+  const predict = (itemId: string): Probabilities | null => {
+    let p = cache.get(itemId);
+    if (p === undefined) {
+      try {
+        const answer: unknown = fit.predict(userId, itemId, size);
+        const q = answer as Partial<Probabilities> | undefined;
+        p = q && [q.small, q.fit, q.large].every((x) => typeof x === 'number' && Number.isFinite(x)) ? (q as Probabilities) : null;
+      } catch {
+        p = null;
+      }
+      cache.set(itemId, p);
+    }
+    return p;
+  };
+  return (item, fitReasons) => {
+    const p = predict(item.itemId);
+    if (!p) return item;
+    if (p.fit < opts.filterBelow) return undefined;
+    const adjusted: PageItem = { ...item, score: item.score + opts.boost * (p.fit - 0.5) * Math.abs(item.score) };
+    if (fitReasons) {
+      const reason = p.fit >= TRUE_TO_SIZE ? reasons.runsTrueToSize : p.small >= WARN ? reasons.mayRunSmall : p.large >= WARN ? reasons.mayRunLarge : undefined;
+      if (reason) adjusted.reason = reason;
+    }
+    return adjusted;
+  };
+}
+
+/** Items by score, best first; ties keep their order. */
+export function byScore(items: PageItem[]): PageItem[] {
+  return items.map((item, k) => ({ item, k })).sort((a, b) => b.item.score - a.item.score || a.k - b.k).map((e) => e.item);
+}

@@ -1,0 +1,55 @@
+/**
+ * How a member is presented to a model, best first: their cached fold-in vector (models with member
+ * factors), their live positives (so the last rent counts at once), their id (as trained), their
+ * onboarding answers as a content-space vector. A model that does
+ * not know the member (VITRINE_MODEL_UNKNOWN_USER) is asked the next way; that is cold start, not a
+ * failure, so it never reaches the fallback chain.
+ */
+import { VitrineError } from '../../core/errors.ts';
+import type { UserQuery } from '../../ml/model.ts';
+import type { ModelHandle } from '../engine/contracts.ts';
+import { preferenceVector } from './model-capabilities.ts';
+import type { PageContext } from './row-source.ts';
+
+// what a model folds in: the most recent positives are plenty and keep fold-in cheap
+const MAX_INTERACTIONS = 100;
+
+/** The member's queries for `handle`'s model, best first (possibly none: a member with nothing to go on). */
+export function memberQueries(ctx: Pick<PageContext, 'member' | 'foldIn'>, handle: ModelHandle): UserQuery[] {
+  const { member } = ctx;
+  const queries: UserQuery[] = [];
+  const folded = ctx.foldIn?.(handle);
+  if (folded) queries.push({ vector: folded });
+  const positives = member.recent.filter((r) => r.weight > 0);
+  if (positives.length > 0) {
+    queries.push({
+      interactions: positives.slice(0, MAX_INTERACTIONS).map((r) => ({ itemId: r.itemId, weight: r.weight, ts: r.ts })),
+    });
+  }
+  if (member.known) queries.push({ userId: member.userId });
+  const vector = preferenceVector(handle.model, member.preferences);
+  if (vector) queries.push({ vector });
+  return queries;
+}
+
+/** True when `err` says the model does not know this member (or item): ask another way. */
+export function isUnknownToModel(err: unknown): boolean {
+  return err instanceof VitrineError && (err.code === 'VITRINE_MODEL_UNKNOWN_USER' || err.code === 'VITRINE_MODEL_UNKNOWN_ITEM');
+}
+
+/**
+ * The first answer of `ask` over the member's queries; undefined when the model knows the member in
+ * none of them. Other errors propagate (they are failures).
+ */
+export async function askAsMember<T>(
+  ctx: Pick<PageContext, 'member' | 'foldIn'>, handle: ModelHandle, ask: (query: UserQuery) => T | Promise<T>,
+): Promise<T | undefined> {
+  for (const query of memberQueries(ctx, handle)) {
+    try {
+      return await ask(query);
+    } catch (err) {
+      if (!isUnknownToModel(err)) throw err;
+    }
+  }
+  return undefined;
+}

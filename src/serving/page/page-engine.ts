@@ -1,0 +1,124 @@
+/**
+ * The read side of serving, wired once per app: the page and list dependencies (online state,
+ * catalogue, models, merchandising, engagement signals, the row-order bandit, the static list,
+ * fallback metrics), the ingest listener that keeps signals and the bandit learning, and what happens
+ * after a page is sent (bandit impressions, the impression log).
+ */
+import type { VitrineConfig } from '../../core/config.ts';
+import type { VitrineEvent } from '../../core/types.ts';
+import type { EventIngestor } from '../../pipeline/ingest.ts';
+import type { Store } from '../../storage/store.ts';
+import type { CatalogueView, MemberSnapshot, ModelHandle, ModelManager, OnlineState } from '../engine/contracts.ts';
+import type { Timers } from '../fallback/deadline.ts';
+import { createFallbackMetrics, type FallbackMetrics } from '../fallback/fallback-metrics.ts';
+import { StaticList } from '../fallback/static-list.ts';
+import type { Registry } from 'prom-client';
+import { BoundedMap } from './bounded-map.ts';
+import type { PageDeps } from './compose-page.ts';
+import { EngagementSignals } from './engagement-signals.ts';
+import { RowOrderBandit } from './row-order-bandit.ts';
+import { isRowKind, type Merchandising, NO_EXPERIMENT, type Page, type ResolvedVariant } from './types.ts';
+
+const ENGAGEMENTS: ReadonlySet<string> = new Set(['click', 'heart', 'shortlist', 'rent', 'purchase']);
+// pages remembered to attribute clicks and rents to the segment they were served to
+const PAGES_REMEMBERED = 100_000;
+
+export interface PageEngineOptions {
+  config: Readonly<VitrineConfig>;
+  store: Store;
+  online: OnlineState & { foldIn?(member: MemberSnapshot, handle: ModelHandle): Float32Array | undefined };
+  catalogue: CatalogueView;
+  models: ModelManager | undefined;
+  merchandising: Merchandising & { resolveVariant?(userId: string): Promise<ResolvedVariant> };
+  registry: Registry;
+  /** epoch ms */
+  clock: () => number;
+  timers?: Timers;
+  /** the bandit's uniform source (tests) */
+  random?: () => number;
+  /** logs a served page (S2's recordImpression); default: the store's impression record only */
+  logImpression?: (page: Page, ts: number) => Promise<void>;
+  warn?: (message: string, err?: unknown) => void;
+}
+
+export class PageEngine {
+  readonly signals: EngagementSignals;
+  readonly bandit: RowOrderBandit;
+  readonly metrics: FallbackMetrics;
+  readonly deps: PageDeps;
+  private readonly pageSegments = new BoundedMap<string, string>(PAGES_REMEMBERED);
+  private readonly hydration = new AbortController();
+  private readonly warn: (message: string, err?: unknown) => void;
+
+  constructor(private readonly opts: PageEngineOptions) {
+    const settings = opts.config.serving;
+    this.signals = new EngagementSignals(settings.trendingHalfLifeDays);
+    this.bandit = new RowOrderBandit({ priorStrength: settings.banditPriorStrength, random: opts.random });
+    this.metrics = createFallbackMetrics(opts.registry);
+    this.warn = opts.warn ?? (() => undefined);
+    const { online, store } = opts;
+    this.deps = {
+      online, catalogue: opts.catalogue, models: opts.models, merchandising: opts.merchandising, settings, clock: opts.clock,
+      timers: opts.timers, metrics: this.metrics, signals: this.signals, bandit: this.bandit,
+      staticList: new StaticList(() => opts.catalogue, settings.staticItems),
+      lastPage: (userId) => store.lastImpression(userId),
+      ...(online.foldIn ? { foldIn: (member: MemberSnapshot, handle: ModelHandle) => online.foldIn?.(member, handle) } : {}),
+    };
+  }
+
+  /** Registers the ingest listener and seeds the signals from the stored log in the background. */
+  start(ingestor: EventIngestor): void {
+    ingestor.onAccepted((events) => this.onEvents(events));
+    const limit = this.opts.config.serving.signalsScanLimit;
+    if (limit > 0) {
+      this.signals.hydrate(this.opts.store, limit, this.hydration.signal)
+        .catch((err: unknown) => this.warn('could not seed trending and occasion counts from the event log', err));
+    }
+  }
+
+  /** Stops background work. */
+  close(): void {
+    this.hydration.abort();
+  }
+
+  /** The member's experiment variant; no experiment when it cannot be told. */
+  async variantOf(userId: string): Promise<ResolvedVariant> {
+    try {
+      return (await this.opts.merchandising.resolveVariant?.(userId)) ?? NO_EXPERIMENT;
+    } catch (err) {
+      this.warn('could not resolve the experiment variant', err);
+      return NO_EXPERIMENT;
+    }
+  }
+
+  /** After a page is sent: the bandit counts its rows as shown, and the page is logged without delaying anyone. */
+  served(page: Page, member: MemberSnapshot): void {
+    this.bandit.recordImpressions(member.segment, page.rows.map((r) => r.kind));
+    this.pageSegments.set(page.pageId, member.segment);
+    const ts = this.opts.clock();
+    setImmediate(() => {
+      this.logImpression(page, ts).catch((err: unknown) => this.warn(`could not log page ${page.pageId}`, err));
+    });
+  }
+
+  /** The ingest listener: trending and occasion counts, and the bandit's clicks and rents by row. */
+  onEvents(events: readonly VitrineEvent[]): void {
+    this.signals.add(events);
+    for (const e of events) {
+      const rowId = e.context?.rowId;
+      if (!rowId || !ENGAGEMENTS.has(e.type)) continue;
+      const kind = rowId.split(':')[0];
+      if (!isRowKind(kind)) continue;
+      const segment = e.context?.pageId ? this.pageSegments.get(e.context.pageId) : undefined;
+      this.bandit.recordEngagement(segment, kind);
+    }
+  }
+
+  private logImpression(page: Page, ts: number): Promise<void> {
+    if (this.opts.logImpression) return this.opts.logImpression(page, ts);
+    return this.opts.store.putImpression({
+      pageId: page.pageId, userId: page.userId, ts, variant: page.variant, ...(page.modelVersion ? { modelVersion: page.modelVersion } : {}),
+      rows: page.rows.map((r) => ({ rowId: r.rowId, kind: r.kind, items: r.items.map((i) => i.itemId) })),
+    });
+  }
+}

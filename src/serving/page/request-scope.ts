@@ -1,0 +1,140 @@
+/**
+ * What every read request shares: its deadline, the member's live state (a cold snapshot when the
+ * state itself fails or is late), the business filters, the fallback notes, and the way one list is
+ * filled through its fallback chain under the row budget.
+ */
+import type { VitrineConfig } from '../../core/config.ts';
+import { VitrineError } from '../../core/errors.ts';
+import type { ImpressionRecord } from '../../storage/store.ts';
+import type { CatalogueView, MemberSnapshot, ModelHandle, ModelManager, OnlineState } from '../engine/contracts.ts';
+import { Deadline, type Timers, withDeadline } from '../fallback/deadline.ts';
+import { causeOf, runFallbackChain, type SourceFailure } from '../fallback/fallback-chain.ts';
+import { countChain, type FallbackMetrics } from '../fallback/fallback-metrics.ts';
+import type { StaticList } from '../fallback/static-list.ts';
+import type { EngagementSignals } from './engagement-signals.ts';
+import { businessFilter } from './filters.ts';
+import { type FallbackDeps, rowChain, type StepPicker } from './row-fallbacks.ts';
+import { candidatesFor, type PageContext, type RowFill, type RowPlan, type RowSource } from './row-source.ts';
+import type { FallbackNote, ResolvedVariant } from './types.ts';
+
+/** Time kept back from the budget to assemble and send the response. */
+export const RESPONSE_RESERVE_MS = 5;
+
+export interface ScopeDeps {
+  online: OnlineState;
+  catalogue: CatalogueView;
+  models: ModelManager | undefined;
+  signals: EngagementSignals;
+  staticList: StaticList;
+  lastPage(userId: string): Promise<ImpressionRecord | null>;
+  /** the member's cached fold-in vector under a model (online state), when it can give one */
+  foldIn?: (member: MemberSnapshot, handle: ModelHandle) => Float32Array | undefined;
+  settings: VitrineConfig['serving'];
+  /** epoch ms */
+  clock: () => number;
+  timers?: Timers;
+  metrics?: FallbackMetrics;
+}
+
+export interface ScopeOptions {
+  /** no member: an anonymous request (similar items without a userId) */
+  anonymous?: boolean;
+  /** sizes to filter by instead of the member's */
+  sizes?: readonly string[];
+  /** a further filter (a category) */
+  also?: (itemId: string) => boolean;
+}
+
+export interface FilledList {
+  plan: RowPlan;
+  fill: RowFill | undefined;
+  used: string[];
+  failures: SourceFailure[];
+  /** model versions behind the served items, primary first */
+  versions: string[];
+}
+
+/** A snapshot of a member nobody knows (also what a request falls back to when member state fails). */
+export function coldMember(userId: string): MemberSnapshot {
+  return {
+    userId, known: false, sizes: [], preferences: {}, upcoming: [], held: new Set(), returned: new Map(),
+    purchased: new Set(), dismissed: new Set(), recent: [], segment: 'new', revision: 0,
+  };
+}
+
+export class RequestScope {
+  readonly deadline: Deadline;
+  readonly notes: FallbackNote[] = [];
+  member!: MemberSnapshot;
+  ctx!: PageContext;
+  private lastPage: Promise<ImpressionRecord | null> | undefined;
+
+  private constructor(readonly userId: string, readonly variant: ResolvedVariant, readonly deps: ScopeDeps) {
+    this.deadline = new Deadline(variant.config.budgetMs ?? deps.settings.budgetMs, deps.timers);
+  }
+
+  /** Starts a request: its deadline, then the member's state and the filters. */
+  static async open(userId: string, variant: ResolvedVariant, deps: ScopeDeps, opts: ScopeOptions = {}): Promise<RequestScope> {
+    const scope = new RequestScope(userId, variant, deps);
+    scope.member = opts.anonymous
+      ? coldMember(userId)
+      : await scope.attempt('member-state', () => deps.online.get(userId), 0.5, () => coldMember(userId), 'cold-start');
+    const now = deps.clock();
+    const business = businessFilter(scope.member, deps.catalogue, now, { returnedWithinDays: deps.settings.returnedWithinDays, sizes: opts.sizes });
+    const also = opts.also;
+    scope.ctx = {
+      member: scope.member, now, catalogue: deps.catalogue, signals: deps.signals, carousels: new Map(), overfetch: deps.settings.overfetch,
+      allowed: also ? (id) => also(id) && business(id) : business,
+    };
+    const { foldIn } = deps;
+    if (foldIn) scope.ctx.foldIn = (handle) => foldIn(scope.member, handle);
+    return scope;
+  }
+
+  /** Milliseconds a part of the request may take: `share` of what is left after the response reserve. */
+  budgetFor(share: number): number {
+    return Math.max(0, (this.deadline.remaining() - RESPONSE_RESERVE_MS) * share);
+  }
+
+  /**
+   * `task` under `share` of the budget; on failure or lateness `otherwise()`, noted as page-level
+   * fallback `used`. Client errors (4xx VitrineErrors) propagate.
+   */
+  async attempt<T>(what: string, task: () => Promise<T>, share: number, otherwise: () => T, used: string): Promise<T> {
+    try {
+      return await withDeadline(task, this.budgetFor(share), { timers: this.deps.timers });
+    } catch (err) {
+      if (err instanceof VitrineError && err.status < 500) throw err;
+      this.notes.push({ rowId: 'page', kind: what, used: [used], failed: [{ source: what, cause: causeOf(err), message: err instanceof Error ? err.message : String(err) }] });
+      return otherwise();
+    }
+  }
+
+  /** The fallback chain's dependencies for this request (the last page is fetched once, on first need). */
+  fallbackDeps(chain: FallbackDeps['chain'] = this.deps.settings.fallbackChain): FallbackDeps {
+    return {
+      models: this.deps.models, primary: this.variant.config.model, chain, staticList: this.deps.staticList,
+      lastPage: () => (this.lastPage ??= this.deps.lastPage(this.userId).catch(() => null)),
+    };
+  }
+
+  /** Fills one row or list through its chain, within the row budget starting at `rowStart` (timers' clock). */
+  async fill(plan: RowPlan, source: RowSource, rowStart: number, opts: { chain?: FallbackDeps['chain']; target?: number } = {}): Promise<FilledList> {
+    const pickers: StepPicker[] = [];
+    const { timers } = this.deadline;
+    const remainingMs = () => Math.min(rowStart + this.deps.settings.rowBudgetMs - timers.now(), this.deadline.remaining() - RESPONSE_RESERVE_MS);
+    const result = await runFallbackChain(rowChain(this.ctx, plan, source, this.fallbackDeps(opts.chain), pickers), {
+      remainingMs, target: opts.target ?? candidatesFor(this.ctx, plan.size), timers,
+    });
+    countChain(this.deps.metrics, plan.kind, result.used, result.failures);
+    if (result.failures.length > 0) this.notes.push({ rowId: plan.rowId, kind: plan.kind, used: result.used, failed: result.failures });
+    // the versions of the steps whose items were served (none when a non-model fallback served)
+    const versions = pickers.filter((p) => result.used.includes(p.source)).flatMap((p) => p.picker.used);
+    return { plan, fill: result.output, used: result.used, failures: result.failures, versions };
+  }
+
+  /** Elapsed time, rounded to 0.1 ms. */
+  tookMs(): number {
+    return Math.round(this.deadline.elapsed() * 10) / 10;
+  }
+}

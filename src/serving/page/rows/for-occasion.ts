@@ -1,0 +1,69 @@
+/**
+ * `for-occasion`: what members rent for the member's upcoming occasion ("For your wedding on 5 June"),
+ * else their usual one (from what they rent, else their onboarding answers), learnt from events'
+ * `occasion` (RTR's rented_for) and re-ranked for the member by the primary model when it knows them.
+ */
+import { DAY_MS } from '../../../core/time.ts';
+import type { MemberSnapshot } from '../../engine/contracts.ts';
+import { checkScoredItems } from '../../fallback/model-output.ts';
+import { normaliseOccasion } from '../engagement-signals.ts';
+import { askAsMember } from '../member-query.ts';
+import { asSegmentedPopularity } from '../model-capabilities.ts';
+import { occasionPlural, reasons, titles } from '../reasons.ts';
+import { candidatesFor, type ModelPicker, type PageContext, rankedItems, rowIdOf, type RowSource, scoreChecked } from '../row-source.ts';
+import type { PageItem } from '../types.ts';
+
+/** The member's next occasion (with its date) or usual one; undefined when nothing says. */
+export function memberOccasion(member: MemberSnapshot, now: number): { occasion: string; date?: number } | undefined {
+  const upcoming = member.upcoming.filter((u) => u.date >= now - DAY_MS).sort((a, b) => a.date - b.date)[0];
+  if (upcoming) return { occasion: normaliseOccasion(upcoming.occasion), date: upcoming.date };
+  const counts = new Map<string, number>();
+  for (const r of member.recent) if (r.occasion) counts.set(normaliseOccasion(r.occasion), (counts.get(normaliseOccasion(r.occasion)) ?? 0) + 1);
+  const usual = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? member.preferences.occasions?.[0];
+  return usual ? { occasion: normaliseOccasion(usual) } : undefined;
+}
+
+/** Blends the occasion ranking with the member's model scores (each by rank, half and half). */
+export function personalised(items: PageItem[], scores: ArrayLike<number>): PageItem[] {
+  const byScore = items.map((_, k) => k).sort((a, b) => (Number.isNaN(scores[b]) ? -Infinity : scores[b]) - (Number.isNaN(scores[a]) ? -Infinity : scores[a]) || a - b);
+  const modelRank = new Float64Array(items.length);
+  byScore.forEach((k, r) => { modelRank[k] = r; });
+  const blended = items.map((item, k) => ({ item, key: k + modelRank[k] }));
+  blended.sort((a, b) => a.key - b.key);
+  return blended.map(({ item }, k) => ({ ...item, score: 1 - k / blended.length }));
+}
+
+/** Servable items members rent for `occasion`, most rented first. */
+export async function occasionCandidates(ctx: PageContext, occasion: string, n: number, models: ModelPicker): Promise<PageItem[]> {
+  const learnt = rankedItems(ctx.signals.top(`occasion:${occasion}`).ids, ctx.allowed, n, reasons.rentedFor(occasion));
+  if (learnt.length > 0) return learnt;
+  // a popularity model trained per occasion knows it too
+  for (const handle of models.available(['popularity', 'popularity-recent'])) {
+    const segmented = asSegmentedPopularity(handle.model);
+    const label = segmented?.segments.find((s) => normaliseOccasion(s) === occasion);
+    if (!segmented || label === undefined) continue;
+    const scored = checkScoredItems(await segmented.bySegment(label, n, { filter: ctx.allowed }), (id) => !!ctx.catalogue.get(id), handle.version);
+    return rankedItems(scored.map((s) => s.itemId), ctx.allowed, n, reasons.rentedFor(occasion));
+  }
+  return [];
+}
+
+export const forOccasionRow: RowSource = {
+  kind: 'for-occasion',
+  fallbacks: 'bound',
+  plan(ctx, row, ordinal, size) {
+    const found = memberOccasion(ctx.member, ctx.now);
+    if (!found || ordinal > 0) return undefined;
+    const title = row.title ?? (found.date !== undefined ? titles.upcomingOccasion(found.occasion, found.date) : titles.usualOccasion(found.occasion));
+    return { rowId: rowIdOf('for-occasion', found.occasion), kind: 'for-occasion', title, size, ordinal, seed: found.occasion };
+  },
+  async fill(ctx, plan, models) {
+    const occasion = plan.seed ?? '';
+    const candidates = await occasionCandidates(ctx, occasion, candidatesFor(ctx, plan.size) * 2, models);
+    const primary = models.find();
+    if (!primary || candidates.length < 2) return { items: candidates.slice(0, plan.size) };
+    const ids = candidates.map((c) => c.itemId);
+    const scores = await askAsMember(ctx, primary, (query) => scoreChecked(primary, query, ids));
+    return { items: (scores ? personalised(candidates, scores) : candidates).slice(0, plan.size), explanation: `What members rent for ${occasionPlural(occasion)}` };
+  },
+};

@@ -1,0 +1,39 @@
+/**
+ * `for-you`: the primary model's picks for the member's live history; a member no model knows gets
+ * picks from their onboarding answers (content space), else what is popular — cold start, not a failure.
+ */
+import type { ScoredItem } from '../../../ml/model.ts';
+import { SourceUnavailable } from '../../fallback/fallback-chain.ts';
+import { preferenceVector } from '../model-capabilities.ts';
+import { askAsMember } from '../member-query.ts';
+import { reasons, titles } from '../reasons.ts';
+import { candidatesFor, recommendChecked, rowIdOf, type RowSource, withReason } from '../row-source.ts';
+
+/** Items that share something with the answers (a cosine of 0 shares nothing). */
+const matching = (items: ScoredItem[]): ScoredItem[] => items.filter((i) => i.score > 0);
+
+export const forYouRow: RowSource = {
+  kind: 'for-you',
+  fallbacks: 'generic',
+  plan: (_ctx, row, ordinal, size) => ({ rowId: rowIdOf('for-you', ordinal), kind: 'for-you', title: row.title ?? titles.forYou, size, ordinal }),
+  async fill(ctx, plan, models) {
+    // a second for-you row continues where the first stops
+    const n = candidatesFor(ctx, plan.size) * (plan.ordinal + 1);
+    const skip = (items: ReturnType<typeof withReason>) => items.slice(plan.ordinal * plan.size);
+    const primary = models.get();
+    const personal = await askAsMember(ctx, primary, async (query) => ({
+      // a vector without live positives is the onboarding answers' (a fold-in needs positives)
+      fromAnswers: 'vector' in query && ctx.member.recent.length === 0,
+      items: await recommendChecked(primary, query, n, ctx),
+    }));
+    if (personal?.fromAnswers) return { items: skip(withReason(matching(personal.items), reasons.matchesYourAnswers)) };
+    if (personal) return { items: skip(withReason(personal.items, reasons.pickedForYou)) };
+    for (const content of models.available(['content', 'style-clusters'])) {
+      const vector = preferenceVector(content.model, ctx.member.preferences);
+      if (vector) return { items: skip(withReason(matching(await recommendChecked(content, { vector }, n, ctx)), reasons.matchesYourAnswers)) };
+    }
+    const popular = models.available(['popularity', 'popularity-recent'])[0];
+    if (!popular) throw new SourceUnavailable('no model knows this member and no popularity model is loaded', true);
+    return { items: skip(withReason(await recommendChecked(popular, { userId: ctx.member.userId }, n, ctx), reasons.popularWithMembers)) };
+  },
+};

@@ -1,0 +1,23 @@
+/** `new-arrivals`: the catalogue's newest servable items, newest first ("New this week"). */
+import { DAY_MS } from '../../../core/time.ts';
+import { reasons, titles } from '../reasons.ts';
+import { candidatesFor, rankedItems, type RowSource } from '../row-source.ts';
+
+// the newest items looked at: enough that size filters still leave a full row
+const LOOK_AT = 1000;
+
+export const newArrivalsRow: RowSource = {
+  kind: 'new-arrivals',
+  fallbacks: 'generic',
+  plan: (_ctx, row, ordinal, size) => (ordinal > 0 ? undefined : { rowId: 'new-arrivals', kind: 'new-arrivals', title: row.title ?? titles.newArrivals, size, ordinal }),
+  async fill(ctx, plan) {
+    const newest = ctx.catalogue.newest(Math.max(LOOK_AT, candidatesFor(ctx, plan.size) * 10), ctx.now);
+    const items = rankedItems(newest, ctx.allowed, candidatesFor(ctx, plan.size));
+    for (const item of items) {
+      const it = ctx.catalogue.get(item.itemId);
+      const since = it ? Math.max(it.availableFrom ?? 0, it.createdAt) : 0;
+      item.reason = ctx.now - since < 7 * DAY_MS ? reasons.newThisWeek : reasons.newIn;
+    }
+    return { items };
+  },
+};

@@ -1,0 +1,30 @@
+/**
+ * `popular-in-your-size`: the popularity model's ranking within the member's size (a model trained
+ * per size) or overall among items with units in it; the online counts when no model is loaded.
+ */
+import { checkScoredItems } from '../../fallback/model-output.ts';
+import { asSegmentedPopularity } from '../model-capabilities.ts';
+import { reasons, titles } from '../reasons.ts';
+import { candidatesFor, mainSize, rankedItems, recommendChecked, type RowSource, withReason } from '../row-source.ts';
+
+export const popularInYourSizeRow: RowSource = {
+  kind: 'popular-in-your-size',
+  fallbacks: 'generic',
+  plan(ctx, row, ordinal, size) {
+    const s = mainSize(ctx.member);
+    if (s === undefined || ordinal > 0) return undefined;
+    return { rowId: 'popular-in-your-size', kind: 'popular-in-your-size', title: row.title ?? titles.popularInSize(s), size, ordinal, seed: s };
+  },
+  async fill(ctx, plan, models) {
+    const size = plan.seed ?? '';
+    const n = candidatesFor(ctx, plan.size);
+    const handle = models.available(['popularity'])[0];
+    if (!handle) return { items: rankedItems(ctx.signals.top(`size:${size}`).ids, ctx.allowed, n, reasons.popularInSize(size)) };
+    const segmented = asSegmentedPopularity(handle.model);
+    if (segmented?.segments.includes(size)) {
+      const scored = checkScoredItems(await segmented.bySegment(size, n, { filter: ctx.allowed }), (id) => !!ctx.catalogue.get(id), handle.version);
+      if (scored.length > 0) return { items: withReason(scored, reasons.popularInSize(size)) };
+    }
+    return { items: withReason(await recommendChecked(handle, { userId: ctx.member.userId }, n, ctx), reasons.popularInSize(size)) };
+  },
+};

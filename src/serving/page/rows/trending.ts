@@ -1,0 +1,39 @@
+/**
+ * `trending`: what members rent, heart and click now (online counts with a half-life), in the
+ * member's size when they have one; the `popularity-recent` model when nothing has been counted yet.
+ */
+import { reasons, titles } from '../reasons.ts';
+import { candidatesFor, mainSize, rankedItems, recommendChecked, type RowSource, withReason } from '../row-source.ts';
+
+/** The ids of `lists` in order, each once (lazily: a row stops reading when it is full). */
+function* distinct(lists: ReadonlyArray<readonly string[]>): Generator<string> {
+  const seen = new Set<string>();
+  for (const list of lists) {
+    for (const id of list) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      yield id;
+    }
+  }
+}
+
+export const trendingRow: RowSource = {
+  kind: 'trending',
+  fallbacks: 'generic',
+  plan(ctx, row, ordinal, size) {
+    if (ordinal > 0) return undefined;
+    const s = mainSize(ctx.member);
+    const inSize = s !== undefined && ctx.signals.top(`size:${s}`).ids.length > 0;
+    return { rowId: 'trending', kind: 'trending', title: row.title ?? titles.trending(inSize ? s : undefined), size, ordinal, seed: inSize ? s : undefined };
+  },
+  async fill(ctx, plan, models) {
+    const n = candidatesFor(ctx, plan.size);
+    const size = plan.seed;
+    const lists = size === undefined ? [ctx.signals.top('all').ids] : [ctx.signals.top(`size:${size}`).ids, ctx.signals.top('all').ids];
+    const counted = rankedItems(distinct(lists), ctx.allowed, n, reasons.trending(size));
+    if (counted.length > 0) return { items: counted };
+    const recent = models.available(['popularity-recent'])[0];
+    if (!recent) return { items: [] };
+    return { items: withReason(await recommendChecked(recent, { userId: ctx.member.userId }, n, ctx), reasons.trending(size)) };
+  },
+};

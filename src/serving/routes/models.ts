@@ -1,0 +1,117 @@
+/** Model lifecycle routes (API.md § Models): the registry, training jobs, activate, rollback. Admin scope. */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { VitrineError } from '../../core/errors.ts';
+import { ErrorBody, errorResponses, Id, idParams } from '../../core/schemas/common.ts';
+import type { AppContext } from '../context.ts';
+import type { TrainRequest } from '../models/training-jobs.ts';
+
+const ModelRecordSchema = Type.Object({
+  version: Type.String(),
+  algorithm: Type.String(),
+  status: Type.String({ description: 'active | previous | candidate | training | rejected | retired' }),
+  createdAt: Type.Number(),
+  dataFrom: Type.Optional(Type.Number()),
+  dataTo: Type.Optional(Type.Number()),
+  metrics: Type.Record(Type.String(), Type.Number(), { description: 'trainSeconds and the validation gate\'s metrics' }),
+  artifactPath: Type.Optional(Type.String()),
+  params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  note: Type.Optional(Type.String()),
+});
+
+const JobSchema = Type.Object({
+  jobId: Type.String(),
+  kind: Type.Literal('train'),
+  status: Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  algorithms: Type.Optional(Type.Array(Type.String())),
+  createdAt: Type.Number(),
+  finishedAt: Type.Optional(Type.Number()),
+  progress: Type.Optional(Type.Object({ algorithm: Type.String(), fraction: Type.Number(), label: Type.String() })),
+  log: Type.Array(Type.String()),
+  models: Type.Array(Type.Object({
+    version: Type.String(), algorithm: Type.String(), status: Type.String(),
+    metrics: Type.Record(Type.String(), Type.Number()), note: Type.Optional(Type.String()),
+  })),
+  error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+});
+
+const TrainBody = Type.Object({
+  algorithms: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 })),
+  params: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()))),
+}, { additionalProperties: false });
+
+const RollbackBody = Type.Object({ algorithm: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false });
+
+const lifecycleErrors = { ...errorResponses, 409: ErrorBody, 500: ErrorBody };
+
+/** A POST without a body means "all defaults": validate it as `{}`. */
+const emptyBodyIsDefaults = async (request: FastifyRequest): Promise<void> => {
+  request.body ??= {};
+};
+
+/** Registers GET /v1/models, POST /v1/models/train, GET /v1/jobs/:jobId, POST /v1/models/:version/activate, POST /v1/models/rollback. */
+export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { store, models, jobs } = ctx;
+
+  app.get('/v1/models', {
+    config: { scope: 'admin' },
+    schema: {
+      tags: ['models'], summary: 'Model versions (newest first) with status, data range and offline metrics; what is loaded',
+      response: {
+        200: Type.Object({
+          primaryAlgorithm: Type.String(),
+          serving: Type.Record(Type.String(), Type.Object({ current: Type.Optional(Type.String()), previous: Type.Optional(Type.String()) })),
+          fault: Type.Union([Type.String(), Type.Null()]),
+          training: Type.Union([Type.String(), Type.Null()], { description: 'the running job id' }),
+          models: Type.Array(ModelRecordSchema),
+        }),
+        ...lifecycleErrors,
+      },
+    },
+  }, async () => ({
+    primaryAlgorithm: models.primaryAlgorithm,
+    serving: models.serving(),
+    fault: ctx.fault ?? null,
+    training: jobs.running()?.jobId ?? null,
+    models: await store.listModels(),
+  }));
+
+  app.post<{ Body: TrainRequest }>('/v1/models/train', {
+    config: { scope: 'admin' },
+    preValidation: emptyBodyIsDefaults,
+    schema: {
+      tags: ['models'],
+      summary: 'Train in the background (validated by the gate, activated when it passes); 409 while a job runs',
+      body: TrainBody, response: { 202: JobSchema, ...lifecycleErrors },
+    },
+  }, async (request, reply) => reply.status(202).send(jobs.start(request.body)));
+
+  app.get<{ Params: { jobId: string } }>('/v1/jobs/:jobId', {
+    config: { scope: 'admin' },
+    schema: { tags: ['models'], summary: 'A training job: status, progress, log, the versions it registered', params: idParams('jobId'),
+      response: { 200: JobSchema, ...lifecycleErrors } },
+  }, async (request) => {
+    const job = jobs.get(request.params.jobId);
+    if (!job) throw new VitrineError('VITRINE_JOB_NOT_FOUND', `no job "${request.params.jobId}"`);
+    return job;
+  });
+
+  app.post<{ Params: { version: string } }>('/v1/models/:version/activate', {
+    config: { scope: 'admin' },
+    schema: {
+      tags: ['models'], summary: 'Serve this version (loaded and verified first; the active one becomes previous)',
+      params: Type.Object({ version: Id }, { additionalProperties: false }),
+      response: { 200: Type.Object({ model: ModelRecordSchema }), ...lifecycleErrors },
+    },
+  }, async (request) => ({ model: await models.activate(request.params.version) }));
+
+  app.post<{ Body: { algorithm?: string } }>('/v1/models/rollback', {
+    config: { scope: 'admin' },
+    preValidation: emptyBodyIsDefaults,
+    schema: {
+      tags: ['models'], summary: 'Serve the previous version again (of the primary algorithm unless named); the current one is retired',
+      body: RollbackBody,
+      response: { 200: Type.Object({ active: ModelRecordSchema, retired: Type.Optional(ModelRecordSchema) }), ...lifecycleErrors },
+    },
+  }, async (request) => models.rollback(request.body.algorithm));
+}
