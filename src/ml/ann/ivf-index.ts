@@ -1,0 +1,140 @@
+/**
+ * An inverted-file (IVF) index over item vectors: a spherical k-means coarse quantiser in the unit
+ * space of unit-space.ts, items stored list by list (contiguous, for the scan), and an exact re-rank of
+ * every item in the probed lists. A query scores the centroids, scans the `probes` best lists, and
+ * keeps probing while fewer than `k` items pass the caller's filter — so a restrictive filter (sizes in
+ * stock, held items) costs more lists, never fewer results than exact search would give.
+ * Scores are the exact ones (inner product, or cosine), so ANN and exact lists compare directly.
+ * Pure and deterministic given `seed`; typed arrays only.
+ */
+import { BoundedMinHeap } from '../common/top-n.ts';
+import { nearestCentroid, sphericalKMeans } from './spherical-kmeans.ts';
+import { type AnnMetric, dotAt, queryToUnitSpace, toUnitSpace } from './unit-space.ts';
+
+export interface IvfBuildOptions {
+  metric: AnnMetric;
+  /** coarse lists; default ≈ √n (each list ≈ √n items) */
+  lists?: number;
+  /** lists scanned per query unless the search says otherwise (calibrate.ts picks it for a recall target) */
+  probes?: number;
+  seed?: number;
+  /** k-means iterations (default 12) */
+  iterations?: number;
+  /** rows k-means trains on (default 40 per list) */
+  sampleSize?: number;
+}
+
+export interface AnnSearchOptions {
+  /** lists to scan at least (default: the index's) */
+  probes?: number;
+  /** excluded[i] ≠ 0: item i is never returned */
+  excluded?: Uint8Array;
+  /** item i is returned only when this says true; called only for items that would enter the top k */
+  accept?: (index: number) => boolean;
+}
+
+export interface AnnHits {
+  /** item indexes, best first */
+  indexes: Int32Array;
+  /** their exact scores */
+  scores: Float32Array;
+  /** items whose score was computed (the work done; n for exact search) */
+  scanned: number;
+}
+
+export class IvfIndex {
+  probes: number;
+
+  private constructor(
+    readonly metric: AnnMetric,
+    readonly n: number,
+    readonly dim: number,
+    readonly lists: number,
+    probes: number,
+    /** lists × (dim + 1) unit centroids */
+    private readonly centroids: Float32Array,
+    /** list l holds order[offsets[l] .. offsets[l+1]) */
+    private readonly offsets: Int32Array,
+    /** item index of each stored row */
+    private readonly order: Int32Array,
+    /** n × dim: the vectors in list order (unit rows for cosine) */
+    private readonly rows: Float32Array,
+  ) {
+    this.probes = probes;
+  }
+
+  /** Builds the index over `vectors` (n × dim, row-major). */
+  static build(vectors: Float32Array, n: number, dim: number, opts: IvfBuildOptions): IvfIndex {
+    if (vectors.length !== n * dim) throw new RangeError(`IvfIndex: ${vectors.length} numbers are not ${n} × ${dim}`);
+    const lists = Math.max(1, Math.min(n, Math.round(opts.lists ?? Math.sqrt(n))));
+    const unit = toUnitSpace(vectors, n, dim, opts.metric);
+    const d1 = dim + 1;
+    const centroids = n === 0 ? new Float32Array(d1) : sphericalKMeans(unit, n, d1, {
+      k: lists, seed: opts.seed ?? 1, iterations: opts.iterations ?? 12, sampleSize: opts.sampleSize ?? 40 * lists,
+    });
+    const k = centroids.length / d1;
+    const assignment = new Int32Array(n);
+    const counts = new Int32Array(k);
+    for (let i = 0; i < n; i++) {
+      assignment[i] = nearestCentroid(unit, i * d1, centroids, k, d1);
+      counts[assignment[i]]++;
+    }
+    const offsets = new Int32Array(k + 1);
+    for (let c = 0; c < k; c++) offsets[c + 1] = offsets[c] + counts[c];
+    const cursor = offsets.slice(0, k);
+    const order = new Int32Array(n);
+    const rows = new Float32Array(n * dim);
+    for (let i = 0; i < n; i++) {
+      const at = cursor[assignment[i]]++;
+      order[at] = i;
+      if (opts.metric === 'cosine') for (let f = 0; f < dim; f++) rows[at * dim + f] = unit[i * d1 + f];
+      else rows.set(vectors.subarray(i * dim, i * dim + dim), at * dim);
+    }
+    const probes = Math.max(1, Math.min(k, opts.probes ?? Math.ceil(k / 10)));
+    return new IvfIndex(opts.metric, n, dim, k, probes, centroids, offsets, order, rows);
+  }
+
+  /** The `k` best items for `query` (dim numbers) among the probed lists, best first. */
+  search(query: ArrayLike<number>, k: number, opts: AnnSearchOptions = {}): AnnHits {
+    const { dim, lists } = this;
+    const want = Math.max(0, Math.min(k, this.n));
+    if (want === 0) return { indexes: new Int32Array(0), scores: new Float32Array(0), scanned: 0 };
+    const q = queryToUnitSpace(query, dim);
+    const listOrder = this.rankLists(q);
+    // cosine rows are unit vectors, so q's direction gives the cosine; inner product re-ranks on q itself
+    const probe = this.metric === 'cosine' ? q : Float32Array.from({ length: dim }, (_, f) => query[f]);
+    const heap = new BoundedMinHeap(want);
+    const probes = Math.max(1, opts.probes ?? this.probes);
+    const { excluded, accept } = opts;
+    let scanned = 0;
+    for (let li = 0; li < lists; li++) {
+      if (li >= probes && heap.size >= want) break;
+      const l = listOrder[li];
+      for (let at = this.offsets[l], end = this.offsets[l + 1]; at < end; at++) {
+        const s = dotAt(this.rows, at * dim, probe, 0, dim);
+        const item = this.order[at];
+        if (!(s === s) || s === -Infinity || !heap.accepts(s, item)) continue;
+        if (excluded !== undefined && excluded[item] !== 0) continue;
+        if (accept !== undefined && !accept(item)) continue;
+        heap.push(s, item);
+      }
+      scanned += this.offsets[l + 1] - this.offsets[l];
+    }
+    const indexes = heap.sortedIndexes();
+    const scores = new Float32Array(indexes.length);
+    const byIndex = new Map<number, number>();
+    for (let h = 0; h < heap.size; h++) byIndex.set(heap.indexes[h], heap.scores[h]);
+    indexes.forEach((i, r) => { scores[r] = byIndex.get(i) ?? NaN; });
+    return { indexes, scores, scanned };
+  }
+
+  /** List numbers by their centroid's dot product with the unit query, best first (lower list on ties). */
+  private rankLists(q: Float32Array): Int32Array {
+    const d1 = this.dim + 1;
+    const scores = new Float64Array(this.lists);
+    for (let c = 0; c < this.lists; c++) scores[c] = dotAt(this.centroids, c * d1, q, 0, d1);
+    const order = Int32Array.from({ length: this.lists }, (_, c) => c);
+    order.sort((a, b) => scores[b] - scores[a] || a - b);
+    return order;
+  }
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { calibrateProbes, exactSearch, IvfIndex, measureRecall } from '../src/ml/ann/index.ts';
+import { seededUniform } from '../src/ml/common/rng.ts';
+
+const gauss = (random: () => number) => () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+
+/** n × dim standard normal vectors (seeded), with norms spread like trained factors. */
+function randomSet(n: number, dim: number, seed: number): Float32Array {
+  const g = gauss(seededUniform(seed));
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const scale = 0.5 + (i % 7) / 7;
+    for (let f = 0; f < dim; f++) out[i * dim + f] = g() * scale;
+  }
+  return out;
+}
+
+/** n × dim vectors around `clusters` centres (seeded): the shape of real item factors. */
+function clusteredSet(n: number, dim: number, clusters: number, seed: number): Float32Array {
+  const g = gauss(seededUniform(seed));
+  const centres = Float32Array.from({ length: clusters * dim }, () => g() * 2);
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const c = i % clusters;
+    for (let f = 0; f < dim; f++) out[i * dim + f] = centres[c * dim + f] + g() * 0.6;
+  }
+  return out;
+}
+
+for (const [name, vectors, queries] of [
+  ['random', randomSet(5000, 32, 1), randomSet(200, 32, 2)],
+  ['clustered', clusteredSet(5000, 32, 40, 3), clusteredSet(200, 32, 40, 4)],
+] as const) {
+  for (const metric of ['inner-product', 'cosine'] as const) {
+    test(`${name} set, ${metric}: calibrated probes reach recall@20 ≥ 0.95 vs exact, scanning a fraction`, () => {
+      const index = IvfIndex.build(vectors, 5000, 32, { metric, seed: 7 });
+      const tuned = calibrateProbes(index, vectors, queries.subarray(0, 100 * 32), 20, 0.97);
+      // judged on queries the calibration did not see
+      const report = measureRecall(index, vectors, queries.subarray(100 * 32), 20);
+      assert.ok(report.recall >= 0.95, `recall@20 ${report.recall} at ${tuned.probes}/${index.lists} probes`);
+      assert.ok(report.scannedFraction < 0.75, `scanned ${report.scannedFraction}`);
+    });
+  }
+}
+
+test('the index is deterministic given its seed', () => {
+  const vectors = clusteredSet(2000, 16, 20, 5);
+  const q = randomSet(1, 16, 6);
+  const a = IvfIndex.build(vectors, 2000, 16, { metric: 'inner-product', seed: 3, probes: 4 }).search(q, 20);
+  const b = IvfIndex.build(vectors, 2000, 16, { metric: 'inner-product', seed: 3, probes: 4 }).search(q, 20);
+  assert.deepEqual([...a.indexes], [...b.indexes]);
+  assert.deepEqual([...a.scores], [...b.scores]);
+});
+
+test('tiny sets: the answer is exactly the exact one, with exact scores (ties to the lower index)', () => {
+  // 3 items in 2-d: inner products with q = (1, 0) are 2, 1, 2 → [0, 2, 1]
+  const vectors = Float32Array.from([2, 0, 1, 5, 2, 0]);
+  const index = IvfIndex.build(vectors, 3, 2, { metric: 'inner-product', seed: 1, lists: 3, probes: 1 });
+  const hits = index.search([1, 0], 3);
+  assert.deepEqual([...hits.indexes], [0, 2, 1]);
+  assert.deepEqual([...hits.scores], [2, 2, 1]);
+  const cosine = IvfIndex.build(vectors, 3, 2, { metric: 'cosine', seed: 1 }).search([1, 0], 2);
+  assert.deepEqual([...cosine.indexes], [0, 2]);
+  assert.ok(Math.abs(cosine.scores[0] - 1) < 1e-6);
+  for (let n = 1; n <= 40; n += 13) {
+    const set = randomSet(n, 8, n);
+    const q = randomSet(1, 8, 100 + n);
+    const exact = exactSearch(set, n, 8, 'inner-product', q, 10);
+    const ann = IvfIndex.build(set, n, 8, { metric: 'inner-product', seed: 2, probes: 1000 }).search(q, 10);
+    assert.deepEqual([...ann.indexes], [...exact.indexes], `n = ${n}`);
+  }
+  assert.equal(IvfIndex.build(new Float32Array(0), 0, 4, { metric: 'cosine' }).search([1, 0, 0, 0], 5).indexes.length, 0);
+});
+
+test('exclusions and filters are respected, and a restrictive filter still gets k results (more lists are probed)', () => {
+  const n = 3000, dim = 16;
+  const vectors = clusteredSet(n, dim, 30, 8);
+  const index = IvfIndex.build(vectors, n, dim, { metric: 'inner-product', seed: 4, probes: 2 });
+  const q = vectors.subarray(0, dim);
+  const excluded = new Uint8Array(n);
+  for (let i = 0; i < n; i += 2) excluded[i] = 1; // every even item is held
+  const accept = (i: number) => i % 3 === 0; // …and only every third is in the member's size
+  const hits = index.search(q, 20, { excluded, accept });
+  assert.equal(hits.indexes.length, 20);
+  for (const i of hits.indexes) assert.ok(i % 2 === 1 && i % 3 === 0, `item ${i} should have been filtered`);
+  // a filter only ~1 in 100 items passes: the scan goes on until 20 are found
+  const rare = index.search(q, 20, { accept: (i) => i % 100 === 0 });
+  assert.equal(rare.indexes.length, 20);
+  const exactRare = exactSearch(vectors, n, dim, 'inner-product', q, 20, { accept: (i) => i % 100 === 0 });
+  assert.ok(new Set(rare.indexes).size === 20 && exactRare.indexes.length === 20);
+  // asking for more than can pass returns everything that passes, no more
+  assert.equal(index.search(q, 50, { accept: (i) => i < 10 }).indexes.length, 10);
+});
