@@ -6,6 +6,7 @@ import { VitrineError } from '../core/errors.ts';
 import { alsTrainer } from './als/als-trainer.ts';
 import { contentTrainer } from './content/content-trainer.ts';
 import { easeTrainer } from './ease/ease.ts';
+import { fitTrainer } from './fit/fit-trainer.ts';
 import { hybridTrainer } from './hybrid/hybrid-trainer.ts';
 import { itemKnnTrainer } from './item-knn/item-knn.ts';
 import type { Trainer } from './model.ts';
@@ -24,6 +25,7 @@ export const TRAINERS: Readonly<Record<string, Trainer>> = {
   content: contentTrainer,
   'style-clusters': styleClustersTrainer,
   hybrid: hybridTrainer,
+  fit: fitTrainer,
 };
 
 /** The registered algorithm names. */

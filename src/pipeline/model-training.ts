@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../core/config.ts';
 import { VitrineError } from '../core/errors.ts';
 import type { TrainContext } from '../ml/model.ts';
+import { FIT_ALGORITHM } from '../ml/fit/fit-model-codec.ts';
 import { getTrainer } from '../ml/registry.ts';
 import type { ModelRecord, Store } from '../storage/store.ts';
 import { loadTrainingData, type TrainingData } from './training-data.ts';
 import { ValidationGate, type GateOptions } from './validation-gate.ts';
 
 /** What `vitrine train` and the demo train when no list is given. */
-export const DEFAULT_TRAIN_ALGORITHMS = ['popularity', 'popularity-recent', 'item-knn', 'als', 'content', 'style-clusters'];
+export const DEFAULT_TRAIN_ALGORITHMS = ['popularity', 'popularity-recent', 'item-knn', 'als', 'content', 'style-clusters', 'fit'];
 
 export interface TrainModelsOptions {
   algorithms?: string[];
@@ -72,7 +73,9 @@ async function trainOne(store: Store, dataDir: string, algorithm: string, data: 
       signal: opts.signal,
       onProgress: (fraction, label) => opts.onProgress?.(algorithm, fraction, label),
     };
-    const model = await getTrainer(algorithm).train({ interactions: data.interactions, items: data.items }, opts.params?.[algorithm], ctx);
+    // the fit model learns from every event with fit feedback (a return carries it), not from positives
+    const input = algorithm === FIT_ALGORITHM ? { interactions: data.fitFeedback, items: data.fitItems } : { interactions: data.interactions, items: data.items };
+    const model = await getTrainer(algorithm).train(input, opts.params?.[algorithm], ctx);
     const artifactPath = join('models', version);
     mkdirSync(join(dataDir, artifactPath), { recursive: true });
     await model.save(join(dataDir, artifactPath));

@@ -21,6 +21,10 @@ export interface TrainingData {
   items: ItemFeatures;
   /** the event types counted as positives */
   positiveTypes: EventType[];
+  /** every event with fit feedback (rents, returns, purchases carrying `fit`): what the fit model learns from */
+  fitFeedback: InteractionData;
+  /** indexed like fitFeedback.itemIds */
+  fitItems: ItemFeatures;
   /** events read */
   scanned: number;
 }
@@ -36,6 +40,7 @@ export async function loadTrainingData(store: Store, opts: TrainingDataOptions =
   const pageSize = opts.pageSize ?? 5000;
   const primary = new PositiveColumns();
   const reviews = new PositiveColumns();
+  const fitFeedback = new PositiveColumns();
   let afterSeq = 0;
   let scanned = 0;
   let firstId: string | undefined;
@@ -44,6 +49,7 @@ export async function loadTrainingData(store: Store, opts: TrainingDataOptions =
     if (page.length === 0) break;
     for (const e of page) {
       if (e.itemId === undefined) continue;
+      if (e.fit !== undefined) fitFeedback.add(e);
       if (POSITIVE_EVENT_TYPES.includes(e.type)) primary.add(e);
       else if (e.type === FALLBACK_POSITIVE_TYPE && e.rating !== undefined) reviews.add(e);
       else continue;
@@ -55,11 +61,14 @@ export async function loadTrainingData(store: Store, opts: TrainingDataOptions =
   }
   const useReviews = primary.size === 0;
   const interactions = (useReviews ? reviews : primary).toInteractions();
+  const fits = fitFeedback.toInteractions();
   return {
     name: firstId?.startsWith('rtr-') ? 'rtr' : 'store',
     interactions,
     items: await itemFeaturesFromStore(store, interactions.itemIds, pageSize),
     positiveTypes: useReviews ? [FALLBACK_POSITIVE_TYPE] : [...POSITIVE_EVENT_TYPES],
+    fitFeedback: fits,
+    fitItems: await itemFeaturesFromStore(store, fits.itemIds, pageSize),
     scanned,
   };
 }
@@ -100,7 +109,7 @@ export async function itemFeaturesFromStore(store: Store, itemIds: readonly stri
   return features;
 }
 
-/** Positives as growing columns with dense member, item, size and occasion codes. */
+/** Interactions (positives, or fit feedback) as growing columns with dense member, item, size and occasion codes. */
 class PositiveColumns {
   private readonly userIndex = new Map<string, number>();
   private readonly itemIndex = new Map<string, number>();

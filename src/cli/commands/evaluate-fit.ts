@@ -99,7 +99,7 @@ async function loadFitData(dataDir: string | undefined, file: string | undefined
       try {
         const training = await loadTrainingData(store);
         const attributes = await memberAttributes(store);
-        const data = fitDataFromInteractions(training.interactions, training.items, (id) => attributes.get(id));
+        const data = fitDataFromInteractions(training.fitFeedback, training.fitItems, (id) => attributes.get(id));
         if (data.labels.length > 0) return { data, source: url };
         console.error(`note: ${url} holds no rentals with fit feedback; falling back to the RTR file`);
       } finally {

@@ -1,0 +1,77 @@
+/**
+ * Trainer `fit`: the fit model behind the one Model API, so the pipeline trains, saves, registers and
+ * serves it like every other algorithm. Serving reads `predict(user, item, size)` (P(small/fit/large))
+ * to filter and boost; the ranking methods answer "what fits this member best":
+ * - `recommend`/`score`: items by P(fit) at the member's latent size (nearest size the item was rented in);
+ * - `similar`: items whose sizing runs most like this one (closest latent size offset).
+ * The input interactions are the fit-labelled events (rents, returns, purchases carrying `fit`).
+ * TODO(member attributes): the Trainer API carries no member profile, so body columns (height, bust…)
+ * are not used here; `vitrine evaluate-fit` passes them and gets its higher AUC with them.
+ */
+import { VitrineError } from '../../core/errors.ts';
+import { loadArtifact } from '../artifact.ts';
+import { assertInteractions, throwIfAborted } from '../common/train-input.ts';
+import type { ArtifactManifest, Model, RecommendOptions, ScoredItem, Trainer, TrainContext, TrainInput, UserQuery } from '../model.ts';
+import { decodeFitModel, encodeFitModel, FIT_ALGORITHM, FIT_FORMAT_VERSION } from './fit-model-codec.ts';
+import { FitModel, type FitProbabilities } from './fit-model.ts';
+import { FIT_DEFAULTS, type FitParams } from './fit-params.ts';
+import { fitDataFromInteractions } from './from-interactions.ts';
+import { trainFitModel } from './train-fit.ts';
+
+/** A member's fit ranking over the items the model knows; `predict` is what serving's fit filter calls. */
+export class FitRankingModel implements Model {
+  readonly algorithm = FIT_ALGORITHM;
+  readonly manifest: ArtifactManifest;
+
+  constructor(readonly fit: FitModel, manifest?: ArtifactManifest) {
+    this.manifest = manifest ?? { ...encodeFitModel(fit.parts).draft, payloads: {} };
+  }
+
+  /** P(small), P(fit), P(large) of the member in the item in the size. */
+  predict(userId: string, itemId: string, size: string | number): FitProbabilities {
+    return this.fit.predict(userId, itemId, size);
+  }
+
+  recommend(user: UserQuery, n: number, opts: RecommendOptions = {}): ScoredItem[] {
+    const ids = this.fit.parts.vocab.itemIds.filter((id) => !opts.exclude?.has(id) && (opts.filter?.(id) ?? true));
+    const scores = this.score(user, ids);
+    return ids.map((itemId, k) => ({ itemId, score: scores[k] }))
+      .filter((s) => Number.isFinite(s.score)).sort((a, b) => b.score - a.score).slice(0, n);
+  }
+
+  similar(itemId: string, n: number, opts: RecommendOptions = {}): ScoredItem[] {
+    if (!this.fit.parts.vocab.itemIndex.has(itemId)) throw new VitrineError('VITRINE_MODEL_UNKNOWN_ITEM', `fit: never saw item "${itemId}"`);
+    const offset = this.fit.itemOffset(itemId);
+    return this.fit.parts.vocab.itemIds
+      .filter((id) => id !== itemId && !opts.exclude?.has(id) && (opts.filter?.(id) ?? true))
+      .map((id) => ({ itemId: id, score: -Math.abs(this.fit.itemOffset(id) - offset) }))
+      .sort((a, b) => b.score - a.score).slice(0, n);
+  }
+
+  score(user: UserQuery, itemIds: readonly string[]): Float32Array {
+    if (!('userId' in user)) throw new VitrineError('VITRINE_MODEL_UNKNOWN_USER', 'fit: scores members by id only');
+    const size = this.fit.memberSize(user.userId);
+    if (Number.isNaN(size)) throw new VitrineError('VITRINE_MODEL_UNKNOWN_USER', `fit: never saw member "${user.userId}" rent`);
+    return Float32Array.from(itemIds, (id) => this.fit.parts.vocab.itemIndex.has(id) ? this.fit.predict(user.userId, id, size).fit : Number.NaN);
+  }
+
+  save(dir: string): Promise<void> {
+    return this.fit.save(dir);
+  }
+}
+
+export const fitTrainer: Trainer<FitParams> = {
+  algorithm: FIT_ALGORITHM,
+  defaults: FIT_DEFAULTS,
+  async train(input: TrainInput, params?: Partial<FitParams>, ctx: TrainContext = {}): Promise<Model> {
+    assertInteractions(FIT_ALGORITHM, input.interactions);
+    throwIfAborted(FIT_ALGORITHM, ctx.signal);
+    const data = fitDataFromInteractions(input.interactions, input.items);
+    if (data.labels.length === 0) throw new VitrineError('VITRINE_MODEL_EMPTY_DATA', 'fit: no event carries fit feedback (small / fit / large)');
+    return new FitRankingModel(trainFitModel(data, params, ctx));
+  },
+  async load(dir: string): Promise<Model> {
+    const loaded = await loadArtifact(dir, FIT_ALGORITHM, FIT_FORMAT_VERSION);
+    return new FitRankingModel(new FitModel(decodeFitModel(loaded)), loaded.manifest);
+  },
+};
