@@ -92,3 +92,30 @@ test('exclusions and filters are respected, and a restrictive filter still gets 
   // asking for more than can pass returns everything that passes, no more
   assert.equal(index.search(q, 50, { accept: (i) => i < 10 }).indexes.length, 10);
 });
+
+test('ALS with an ANN index: approximate recommend keeps exclusions and filters, agrees with exact; without the option it stays exact', async () => {
+  const { alsTrainer } = await import('../src/ml/als/als-trainer.ts');
+  const { AlsModel } = await import('../src/ml/als/als-model.ts');
+  const { interactions } = await import('./helpers/ml-data.ts');
+  const random = seededUniform(9);
+  const rows: Array<[string, string]> = [];
+  for (let u = 0; u < 300; u++) {
+    const group = u % 6;
+    for (let j = 0; j < 12; j++) rows.push([`u${u}`, `i${group * 100 + Math.floor(random() * 100)}`]);
+  }
+  const model = await alsTrainer.train({ interactions: interactions(rows) }, { factors: 16, iterations: 6 });
+  assert.ok(model instanceof AlsModel);
+  const exact = model.recommend({ userId: 'u7' }, 20);
+  assert.deepEqual(model.recommend({ userId: 'u7' }, 20, { approximate: true }), exact, 'no index yet: exact');
+  const report = model.attachAnnIndex({ targetRecall: 0.95, k: 20 });
+  assert.ok(report.recall >= 0.95 && report.probes <= report.lists, JSON.stringify(report));
+  assert.deepEqual(model.recommend({ userId: 'u7' }, 20), exact, 'without `approximate` the answer is still exact');
+  const held = new Set(exact.slice(0, 5).map((s) => s.itemId));
+  const inSize = (id: string) => Number(id.slice(1)) % 2 === 0;
+  const ann = model.recommend({ userId: 'u7' }, 20, { approximate: true, exclude: held, filter: inSize });
+  assert.equal(ann.length, 20);
+  for (const s of ann) assert.ok(!held.has(s.itemId) && inSize(s.itemId), s.itemId);
+  const exactFiltered = model.recommend({ userId: 'u7' }, 20, { exclude: held, filter: inSize });
+  const overlap = ann.filter((s) => exactFiltered.some((e) => e.itemId === s.itemId)).length;
+  assert.ok(overlap >= 15, `overlap ${overlap}/20`);
+});

@@ -79,6 +79,10 @@ export const ConfigSchema = Type.Object({
     hydrateEvents: Type.Integer({ minimum: 1, maximum: 100_000 }),
     /** members whose fold-in vectors are cached */
     foldInCacheSize: Type.Integer({ minimum: 0 }),
+    /** the primary model retrieves from an ANN index when it ranks at least this many items; below, scoring is exact */
+    annMinItems: Type.Integer({ minimum: 1 }),
+    /** recall@20 against exact scoring the ANN probes are calibrated to (on trained members' vectors) */
+    annRecallTarget: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
   }, { additionalProperties: false }),
   training: Type.Object({
     /** train in a worker thread so serving is unaffected (false: on the serving thread, e.g. an in-memory store) */
@@ -128,6 +132,8 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     recentPerMember: 200,
     hydrateEvents: 1000,
     foldInCacheSize: 100_000,
+    annMinItems: 10_000,
+    annRecallTarget: 0.97,
   },
   training: {
     inWorker: true,

@@ -21,6 +21,11 @@ export interface RecommendOptions {
   exclude?: ReadonlySet<string>;
   /** keep only items for which this returns true (size availability, category…) */
   filter?: (itemId: string) => boolean;
+  /**
+   * Approximate retrieval is acceptable: a model with an ANN index attached (AlsModel.attachAnnIndex,
+   * ADR 0005) answers from it; any other model ignores this and answers exactly. Evaluation never sets it.
+   */
+  approximate?: boolean;
 }
 
 export interface TrainContext {

@@ -63,7 +63,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
     logController: new LogController({ disableRequestLogging: true }),
   });
   const metrics = createMetrics();
-  const { online, catalogue, models, jobs, fault } = await buildServingState(opts, clock, (m) => app.log.warn(m));
+  const { online, catalogue, models, jobs, fault } = await buildServingState(opts, clock, (m) => app.log.warn(m), (m) => app.log.info(m));
   const context: AppContext = {
     config, store, metrics, clock,
     ingestor: new EventIngestor(store, { futureToleranceMs: config.ingest.futureToleranceMs, clock }),
@@ -115,7 +115,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
 }
 
 /** Online member state, the catalogue view and the model manager (loaded from the registry), training jobs. */
-async function buildServingState(opts: BuildAppOptions, clock: () => number, warn: (message: string) => void) {
+async function buildServingState(
+  opts: BuildAppOptions, clock: () => number, warn: (message: string) => void, info: (message: string) => void,
+) {
   const { config, store } = opts;
   const fault = faultFromEnv();
   const online = new MemberStateStore(store, {
@@ -123,7 +125,10 @@ async function buildServingState(opts: BuildAppOptions, clock: () => number, war
     hydrateEvents: config.serving.hydrateEvents, foldInCacheSize: config.serving.foldInCacheSize,
   });
   const catalogue = await MemoryCatalogue.load(store);
-  const models = new RegistryModelManager({ store, dataDir: config.dataDir, primaryAlgorithm: config.serving.primaryAlgorithm, fault, log: warn });
+  const models = new RegistryModelManager({
+    store, dataDir: config.dataDir, primaryAlgorithm: config.serving.primaryAlgorithm, fault, log: warn,
+    ann: { minItems: config.serving.annMinItems, targetRecall: config.serving.annRecallTarget }, info,
+  });
   await models.reload();
   const jobs = new TrainingJobs({
     store, storeUrl: config.store.url, dataDir: config.dataDir, models, gate: config.training.gate, clock,

@@ -62,21 +62,30 @@ export abstract class ItemScoringModel implements Model {
 
   /** The best `n` items of `scores` that pass `opts` (and are not `self`). */
   protected rank(scores: Float32Array, n: number, opts: RecommendOptions, self = -1): ScoredItem[] {
-    if (!Number.isInteger(n) || n < 0) {
-      throw new VitrineError('VITRINE_MODEL_BAD_PARAMS', `${this.algorithm}: n must be a non-negative integer, got ${n}`);
-    }
-    let excluded: Uint8Array | undefined;
-    if (self >= 0 || (opts.exclude && opts.exclude.size > 0)) {
-      excluded = new Uint8Array(scores.length);
-      if (self >= 0) excluded[self] = 1;
-      for (const id of opts.exclude ?? []) {
-        const i = this.itemIndex.get(id);
-        if (i !== undefined) excluded[i] = 1;
-      }
-    }
+    this.checkN(n);
+    const excluded = this.excludedMask(opts, self);
     const filter = opts.filter;
     const ids = this.itemIds;
     const picked = topN(scores, n, excluded, filter ? (i) => filter(ids[i]) : undefined);
     return Array.from(picked, (i) => ({ itemId: ids[i], score: scores[i] }));
+  }
+
+  /** `n` must be a non-negative integer (every ranking path checks it the same way). */
+  protected checkN(n: number): void {
+    if (!Number.isInteger(n) || n < 0) {
+      throw new VitrineError('VITRINE_MODEL_BAD_PARAMS', `${this.algorithm}: n must be a non-negative integer, got ${n}`);
+    }
+  }
+
+  /** excluded[i] = 1 for `opts.exclude` and `self`; undefined when nothing is excluded. */
+  protected excludedMask(opts: RecommendOptions, self = -1): Uint8Array | undefined {
+    if (self < 0 && !(opts.exclude && opts.exclude.size > 0)) return undefined;
+    const excluded = new Uint8Array(this.itemIds.length);
+    if (self >= 0) excluded[self] = 1;
+    for (const id of opts.exclude ?? []) {
+      const i = this.itemIndex.get(id);
+      if (i !== undefined) excluded[i] = 1;
+    }
+    return excluded;
   }
 }

@@ -13,6 +13,7 @@ import { VitrineError } from '../../core/errors.ts';
 import { getTrainer } from '../../ml/registry.ts';
 import type { ModelRecord, Store } from '../../storage/store.ts';
 import type { ModelHandle, ModelManager } from '../engine/contracts.ts';
+import { type AnnRetrievalOptions, prepareRetrieval } from './ann-retrieval.ts';
 import { withFault, type FaultMode } from './fault-injection.ts';
 
 export interface ModelManagerOptions {
@@ -22,7 +23,11 @@ export interface ModelManagerOptions {
   primaryAlgorithm: string;
   /** VITRINE_FAULT: wraps every current model (tests only) */
   fault?: FaultMode;
+  /** ANN retrieval for models that rank large catalogues (ann-retrieval.ts); none: always exact */
+  ann?: AnnRetrievalOptions;
   log?: (message: string) => void;
+  /** informational lines (an ANN index built) */
+  info?: (message: string) => void;
 }
 
 /** A loaded version: its registry record, the model, and the handle serving gets (fault-wrapped or not). */
@@ -177,6 +182,8 @@ export class RegistryModelManager implements ModelManager {
     try {
       if (!record.artifactPath) throw new VitrineError('VITRINE_MODEL_NOT_ACTIVATABLE', `model "${record.version}" has no artifact`);
       const model = await getTrainer(record.algorithm).load(join(this.opts.dataDir, record.artifactPath));
+      const annLine = prepareRetrieval(model, record.version, this.opts.ann);
+      if (annLine) (this.opts.info ?? this.log)(annLine);
       const handle: ModelHandle = { version: record.version, algorithm: record.algorithm, model };
       const served = this.opts.fault ? { ...handle, model: withFault(model, this.opts.fault) } : handle;
       return { record, handle, served };

@@ -24,7 +24,8 @@ export const forYouRow: RowSource = {
     const personal = await askAsMember(ctx, primary, async (query) => ({
       // a vector without live positives is the onboarding answers' (a fold-in needs positives)
       fromAnswers: 'vector' in query && ctx.member.recent.length === 0,
-      items: await recommendChecked(primary, query, n, ctx),
+      // at catalogue scale the primary model answers from its ANN index (serving.annMinItems, ADR 0005)
+      items: await recommendChecked(primary, query, n, ctx, { approximate: true }),
     }));
     if (personal?.fromAnswers) return { items: skip(withReason(matching(personal.items), reasons.matchesYourAnswers)) };
     if (personal) return { items: skip(withReason(personal.items, reasons.pickedForYou)) };
