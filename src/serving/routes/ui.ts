@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { VitrineError } from '../../core/errors.ts';
+import { clientBundle } from '../client-bundle.ts';
 
 const STATIC_DIR = new URL('../../web/static/', import.meta.url);
 const FILES: Record<string, string> = {
@@ -10,10 +11,12 @@ const FILES: Record<string, string> = {
   'style.css': 'text/css; charset=utf-8',
 };
 
-/** Registers GET / and GET /ui/:file for the files listed above (no directory traversal possible). */
+/** Registers GET /, GET /ui/vitrine-client.js (src/client, bundled) and GET /ui/:file for the files listed above (no directory traversal possible). */
 export function uiRoutes(app: FastifyInstance): void {
   const send = async (file: string) => readFile(new URL(file, STATIC_DIR));
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type(FILES['index.html']).send(await send('index.html')));
+  app.get('/ui/vitrine-client.js', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(FILES['app.js']).header('cache-control', 'no-cache').send(await clientBundle()));
   app.get<{ Params: { file: string } }>('/ui/:file', { schema: { hide: true } }, async (request, reply) => {
     const type = FILES[request.params.file];
     if (!type) throw new VitrineError('VITRINE_ROUTE_NOT_FOUND', `no UI file ${request.params.file}`);
