@@ -66,8 +66,10 @@ export const ERROR_CODES = {
   // evaluation
   VITRINE_EVAL_NO_USERS: { status: 400, message: 'The protocol leaves no member to evaluate' },
   VITRINE_EVAL_BAD_PROTOCOL: { status: 400, message: 'Unknown or badly parameterised evaluation protocol' },
+  VITRINE_EVAL_BAD_OUTCOME: { status: 400, message: 'The member outcome cannot be used (horizon not observed, no usable outcome row…)' },
   // simulation
   VITRINE_SIM_BAD_OPTIONS: { status: 400, message: 'The synthetic world options are not valid' },
+  VITRINE_SIM_BAD_VARIANTS: { status: 400, message: 'The simulation variants must be name=algorithm pairs, comma-separated, with unique names' },
   // merchandising and experiments (admin)
   VITRINE_CAROUSEL_NOT_FOUND: { status: 404, message: 'No such carousel' },
   VITRINE_CAROUSEL_INVALID: { status: 400, message: 'The carousel is not valid (e.g. activeTo before activeFrom)' },
