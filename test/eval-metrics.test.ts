@@ -86,3 +86,44 @@ test('per-member vectors are aligned with the members, and their means summarise
   close(s.coverage, 4 / 8, 'coverage');
   close(meanOf(v.recall), 0.5, 'mean recall');
 });
+
+test('|rel| > K with partial hits: hits at 1 and 3 of K = 3, five relevant items', () => {
+  const ranked = ['a', 'x', 'b', 'c'];
+  const relevant = rel('a', 'b', 'c', 'd', 'e');
+  // DCG = 1 + 1/log2(4) = 1.5; ideal = K = 3 hits: 1 + 1/log2(3) + 1/2 = 2.1309298
+  close(ndcgAt(ranked, relevant, 3), 1.5 / (1.5 + 1 / Math.log2(3)), 'NDCG');
+  assert.ok(Math.abs(ndcgAt(ranked, relevant, 3) - 0.7039180) < 1e-6, 'NDCG by hand: 1.5 / 2.1309298');
+  // AP = (P@1 + P@3) / min(3, 5) = (1 + 2/3) / 3
+  close(averagePrecisionAt(ranked, relevant, 3), 5 / 9, 'AP');
+  close(recallAt(ranked, relevant, 3), 2 / 5, 'recall: c at rank 4 is past K');
+  close(precisionAt(ranked, relevant, 3), 2 / 3, 'precision');
+  close(recallAt(['a', 'b', 'c'], relevant, 3), 3 / 5, 'a perfect list still has recall K/|rel| < 1');
+});
+
+test('K = 1: every metric is the hit flag of the first item (AP and NDCG included)', () => {
+  for (const metric of [hitRateAt, precisionAt, ndcgAt, averagePrecisionAt]) {
+    assert.equal(metric(['a', 'b'], rel('a', 'b'), 1), 1, metric.name);
+    assert.equal(metric(['b', 'a'], rel('a'), 1), 0, metric.name);
+  }
+  close(recallAt(['a'], rel('a', 'b'), 1), 1 / 2, 'recall');
+});
+
+test('tied scores ordered differently give the same HR, precision and recall but different NDCG and AP', () => {
+  // two lists a tied model may produce: the set of the top K is the same, the order is not
+  const relevant = rel('a', 'b');
+  const first = ['a', 'x', 'b'];
+  const second = ['x', 'a', 'b'];
+  for (const metric of [hitRateAt, precisionAt, recallAt]) assert.equal(metric(first, relevant, 3), metric(second, relevant, 3), metric.name);
+  close(ndcgAt(first, relevant, 3), (1 + 0.5) / (1 + 1 / Math.log2(3)), 'NDCG hits at 1, 3');
+  close(ndcgAt(second, relevant, 3), (1 / Math.log2(3) + 0.5) / (1 + 1 / Math.log2(3)), 'NDCG hits at 2, 3');
+  close(averagePrecisionAt(first, relevant, 3), (1 + 2 / 3) / 2, 'AP hits at 1, 3');
+  close(averagePrecisionAt(second, relevant, 3), (1 / 2 + 2 / 3) / 2, 'AP hits at 2, 3');
+});
+
+test('empty rankings inside per-member vectors score 0 and count in the mean', () => {
+  const v = userMetricVectors(['u1', 'u2'], [[], ['a']], [rel('a'), rel('a')], 10);
+  assert.deepEqual([...v.ndcg], [0, 1]);
+  assert.deepEqual([...v.map], [0, 1]);
+  close(summarise(v, [[], ['a']], 4).hitRate, 0.5, 'mean HR');
+  close(summarise(v, [[], ['a']], 4).coverage, 1 / 4, 'coverage');
+});

@@ -47,6 +47,8 @@ export interface AlgorithmResult extends MetricSummary {
   /** members the model could not rank (unknown to it): they count as empty lists */
   unrankedUsers: number;
   perUser: UserMetricVectors;
+  /** every evaluated member's top K (aligned with perUser.userIds), for popularity bias and re-scoring */
+  lists: string[][];
 }
 
 export interface EvaluationReport {
@@ -118,8 +120,8 @@ export async function evaluateSplit(split: EvalSplit, opts: EvaluateOptions = {}
 /** Metrics of one algorithm's lists (one per evaluated member, in split order). */
 export function scoreLists(
   split: Pick<EvalSplit, 'users'>, lists: ReadonlyArray<readonly string[]>, k: number, nItems: number,
-  extra: Omit<AlgorithmResult, keyof MetricSummary | 'perUser'>,
+  extra: Omit<AlgorithmResult, keyof MetricSummary | 'perUser' | 'lists'>,
 ): AlgorithmResult {
   const perUser = userMetricVectors(split.users.map((u) => u.userId), lists, split.users.map((u) => u.relevant), k);
-  return { ...summarise(perUser, lists, nItems), ...extra, perUser };
+  return { ...summarise(perUser, lists, nItems), ...extra, perUser, lists: lists.map((l) => [...l]) };
 }

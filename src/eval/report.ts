@@ -1,4 +1,6 @@
 /** An evaluation report as the `--json` document of EVALUATION.md and as a table for people. */
+import { analysisJson } from './analysis/analysis-json.ts';
+import type { ReportAnalysis } from './analysis/report-analysis.ts';
 import type { EvaluationReport } from './evaluate.ts';
 import { describeProtocol, formatDate } from './splits.ts';
 
@@ -18,6 +20,8 @@ export interface ReportJson {
   results: Record<string, {
     ndcg: number; recall: number; precision: number; hitRate: number; map: number; coverage: number; trainSeconds: number;
     recommendSeconds: number; params: Record<string, unknown>;
+    /** with an analysis: bootstrap intervals of each metric, popularity-bias shares */
+    intervals?: unknown; popularityByDecile?: number[]; meanRecommendedPopularity?: number;
   }>;
   cutoff?: string;
   dataset: string;
@@ -25,10 +29,15 @@ export interface ReportJson {
   trainInteractions: number;
   trainPairs: number;
   trainUsers: number;
+  /** with an analysis: bootstrap, dataRange, segments, popularityBias, outcome (analysis-json.ts) */
+  [extra: string]: unknown;
 }
 
-/** `{"protocol", "k", "users", "items", "results": {alg: {ndcg, recall, precision, hitRate, map, coverage, trainSeconds}}}` + extras. */
-export function reportJson(report: EvaluationReport, ctx: ReportContext): ReportJson {
+/**
+ * `{"protocol", "k", "users", "items", "results": {alg: {ndcg, recall, precision, hitRate, map, coverage, trainSeconds}}}` + extras;
+ * with `analysis`, its fields are added (never replacing a documented one).
+ */
+export function reportJson(report: EvaluationReport, ctx: ReportContext, analysis?: ReportAnalysis): ReportJson {
   const results: ReportJson['results'] = {};
   for (const [name, r] of Object.entries(report.results)) {
     results[name] = {
@@ -42,6 +51,11 @@ export function reportJson(report: EvaluationReport, ctx: ReportContext): Report
   };
   if (report.protocol.name === 'global-time') out.cutoff = formatDate(report.protocol.cutoff);
   if (ctx.source !== undefined) out.source = ctx.source;
+  if (analysis) {
+    const extra = analysisJson(analysis);
+    for (const [name, fields] of Object.entries(extra.perAlgorithm)) if (results[name]) Object.assign(results[name], fields);
+    for (const [key, value] of Object.entries(extra.top)) if (!(key in out)) out[key] = value;
+  }
   return out;
 }
 

@@ -39,6 +39,9 @@ export interface EvalSplit {
   users: EvalUser[];
   /** the end of train, epoch ms: the cutoff, or the last train interaction (user-time) */
   trainEnd: number;
+  /** the first and last interaction of the whole data set, epoch ms (for reports) */
+  dataStart: number;
+  dataEnd: number;
 }
 
 /** The protocol named `name` (`cutoff` = an ISO date, global-time only); VITRINE_EVAL_BAD_PROTOCOL otherwise. */
@@ -100,7 +103,8 @@ export function splitDataset(ds: EvalDataset, protocol: SplitProtocol): EvalSpli
   }
   const train: TrainInput = { interactions: trainData };
   if (ds.items) train.items = subsetItemFeatures(ds.items, oldItemOf);
-  return { protocol, train, trainRows, users, trainEnd };
+  const { first: dataStart, last: dataEnd } = timeRange(data.ts);
+  return { protocol, train, trainRows, users, trainEnd, dataStart, dataEnd };
 }
 
 /** The protocol as a command line would name it: `global-time --cutoff 2017-07-01`, `user-time`. */

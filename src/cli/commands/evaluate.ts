@@ -1,11 +1,13 @@
 /** `vitrine evaluate`: offline top-N evaluation of algorithms by EVALUATION.md's protocols. */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VitrineError } from '../../core/errors.ts';
 import type { EvalDataset } from '../../eval/eval-dataset.ts';
 import { checkAlgorithms, defaultAlgorithms, evaluateSplit, EVALUATION_ALGORITHMS, type AlgorithmParams } from '../../eval/evaluate.ts';
+import { analyseReport } from '../../eval/analysis/report-analysis.ts';
+import { formatOutcomeTable } from '../../eval/outcome/outcome-table.ts';
+import { evaluationReportHtml } from '../../eval/report-html/evaluation-page.ts';
 import { formatReportTable, reportJson } from '../../eval/report.ts';
 import { RTR_DEFAULT_PATH } from '../../eval/rtr-csv.ts';
 import { loadRtrDataset, RTR_CITATION } from '../../eval/rtr-dataset.ts';
@@ -13,9 +15,12 @@ import { parseProtocol, splitDataset } from '../../eval/splits.ts';
 import { loadTrainingData } from '../../pipeline/training-data.ts';
 import { openStore } from '../../storage/open-store.ts';
 import { exitOnError } from '../exit.ts';
+import { outcomeUsageError, resolveOutcome, writeReportFile, type OutcomeArgs } from './evaluate-outcome.ts';
 
 export const EVALUATE_HELP = `vitrine evaluate [--data DIR] [--file RTR_CSV] --protocol global-time|user-time [--cutoff DATE]
-                 [--k 10] [--algorithms a,b,…] [--params JSON] [--json FILE] [--threads N]
+                 [--k 10] [--algorithms a,b,…] [--params JSON] [--json FILE] [--html FILE] [--threads N]
+                 [--outcome churn [--horizon 60d] [--outcome-from DATE] | --outcome-csv FILE]
+                 [--bootstrap 1000] [--seed 1]
 
 Trains each algorithm on the train part of a protocol and ranks the whole vocabulary for every
 evaluated member through the public recommend API (their train items excluded; no sampled
@@ -35,7 +40,19 @@ Options:
   --algorithms L   comma-separated (default: ${EVALUATION_ALGORITHMS.join(', ')} — those this build has)
   --params JSON    per-algorithm overrides, e.g. '{"ease": {"lambda": 100}}'
   --json FILE      write {"protocol","k","users","items","results":{alg:{ndcg,recall,precision,hitRate,map,coverage,trainSeconds}}}
+             + intervals, segments, popularityBias, outcome (added fields; docs/validation.md)
+  --html FILE      a self-contained HTML report: metrics with bootstrap intervals, segments, popularity
+                   bias, coverage, protocol and data range (and the outcome correlation)
   --threads N      recommendation threads: 0 = automatic (default), 1 = this thread only
+  --bootstrap B    bootstrap resamples of members for the intervals (default 1000); --seed S (default 1)
+
+Outcome correlation (which offline metric predicts retention: point-biserial r and AUC, with intervals):
+  --outcome churn  global-time only: retained = a rental or purchase in the horizon [E, E + H); metrics
+                   re-scored on the relevant items first rented in [cutoff, E) (no overlap with the outcome)
+  --horizon H      e.g. 60d or 8w (default 60d)
+  --outcome-from E start of the horizon (default: the end of the data minus H, so it is observed for all)
+  --outcome-csv F  outcomes given as CSV: userId,retained (1/0, true/false, yes/no) or userId,churned;
+                   bad rows are reported by line number and skipped
 
 Example:
   vitrine evaluate --protocol global-time --cutoff 2017-07-01 --json rtr.json`;
@@ -52,6 +69,9 @@ interface EvaluateArgs {
   json?: string;
   html?: string;
   threads: number;
+  bootstrap: number;
+  seed: number;
+  outcomeArgs: OutcomeArgs;
 }
 
 /** Parses evaluate's arguments; usage errors exit 2, bad protocols and algorithms are typed errors. */
@@ -62,17 +82,26 @@ export function evaluateArgs(argv: string[]): EvaluateArgs {
       data: { type: 'string' }, file: { type: 'string' }, protocol: { type: 'string' }, cutoff: { type: 'string' },
       k: { type: 'string' }, algorithms: { type: 'string' }, params: { type: 'string' }, json: { type: 'string' },
       html: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      outcome: { type: 'string' }, 'outcome-csv': { type: 'string' }, horizon: { type: 'string' }, 'outcome-from': { type: 'string' },
+      bootstrap: { type: 'string' }, seed: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
-  const args: EvaluateArgs = { help: values.help ?? false, k: 10, params: {}, threads: 0 };
+  const args: EvaluateArgs = {
+    help: values.help ?? false, k: 10, params: {}, threads: 0, bootstrap: 1000, seed: 1,
+    outcomeArgs: { outcome: values.outcome, outcomeCsv: values['outcome-csv'], horizon: values.horizon, outcomeFrom: values['outcome-from'] },
+  };
   if (args.help) return args;
   if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"`);
   if (values.protocol === undefined) throw usage('--protocol global-time|user-time is required');
   Object.assign(args, { data: values.data, file: values.file, protocol: values.protocol, cutoff: values.cutoff, json: values.json, html: values.html });
   if (values.k !== undefined) args.k = integerFlag('--k', values.k, 1, 1000);
   if (values.threads !== undefined) args.threads = integerFlag('--threads', values.threads, 0, 64);
+  if (values.bootstrap !== undefined) args.bootstrap = integerFlag('--bootstrap', values.bootstrap, 10, 100_000);
+  if (values.seed !== undefined) args.seed = integerFlag('--seed', values.seed, 0, 2 ** 31 - 1);
+  const outcomeError = outcomeUsageError(args.outcomeArgs);
+  if (outcomeError) throw usage(outcomeError);
   if (values.algorithms !== undefined) args.algorithms = values.algorithms.split(',').map((a) => a.trim()).filter(Boolean);
   if (values.params !== undefined) {
     let parsed: unknown;
@@ -103,9 +132,9 @@ export async function runEvaluate(argv: string[]): Promise<number> {
     for (const name of Object.keys(args.params)) {
       if (!algorithms.includes(name)) console.error(`note: --params for "${name}" ignored: it is not among the evaluated algorithms`);
     }
-    if (args.html !== undefined) console.error('note: --html is not supported yet; ignored'); // TODO(html report issue)
     const { dataset, source } = await loadDataset(args);
     const split = splitDataset(dataset, protocol);
+    const outcome = await resolveOutcome(args.outcomeArgs, dataset, split);
     const report = await evaluateSplit(split, {
       algorithms, k: args.k, params: args.params, threads: args.threads,
       onProgress: (name, phase, seconds) => {
@@ -115,11 +144,14 @@ export async function runEvaluate(argv: string[]): Promise<number> {
     });
     const ctx = { dataset: dataset.name, source };
     console.log(formatReportTable(report, ctx));
+    const wantsAnalysis = args.html !== undefined || args.json !== undefined || outcome !== undefined;
+    const analysis = wantsAnalysis ? analyseReport(report, split, { bootstrap: { resamples: args.bootstrap, seed: args.seed }, outcome }) : undefined;
+    if (analysis?.outcome) console.log(`\n${formatOutcomeTable(analysis.outcome, report.k)}`);
     if (dataset.name === 'rtr') console.log(`\n${RTR_CITATION}`);
-    if (args.json !== undefined) {
-      await mkdir(dirname(resolve(args.json)), { recursive: true });
-      await writeFile(args.json, `${JSON.stringify(reportJson(report, ctx), null, 2)}\n`);
-      console.error(`wrote ${args.json}`);
+    if (args.json !== undefined) await writeReportFile(args.json, `${JSON.stringify(reportJson(report, ctx, analysis), null, 2)}\n`);
+    if (args.html !== undefined && analysis) {
+      const citation = dataset.name === 'rtr' ? RTR_CITATION : undefined;
+      await writeReportFile(args.html, evaluationReportHtml(report, analysis, { ...ctx, citation, command: `vitrine evaluate ${argv.join(' ')}` }));
     }
     return 0;
   });
