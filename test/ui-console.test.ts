@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
+import { VitrineClient } from 'vitrine/client';
 import { browserSkipReason, launchBrowser } from './helpers/browser.ts';
 import { testApp, type TestApp } from './helpers/app.ts';
 
@@ -39,6 +40,44 @@ describe('console UI in a real browser', { skip }, () => {
     await page.getByTestId('member-held').filter({ hasText: 'gown-1' }).waitFor();
     const events = await t.store.userEvents('ada');
     assert.deepEqual(events.map((e) => [e.type, e.itemId, e.size]), [['rent', 'gown-1', '6']], 'the rent went through the API with an available size');
+    await page.close();
+  });
+
+  it('storefront: a member\'s page as rows with reasons; rent on an item takes it off the reloaded page', async () => {
+    // through the API, so that serving's in-memory catalogue sees the new items
+    const api = new VitrineClient({ baseUrl: base });
+    const colours = ['navy', 'red', 'gold', 'blush', 'sage'];
+    await api.items.batch(colours.map((colour, k) => ({
+      id: `dress-${k}`, title: `${colour} wrap dress`, category: 'dress', brand: 'Maison Test', attributes: { colour }, sizes: { '8': 2 },
+    })));
+    await api.users.put('bea', { sizes: ['8'] });
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'bea' }).click();
+    await page.getByRole('tab', { name: 'Storefront' }).click();
+    const rows = page.locator('#storefrontRows .sf-row');
+    await rows.first().waitFor();
+    assert.ok(await rows.count() >= 1);
+    assert.ok((await rows.first().locator('h3').textContent())?.trim(), 'rows have titles');
+    assert.equal(await page.getByTestId('sf-variant').textContent(), 'default');
+    await page.getByTestId('sf-fallbacks').waitFor();
+
+    const first = rows.first().locator('.sf-item').first();
+    const itemId = await first.getAttribute('data-sf-item') as string;
+    assert.match(itemId, /^(dress-\d|sheath-2)$/);
+    assert.ok(await first.locator('.reason').count() === 1, 'each item shows its reason');
+    const pageId = await page.locator('#storefrontRows').getAttribute('data-page-id');
+    const rowId = await rows.first().getAttribute('data-row');
+    await first.getByRole('button', { name: `rent ${itemId}` }).click();
+    await page.waitForFunction((old) => document.getElementById('storefrontRows')?.dataset.pageId !== old, pageId);
+    assert.equal(await page.locator(`#storefrontRows [data-sf-item="${itemId}"]`).count(), 0, 'the rented item left the page');
+    await page.getByTestId('member-held').filter({ hasText: itemId }).waitFor();
+
+    const rents = (await t.store.userEvents('bea', { limit: 1000 })).filter((e) => e.type === 'rent');
+    assert.equal(rents.length, 1);
+    const [rent] = rents;
+    assert.deepEqual([rent.type, rent.itemId, rent.size, rent.context?.pageId, rent.context?.rowId, rent.context?.position],
+      ['rent', itemId, '8', pageId, rowId, 0], 'the rent carries the page, row and position it came from');
     await page.close();
   });
 });

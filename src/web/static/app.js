@@ -1,52 +1,20 @@
-// Vitrine console: talks to the engine over its HTTP API only.
-const $ = (id) => document.getElementById(id);
-const state = { member: null, itemsAfter: null, membersAfter: null, seq: 0 };
-const COLOURS = { black: '#222', white: '#e6e1d8', ivory: '#d8cfbd', cream: '#d9ccb0', oatmeal: '#c2b49a', camel: '#b08a5a',
-  navy: '#1f2f57', cobalt: '#2747a8', 'sky blue': '#7fb0dd', 'dusty blue': '#7d93ad', turquoise: '#2aa5a0',
-  red: '#b3263a', burgundy: '#6d1f2e', coral: '#e0735f', fuchsia: '#c2307e', blush: '#d9a3a0', lavender: '#a99bc9',
-  emerald: '#1f7a5c', 'forest green': '#2f5a3a', sage: '#98a98a', olive: '#6b6b3a', mustard: '#c9a233', yellow: '#e0c040',
-  orange: '#d0723a', rust: '#a4502a', terracotta: '#b8643e', gold: '#b8923a', champagne: '#d6c29a', silver: '#a3a8ad',
-  grey: '#808080', charcoal: '#3f4245', multi: 'linear-gradient(135deg,#c2307e,#e0c040,#2aa5a0)' };
+// Vitrine console: talks to the engine over its HTTP API only, through the typed client (src/client).
+import { VitrineClient } from '/ui/vitrine-client.js';
+import { $, describeError, el, eventId, rentableSize, swatch, toast } from './dom.js';
+import { createStorefront } from './storefront.js';
 
-async function api(method, path, body) {
-  const headers = { accept: 'application/json' };
-  const key = $('apiKey').value.trim();
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(json.error ? `${json.error.code}: ${json.error.message}` : `HTTP ${res.status}`);
-  return json;
-}
-
-function toast(text) {
-  const t = $('toast');
-  t.textContent = text;
-  t.classList.add('show');
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => t.classList.remove('show'), 2500);
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'onclick') node.addEventListener('click', v);
-    else if (v !== undefined && v !== null) node.setAttribute(k, v);
-  }
-  for (const c of children.flat()) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return node;
-}
+const state = { member: null, memberSizes: [], itemsAfter: null, membersAfter: null, tab: 'catalogue' };
+let vitrine = new VitrineClient({ apiKey: $('apiKey').value.trim() || undefined });
+const storefront = createStorefront({ root: $('storefrontRows'), client: () => vitrine, onRented: () => Promise.all([renderMember(), loadStats()]) });
 
 async function loadStats() {
-  const s = await api('GET', '/v1/stats');
+  const s = await vitrine.ops.stats();
   $('stats').replaceChildren(...['items', 'users', 'events'].map((k) => el('span', {}, el('b', {}, s[k].toLocaleString()), ` ${k === 'users' ? 'members' : k}`)));
 }
 
 async function loadMembers(reset) {
   if (reset) { state.membersAfter = null; $('memberList').replaceChildren(); }
-  const q = new URLSearchParams({ limit: '40' });
-  if (state.membersAfter) q.set('after', state.membersAfter);
-  const page = await api('GET', `/v1/users?${q}`);
+  const page = await vitrine.users.list({ limit: 40, after: state.membersAfter ?? undefined });
   for (const u of page.users) {
     $('memberList').append(el('li', {}, el('button', { type: 'button', 'data-id': u.id, onclick: () => selectMember(u.id) }, u.id)));
   }
@@ -57,14 +25,15 @@ async function loadMembers(reset) {
 async function selectMember(id) {
   state.member = id;
   for (const b of document.querySelectorAll('#memberList button')) b.setAttribute('aria-current', String(b.dataset.id === id));
-  await renderMember();
+  await Promise.all([renderMember(), state.tab === 'storefront' ? storefront.show(id) : null]);
 }
 
 async function renderMember() {
   const id = state.member;
   if (!id) return;
   let m;
-  try { m = await api('GET', `/v1/users/${encodeURIComponent(id)}`); } catch (e) { toast(e.message); return; }
+  try { m = await vitrine.users.get(id); } catch (e) { toast(describeError(e)); return; }
+  state.memberSizes = m.sizes;
   const sizes = Object.entries(m.sizeProfile).map(([size, p]) => `${size}: ${p.rents} rented (${p.small} small / ${p.fit} fit / ${p.large} large)`);
   $('memberCard').replaceChildren(el('dl', {},
     el('dt', {}, 'id'), el('dd', { 'data-testid': 'member-id' }, m.id),
@@ -75,26 +44,25 @@ async function renderMember() {
     el('dt', {}, 'holds now'), el('dd', { 'data-testid': 'member-held' }, m.held.join(', ') || 'nothing'),
     el('dt', {}, 'size profile'), el('dd', {}, sizes.length ? sizes.map((s) => el('div', {}, s)) : '—'),
   ));
-  const ev = await api('GET', `/v1/users/${encodeURIComponent(id)}/events?limit=25`);
-  $('eventList').replaceChildren(...ev.events.map((e) => el('li', {},
+  // every page the console shows logs impressions; list the member's own actions
+  const events = (await vitrine.users.events(id, { limit: 200 })).filter((e) => e.type !== 'impression').slice(0, 25);
+  $('eventList').replaceChildren(...events.map((e) => el('li', {},
     `${new Date(e.ts).toISOString().slice(0, 16).replace('T', ' ')} ${e.type} ${e.itemId ?? ''}${e.size ? ` size ${e.size}` : ''}${e.fit ? ` (${e.fit})` : ''}`)));
 }
 
 function itemCard(item) {
-  const colour = String(item.attributes.colour ?? item.attributes.color ?? '').toLowerCase();
-  const swatch = el('div', { class: 'swatch', style: `background:${COLOURS[colour] ?? '#9c8f80'}` }, `${colour || item.category}`);
   const sizes = el('div', { class: 'sizes' }, Object.entries(item.sizes).map(([s, n]) => el('span', { class: n > 0 ? 'size' : 'size out', title: `${n} available` }, s)));
   const send = (type) => async () => {
     if (!state.member) { toast('pick a member first'); return; }
-    const size = type === 'rent' ? Object.entries(item.sizes).find(([, n]) => n > 0)?.[0] : undefined;
-    const event = { id: `ui-${Date.now()}-${state.seq++}`, type, userId: state.member, itemId: item.id, ...(size ? { size } : {}) };
+    const size = type === 'rent' ? rentableSize(item, state.memberSizes) : undefined;
+    const event = { id: eventId(), type, userId: state.member, itemId: item.id, ...(size ? { size } : {}) };
     try {
-      const r = await api('POST', '/v1/events', { events: [event] });
+      const r = await vitrine.events.send([event]);
       toast(r.accepted ? `${type} recorded for ${state.member}` : `rejected: ${r.rejected[0]?.code}`);
       await Promise.all([renderMember(), loadStats()]);
-    } catch (e) { toast(e.message); }
+    } catch (e) { toast(describeError(e)); }
   };
-  return el('article', { class: 'item', 'data-item': item.id }, swatch, el('div', { class: 'body' },
+  return el('article', { class: 'item', 'data-item': item.id }, swatch(item), el('div', { class: 'body' },
     el('span', { class: 'title' }, item.title),
     el('span', { class: 'meta' }, [item.brand, item.category, item.price !== undefined ? `$${item.price}` : null].filter(Boolean).join(' · ')),
     sizes,
@@ -106,22 +74,36 @@ function itemCard(item) {
 
 async function loadItems(reset) {
   if (reset) { state.itemsAfter = null; $('itemGrid').replaceChildren(); }
-  const q = new URLSearchParams({ limit: '48' });
-  if (state.itemsAfter) q.set('after', state.itemsAfter);
-  const page = await api('GET', `/v1/items?${q}`);
+  const page = await vitrine.items.list({ limit: 48, after: state.itemsAfter ?? undefined });
+  storefront.seed(page.items);
   $('itemGrid').append(...page.items.filter((i) => !i.placeholder && !i.retired).map(itemCard));
   state.itemsAfter = page.next;
   $('moreItems').hidden = !page.next;
 }
 
+/** Shows the storefront or the catalogue panel; the storefront loads the picked member's page. */
+function showTab(tab) {
+  state.tab = tab;
+  for (const b of document.querySelectorAll('[role="tab"]')) b.setAttribute('aria-selected', String(b.dataset.tab === tab));
+  $('catalogue').hidden = tab !== 'catalogue';
+  $('storefront').hidden = tab !== 'storefront';
+  if (tab === 'storefront' && state.member) storefront.show(state.member);
+}
+
+for (const b of document.querySelectorAll('[role="tab"]')) b.addEventListener('click', () => showTab(b.dataset.tab));
+$('sfReload').addEventListener('click', () => { if (state.member) storefront.show(state.member); else toast('pick a member first'); });
+$('sfPage').addEventListener('change', () => { if (state.member) storefront.show(state.member); });
 $('moreMembers').addEventListener('click', () => loadMembers(false));
 $('moreItems').addEventListener('click', () => loadItems(false));
 $('memberSearch').addEventListener('change', (e) => { if (e.target.value.trim()) selectMember(e.target.value.trim()); });
-$('apiKey').addEventListener('change', () => boot());
+$('apiKey').addEventListener('change', () => {
+  vitrine = new VitrineClient({ apiKey: $('apiKey').value.trim() || undefined });
+  boot();
+});
 
 async function boot() {
   try {
     await Promise.all([loadStats(), loadMembers(true), loadItems(true)]);
-  } catch (e) { toast(e.message); }
+  } catch (e) { toast(describeError(e)); }
 }
 boot();
