@@ -51,6 +51,9 @@ test('the pipeline trains the fit model from returns with fit feedback; it predi
     assert.ok(small.small > 0.5 && small.small > small.fit, `runs-small in 8: ${JSON.stringify(small)}`);
     assert.ok(trueToSize.fit > 0.5 && trueToSize.fit > trueToSize.small, `true-a in 8: ${JSON.stringify(trueToSize)}`);
     for (const p of [small, trueToSize]) assert.ok(Math.abs(p.small + p.fit + p.large - 1) < 1e-9);
+    const many = model.predictMany('m1', ['true-a', 'runs-small', 'never-seen'], '8');
+    assert.deepEqual(many.slice(0, 2), [trueToSize, small], 'the batch path gives what predict gives');
+    assert.deepEqual(many[2], model.predict('m1', 'never-seen', '8'));
     // ranked for the member, the item that runs small comes last; similar sizing pairs the true-to-size ones
     assert.equal(model.recommend({ userId: 'm1' }, 3).at(-1)?.itemId, 'runs-small');
     assert.equal(model.similar('true-a', 1)[0].itemId, 'true-b');

@@ -116,6 +116,22 @@ describe('fit', () => {
     assert.deepEqual(garbage({ itemId: 'y', score: 2 }, true), { itemId: 'y', score: 2 });
   });
 
+  it('warm predicts a batch once; a batch of the wrong shape or one that throws leaves the per-item path to decide', () => {
+    const calls: string[][] = [];
+    const batched = { ...fit, predictMany: (_u: string, ids: readonly string[]) => (calls.push([...ids]), ids.map((id) => p[id as keyof typeof p])) };
+    const admit = fitAdmitter({ ...batched, predict: () => { throw new Error('per-item path must not run after warm'); } }, 'ann', '8', { filterBelow: 0.15, boost: 0.5 });
+    admit.warm(['x', 'y', 'x', 'z']);
+    admit.warm(['y']);
+    assert.deepEqual(calls, [['x', 'y', 'z']], 'once, de-duplicated; what is cached is not asked again');
+    assert.equal(admit({ itemId: 'y', score: 1 }, true), undefined);
+    assert.equal(admit({ itemId: 'x', score: 1 }, true)?.reason, 'Runs true to size for you');
+    for (const predictMany of [() => [p.x], () => { throw new Error('no'); }]) {
+      const fallback = fitAdmitter({ ...fit, predictMany }, 'ann', '8', { filterBelow: 0.15, boost: 0.5 });
+      fallback.warm(['x', 'y']);
+      assert.equal(fallback({ itemId: 'y', score: 1 }, true), undefined, 'y still filtered, by predict');
+    }
+  });
+
   it('the page drops an item that will not fit the member', async () => {
     const w = fakeWorld({ items: ['x', 'y', 'z'].map((id) => item(id, { sizes: { 8: 1 } })), models: new FakeModels() });
     w.models.currents.set('fit', { version: 'fit-v1', algorithm: 'fit', model: fit as never });

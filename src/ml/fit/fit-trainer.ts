@@ -32,6 +32,12 @@ export class FitRankingModel implements Model {
     return this.fit.predict(userId, itemId, size);
   }
 
+  /** The same for many items at once (one pass: what serving uses for a page). */
+  predictMany(userId: string, itemIds: readonly string[], size: string | number): FitProbabilities[] {
+    const p = this.fit.predictItems(userId, itemIds, size);
+    return itemIds.map((_, k) => ({ small: p[k * 3], fit: p[k * 3 + 1], large: p[k * 3 + 2] }));
+  }
+
   recommend(user: UserQuery, n: number, opts: RecommendOptions = {}): ScoredItem[] {
     const ids = this.fit.parts.vocab.itemIds.filter((id) => !opts.exclude?.has(id) && (opts.filter?.(id) ?? true));
     const scores = this.score(user, ids);

@@ -24,6 +24,8 @@ import {
 const SPARE_ROWS = 2;
 // rows whose reason a fit prediction may replace (the others' reasons say more)
 const FIT_REASON_KINDS: ReadonlySet<string> = new Set(['for-you', 'style', 'curated', 'new-arrivals']);
+// items past a row's size predicted ahead, for those the filter or de-duplication passes over
+const WARM_MARGIN = 4;
 
 export interface PageDeps extends ScopeDeps {
   merchandising: Merchandising;
@@ -121,6 +123,8 @@ function assembleRows(filled: readonly FilledList[], ctx: PageContext, deps: Pag
   const admit = fit && size !== undefined
     ? fitAdmitter(fit, ctx.member.userId, size, { filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost })
     : undefined;
+  // the items each row is likely to show, predicted in one batch (rejections pull in more, one by one)
+  admit?.warm(present.flatMap((f) => (f.fill?.items ?? []).slice(0, f.plan.size + WARM_MARGIN).map((i) => i.itemId)));
   const shown = dedupeRows(present.map((f) => ({
     kind: f.plan.kind, items: f.fill?.items ?? [], limit: f.plan.size,
     ...(admit ? { admit: (item: PageItem) => admit(item, FIT_REASON_KINDS.has(f.plan.kind)) } : {}),

@@ -24,15 +24,24 @@ type Probabilities = { small: number; fit: number; large: number };
  * An admit function for one member and size: the item re-scored (and, with `fitReasons`, re-reasoned),
  * or undefined when it will not fit.
  */
-export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opts: FitOptions): (item: PageItem, fitReasons: boolean) => PageItem | undefined {
+export interface FitAdmitter {
+  (item: PageItem, fitReasons: boolean): PageItem | undefined;
+  /** Predicts these items in one batch when the model can (the likely-shown items of a page), so admitting them is a lookup. */
+  warm(itemIds: Iterable<string>): void;
+}
+
+const sound = (answer: unknown): Probabilities | null => {
+  const q = answer as Partial<Probabilities> | undefined;
+  return q && [q.small, q.fit, q.large].every((x) => typeof x === 'number' && Number.isFinite(x)) ? (q as Probabilities) : null;
+};
+
+export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opts: FitOptions): FitAdmitter {
   const cache = new Map<string, Probabilities | null>();
   const predict = (itemId: string): Probabilities | null => {
     let p = cache.get(itemId);
     if (p === undefined) {
       try {
-        const answer: unknown = fit.predict(userId, itemId, size);
-        const q = answer as Partial<Probabilities> | undefined;
-        p = q && [q.small, q.fit, q.large].every((x) => typeof x === 'number' && Number.isFinite(x)) ? (q as Probabilities) : null;
+        p = sound(fit.predict(userId, itemId, size));
       } catch {
         p = null;
       }
@@ -40,7 +49,7 @@ export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opt
     }
     return p;
   };
-  return (item, fitReasons) => {
+  const admit = (item: PageItem, fitReasons: boolean): PageItem | undefined => {
     const p = predict(item.itemId);
     if (!p) return item;
     if (p.fit < opts.filterBelow) return undefined;
@@ -51,6 +60,19 @@ export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opt
     }
     return adjusted;
   };
+  const warm = (itemIds: Iterable<string>): void => {
+    if (!fit.predictMany) return;
+    const missing = [...new Set(itemIds)].filter((id) => !cache.has(id));
+    if (missing.length === 0) return;
+    try {
+      const answers: unknown = fit.predictMany(userId, missing, size);
+      // a batch of the wrong length or shape is ignored: admitting falls back to one predict per item
+      if (Array.isArray(answers) && answers.length === missing.length) missing.forEach((id, k) => cache.set(id, sound(answers[k])));
+    } catch {
+      // the per-item path decides, item by item
+    }
+  };
+  return Object.assign(admit, { warm });
 }
 
 /** Items by score, best first; ties keep their order. */

@@ -21,6 +21,8 @@ export interface SegmentedPopularity {
 
 export interface FitPredictor {
   predict(user: string, itemId: string, size: string): { small: number; fit: number; large: number };
+  /** optional batch form (one pass over many items; the fit model's is ~4× cheaper per item) */
+  predictMany?(user: string, itemIds: readonly string[], size: string): Array<{ small: number; fit: number; large: number }>;
 }
 
 const isFunction = (o: object, name: string): boolean => typeof (o as Record<string, unknown>)[name] === 'function';
