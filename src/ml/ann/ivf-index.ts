@@ -13,14 +13,14 @@ import { type AnnMetric, dotAt, queryToUnitSpace, toUnitSpace } from './unit-spa
 
 export interface IvfBuildOptions {
   metric: AnnMetric;
-  /** coarse lists; default ≈ √n (each list ≈ √n items) */
+  /** coarse lists; default ≈ 3√n (factor norms are skewed: many small lists probe more precisely) */
   lists?: number;
   /** lists scanned per query unless the search says otherwise (calibrate.ts picks it for a recall target) */
   probes?: number;
   seed?: number;
-  /** k-means iterations (default 12) */
+  /** k-means iterations (default 8) */
   iterations?: number;
-  /** rows k-means trains on (default 40 per list) */
+  /** rows k-means trains on (default 20 per list) */
   sampleSize?: number;
 }
 
@@ -66,11 +66,11 @@ export class IvfIndex {
   /** Builds the index over `vectors` (n × dim, row-major). */
   static build(vectors: Float32Array, n: number, dim: number, opts: IvfBuildOptions): IvfIndex {
     if (vectors.length !== n * dim) throw new RangeError(`IvfIndex: ${vectors.length} numbers are not ${n} × ${dim}`);
-    const lists = Math.max(1, Math.min(n, Math.round(opts.lists ?? Math.sqrt(n))));
+    const lists = Math.max(1, Math.min(n, Math.round(opts.lists ?? 3 * Math.sqrt(n))));
     const unit = toUnitSpace(vectors, n, dim, opts.metric);
     const d1 = dim + 1;
     const centroids = n === 0 ? new Float32Array(d1) : sphericalKMeans(unit, n, d1, {
-      k: lists, seed: opts.seed ?? 1, iterations: opts.iterations ?? 12, sampleSize: opts.sampleSize ?? 40 * lists,
+      k: lists, seed: opts.seed ?? 1, iterations: opts.iterations ?? 8, sampleSize: opts.sampleSize ?? 20 * lists,
     });
     const k = centroids.length / d1;
     const assignment = new Int32Array(n);
