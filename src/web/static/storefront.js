@@ -25,7 +25,7 @@ function itemCache(client) {
 function servedLine(page) {
   const fact = (label, value, testid) => el('span', { class: 'fact' }, `${label} `, el('b', { 'data-testid': testid }, value));
   return el('p', { class: 'served' },
-    fact('variant', page.variant, 'sf-variant'), fact('model', page.modelVersion ?? 'none (fallbacks)', 'sf-model'),
+    fact('variant', page.variant, 'sf-variant'), fact('model', page.modelVersion ?? 'none', 'sf-model'),
     fact('took', `${page.tookMs} ms`, 'sf-took'), fact('page', page.pageId, 'sf-page-id'));
 }
 
