@@ -11,6 +11,7 @@ import {
 } from './behaviour.ts';
 import { closeRental, emit, type HistoryState, type WorldEvent } from './history-state.ts';
 import type { Rng } from './rng.ts';
+import type { Shelf } from './shelf.ts';
 import { SIZE_CHART, SIZE_COUNT } from './size-chart.ts';
 import { affinity } from './style-space.ts';
 
@@ -20,7 +21,14 @@ const HOUR_WEIGHTS = [0, 0, 0, 0, 0, 0, 1, 2, 3, 3, 3, 3, 4, 4, 3, 3, 3, 4, 5, 6
 const SIZE_EXPLORE = 0.1;
 /** Days before an upcoming occasion during which items for it are more tempting. */
 const OCCASION_LEAD_DAYS = 30;
-const OCCASION_BOOST = 1;
+/** rentProbability's occasionBoost for an item that suits the member's upcoming occasion. */
+export const OCCASION_BOOST = 1;
+
+/**
+ * What the size and occasion choices read: the catalogue, the members and the free units. Narrower
+ * than HistoryState so that the closed-loop simulator (src/sim/simulate) makes the same choices.
+ */
+export type ChoiceState = Pick<HistoryState, 'cat' | 'members'> & { readonly shelf: Pick<Shelf, 'free'> };
 
 /** Simulates member `m` visiting on `day`; appends the events to `s.out`. */
 export function simulateVisit(s: HistoryState, m: number, day: number, rng: Rng): void {
@@ -87,7 +95,7 @@ export function simulateVisit(s: HistoryState, m: number, day: number, rng: Rng)
  * The size a member rents an item in, -1 when none is free: their usual size first, then their other
  * listed size; sometimes they size down for an item that runs large (or up for one that runs small).
  */
-function chooseSize(s: HistoryState, m: number, item: number, rng: Rng): number {
+export function chooseSize(s: ChoiceState, m: number, item: number, rng: Rng): number {
   const primary = s.members.listedSizes[m * 2];
   const secondary = s.members.listedSizes[m * 2 + 1];
   if (rng.chance(SIZE_EXPLORE)) {
@@ -102,7 +110,7 @@ function chooseSize(s: HistoryState, m: number, item: number, rng: Rng): number 
 }
 
 /** What the member would rent this item for: their upcoming occasion when it suits, else a likely one. */
-function rentOccasion(s: HistoryState, m: number, item: number, day: number, rng: Rng): number {
+export function rentOccasion(s: ChoiceState, m: number, item: number, day: number, rng: Rng): number {
   const suits = s.cat.occasions[item];
   const upcoming = s.members.upcomingOccasion[m];
   if (upcoming >= 0 && occasionIsNear(s, m, day) && suits.includes(upcoming)) return upcoming;
@@ -110,7 +118,8 @@ function rentOccasion(s: HistoryState, m: number, item: number, day: number, rng
   return suits[rng.weightedIndex(weights)];
 }
 
-function occasionIsNear(s: HistoryState, m: number, day: number): boolean {
+/** True when the member's upcoming occasion is 0–OCCASION_LEAD_DAYS days after `day`. */
+export function occasionIsNear(s: Pick<HistoryState, 'members'>, m: number, day: number): boolean {
   const until = s.members.upcomingDay[m] - day;
   return s.members.upcomingOccasion[m] >= 0 && until >= 0 && until <= OCCASION_LEAD_DAYS;
 }
