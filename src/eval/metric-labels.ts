@@ -1,4 +1,5 @@
 /** How reports name the metrics: `ndcg` → "NDCG@10". */
+import { raw, type Html } from './html/escape.ts';
 import type { RankingMetric } from './metrics/per-user.ts';
 
 const NAMES: Record<RankingMetric | 'coverage', string> = {
@@ -14,4 +15,10 @@ export function formatInterval(i: { estimate: number; low: number; high: number 
   if (Number.isNaN(i.estimate)) return '—';
   const f = (x: number): string => (Number.isNaN(x) ? '?' : x.toFixed(digits));
   return `${f(i.estimate)} [${f(i.low)}, ${f(i.high)}]`;
+}
+
+/** A table cell: the estimate, and its interval small beneath it (class "ci"). */
+export function intervalCell(i: { estimate: number; low: number; high: number }, digits = 4): Html {
+  if (Number.isNaN(i.estimate)) return raw('—');
+  return raw(`${i.estimate.toFixed(digits)}<span class="ci">${i.low.toFixed(digits)} – ${i.high.toFixed(digits)}</span>`);
 }

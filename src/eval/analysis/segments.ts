@@ -51,7 +51,7 @@ export function segmentations(p: MemberProfiles): Segmentation[] {
       bucketOf: byUpperBounds(p.daysSinceLast, [30, 90, 365]),
     },
     sizeSegmentation(p.size),
-    { name: 'heldOut', label: 'held-out (relevant) items', buckets: ['1', '2', '3–5', '6+'], bucketOf: byUpperBounds(p.heldOut, [1, 2, 5]) },
+    { name: 'heldOut', label: 'relevant test items', buckets: ['1', '2', '3–5', '6+'], bucketOf: byUpperBounds(p.heldOut, [1, 2, 5]) },
   ];
 }
 

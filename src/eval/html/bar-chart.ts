@@ -32,6 +32,8 @@ export interface BarChartOptions {
   yMax?: number;
   width?: number;
   height?: number;
+  /** default true; false when several charts share one legend (legendSvg) */
+  showLegend?: boolean;
   standalone?: boolean;
 }
 
@@ -39,7 +41,9 @@ export function barChartSvg(opts: BarChartOptions): string {
   const width = opts.width ?? 520;
   const height = opts.height ?? 300;
   const names = opts.series.map((s) => s.name);
-  const plot = plotArea(width, height, legendRows(names, width));
+  const showLegend = opts.showLegend ?? true;
+  const labelLines = Math.max(1, ...opts.categories.map((c) => c.split('\n').length));
+  const plot = plotArea(width, height, showLegend ? legendRows(names, width) : 0, labelLines);
   const baseline = opts.baseline ?? 0;
   const extremes = [baseline];
   for (const s of opts.series) {
@@ -51,15 +55,17 @@ export function barChartSvg(opts: BarChartOptions): string {
   const ticks = niceTicks(opts.yMin ?? Math.min(...extremes), opts.yMax ?? Math.max(...extremes));
   const y = linearScale(ticks[0], ticks[ticks.length - 1], plot.bottom, plot.top);
   const out = frame(plot, { title: opts.title, yLabel: opts.yLabel, xLabel: opts.xLabel, yTicks: ticks, y });
-  out.push(...legend(names, width));
+  if (showLegend) out.push(...legend(names, width));
   const groupWidth = (plot.right - plot.left) / Math.max(1, opts.categories.length);
   const barWidth = Math.min(28, (groupWidth * 0.8) / Math.max(1, opts.series.length));
   opts.categories.forEach((cat, c) => {
-    const groupLeft = plot.left + c * groupWidth + (groupWidth - barWidth * opts.series.length) / 2;
+    // the bars present in this group, centred (a series without a value here leaves no gap)
+    const present = opts.series.map((_, j) => j).filter((j) => Number.isFinite(opts.series[j].values[c]?.value ?? Number.NaN));
+    const groupLeft = plot.left + c * groupWidth + (groupWidth - barWidth * present.length) / 2;
     opts.series.forEach((s, j) => {
       const v = s.values[c];
       if (!v || !Number.isFinite(v.value)) return;
-      const x = groupLeft + j * barWidth;
+      const x = groupLeft + present.indexOf(j) * barWidth;
       const y0 = y(baseline);
       const y1 = y(v.value);
       const tip = `${s.name}, ${cat}: ${v.value.toPrecision(4)}${v.low !== undefined && v.high !== undefined ? ` [${v.low.toPrecision(4)}, ${v.high.toPrecision(4)}]` : ''}`;
@@ -72,7 +78,10 @@ export function barChartSvg(opts: BarChartOptions): string {
           + 'stroke="#1f2328" stroke-width="1.2" fill="none"/>');
       }
     });
-    out.push(`<text x="${r(plot.left + (c + 0.5) * groupWidth)}" y="${plot.bottom + 16}" text-anchor="middle">${escapeHtml(cat)}</text>`);
+    // a category label may have several lines ("1\nn=2605")
+    const cx = r(plot.left + (c + 0.5) * groupWidth);
+    const lines = cat.split('\n').map((l, i) => `<tspan x="${cx}" dy="${i === 0 ? 0 : 14}">${escapeHtml(l)}</tspan>`).join('');
+    out.push(`<text x="${cx}" y="${plot.bottom + 16}" text-anchor="middle">${lines}</text>`);
   });
   if (baseline !== ticks[0]) {
     out.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${r(y(baseline))}" y2="${r(y(baseline))}" stroke="#57606a" stroke-dasharray="4 3"/>`);

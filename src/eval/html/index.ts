@@ -7,6 +7,7 @@
  *   htmlTable({ columns: [{ label, numeric? }], rows, caption?, highlightRows? }) → Html   table.ts
  *   barChartSvg({ title, yLabel, categories, series: [{ name, values: [{ value, low?, high? }] }], baseline? })   bar-chart.ts
  *   lineChartSvg({ title, xLabel, yLabel, series: [{ name, points: [[x, y]], dashed? }], xTicks? })              line-chart.ts
+ *   legendSvg(names, width) → string: one legend for a row of charts drawn with showLegend: false    svg.ts
  *   escapeHtml(text), raw(html): Html — strings are always escaped, Html is inserted as is             escape.ts
  */
 export { escapeHtml, raw, render, type Html } from './escape.ts';
@@ -14,4 +15,4 @@ export { chartRow, contents, figure, heading3, htmlDocument, list, note, paragra
 export { htmlTable, type Cell, type TableColumn, type TableOptions } from './table.ts';
 export { barChartSvg, type BarChartOptions, type BarSeries, type BarValue } from './bar-chart.ts';
 export { lineChartSvg, type LineChartOptions, type LineSeries } from './line-chart.ts';
-export { PALETTE, seriesColour } from './svg.ts';
+export { legendSvg, PALETTE, seriesColour } from './svg.ts';

@@ -46,10 +46,10 @@ export interface Plot {
   bottom: number;
 }
 
-/** The plotting area left after the margins for the title, legend, axis ticks and labels. */
-export function plotArea(width: number, height: number, legendRows: number): Plot {
+/** The plotting area left after the margins for the title, legend, axis ticks and (multi-line) x labels. */
+export function plotArea(width: number, height: number, legendRows: number, xLabelLines = 1): Plot {
   const top = 30 + legendRows * 18;
-  return { width, height, left: 64, top, right: width - 16, bottom: height - 46 };
+  return { width, height, left: 64, top, right: width - 16, bottom: height - 46 - (xLabelLines - 1) * 14 };
 }
 
 /** `<svg>` with an accessible label; `standalone` adds the namespace needed for a separate .svg file. */
@@ -79,6 +79,14 @@ export function frame(plot: Plot, opts: { title: string; yLabel: string; xLabel?
     out.push(`<text x="${r((plot.left + plot.right) / 2)}" y="${plot.height - 6}" text-anchor="middle">${escapeHtml(opts.xLabel)}</text>`);
   }
   return out;
+}
+
+/** A legend on its own (for a row of charts that share series and colours). */
+export function legendSvg(names: string[], width: number, opts: { lines?: boolean; dashed?: boolean[]; colours?: string[] } = {}): string {
+  const rows = legendRows(names, width);
+  // legend() lays out from y = 40 (below a title); shift it up to the top
+  return `<svg width="${width}" height="${rows * 18 + 8}" viewBox="0 28 ${width} ${rows * 18 + 8}" role="img" aria-label="legend" font-size="12">`
+    + `${legend(names, width, opts).join('')}</svg>`;
 }
 
 /** Rows needed to lay out the legend entries across `width`. */

@@ -26,7 +26,14 @@ export interface OutcomeAnalysis {
   skippedRows: SkippedRow[];
   /** per algorithm, metrics ranked best predictor first */
   byAlgorithm: Record<string, MetricOutcomeRow[]>;
+  /**
+   * The same statistics for a non-metric: the member's number of held-out items (their test-window
+   * activity). A metric that predicts retention no better than this mostly measures activity.
+   */
+  activityReference: MetricOutcomeRow;
 }
+
+export const ACTIVITY_REFERENCE = 'held-out items (activity)';
 
 /** Correlates every algorithm's per-member metrics with the outcome. */
 export function analyseOutcome(report: EvaluationReport, split: Pick<EvalSplit, 'users'>, source: OutcomeSource): OutcomeAnalysis {
@@ -51,11 +58,15 @@ export function analyseOutcome(report: EvaluationReport, split: Pick<EvalSplit, 
     for (const metric of RANKING_METRICS) metrics[metric] = vectors[metric];
     byAlgorithm[name] = correlateMetricsWithOutcome(metrics, retained);
   }
+  const activity = source.kind === 'churn'
+    ? Float64Array.from(source.labels.relevant, (r) => r.size)
+    : Float64Array.from(members, (m) => split.users[m].relevant.size);
+  const activityReference = correlateMetricsWithOutcome({ [ACTIVITY_REFERENCE]: activity }, retained)[0];
   let nRetained = 0;
   for (const r of retained) nRetained += r;
   const base = {
     members: members.length, retained: nRetained, churned: members.length - nRetained,
-    excludedMembers: split.users.length - members.length, byAlgorithm,
+    excludedMembers: split.users.length - members.length, byAlgorithm, activityReference,
   };
   if (source.kind === 'churn') {
     const w = source.labels.window;

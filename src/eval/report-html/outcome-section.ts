@@ -4,7 +4,7 @@
  * Reusable by the simulator with its own rows:
  *   outcomeSection({ definition, members, retained, churned, byAlgorithm: { alg: correlateMetricsWithOutcome(…) } }, k): Html
  */
-import { barChartSvg, chartRow, figure, heading3, htmlTable, list, note, paragraph, section, type Html } from '../html/index.ts';
+import { barChartSvg, chartRow, type BarSeries, type BarValue, figure, heading3, htmlTable, legendSvg, list, note, paragraph, raw, section, type Html } from '../html/index.ts';
 import { metricLabel } from '../metric-labels.ts';
 import type { RankingMetric } from '../metrics/per-user.ts';
 import type { MetricOutcomeRow } from '../outcome/metric-outcome.ts';
@@ -17,15 +17,26 @@ export interface OutcomeSectionInput {
   excludedMembers?: number;
   skippedRows?: Array<{ line: number; reason: string }>;
   byAlgorithm: Record<string, MetricOutcomeRow[]>;
+  /** a non-metric baseline (e.g. the member's held-out items = activity), shown under the best metrics */
+  activityReference?: MetricOutcomeRow;
 }
+
+const REFERENCE_NAME = 'reference: held-out items (activity)';
 
 export function outcomeSection(input: OutcomeSectionInput, k: number): Html {
   const algorithms = Object.keys(input.byAlgorithm);
   const label = (m: string): string => (isRankingMetric(m) ? metricLabel(m, k) : m);
   const metrics = input.byAlgorithm[algorithms[0]]?.map((r) => r.metric).sort() ?? [];
   const rowOf = (a: string, m: string): MetricOutcomeRow | undefined => input.byAlgorithm[a].find((r) => r.metric === m);
+  // the activity reference is drawn as one more category, in its own (last) series
+  const ref = input.activityReference;
+  const categories = [...metrics.map(label), ...(ref ? ['activity\n(reference)'] : [])];
+  const chartSeries = (value: (row: MetricOutcomeRow | undefined) => BarValue | undefined): BarSeries[] => [
+    ...algorithms.map((a) => ({ name: a, values: [...metrics.map((m) => value(rowOf(a, m))), undefined] })),
+    ...(ref ? [{ name: REFERENCE_NAME, values: [...metrics.map(() => undefined), value(ref)] }] : []),
+  ];
   // axes at least ±0.1 around 0.5 (AUC) and ±0.1 around 0 (r), so that noise does not look like an effect
-  const all = Object.values(input.byAlgorithm).flat();
+  const all = [...Object.values(input.byAlgorithm).flat(), ...(ref ? [ref] : [])];
   const span = (values: number[], centre: number): number => Math.max(0.1, ...values.filter(Number.isFinite).map((v) => Math.abs(v - centre)));
   const aucSpan = span(all.flatMap((r) => [r.auc.low, r.auc.high]), 0.5);
   const rSpan = span(all.flatMap((r) => [r.r.low, r.r.high]), 0);
@@ -43,18 +54,23 @@ export function outcomeSection(input: OutcomeSectionInput, k: number): Html {
       rows: algorithms.map((a) => {
         const top = input.byAlgorithm[a][0];
         return [a, top ? label(top.metric) : '—', top ? est(top.auc.auc, top.auc.low, top.auc.high) : '—', top ? est(top.r.r, top.r.low, top.r.high) : '—'];
-      }),
+      }).concat(input.activityReference ? [[
+        'reference (not a metric)', input.activityReference.metric,
+        est(input.activityReference.auc.auc, input.activityReference.auc.low, input.activityReference.auc.high),
+        est(input.activityReference.r.r, input.activityReference.r.low, input.activityReference.r.high),
+      ]] : []),
     }),
+    raw(legendSvg([...algorithms, ...(ref ? [REFERENCE_NAME] : [])], 1040)),
     chartRow([
       figure(barChartSvg({
         title: 'AUC of each metric as a predictor of retention', yLabel: 'AUC (0.5 = no information)', baseline: 0.5,
-        yMin: Math.max(0, 0.5 - aucSpan), yMax: Math.min(1, 0.5 + aucSpan), categories: metrics.map(label), width: 510, height: 300,
-        series: algorithms.map((a) => ({ name: a, values: metrics.map((m) => bar(rowOf(a, m)?.auc.auc, rowOf(a, m)?.auc.low, rowOf(a, m)?.auc.high)) })),
+        yMin: Math.max(0, 0.5 - aucSpan), yMax: Math.min(1, 0.5 + aucSpan), categories, width: 510, height: 280, showLegend: false,
+        series: chartSeries((row) => bar(row?.auc.auc, row?.auc.low, row?.auc.high)),
       })),
       figure(barChartSvg({
         title: 'Point-biserial r with retention', yLabel: 'r', baseline: 0,
-        yMin: Math.max(-1, -rSpan), yMax: Math.min(1, rSpan), categories: metrics.map(label), width: 510, height: 300,
-        series: algorithms.map((a) => ({ name: a, values: metrics.map((m) => bar(rowOf(a, m)?.r.r, rowOf(a, m)?.r.low, rowOf(a, m)?.r.high)) })),
+        yMin: Math.max(-1, -rSpan), yMax: Math.min(1, rSpan), categories, width: 510, height: 280, showLegend: false,
+        series: chartSeries((row) => bar(row?.r.r, row?.r.low, row?.r.high)),
       })),
     ]),
   ];
