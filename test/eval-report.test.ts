@@ -171,8 +171,11 @@ test('evaluate --html --json --outcome churn: the report files, documented JSON 
   const intervals = pop.intervals as Record<string, { estimate: number; low: number; high: number }>;
   assert.equal(intervals.ndcg.estimate, Number((pop.ndcg as number).toPrecision(6)));
   for (const key of ['bootstrap', 'dataRange', 'segments', 'popularityBias', 'outcome']) assert.ok(key in doc, key);
-  const outcome = doc.outcome as { byAlgorithm: Record<string, Array<{ rank: number; metric: string }>>; window: { horizonFrom: string } };
+  const outcome = doc.outcome as {
+    byAlgorithm: Record<string, Array<{ rank: number; metric: string }>>; window: { horizonFrom: string }; activityReference: { metric: string };
+  };
   assert.equal(outcome.byAlgorithm.popularity.length, 5);
+  assert.equal(outcome.activityReference.metric, 'held-out items (activity)');
   assert.equal(outcome.window.horizonFrom, '1970-01-21T00:00:00.000Z');
 });
 

@@ -25,6 +25,7 @@ caption { text-align: left; color: var(--muted); padding-bottom: 4px; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--rule); }
 th { background: var(--band); text-align: left; font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+summary { cursor: pointer; color: var(--muted); margin: 8px 0; }
 .ci { display: block; color: var(--muted); font-size: 11px; }
 tr.best td { font-weight: 600; }
 figure { margin: 8px 0 16px; }

@@ -23,7 +23,7 @@ export function metricsSection(report: EvaluationReport, intervals: Record<strin
     series: algorithms.map((a) => ({ name: a, values: [{ value: intervals[a][m].estimate, low: intervals[a][m].low, high: intervals[a][m].high }] })),
   })));
   charts.push(figure(barChartSvg({
-    title: 'Catalogue coverage', yLabel: 'share of vocabulary recommended', categories: [''], width: 320, height: 210, yMin: 0, showLegend: false,
+    title: 'Catalogue coverage', yLabel: 'share of vocabulary', categories: [''], width: 320, height: 210, yMin: 0, showLegend: false,
     series: algorithms.map((a) => ({ name: a, values: [{ value: report.results[a].coverage }] })),
   })));
   return section('Metrics',

@@ -4,7 +4,7 @@
  * Reusable by the simulator with its own rows:
  *   outcomeSection({ definition, members, retained, churned, byAlgorithm: { alg: correlateMetricsWithOutcome(…) } }, k): Html
  */
-import { barChartSvg, chartRow, type BarSeries, type BarValue, figure, heading3, htmlTable, legendSvg, list, note, paragraph, raw, section, type Html } from '../html/index.ts';
+import { barChartSvg, chartRow, escapeHtml, type BarSeries, type BarValue, figure, heading3, htmlTable, legendSvg, list, note, paragraph, raw, section, type Html } from '../html/index.ts';
 import { metricLabel } from '../metric-labels.ts';
 import type { RankingMetric } from '../metrics/per-user.ts';
 import type { MetricOutcomeRow } from '../outcome/metric-outcome.ts';
@@ -74,16 +74,31 @@ export function outcomeSection(input: OutcomeSectionInput, k: number): Html {
       })),
     ]),
   ];
-  for (const a of algorithms) {
-    parts.push(heading3(`${a}: metrics ranked by AUC`));
-    parts.push(htmlTable({
-      columns: [{ label: 'rank', numeric: true }, { label: 'metric' }, { label: 'AUC [95%]', numeric: true }, { label: 'p (AUC = 0.5)', numeric: true },
-        { label: 'r [95%]', numeric: true }, { label: 'mean, retained', numeric: true }, { label: 'mean, churned', numeric: true }, { label: 'n', numeric: true }],
-      rows: input.byAlgorithm[a].map((r) => [r.rank, label(r.metric), est(r.auc.auc, r.auc.low, r.auc.high), pValue(r.auc.p),
-        est(r.r.r, r.r.low, r.r.high), r.meanRetained.toFixed(4), r.meanChurned.toFixed(4), r.n]),
-      highlightRows: [0],
-    }));
-  }
+  // one matrix per statistic (metrics × algorithms), the rank within each algorithm beside the AUC
+  const cell = (v: number, low: number, high: number, rank?: number): Html => (Number.isNaN(v) ? raw('—')
+    : raw(`${v.toFixed(3)}${rank ? ` <small>#${rank}</small>` : ''}<span class="ci">${low.toFixed(3)} – ${high.toFixed(3)}</span>`));
+  const matrix = (stat: 'auc' | 'r', caption: string): Html => htmlTable({
+    caption,
+    columns: [{ label: 'metric' }, ...algorithms.map((a) => ({ label: a, numeric: true }))],
+    rows: metrics.map((m) => [label(m), ...algorithms.map((a) => {
+      const row = rowOf(a, m);
+      if (!row) return '—';
+      return stat === 'auc' ? cell(row.auc.auc, row.auc.low, row.auc.high, row.rank) : cell(row.r.r, row.r.low, row.r.high);
+    })]),
+  });
+  parts.push(heading3('AUC as a predictor of retention, per metric and algorithm'));
+  parts.push(matrix('auc', 'AUC [95% DeLong interval beneath]; #n = rank of the metric within the algorithm (1 = best predictor)'));
+  parts.push(heading3('Point-biserial r with retention'));
+  parts.push(matrix('r', 'r [95% Fisher z interval beneath]'));
+  // the full rows (p-values, group means) fold away: native <details>, no script
+  const details = algorithms.map((a) => `<h3>${escapeHtml(a)}: metrics ranked by AUC</h3>${htmlTable({
+    columns: [{ label: 'rank', numeric: true }, { label: 'metric' }, { label: 'AUC [95%]', numeric: true }, { label: 'p (AUC = 0.5)', numeric: true },
+      { label: 'r [95%]', numeric: true }, { label: 'mean, retained', numeric: true }, { label: 'mean, churned', numeric: true }, { label: 'n', numeric: true }],
+    rows: input.byAlgorithm[a].map((r) => [r.rank, label(r.metric), est(r.auc.auc, r.auc.low, r.auc.high), pValue(r.auc.p),
+      est(r.r.r, r.r.low, r.r.high), r.meanRetained.toFixed(4), r.meanChurned.toFixed(4), r.n]),
+    highlightRows: [0],
+  }).html}`).join('');
+  parts.push(raw(`<details><summary>Every algorithm's ranking with p-values and the mean metric of retained and churned members</summary>${details}</details>`));
   parts.push(note('AUC = probability that a retained member has a higher metric than a churned one (ties ½), DeLong interval; '
     + 'r = Pearson correlation of the metric with the 0/1 outcome, Fisher z interval. An interval straddling 0.5 (AUC) or 0 (r) '
     + 'means the metric does not tell retained from churned members here. Correlation is not causation: more active members '
