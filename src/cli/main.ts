@@ -28,6 +28,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'offline top-N evaluation (EVALUATION.md protocols: global-time, user-time)',
     run: async (a) => (await import('./commands/evaluate.ts')).runEvaluate(a),
   },
+  simulate: {
+    summary: 'try variants on simulated members, closed loop through the real serving code',
+    run: async (a) => (await import('./commands/simulate.ts')).runSimulate(a),
+  },
   'evaluate-fit': {
     summary: 'size-and-fit prediction protocol (mean one-vs-rest AUC)',
     run: async (a) => (await import('./commands/evaluate-fit.ts')).runEvaluateFit(a),

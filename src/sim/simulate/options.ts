@@ -7,7 +7,7 @@ export interface SimulationOptions {
   days: number;
   variants: VariantSpec[];
   seed: number;
-  /** catalogue size; default 15% of members (3,000 for 20,000), at least 200 */
+  /** catalogue size; default 5% of members (1,000 for 20,000; Rent the Runway has 5,850 styles for 105,508 members), at least 200 */
   items?: number;
   /** days of generated history before day 0 (what the models train on); default 30 */
   warmupDays?: number;
@@ -30,7 +30,7 @@ const LIMITS = { members: [10, 1_000_000], days: [1, 365], items: [20, 100_000],
 export function resolveSimulationOptions(o: SimulationOptions): ResolvedSimulationOptions {
   const r: ResolvedSimulationOptions = {
     members: o.members, days: o.days, variants: o.variants, seed: o.seed,
-    items: o.items ?? Math.max(200, Math.round(o.members * 0.15)), warmupDays: o.warmupDays ?? 30,
+    items: o.items ?? Math.max(200, Math.round(o.members * 0.05)), warmupDays: o.warmupDays ?? 30,
     page: o.page ?? 'default', rows: o.rows ?? 8, rowSize: o.rowSize ?? 12, ...(o.dataDir ? { dataDir: o.dataDir } : {}),
   };
   for (const [name, [lo, hi]] of Object.entries(LIMITS)) {

@@ -15,8 +15,8 @@ import { getTrainer } from '../../ml/registry.ts';
 import { DEFAULT_TRAIN_ALGORITHMS, trainModels } from '../../pipeline/model-training.ts';
 import { assignVariant } from '../../serving/experiments/assign.ts';
 import { variantLabel } from '../../serving/experiments/resolve.ts';
-import { SqliteStore } from '../../storage/sqlite/sqlite-store.ts';
 import { ClosedLoop } from './closed-loop.ts';
+import { PageLogStore } from './page-log-store.ts';
 import { offlineMetricsPerMember, type OfflineVectors } from './offline.ts';
 import { ServingHarness } from './serving-harness.ts';
 import { registerSimulationModels } from './sim-models.ts';
@@ -54,7 +54,7 @@ export async function simulateVariant(o: ResolvedSimulationOptions, v: number, l
   const variant = o.variants[v];
   const cpuStart = process.cpuUsage();
   const dir = await mkdtemp(join(o.dataDir ?? tmpdir(), `vitrine-sim-${variant.name}-`));
-  const store = new SqliteStore(':memory:');
+  const store = new PageLogStore();
   let unregister = (): void => undefined;
   let serving: ServingHarness | undefined;
   try {
