@@ -1,0 +1,92 @@
+/** The serving benchmark's results file: bench/results/serve.json (with the run history) and serve.md. */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { FreshnessResult } from './serve-freshness.ts';
+import type { LoadResult } from './serve-load.ts';
+
+export interface ServeResult {
+  benchmark: 'serve';
+  date: string;
+  machine: { cpus: number; cpu?: string; node: string; memoryGB: number };
+  loadAverage: { before: number[]; after: number[] };
+  command: string;
+  world: { users: number; items: number; days: number; seed: number; impressions: number; cached: boolean; buildSeconds: Record<string, number>;
+    trainedMembers: number; trainedItems: number };
+  setup: { connections: number; durationSeconds: number; pool: number; rows: number; size: number; serverProcesses: number; itemImpressionEvents: boolean };
+  page: LoadResult;
+  bare: LoadResult;
+  ratioToBare: number;
+  pageBytes: number;
+  freshness: FreshnessResult;
+  ann: { lists: number; probes: number; recallAt20: number; calibrationRecall: number; queries: number; scannedFraction: number;
+    buildMs: number; exactMsPerQuery: number; annMsPerQuery: number };
+  serverRssMB: { afterWarm: number; peak: number };
+  targets: Record<string, { value: number; target: string; met: boolean }>;
+  history?: Array<Record<string, unknown>>;
+}
+
+const OUT = new URL('./results/', import.meta.url);
+
+/** Writes serve.json and serve.md, carrying the history of earlier runs forward; returns the markdown. */
+export function writeServeResults(result: ServeResult): string {
+  mkdirSync(OUT, { recursive: true });
+  const jsonFile = new URL('serve.json', OUT);
+  const earlier = existsSync(jsonFile) ? ((JSON.parse(readFileSync(jsonFile, 'utf8')) as ServeResult).history ?? []) : [];
+  const row = {
+    date: result.date, loadAverage: result.loadAverage.before[0], pagesPerSecond: result.page.perSecond,
+    p50: result.page.latencyMs.p50, p99: result.page.latencyMs.p99, bare: result.bare.perSecond, ratio: result.ratioToBare,
+    freshnessP99: result.freshness.p99Ms, recall: result.ann.recallAt20, serverProcesses: result.setup.serverProcesses,
+  };
+  result.history = [...earlier, row];
+  writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+  const md = markdown(result);
+  writeFileSync(new URL('serve.md', OUT), md);
+  return md;
+}
+
+function markdown(r: ServeResult): string {
+  const t = r.targets;
+  const mark = (k: string) => `${t[k].value} | ${t[k].target} | ${t[k].met ? 'met' : '**not met**'}`;
+  const lat = (l: LoadResult) => `${l.latencyMs.p50} / ${l.latencyMs.p90} / ${l.latencyMs.p99} ms`;
+  return `# Serving benchmark — pages of ${r.setup.rows} rows × ${r.setup.size} items
+
+${r.date} · ${r.machine.cpus} cores (${r.machine.cpu ?? '?'}) · ${r.machine.memoryGB} GB · Node ${r.machine.node} ·
+load average before ${r.loadAverage.before.join(' / ')}, after ${r.loadAverage.after.join(' / ')} (the machine is shared).
+Command: \`${r.command}\`
+
+World: ${r.world.users.toLocaleString('en')} members × ${r.world.items.toLocaleString('en')} items, ${r.world.days} days
+(seed ${r.world.seed}, ${r.world.impressions} impression per visit) generated, imported into SQLite and trained with the default
+algorithms${r.world.cached ? ' (cached from an earlier run)' : ''}: ALS knows ${r.world.trainedMembers.toLocaleString('en')} members
+and ${r.world.trainedItems.toLocaleString('en')} items. The real server (\`vitrine serve\`, ${r.setup.serverProcesses} process) runs as a
+child process; autocannon drives ${r.setup.connections} keep-alive connections of \`GET /v1/users/:id/page?rows=${r.setup.rows}&size=${r.setup.size}\`
+over ${r.setup.pool.toLocaleString('en')} known members (warmed once each), for ${r.setup.durationSeconds} s; then the same load
+against a bare Fastify route returning a precomputed page of the same size (${(r.pageBytes / 1024).toFixed(1)} KB). Every page is
+logged after its response (impression record${r.setup.itemImpressionEvents ? ' and one impression event per item' : ' only: `serving.impressionItemEvents = false`'}).
+
+| measure | value | target | |
+|---|---|---|---|
+| page p99 latency, ms | ${mark('p99')} |
+| pages/s | ${mark('pagesPerSecond')} |
+| share of the bare route's throughput | ${mark('ratioToBare')} |
+| freshness p99 (rent → 200 → next page without the item), ms | ${mark('freshnessP99')} |
+| ANN recall@20 vs exact (trained members' vectors, unseen by calibration) | ${mark('recall')} |
+| server RSS (200k-member world, pool warmed), MB | ${r.serverRssMB.afterWarm} (peak ${r.serverRssMB.peak}) | ≤ 1500 with 1M members | see online-state.md: 700 MB |
+
+| run | requests | pages/s | p50 / p90 / p99 | max | non-2xx | errors |
+|---|---|---|---|---|---|---|
+| vitrine page | ${r.page.requests} | ${r.page.perSecond} | ${lat(r.page)} | ${r.page.latencyMs.max} ms | ${r.page.non2xx} | ${r.page.errors} |
+| bare Fastify, precomputed page | ${r.bare.requests} | ${r.bare.perSecond} | ${lat(r.bare)} | ${r.bare.latencyMs.max} ms | ${r.bare.non2xx} | ${r.bare.errors} |
+
+Freshness: ${r.freshness.trials} trials under the same load, ${r.freshness.stale} stale pages; event sent → reflecting page
+p50 ${r.freshness.p50Ms} ms, p99 ${r.freshness.p99Ms} ms, max ${r.freshness.maxMs} ms (the event's 200 alone: p99 ${r.freshness.eventP99Ms} ms).
+
+ANN (IVF over the ALS item factors, ADR 0005): ${r.ann.lists} lists, ${r.ann.probes} probed, ${(r.ann.scannedFraction * 100).toFixed(1)}% of
+items scored per query; recall@20 ${r.ann.recallAt20} on ${r.ann.queries} members (calibration: ${r.ann.calibrationRecall});
+${r.ann.annMsPerQuery} ms per query against ${r.ann.exactMsPerQuery} ms exact; built in ${r.ann.buildMs} ms at load.
+
+## History
+
+| date | load avg | server processes | pages/s | p50 | p99 | bare/s | ratio | freshness p99 | recall@20 |
+|---|---|---|---|---|---|---|---|---|---|
+${(r.history ?? []).map((h) => `| ${String(h.date)} | ${String(h.loadAverage)} | ${String(h.serverProcesses)} | ${String(h.pagesPerSecond)} | ${String(h.p50)} | ${String(h.p99)} | ${String(h.bare)} | ${String(h.ratio)} | ${String(h.freshnessP99)} | ${String(h.recall)} |`).join('\n')}
+`;
+}

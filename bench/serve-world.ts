@@ -1,0 +1,68 @@
+/**
+ * The serving benchmark's world: generated (`vitrine generate`), imported into an SQLite store
+ * (`vitrine import world`) and trained with the default algorithms (`vitrine train`), each as a child
+ * process exactly as an operator would run them. The data dir is cached under the OS temp dir by its
+ * options, so a second run starts serving at once (delete the directory to rebuild).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/vitrine.js', import.meta.url));
+
+export interface ServeWorldOptions {
+  users: number;
+  items: number;
+  days: number;
+  seed: number;
+  /** items shown per simulated visit (impressions are most of the events; 1 keeps the import short) */
+  impressions: number;
+}
+
+export interface ServeWorld {
+  dataDir: string;
+  /** the trained ALS artifact directory */
+  alsDir: string;
+  /** seconds each step took when the world was built (not this run, when cached) */
+  buildSeconds: { generate: number; import: number; train: number };
+  cached: boolean;
+}
+
+/** The world's data dir, built unless cached. */
+export function ensureServeWorld(opts: ServeWorldOptions): ServeWorld {
+  const key = `u${opts.users}-i${opts.items}-d${opts.days}-s${opts.seed}-imp${opts.impressions}`;
+  const root = join(tmpdir(), 'vitrine-serve-bench', key);
+  const dataDir = join(root, 'data');
+  const marker = join(root, 'ready.json');
+  let cached = true;
+  if (!existsSync(marker)) {
+    cached = false;
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    const worldDir = join(root, 'world');
+    const buildSeconds = {
+      generate: run(['generate', '--users', String(opts.users), '--items', String(opts.items), '--days', String(opts.days),
+        '--seed', String(opts.seed), '--impressions', String(opts.impressions), '--out', worldDir]),
+      import: run(['import', 'world', worldDir, '--data', dataDir]),
+      train: run(['train', '--data', dataDir]),
+    };
+    rmSync(worldDir, { recursive: true, force: true }); // the store has it all
+    writeFileSync(marker, JSON.stringify({ opts, buildSeconds }));
+  }
+  const { buildSeconds } = JSON.parse(readFileSync(marker, 'utf8')) as { buildSeconds: ServeWorld['buildSeconds'] };
+  const models = join(dataDir, 'models');
+  const als = readdirSync(models).filter((d) => d.startsWith('als-')).sort().at(-1);
+  if (!als) throw new Error(`no ALS artifact under ${models}`);
+  return { dataDir, alsDir: join(models, als), buildSeconds, cached };
+}
+
+/** Runs `vitrine ARGS` in the foreground; seconds taken. */
+function run(args: string[]): number {
+  const began = performance.now();
+  console.log(`$ vitrine ${args.join(' ')}`);
+  const result = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error(`vitrine ${args[0]} failed (${result.status ?? result.signal})`);
+  return Math.round((performance.now() - began) / 100) / 10;
+}

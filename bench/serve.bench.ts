@@ -1,0 +1,188 @@
+/**
+ * `npm run bench:serve`: pages for known members at catalogue scale, against a bare Fastify route on
+ * the same machine (issue 4). Steps: world (cached, serve-world.ts) → ANN recall on the trained ALS
+ * vectors (in this process) → the real server as a child process → warm the member pool → page load
+ * → freshness trials under load → bare route load → bench/results/serve.{json,md}.
+ *   node --import tsx bench/serve.bench.ts [--users 200000 --items 20000 --days 90 --seed 11]
+ *     [--duration 30] [--connections 50] [--pool 5000] [--trials 300] [--profile DIR]
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_CONFIG } from '../src/core/config.ts';
+import type { AlsModel } from '../src/ml/als/als-model.ts';
+import { alsTrainer } from '../src/ml/als/als-trainer.ts';
+import { exactSearch, measureRecall } from '../src/ml/ann/index.ts';
+import { startServer } from '../test/helpers/server-process.ts';
+import { runFreshness } from './serve-freshness.ts';
+import { runLoad, startLoad } from './serve-load.ts';
+import { type ServeResult, writeServeResults } from './serve-report.ts';
+import { ensureServeWorld } from './serve-world.ts';
+
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '200000' }, items: { type: 'string', default: '20000' },
+    days: { type: 'string', default: '90' }, seed: { type: 'string', default: '11' },
+    duration: { type: 'string', default: '30' }, connections: { type: 'string', default: '50' },
+    pool: { type: 'string', default: '5000' }, trials: { type: 'string', default: '300' },
+    profile: { type: 'string' },
+    // per-item impression events: 160 event rows per page, beyond the store's ingest rate at this traffic
+    'item-impressions': { type: 'boolean', default: false },
+  },
+});
+const ROWS = 8, SIZE = 20;
+const PAGE_QUERY = `rows=${ROWS}&size=${SIZE}`;
+const world = { users: Number(values.users), items: Number(values.items), days: Number(values.days), seed: Number(values.seed), impressions: 1 };
+const duration = Number(values.duration), connections = Number(values.connections), poolSize = Number(values.pool);
+const load1 = () => loadavg().map((x) => Math.round(x * 100) / 100);
+const loadBefore = load1();
+
+console.log('world…');
+const built = ensureServeWorld(world);
+
+console.log('ANN recall on the trained ALS vectors…');
+const als = (await alsTrainer.load(built.alsDir)) as AlsModel;
+const members = als.userIds;
+const annBuild = als.attachAnnIndex({ targetRecall: DEFAULT_CONFIG.serving.annRecallTarget, k: 20 });
+const ann = annRecall(als);
+
+// the pool: known members evenly spread; freshness trials use others, so their items are not rented away from the pool
+const pool = Array.from({ length: Math.min(poolSize, members.length) }, (_, j) => members[Math.floor((j * members.length) / Math.min(poolSize, members.length))]);
+const inPool = new Set(pool);
+const trialMembers = members.filter((_, u) => u % 7 === 3 && !inPool.has(members[u]));
+const paths = pool.map((id) => `/v1/users/${encodeURIComponent(id)}/page?${PAGE_QUERY}`);
+
+console.log('server…');
+// the server runs in the data dir: its vitrine.toml is this run's configuration
+await writeFile(join(built.dataDir, 'vitrine.toml'),
+  `# written by bench/serve.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\n`);
+const server = await startServer({
+  dataDir: built.dataDir, startTimeoutMs: 120_000,
+  ...(values.profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values.profile] } : {}),
+});
+let page, freshness, pageJson: string, rssAfterWarm: number, rssPeak: number;
+try {
+  // start-up work (trending counts seeded from the event log) runs in the background: let it finish first
+  console.log(`server at ${server.url}; waiting for its start-up work (${await waitIdle(server.child.pid)} s)…`);
+  console.log(`warming ${pool.length} members…`);
+  await runLoad({ baseUrl: server.url, paths, connections, amount: pool.length });
+  await runLoad({ baseUrl: server.url, paths, connections, duration: 5 });
+  rssAfterWarm = await rssMB(server.child.pid);
+  console.log(`page load, ${duration} s…`);
+  page = await runLoad({ baseUrl: server.url, paths, connections, duration });
+  console.log(`freshness, ${values.trials} trials under load…`);
+  const background = startLoad({ baseUrl: server.url, paths, connections: connections - 1, duration: 600 });
+  freshness = await runFreshness(server.url, trialMembers, Number(values.trials), PAGE_QUERY);
+  background.stop();
+  const during = await background.done;
+  console.log(`  (background load during the trials: ${during.perSecond} pages/s, p99 ${during.latencyMs.p99} ms)`);
+  pageJson = await (await fetch(new URL(paths[0], server.url))).text();
+  rssPeak = await rssMB(server.child.pid, 'VmHWM');
+} finally {
+  await server.stop();
+}
+
+console.log('bare Fastify route…');
+const bare = await withBareServer(pageJson, async (url) => {
+  await runLoad({ baseUrl: url, paths, connections, duration: 5 });
+  return runLoad({ baseUrl: url, paths, connections, duration });
+});
+
+const ratio = Math.round((page.perSecond / bare.perSecond) * 1000) / 1000;
+const result: ServeResult = {
+  benchmark: 'serve', date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
+  loadAverage: { before: loadBefore, after: load1() },
+  command: `npm run bench:serve -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --duration ${duration} --connections ${connections} --pool ${poolSize} --trials ${values.trials}${values['item-impressions'] ? ' --item-impressions' : ''}`,
+  world: { ...world, cached: built.cached, buildSeconds: built.buildSeconds, trainedMembers: members.length, trainedItems: als.items.length },
+  setup: { connections, durationSeconds: duration, pool: pool.length, rows: ROWS, size: SIZE, serverProcesses: 1, itemImpressionEvents: values['item-impressions'] ?? false },
+  page, bare, ratioToBare: ratio, pageBytes: Buffer.byteLength(pageJson), freshness,
+  ann: { ...ann, lists: annBuild.lists, probes: annBuild.probes, calibrationRecall: round3(annBuild.recall), buildMs: annBuild.buildMs },
+  serverRssMB: { afterWarm: rssAfterWarm, peak: rssPeak },
+  targets: {
+    p99: { value: page.latencyMs.p99, target: '≤ 25', met: page.latencyMs.p99 <= 25 },
+    pagesPerSecond: { value: page.perSecond, target: '≥ 1000', met: page.perSecond >= 1000 },
+    ratioToBare: { value: ratio, target: '≥ 0.25', met: ratio >= 0.25 },
+    freshnessP99: { value: freshness.p99Ms, target: '≤ 50', met: freshness.p99Ms <= 50 && freshness.stale === 0 },
+    recall: { value: ann.recallAt20, target: '≥ 0.95', met: ann.recallAt20 >= 0.95 },
+  },
+};
+console.log(writeServeResults(result));
+
+/** Recall@20 and cost of the index on 1,000 trained members the calibration did not use. */
+function annRecall(model: AlsModel) {
+  const index = model.annIndex;
+  if (!index) throw new Error('no ANN index');
+  const { k } = model;
+  const users = model.userIds.length;
+  const m = Math.min(1000, users);
+  const queries = new Float32Array(m * k);
+  for (let j = 0; j < m; j++) {
+    const u = (Math.floor((j * users) / m) + 1) % users; // next to the calibration rows, never one of them
+    queries.set(model.userFactors.subarray(u * k, (u + 1) * k), j * k);
+  }
+  const report = measureRecall(index, model.itemFactors, queries, 20);
+  const time = (fn: (q: Float32Array) => unknown) => {
+    const began = performance.now();
+    for (let j = 0; j < m; j++) fn(queries.subarray(j * k, (j + 1) * k));
+    return Math.round(((performance.now() - began) / m) * 1000) / 1000;
+  };
+  const exactMsPerQuery = time((q) => exactSearch(model.itemFactors, index.n, k, 'inner-product', q, 60));
+  const annMsPerQuery = time((q) => index.search(q, 60));
+  return { recallAt20: round3(report.recall), queries: report.queries, scannedFraction: round3(report.scannedFraction), exactMsPerQuery, annMsPerQuery };
+}
+
+/** Runs `fn` against the bare route serving `pageJson`, in a child process of its own. */
+async function withBareServer<T>(pageJsonText: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'vitrine-bare-'));
+  const file = join(dir, 'page.json');
+  await writeFile(file, pageJsonText);
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./serve-bare.ts', import.meta.url)), file],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const match = /bare listening on (\S+)/.exec(line);
+        if (match) resolve(match[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`bare server exited (${code})`)));
+    });
+    return await fn(url);
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit').catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Seconds until the process uses under 5% of a core over a second (at most 120 s). */
+async function waitIdle(pid: number | undefined): Promise<number> {
+  const cpuTicks = async () => {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
+  };
+  const began = performance.now();
+  let last = await cpuTicks();
+  while (performance.now() - began < 120_000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = await cpuTicks();
+    if (now - last < 5) break;
+    last = now;
+  }
+  return Math.round((performance.now() - began) / 1000);
+}
+
+async function rssMB(pid: number | undefined, field = 'VmRSS'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return Math.round(kb / 1024);
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
