@@ -83,6 +83,8 @@ export const ConfigSchema = Type.Object({
     annMinItems: Type.Integer({ minimum: 1 }),
     /** recall@20 against exact scoring the ANN probes are calibrated to (on trained members' vectors) */
     annRecallTarget: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+    /** log one `impression` event per shown item besides the page record (false: the page record only) */
+    impressionItemEvents: Type.Boolean(),
   }, { additionalProperties: false }),
   training: Type.Object({
     /** train in a worker thread so serving is unaffected (false: on the serving thread, e.g. an in-memory store) */
@@ -134,6 +136,7 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     foldInCacheSize: 100_000,
     annMinItems: 10_000,
     annRecallTarget: 0.97,
+    impressionItemEvents: true,
   },
   training: {
     inWorker: true,

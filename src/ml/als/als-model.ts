@@ -108,6 +108,15 @@ export class AlsModel extends ItemScoringModel {
     return Array.from(hits.indexes, (i, r) => ({ itemId: ids[i], score: hits.scores[r] }));
   }
 
+  /** Only the asked items' dot products (a page re-ranks a few dozen candidates, not the catalogue). */
+  override score(user: UserQuery, itemIds: readonly string[]): Float32Array {
+    const x = this.userVector(user);
+    return Float32Array.from(itemIds, (id) => {
+      const i = this.itemIndex.get(id);
+      return i === undefined ? NaN : this.dotItem(i, x);
+    });
+  }
+
   /** A member's vector from their interactions (unknown items ignored; none known → a zero vector). */
   foldIn(interactions: Interactions): Float32Array {
     return this.foldInWithReport(interactions).vector;
@@ -168,24 +177,27 @@ export class AlsModel extends ItemScoringModel {
 
   /** itemFactors · x for every item. */
   private scoresFor(x: Float32Array): Float32Array {
-    const { k, itemFactors: y } = this;
     const n = this.itemIds.length;
     const scores = new Float32Array(n);
-    const k4 = k - (k % 4);
-    for (let i = 0; i < n; i++) {
-      const o = i * k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let f = 0;
-      for (; f < k4; f += 4) {
-        s0 += y[o + f] * x[f];
-        s1 += y[o + f + 1] * x[f + 1];
-        s2 += y[o + f + 2] * x[f + 2];
-        s3 += y[o + f + 3] * x[f + 3];
-      }
-      for (; f < k; f++) s0 += y[o + f] * x[f];
-      scores[i] = s0 + s1 + s2 + s3;
-    }
+    for (let i = 0; i < n; i++) scores[i] = this.dotItem(i, x);
     return scores;
+  }
+
+  /** item i's factors · x (four accumulators: the same sum, bit for bit, wherever it is computed). */
+  private dotItem(i: number, x: Float32Array): number {
+    const { k, itemFactors: y } = this;
+    const o = i * k;
+    const k4 = k - (k % 4);
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let f = 0;
+    for (; f < k4; f += 4) {
+      s0 += y[o + f] * x[f];
+      s1 += y[o + f + 1] * x[f + 1];
+      s2 += y[o + f + 2] * x[f + 2];
+      s3 += y[o + f + 3] * x[f + 3];
+    }
+    for (; f < k; f++) s0 += y[o + f] * x[f];
+    return s0 + s1 + s2 + s3;
   }
 
   private computeItemNorms(): Float32Array {

@@ -11,6 +11,8 @@ import type { ArtifactManifest, RecommendOptions, ScoredItem, UserQuery } from '
 export const POPULARITY_FORMAT_VERSION = 1;
 
 export class PopularityModel extends ItemScoringModel {
+  /** item indexes by descending score, per list (-1: overall, g: segment g), sorted on first use */
+  private readonly orders = new Map<number, Int32Array>();
   constructor(
     algorithm: string,
     manifest: ArtifactManifest,
@@ -56,8 +58,39 @@ export class PopularityModel extends ItemScoringModel {
 
   /** The most popular items within `segment` (e.g. a size); empty when the segment was never seen. */
   bySegment(segment: string, n: number, opts: RecommendOptions = {}): ScoredItem[] {
+    const g = this.segmentLabels.indexOf(segment);
     const scores = this.segmentScores(segment);
-    return scores ? this.rank(scores, n, opts) : [];
+    return scores ? this.rankInOrder(scores, this.orderOf(g, scores), n, opts) : [];
+  }
+
+  /**
+   * The scores never depend on the member, so each list's order is sorted once and a request walks it
+   * until `n` items pass the filters — the same answer as a full top-N scan (ties to the lower index,
+   * NaN and −Infinity never), at the cost of the items looked at instead of the whole catalogue.
+   */
+  protected override rank(scores: Float32Array, n: number, opts: RecommendOptions, self = -1): ScoredItem[] {
+    return scores === this.scores ? this.rankInOrder(scores, this.orderOf(-1, scores), n, opts, self) : super.rank(scores, n, opts, self);
+  }
+
+  private orderOf(key: number, scores: Float32Array): Int32Array {
+    let order = this.orders.get(key);
+    if (!order) this.orders.set(key, (order = descendingOrder(scores)));
+    return order;
+  }
+
+  private rankInOrder(scores: Float32Array, order: Int32Array, n: number, opts: RecommendOptions, self = -1): ScoredItem[] {
+    this.checkN(n);
+    const out: ScoredItem[] = [];
+    const { exclude, filter } = opts;
+    const ids = this.itemIds;
+    for (let r = 0; r < order.length && out.length < n; r++) {
+      const i = order[r];
+      const s = scores[i];
+      if (!(s > -Infinity)) break; // NaN and −Infinity are sorted last: nothing recommendable follows
+      if (i === self || (exclude !== undefined && exclude.has(ids[i])) || (filter !== undefined && !filter(ids[i]))) continue;
+      out.push({ itemId: ids[i], score: s });
+    }
+    return out;
   }
 
   protected userScores(_user: UserQuery): Float32Array {
@@ -71,4 +104,10 @@ export class PopularityModel extends ItemScoringModel {
   protected payloads(): Payloads {
     return { scores: this.scores, segmentScores: this.bySegmentScores, segmentLabels: this.segmentLabels, ...this.extraPayloads };
   }
+}
+
+/** Indexes by descending score, ties to the lower index; NaN and −Infinity last. */
+function descendingOrder(scores: Float32Array): Int32Array {
+  const key = (i: number) => (scores[i] > -Infinity ? scores[i] : -Infinity);
+  return Int32Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => key(b) - key(a) || a - b);
 }

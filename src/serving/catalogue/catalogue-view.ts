@@ -19,6 +19,8 @@ export class MemoryCatalogue implements CatalogueView {
   private readonly items = new Map<string, Item>();
   private readonly categories = new Map<string, string[]>();
   private readonly inSize = new Map<string, Set<string>>();
+  /** items without any size (one-size, or a shop's plain items): in stock for every size */
+  private readonly sizeless = new Set<string>();
   private readonly order = new NewestOrder();
 
   /** A view of every item the store holds, read `pageSize` at a time. */
@@ -47,11 +49,10 @@ export class MemoryCatalogue implements CatalogueView {
 
   /** At least one unit in one of `sizes`; true when `sizes` is empty or the item has no sizes. */
   hasUnitsIn(itemId: string, sizes: readonly string[]): boolean {
-    const item = this.items.get(itemId);
-    if (!item) return false;
-    if (sizes.length === 0) return true;
-    if (isEmpty(item.sizes)) return true;
-    for (const size of sizes) if ((item.sizes[size] ?? 0) > 0) return true;
+    // the per-size index answers without touching the item's sizes record (this runs per candidate per page)
+    if (!this.items.has(itemId)) return false;
+    if (sizes.length === 0 || this.sizeless.has(itemId)) return true;
+    for (const size of sizes) if (this.inSize.get(size)?.has(itemId)) return true;
     return false;
   }
 
@@ -115,6 +116,8 @@ export class MemoryCatalogue implements CatalogueView {
       list.push(item.id);
     }
     if (old) for (const size in old.sizes) this.inSize.get(size)?.delete(item.id);
+    if (isEmpty(item.sizes)) this.sizeless.add(item.id);
+    else this.sizeless.delete(item.id);
     for (const [size, units] of Object.entries(item.sizes)) {
       if (units <= 0) continue;
       let set = this.inSize.get(size);

@@ -12,7 +12,7 @@ export function attachPageEngine(app: FastifyInstance, ctx: AppContext): PageEng
   const engine = new PageEngine({
     config: ctx.config, store, online: ctx.online, catalogue: ctx.catalogue, models: ctx.models, merchandising: ctx.merchandising,
     registry: ctx.metrics.registry, clock: ctx.clock,
-    logImpression: (page, ts) => recordImpression(store, page, ts),
+    logImpression: (page, ts) => recordImpression(store, page, { ts, itemEvents: ctx.config.serving.impressionItemEvents }),
     warn: (message, err) => app.log.warn({ err }, message),
   });
   engine.start(ctx.ingestor);

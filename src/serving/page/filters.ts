@@ -1,7 +1,8 @@
 /**
  * The business filters every served item passes: recommendable (not retired, not a placeholder,
  * available from now), units left in one of the member's sizes (when sizes are known), not held now,
- * not returned in the last N days, not dismissed, not purchased.
+ * not returned in the last N days, not dismissed, not purchased. Built once per request (the member's
+ * snapshot is fixed for it), so answers are memoised for the request.
  */
 import { DAY_MS } from '../../core/time.ts';
 import type { CatalogueView, MemberSnapshot } from '../engine/contracts.ts';
@@ -19,10 +20,17 @@ export function businessFilter(
   const sizes = opts.sizes ?? member.sizes;
   const returnedAfter = now - opts.returnedWithinDays * DAY_MS;
   const { held, dismissed, purchased, returned } = member;
-  return (itemId) => {
+  const check = (itemId: string): boolean => {
     if (held.has(itemId) || dismissed.has(itemId) || purchased.has(itemId)) return false;
     const returnedAt = returned.size > 0 ? returned.get(itemId) : undefined;
     if (returnedAt !== undefined && returnedAt > returnedAfter) return false;
     return catalogue.isRecommendable(itemId, now) && catalogue.hasUnitsIn(itemId, sizes);
+  };
+  // one answer per item per request: a page's rows ask about the same popular items again and again
+  const seen = new Map<string, boolean>();
+  return (itemId) => {
+    let ok = seen.get(itemId);
+    if (ok === undefined) seen.set(itemId, (ok = check(itemId)));
+    return ok;
   };
 }

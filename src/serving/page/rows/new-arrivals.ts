@@ -11,8 +11,11 @@ export const newArrivalsRow: RowSource = {
   fallbacks: 'generic',
   plan: (_ctx, row, ordinal, size) => (ordinal > 0 ? undefined : { rowId: 'new-arrivals', kind: 'new-arrivals', title: row.title ?? titles.newArrivals, size, ordinal }),
   async fill(ctx, plan) {
-    const newest = ctx.catalogue.newest(Math.max(LOOK_AT, candidatesFor(ctx, plan.size) * 10), ctx.now);
-    const items = rankedItems(newest, ctx.allowed, candidatesFor(ctx, plan.size));
+    const n = candidatesFor(ctx, plan.size);
+    // a short look first (most members' sizes are in stock in most new items), the long one only when it falls short;
+    // both are prefixes of the same order, so the row is the same either way
+    let items = rankedItems(ctx.catalogue.newest(n * 3, ctx.now), ctx.allowed, n);
+    if (items.length < n) items = rankedItems(ctx.catalogue.newest(Math.max(LOOK_AT, n * 10), ctx.now), ctx.allowed, n);
     for (const item of items) {
       const it = ctx.catalogue.get(item.itemId);
       const since = it ? Math.max(it.availableFrom ?? 0, it.createdAt) : 0;
