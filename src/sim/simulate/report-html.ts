@@ -35,7 +35,7 @@ export function simulationHtml(r: SimulationResult, footer?: string): string {
         caption: 'Retention: members not cancelled by the last simulated day (Wilson interval). Rents per member: bootstrap interval.',
       }),
       chartRow([
-        figure(barChartSvg({ title: 'Retention', yLabel: 'share retained', categories: ['retention'],
+        figure(barChartSvg({ title: 'Retention', yLabel: 'share retained', categories: ['retention'], ...zoomed(r.variants.map((v) => v.retention.low ?? 0)),
           series: r.variants.map((v, k) => ({ name: names[k], values: [bar(v.retention)] })) })),
         figure(barChartSvg({ title: 'Rents per member', yLabel: 'rents', categories: ['rents per member'],
           series: r.variants.map((v, k) => ({ name: names[k], values: [{ value: v.rentsPerMember.mean, low: v.rentsPerMember.low, high: v.rentsPerMember.high }] })) })),
@@ -98,6 +98,12 @@ function outcomeTable(caption: string, rows: MetricOutcomeRow[]): Html {
     rows: rows.map((row) => [row.metric, row.n, `${row.retained} / ${row.churned}`, num(row.meanRetained, 4), num(row.meanChurned, 4),
       `${num(row.r.r)} [${num(row.r.low)}, ${num(row.r.high)}]`, `${num(row.auc.auc)} [${num(row.auc.low)}, ${num(row.auc.high)}]`]),
   });
+}
+
+/** Retention sits near 1: start the axis below the lowest interval so that differences show. */
+function zoomed(lows: number[]): { yMin: number; baseline: number; yMax: number } {
+  const yMin = Math.max(0, Math.floor((Math.min(...lows) - 0.05) * 20) / 20);
+  return { yMin, baseline: yMin, yMax: 1 };
 }
 
 function describeCounts(counts: Record<string, number>): string {

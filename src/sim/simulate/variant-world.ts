@@ -46,13 +46,11 @@ export interface VariantRun {
   offline: OfflineVectors;
   warmupEvents: number;
   seconds: { warmUp: number; train: number; loop: number; offline: number };
-  cpuSeconds: number;
 }
 
 /** Runs variant `v` of `o.variants` (see the file comment). */
 export async function simulateVariant(o: ResolvedSimulationOptions, v: number, log: (line: string) => void = () => undefined): Promise<VariantRun> {
   const variant = o.variants[v];
-  const cpuStart = process.cpuUsage();
   const dir = await mkdtemp(join(o.dataDir ?? tmpdir(), `vitrine-sim-${variant.name}-`));
   const store = new PageLogStore();
   let unregister = (): void => undefined;
@@ -115,14 +113,12 @@ export async function simulateVariant(o: ResolvedSimulationOptions, v: number, l
       mine.map((m) => new Set([...(tallies.rentedItems[m] ?? [])].map((i) => cat.records[i].id))));
     seconds.offline = (performance.now() - t) / 1000;
 
-    const cpu = process.cpuUsage(cpuStart);
     return {
       name: variant.name, algorithm: variant.algorithm, label: tallies.labels[v],
       members: Int32Array.from(mine), rents: Int32Array.from(mine, (m) => tallies.rents[m]), visits: Int32Array.from(mine, (m) => tallies.visits[m]),
       churned: Uint8Array.from(mine, (m) => (state.churnDay[m] >= firstDay ? 1 : 0)),
       joined: Uint8Array.from(mine, (m) => (members.joinDay[m] >= firstDay ? 1 : 0)),
       counts: tallies.variants[v], offline, warmupEvents: warm.events, seconds,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
     };
   } finally {
     await serving?.close();
