@@ -13,6 +13,8 @@ import { evaluateSplit } from '../src/eval/evaluate.ts';
 import { barChartSvg, htmlTable, lineChartSvg, raw } from '../src/eval/html/index.ts';
 import { niceTicks, formatTick } from '../src/eval/html/svg.ts';
 import { evaluationReportHtml } from '../src/eval/report-html/evaluation-page.ts';
+import { outcomeSection } from '../src/eval/report-html/outcome-section.ts';
+import { correlateMetricsWithOutcome } from '../src/eval/outcome/index.ts';
 import { parseProtocol, splitDataset } from '../src/eval/splits.ts';
 import { bootstrapMean, bootstrapStatistic } from '../src/eval/stats/bootstrap.ts';
 import { seededUniform } from '../src/eval/stats/random.ts';
@@ -128,6 +130,16 @@ test('chart blocks: error bars, baselines, legends, escaped labels; tables escap
   assert.match(table, /<td>&lt;x&gt;<\/td><td class="num"><b>1<\/b><\/td>/);
   assert.deepEqual(niceTicks(0, 0.01), [0, 0.002, 0.004, 0.006, 0.008, 0.01]);
   assert.deepEqual(niceTicks(0, 0.0125, 5).map((t, _, all) => formatTick(t, all)), ['0.0000', '0.0025', '0.0050', '0.0075', '0.0100', '0.0125']);
+});
+
+test('the outcome section renders a degenerate outcome (everyone retained: no AUC) without NaN in the markup', () => {
+  const rows = correlateMetricsWithOutcome({ ndcg: [0, 0.5, 1], recall: [0, 0, 0] }, [1, 1, 1]);
+  const html = outcomeSection({ definition: 'all stayed', members: 3, retained: 3, churned: 0, byAlgorithm: { sim: rows } }, 10).html;
+  for (const svg of html.match(/<svg[\s\S]*?<\/svg>/g) ?? []) {
+    assertWellFormedXml(svg);
+    assert.doesNotMatch(svg, /="[^"]*NaN/, 'no NaN coordinates');
+  }
+  assert.match(html, /NDCG@10/);
 });
 
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -40,7 +40,7 @@ Options:
   --algorithms L   comma-separated (default: ${EVALUATION_ALGORITHMS.join(', ')} — those this build has)
   --params JSON    per-algorithm overrides, e.g. '{"ease": {"lambda": 100}}'
   --json FILE      write {"protocol","k","users","items","results":{alg:{ndcg,recall,precision,hitRate,map,coverage,trainSeconds}}}
-             + intervals, segments, popularityBias, outcome (added fields; docs/validation.md)
+                   + intervals, segments, popularityBias, outcome (added fields; docs/validation.md)
   --html FILE      a self-contained HTML report: metrics with bootstrap intervals, segments, popularity
                    bias, coverage, protocol and data range (and the outcome correlation)
   --threads N      recommendation threads: 0 = automatic (default), 1 = this thread only
@@ -54,8 +54,9 @@ Outcome correlation (which offline metric predicts retention: point-biserial r a
   --outcome-csv F  outcomes given as CSV: userId,retained (1/0, true/false, yes/no) or userId,churned;
                    bad rows are reported by line number and skipped
 
-Example:
-  vitrine evaluate --protocol global-time --cutoff 2017-07-01 --json rtr.json`;
+Examples:
+  vitrine evaluate --protocol global-time --cutoff 2017-07-01 --json rtr.json
+  vitrine evaluate --protocol global-time --cutoff 2017-07-01 --html report.html --outcome churn --horizon 60d`;
 
 interface EvaluateArgs {
   help: boolean;
