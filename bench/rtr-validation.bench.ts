@@ -37,7 +37,8 @@ await writeFile(MD_OUT, markdown(JSON.parse(readFileSync(JSON_OUT, 'utf8')) as V
 console.error(`wrote ${MD_OUT}`);
 
 interface Estimate { auc: number; low: number; high: number }
-interface Row { rank: number; metric: string; n: number; auc: Estimate; r: { r: number; low: number; high: number } }
+interface Correlation { r: number; low: number; high: number }
+interface Row { rank: number; metric: string; n: number; auc: Estimate; r: Correlation; partialR?: Correlation }
 interface ValidationJson {
   users: number;
   results: Record<string, { ndcg: number; intervals: Record<string, { estimate: number; low: number; high: number }> }>;
@@ -58,18 +59,19 @@ function markdown(doc: ValidationJson): string {
     `Outcome: ${o.definition}. ${o.members.toLocaleString('en-US')} members with an outcome (${o.retained} retained, `
       + `${o.churned} churned); ${o.excludedMembers} evaluated members had no relevant item in the test window.`, '',
     '## Which metric predicts retention (AUC with 95% DeLong interval; r with 95% Fisher z interval)', '',
-    '| algorithm | NDCG@10 [95% bootstrap] | best predictor | AUC | r | worst predictor | AUC |',
-    '|---|---|---|---|---|---|---|',
+    '| algorithm | NDCG@10 [95% bootstrap] | best predictor | AUC | r | partial r given activity | worst predictor | AUC |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const [alg, rows] of Object.entries(o.byAlgorithm)) {
     const best = rows[0];
     const worst = rows[rows.length - 1];
     const nd = doc.results[alg].intervals.ndcg;
     lines.push(`| ${alg} | ${ci(nd.estimate, nd.low, nd.high, 4)} | ${label[best.metric]} | ${ci(best.auc.auc, best.auc.low, best.auc.high)} | `
-      + `${ci(best.r.r, best.r.low, best.r.high)} | ${label[worst.metric]} | ${ci(worst.auc.auc, worst.auc.low, worst.auc.high)} |`);
+      + `${ci(best.r.r, best.r.low, best.r.high)} | ${best.partialR ? ci(best.partialR.r, best.partialR.low, best.partialR.high) : '—'} | `
+      + `${label[worst.metric]} | ${ci(worst.auc.auc, worst.auc.low, worst.auc.high)} |`);
   }
   const ref = o.activityReference;
-  lines.push(`| *reference: held-out items (activity), not a metric* | | | ${ci(ref.auc.auc, ref.auc.low, ref.auc.high)} | ${ci(ref.r.r, ref.r.low, ref.r.high)} | | |`, '');
+  lines.push(`| *reference: held-out items (activity), not a metric* | | | ${ci(ref.auc.auc, ref.auc.low, ref.auc.high)} | ${ci(ref.r.r, ref.r.low, ref.r.high)} | | | |`, '');
   lines.push('## Every metric (AUC [95%], rank within the algorithm)', '');
   const algs = Object.keys(o.byAlgorithm);
   lines.push(`| metric | ${algs.join(' | ')} |`, `|---|${algs.map(() => '---').join('|')}|`);

@@ -6,7 +6,7 @@ import { churnLabels, churnWindow, parseHorizon } from '../src/eval/outcome/chur
 import { aucWithInterval, midranks } from '../src/eval/outcome/delong.ts';
 import { correlateMetricsWithOutcome } from '../src/eval/outcome/metric-outcome.ts';
 import { parseOutcomeCsv } from '../src/eval/outcome/outcome-csv.ts';
-import { pointBiserial, pointBiserialWithInterval } from '../src/eval/outcome/point-biserial.ts';
+import { partialCorrelationWithInterval, pointBiserial, pointBiserialWithInterval } from '../src/eval/outcome/point-biserial.ts';
 import { parseProtocol, splitDataset } from '../src/eval/splits.ts';
 import { seededUniform } from '../src/eval/stats/random.ts';
 import { assertCode, interactions } from './helpers/ml-data.ts';
@@ -84,6 +84,48 @@ test('the planted recovery holds across seeds, and a null metric\'s 95% interval
     if (second.auc.low > 0.5 || second.auc.high < 0.5) nullMisses++;
   }
   assert.ok(nullMisses <= 6, `precision's interval excluded 0.5 for ${nullMisses} of ${seeds} seeds (expected ≈ 2)`);
+});
+
+test('partial r given a control equals the correlation of the residuals after regressing both on it', () => {
+  const next = seededUniform(11);
+  const z = Array.from({ length: 400 }, () => next());
+  const x = z.map((v) => v + next());
+  const y = z.map((v) => (next() < v ? 1 : 0));
+  const residuals = (a: number[]): number[] => {
+    const ma = a.reduce((s, v) => s + v, 0) / a.length;
+    const mz = z.reduce((s, v) => s + v, 0) / z.length;
+    let cov = 0;
+    let vz = 0;
+    a.forEach((v, j) => {
+      cov += (v - ma) * (z[j] - mz);
+      vz += (z[j] - mz) ** 2;
+    });
+    return a.map((v, j) => v - ma - (cov / vz) * (z[j] - mz));
+  };
+  const expected = pointBiserial(residuals(x), residuals(y), true);
+  close(partialCorrelationWithInterval(x, y, z).r, expected, 'partial r', 1e-9);
+});
+
+test('a confounded metric (it only tracks activity) loses its correlation given activity; a planted one keeps it', () => {
+  const next = seededUniform(5);
+  const n = 3000;
+  const activity = new Float64Array(n);
+  const tracksActivity = new Float64Array(n);
+  const own = new Float64Array(n);
+  const retained = new Uint8Array(n);
+  for (let j = 0; j < n; j++) {
+    activity[j] = Math.floor(next() * 6);
+    tracksActivity[j] = activity[j] / 5 + 0.2 * next();
+    own[j] = next();
+    retained[j] = next() < 0.1 + 0.1 * activity[j] + 0.3 * own[j] ? 1 : 0;
+  }
+  const rows = correlateMetricsWithOutcome({ tracksActivity, own }, retained, { control: activity });
+  const confounded = rows.find((r) => r.metric === 'tracksActivity');
+  const planted = rows.find((r) => r.metric === 'own');
+  assert.ok(confounded?.partialR && planted?.partialR);
+  assert.ok(confounded.r.low > 0.2, `raw r ${confounded.r.r} is strong`);
+  assert.ok(confounded.partialR.low < 0 && confounded.partialR.high > 0, `partial r ${confounded.partialR.r} straddles 0`);
+  assert.ok(planted.partialR.low > 0, `partial r of the planted metric ${planted.partialR.r} stays above 0`);
 });
 
 test('members without a metric value (NaN) are left out; mismatched lengths are refused', () => {

@@ -50,17 +50,17 @@ export function analyseOutcome(report: EvaluationReport, split: Pick<EvalSplit, 
     members = Int32Array.from(kept);
     retained = Uint8Array.from(kept, (m) => source.table.retainedOf.get(split.users[m].userId) ?? 0);
   }
+  const activity = source.kind === 'churn'
+    ? Float64Array.from(source.labels.relevant, (r) => r.size)
+    : Float64Array.from(members, (m) => split.users[m].relevant.size);
   for (const [name, result] of Object.entries(report.results)) {
     const vectors = source.kind === 'churn'
       ? userMetricVectors([...members].map((m) => split.users[m].userId), [...members].map((m) => result.lists[m]), source.labels.relevant, report.k)
       : pickMembers(result.perUser, members);
     const metrics: Record<string, Float64Array> = {};
     for (const metric of RANKING_METRICS) metrics[metric] = vectors[metric];
-    byAlgorithm[name] = correlateMetricsWithOutcome(metrics, retained);
+    byAlgorithm[name] = correlateMetricsWithOutcome(metrics, retained, { control: activity });
   }
-  const activity = source.kind === 'churn'
-    ? Float64Array.from(source.labels.relevant, (r) => r.size)
-    : Float64Array.from(members, (m) => split.users[m].relevant.size);
   const activityReference = correlateMetricsWithOutcome({ [ACTIVITY_REFERENCE]: activity }, retained)[0];
   let nRetained = 0;
   for (const r of retained) nRetained += r;

@@ -12,16 +12,17 @@ export function formatOutcomeTable(
     `${outcome.members} members with an outcome: ${outcome.retained} retained, ${outcome.churned} churned`,
     '',
   ];
-  const head = ['algorithm', 'rank', 'metric', 'AUC [95% DeLong]', 'r [95% Fisher z]', 'n'];
+  const head = ['algorithm', 'rank', 'metric', 'AUC [95% DeLong]', 'r [95% Fisher z]', 'partial r | activity', 'n'];
   const rows: string[][] = [];
   for (const [alg, ranked] of Object.entries(outcome.byAlgorithm)) {
     for (const r of ranked) {
       rows.push([r.rank === 1 ? alg : '', String(r.rank), label(r.metric, k),
-        interval(r.auc.auc, r.auc.low, r.auc.high), interval(r.r.r, r.r.low, r.r.high), String(r.n)]);
+        interval(r.auc.auc, r.auc.low, r.auc.high), interval(r.r.r, r.r.low, r.r.high),
+        r.partialR ? interval(r.partialR.r, r.partialR.low, r.partialR.high) : '—', String(r.n)]);
     }
   }
   const ref = outcome.activityReference;
-  if (ref) rows.push(['reference', '', ref.metric, interval(ref.auc.auc, ref.auc.low, ref.auc.high), interval(ref.r.r, ref.r.low, ref.r.high), String(ref.n)]);
+  if (ref) rows.push(['reference', '', ref.metric, interval(ref.auc.auc, ref.auc.low, ref.auc.high), interval(ref.r.r, ref.r.low, ref.r.high), '', String(ref.n)]);
   const width = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   const line = (cells: string[]): string => cells.map((cell, c) => (c <= 2 ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  ');
   lines.push(line(head), ...rows.map(line));

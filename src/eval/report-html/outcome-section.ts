@@ -77,19 +77,25 @@ export function outcomeSection(input: OutcomeSectionInput, k: number): Html {
   // one matrix per statistic (metrics × algorithms), the rank within each algorithm beside the AUC
   const cell = (v: number, low: number, high: number, rank?: number): Html => (Number.isNaN(v) ? raw('—')
     : raw(`${v.toFixed(3)}${rank ? ` <small>#${rank}</small>` : ''}<span class="ci">${low.toFixed(3)} – ${high.toFixed(3)}</span>`));
-  const matrix = (stat: 'auc' | 'r', caption: string): Html => htmlTable({
+  const matrix = (stat: 'auc' | 'r' | 'partialR', caption: string): Html => htmlTable({
     caption,
     columns: [{ label: 'metric' }, ...algorithms.map((a) => ({ label: a, numeric: true }))],
     rows: metrics.map((m) => [label(m), ...algorithms.map((a) => {
       const row = rowOf(a, m);
       if (!row) return '—';
-      return stat === 'auc' ? cell(row.auc.auc, row.auc.low, row.auc.high, row.rank) : cell(row.r.r, row.r.low, row.r.high);
+      if (stat === 'auc') return cell(row.auc.auc, row.auc.low, row.auc.high, row.rank);
+      const r = stat === 'r' ? row.r : row.partialR;
+      return r ? cell(r.r, r.low, r.high) : '—';
     })]),
   });
   parts.push(heading3('AUC as a predictor of retention, per metric and algorithm'));
   parts.push(matrix('auc', 'AUC [95% DeLong interval beneath]; #n = rank of the metric within the algorithm (1 = best predictor)'));
   parts.push(heading3('Point-biserial r with retention'));
   parts.push(matrix('r', 'r [95% Fisher z interval beneath]'));
+  if (Object.values(input.byAlgorithm).some((rows) => rows.some((r) => r.partialR))) {
+    parts.push(heading3('Beyond activity: partial r given the member\'s held-out items'));
+    parts.push(matrix('partialR', 'partial r of metric and retention given activity [95% Fisher z interval beneath]; ≈ 0 = the metric adds nothing to activity'));
+  }
   // the full rows (p-values, group means) fold away: native <details>, no script
   const details = algorithms.map((a) => `<h3>${escapeHtml(a)}: metrics ranked by AUC</h3>${htmlTable({
     columns: [{ label: 'rank', numeric: true }, { label: 'metric' }, { label: 'AUC [95%]', numeric: true }, { label: 'p (AUC = 0.5)', numeric: true },
