@@ -2,8 +2,8 @@
  * Freshness under load: a member's page is fetched, one of its items is rented (POST /v1/events →
  * 200), and the member's next page is fetched at once; the trial passes when that page no longer
  * shows the item (a held item is never shown). The time measured runs from sending the event to
- * receiving the page that reflects it. Trials run one after another, on their own keep-alive
- * connection, while the load generator keeps the server busy.
+ * receiving the page that reflects it. `parallel` trial loops run (each one trial after another, on its
+ * own keep-alive connection; members are never shared) while the load generator keeps the server busy.
  */
 import http from 'node:http';
 
@@ -21,31 +21,39 @@ export interface FreshnessResult {
 
 interface PageJson { rows: Array<{ items: Array<{ itemId: string }> }> }
 
-/** Runs `trials` rent-then-page trials over `members` (each member once, in order). */
-export async function runFreshness(baseUrl: string, members: readonly string[], trials: number, pageQuery: string): Promise<FreshnessResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+/** Runs `trials` rent-then-page trials over `members` (each member once), `parallel` at a time. */
+export async function runFreshness(
+  baseUrl: string, members: readonly string[], trials: number, pageQuery: string, parallel = 10,
+): Promise<FreshnessResult> {
   const total: number[] = [];
   const eventMs: number[] = [];
   let stale = 0;
-  try {
-    for (let t = 0; t < Math.min(trials, members.length); t++) {
-      const userId = members[t];
-      const path = `/v1/users/${encodeURIComponent(userId)}/page?${pageQuery}`;
-      const before = JSON.parse((await request(agent, baseUrl, 'GET', path)).body) as PageJson;
-      const itemId = before.rows.flatMap((r) => r.items)[0]?.itemId;
-      if (!itemId) continue;
-      const sent = performance.now();
-      const event = JSON.stringify({ events: [{ id: `fresh-${process.pid}-${Date.now()}-${t}`, type: 'rent', userId, itemId }] });
-      const ack = await request(agent, baseUrl, 'POST', '/v1/events', event);
-      if (ack.status !== 200) throw new Error(`event: ${ack.status} ${ack.body.slice(0, 200)}`);
-      eventMs.push(performance.now() - sent);
-      const after = JSON.parse((await request(agent, baseUrl, 'GET', path)).body) as PageJson;
-      total.push(performance.now() - sent);
-      if (after.rows.some((r) => r.items.some((i) => i.itemId === itemId))) stale++;
+  let next = 0;
+  const count = Math.min(trials, members.length);
+  const loop = async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      while (next < count) {
+        const t = next++;
+        const userId = members[t];
+        const path = `/v1/users/${encodeURIComponent(userId)}/page?${pageQuery}`;
+        const before = JSON.parse((await request(agent, baseUrl, 'GET', path)).body) as PageJson;
+        const itemId = before.rows.flatMap((r) => r.items)[0]?.itemId;
+        if (!itemId) continue;
+        const sent = performance.now();
+        const event = JSON.stringify({ events: [{ id: `fresh-${process.pid}-${Date.now()}-${t}`, type: 'rent', userId, itemId }] });
+        const ack = await request(agent, baseUrl, 'POST', '/v1/events', event);
+        if (ack.status !== 200) throw new Error(`event: ${ack.status} ${ack.body.slice(0, 200)}`);
+        eventMs.push(performance.now() - sent);
+        const after = JSON.parse((await request(agent, baseUrl, 'GET', path)).body) as PageJson;
+        total.push(performance.now() - sent);
+        if (after.rows.some((r) => r.items.some((i) => i.itemId === itemId))) stale++;
+      }
+    } finally {
+      agent.destroy();
     }
-  } finally {
-    agent.destroy();
-  }
+  };
+  await Promise.all(Array.from({ length: parallel }, loop));
   const sorted = total.sort((a, b) => a - b);
   return {
     trials: sorted.length, stale,

@@ -76,7 +76,7 @@ logged after its response (impression record${r.setup.itemImpressionEvents ? ' a
 | vitrine page | ${r.page.requests} | ${r.page.perSecond} | ${lat(r.page)} | ${r.page.latencyMs.max} ms | ${r.page.non2xx} | ${r.page.errors} |
 | bare Fastify, precomputed page | ${r.bare.requests} | ${r.bare.perSecond} | ${lat(r.bare)} | ${r.bare.latencyMs.max} ms | ${r.bare.non2xx} | ${r.bare.errors} |
 
-Freshness: ${r.freshness.trials} trials under the same load, ${r.freshness.stale} stale pages; event sent → reflecting page
+Freshness: ${r.freshness.trials} trials (10 at a time, beside ${r.setup.connections - 10} load connections), ${r.freshness.stale} stale pages; event sent → reflecting page
 p50 ${r.freshness.p50Ms} ms, p99 ${r.freshness.p99Ms} ms, max ${r.freshness.maxMs} ms (the event's 200 alone: p99 ${r.freshness.eventP99Ms} ms).
 
 ANN (IVF over the ALS item factors, ADR 0005): ${r.ann.lists} lists, ${r.ann.probes} probed, ${(r.ann.scannedFraction * 100).toFixed(1)}% of

@@ -35,7 +35,7 @@ const { values } = parseArgs({
     'item-impressions': { type: 'boolean', default: false },
   },
 });
-const ROWS = 8, SIZE = 20;
+const ROWS = 8, SIZE = 20, FRESHNESS_LOOPS = 10;
 const PAGE_QUERY = `rows=${ROWS}&size=${SIZE}`;
 const world = { users: Number(values.users), items: Number(values.items), days: Number(values.days), seed: Number(values.seed), impressions: 1 };
 const duration = Number(values.duration), connections = Number(values.connections), poolSize = Number(values.pool);
@@ -76,8 +76,9 @@ try {
   console.log(`page load, ${duration} s…`);
   page = await runLoad({ baseUrl: server.url, paths, connections, duration });
   console.log(`freshness, ${values.trials} trials under load…`);
-  const background = startLoad({ baseUrl: server.url, paths, connections: connections - 1, duration: 600 });
-  freshness = await runFreshness(server.url, trialMembers, Number(values.trials), PAGE_QUERY);
+  // 10 trial loops beside the load generator's connections: 50 in all
+  const background = startLoad({ baseUrl: server.url, paths, connections: connections - FRESHNESS_LOOPS, duration: 600 });
+  freshness = await runFreshness(server.url, trialMembers, Number(values.trials), PAGE_QUERY, FRESHNESS_LOOPS);
   background.stop();
   const during = await background.done;
   console.log(`  (background load during the trials: ${during.perSecond} pages/s, p99 ${during.latencyMs.p99} ms)`);

@@ -100,41 +100,60 @@ export class IvfIndex {
     const want = Math.max(0, Math.min(k, this.n));
     if (want === 0) return { indexes: new Int32Array(0), scores: new Float32Array(0), scanned: 0 };
     const q = queryToUnitSpace(query, dim);
-    const listOrder = this.rankLists(q);
+    const listScores = this.scoreLists(q);
     // cosine rows are unit vectors, so q's direction gives the cosine; inner product re-ranks on q itself
     const probe = this.metric === 'cosine' ? q : Float32Array.from({ length: dim }, (_, f) => query[f]);
     const heap = new BoundedMinHeap(want);
-    const probes = Math.max(1, opts.probes ?? this.probes);
-    const { excluded, accept } = opts;
-    let scanned = 0;
-    for (let li = 0; li < lists; li++) {
-      if (li >= probes && heap.size >= want) break;
-      const l = listOrder[li];
-      for (let at = this.offsets[l], end = this.offsets[l + 1]; at < end; at++) {
-        const s = dotAt(this.rows, at * dim, probe, 0, dim);
-        const item = this.order[at];
-        if (!(s === s) || s === -Infinity || !heap.accepts(s, item)) continue;
-        if (excluded !== undefined && excluded[item] !== 0) continue;
-        if (accept !== undefined && !accept(item)) continue;
-        heap.push(s, item);
+    const probes = Math.min(lists, Math.max(1, opts.probes ?? this.probes));
+    const scanned = new Uint8Array(lists);
+    let items = 0;
+    const scan = (l: number): void => {
+      scanned[l] = 1;
+      items += this.scanList(l, probe, heap, opts);
+    };
+    // the best `probes` lists, best first: the heap's threshold rises early, so fewer items reach the
+    // caller's filter. A native sort of the scores gives the cut-off; only the probed lists are ordered.
+    const cut = Float64Array.from(listScores).sort()[lists - probes];
+    const probed: number[] = [];
+    for (let l = 0; l < lists; l++) if (listScores[l] >= cut) probed.push(l);
+    probed.sort((a, b) => listScores[b] - listScores[a] || a - b);
+    for (const l of probed) scan(l);
+    if (heap.size < want) {
+      // the filter refused too many: go on through the other lists, best first, until `k` pass
+      for (const l of Int32Array.from({ length: lists }, (_, c) => c).sort((a, b) => listScores[b] - listScores[a] || a - b)) {
+        if (heap.size >= want) break;
+        if (scanned[l] === 0) scan(l);
       }
-      scanned += this.offsets[l + 1] - this.offsets[l];
     }
     const indexes = heap.sortedIndexes();
     const scores = new Float32Array(indexes.length);
     const byIndex = new Map<number, number>();
     for (let h = 0; h < heap.size; h++) byIndex.set(heap.indexes[h], heap.scores[h]);
     indexes.forEach((i, r) => { scores[r] = byIndex.get(i) ?? NaN; });
-    return { indexes, scores, scanned };
+    return { indexes, scores, scanned: items };
   }
 
-  /** List numbers by their centroid's dot product with the unit query, best first (lower list on ties). */
-  private rankLists(q: Float32Array): Int32Array {
+  /** Each list's centroid · the unit query. */
+  private scoreLists(q: Float32Array): Float64Array {
     const d1 = this.dim + 1;
     const scores = new Float64Array(this.lists);
     for (let c = 0; c < this.lists; c++) scores[c] = dotAt(this.centroids, c * d1, q, 0, d1);
-    const order = Int32Array.from({ length: this.lists }, (_, c) => c);
-    order.sort((a, b) => scores[b] - scores[a] || a - b);
-    return order;
+    return scores;
+  }
+
+  /** Scores list l's items into the heap (those that pass the options); the items scored. */
+  private scanList(l: number, probe: Float32Array, heap: BoundedMinHeap, opts: AnnSearchOptions): number {
+    const { dim } = this;
+    const { excluded, accept } = opts;
+    const start = this.offsets[l], end = this.offsets[l + 1];
+    for (let at = start; at < end; at++) {
+      const s = dotAt(this.rows, at * dim, probe, 0, dim);
+      const item = this.order[at];
+      if (!(s > -Infinity) || !heap.accepts(s, item)) continue;
+      if (excluded !== undefined && excluded[item] !== 0) continue;
+      if (accept !== undefined && !accept(item)) continue;
+      heap.push(s, item);
+    }
+    return end - start;
   }
 }

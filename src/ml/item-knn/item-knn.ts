@@ -9,7 +9,7 @@ import { nonNegative, positive, resolveParams } from '../common/params.ts';
 import { assertInteractions, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import { UserHistory } from '../common/user-history.ts';
 import { VitrineError } from '../../core/errors.ts';
-import type { ArtifactManifest, Model, Trainer, TrainContext, TrainInput, UserQuery } from '../model.ts';
+import type { ArtifactManifest, Model, RecommendOptions, ScoredItem, Trainer, TrainContext, TrainInput, UserQuery } from '../model.ts';
 import { itemNeighbours } from './neighbours.ts';
 
 export type ItemKnnParams = {
@@ -54,6 +54,28 @@ export class ItemKnnModel extends ItemScoringModel {
       for (let k = indptr[i]; k < indptr[i + 1]; k++) scores[indices[k]] += w * values[k];
     }
     return scores;
+  }
+
+  /**
+   * An item's list is its stored neighbours (every other item scores NaN), so only they are ranked —
+   * the same answer as a scan of the whole catalogue (best first, ties to the lower index).
+   */
+  override similar(itemId: string, n: number, opts: RecommendOptions = {}): ScoredItem[] {
+    const item = this.indexOfItem(itemId);
+    this.checkN(n);
+    const { indptr, indices, values } = this.neighbours;
+    const order: number[] = [];
+    for (let k = indptr[item]; k < indptr[item + 1]; k++) if (values[k] > -Infinity && indices[k] !== item) order.push(k);
+    order.sort((a, b) => values[b] - values[a] || indices[a] - indices[b]);
+    const ids = this.itemIds;
+    const out: ScoredItem[] = [];
+    for (const k of order) {
+      if (out.length >= n) break;
+      const id = ids[indices[k]];
+      if (opts.exclude?.has(id) || (opts.filter && !opts.filter(id))) continue;
+      out.push({ itemId: id, score: values[k] });
+    }
+    return out;
   }
 
   protected itemScores(item: number): Float32Array {

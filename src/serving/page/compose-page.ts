@@ -69,7 +69,7 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
     next += batch.length;
     const rowStart = scope.deadline.timers.now();
     filled.push(...await Promise.all(batch.map((plan) => scope.fill(plan, ROW_SOURCES[plan.kind], rowStart))));
-    rows = assembleRows(filled, ctx, deps).slice(0, wanted);
+    rows = assembleRows(filled, ctx, deps, wanted).slice(0, wanted);
   }
 
   const forYou = filled.find((f) => f.plan.kind === 'for-you');
@@ -116,15 +116,19 @@ function planRows(ctx: PageContext, template: PageTemplate, size: number): RowPl
 }
 
 /** Filled rows in display order → de-duplicated with the fit filter and boost, trimmed, empty rows dropped. */
-function assembleRows(filled: readonly FilledList[], ctx: PageContext, deps: PageDeps): PageRow[] {
+function assembleRows(filled: readonly FilledList[], ctx: PageContext, deps: PageDeps, wanted: number): PageRow[] {
   const present = filled.filter((f) => f.fill && f.fill.items.length > 0);
   const fit = asFitPredictor(deps.models?.current('fit')?.model);
   const size = mainSize(ctx.member);
   const admit = fit && size !== undefined
     ? fitAdmitter(fit, ctx.member.userId, size, { filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost })
     : undefined;
-  // the items each row is likely to show, predicted in one batch (rejections pull in more, one by one)
-  admit?.warm(present.flatMap((f) => (f.fill?.items ?? []).slice(0, f.plan.size + WARM_MARGIN).map((i) => i.itemId)));
+  if (admit) {
+    // the items each shown row is likely to show, predicted in one batch (rejections pull in more, one by
+    // one): de-duplicated first, since an item an earlier row claims is never predicted for a later one
+    const likely = dedupeRows(present.map((f) => ({ kind: f.plan.kind, items: f.fill?.items ?? [], limit: f.plan.size + WARM_MARGIN })));
+    admit.warm(likely.filter((row) => row.length > 0).slice(0, wanted).flat().map((i) => i.itemId));
+  }
   const shown = dedupeRows(present.map((f) => ({
     kind: f.plan.kind, items: f.fill?.items ?? [], limit: f.plan.size,
     ...(admit ? { admit: (item: PageItem) => admit(item, FIT_REASON_KINDS.has(f.plan.kind)) } : {}),

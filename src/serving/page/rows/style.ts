@@ -26,6 +26,19 @@ function clusterMembers(model: Model & StyleClusterSource, cluster: number): { i
   return entry;
 }
 
+/** The nth (0-based) of `ranked` that `eligible` accepts, looking no further than needed. */
+function nthEligible<C extends { cluster: number }>(ranked: readonly C[], n: number, eligible: (cluster: number) => boolean): C | undefined {
+  let seen = 0;
+  for (const c of ranked) if (eligible(c.cluster) && seen++ === n) return c;
+  return undefined;
+}
+
+/** Something servable among a cluster's first ELIGIBILITY_DEPTH items. */
+function hasServable(ids: readonly string[], allowed: (id: string) => boolean): boolean {
+  for (let k = 0; k < ids.length && k < ELIGIBILITY_DEPTH; k++) if (allowed(ids[k])) return true;
+  return false;
+}
+
 export const styleRow: RowSource = {
   kind: 'style',
   fallbacks: 'bound',
@@ -38,8 +51,7 @@ export const styleRow: RowSource = {
     if (!style) throw new CorruptOutput(`${handle.version} has no style clusters`);
     const matched = await askAsMember(ctx, handle, async (query) => ({ clusters: await style.matchUser(query) }));
     const ranked = matched?.clusters ?? [...style.clusters].sort((a, b) => b.size - a.size || a.cluster - b.cluster);
-    const eligible = ranked.filter((c) => clusterMembers(style, c.cluster).ids.slice(0, ELIGIBILITY_DEPTH).some(ctx.allowed));
-    const chosen = eligible[plan.ordinal];
+    const chosen = nthEligible(ranked, plan.ordinal, (cluster) => hasServable(clusterMembers(style, cluster).ids, ctx.allowed));
     if (!chosen) return { items: [] };
     // within one cluster the model ranks by typicality alone (the member's affinity is the cluster's),
     // which is the order clusterItems gives: no second scoring pass over the catalogue
