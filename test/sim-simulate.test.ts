@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
+import { runSimulate } from '../src/cli/commands/simulate.ts';
 import { VitrineError } from '../src/core/errors.ts';
 import { runSimulation } from '../src/sim/simulate/run-simulation.ts';
 import { summarise } from '../src/sim/simulate/summary.ts';
@@ -31,10 +32,35 @@ describe('simulate: --variants', () => {
   });
 });
 
+describe('simulate: the command', () => {
+  it('explains itself, and refuses bad input before any work with the registered codes', async () => {
+    const out = mock.method(console, 'log', () => undefined);
+    const err = mock.method(console, 'error', () => undefined);
+    try {
+      assert.equal(await runSimulate(['--help']), 0);
+      assert.match(String(out.mock.calls[0].arguments[0]), /--variants LIST[\s\S]*oracle/);
+      assert.equal(await runSimulate([]), 2);
+      assert.equal(await runSimulate(['--variants', 'a=popularity,b=nope']), 1);
+      assert.equal(await runSimulate(['--variants', 'a=popularity,b=random', '--members', '3']), 1);
+      assert.equal(await runSimulate(['--variants', 'a=popularity,b=random', '--page', 'side']), 1);
+      assert.equal(await runSimulate(['--variants', 'a=popularity,b=random', '--colour']), 2);
+      const messages = err.mock.calls.map((c) => String(c.arguments[0])).join('\n');
+      assert.match(messages, /VITRINE_MODEL_UNKNOWN_ALGORITHM.*valid: .*popularity.*oracle, random/);
+      assert.match(messages, /VITRINE_SIM_BAD_OPTIONS: members must be/);
+      assert.match(messages, /VITRINE_SIM_BAD_OPTIONS: page must be default or for-you/);
+    } finally {
+      out.mock.restore();
+      err.mock.restore();
+    }
+  });
+});
+
 describe('simulate: the closed loop', () => {
   it('is deterministic by seed, whatever threads the variants run on', async () => {
     const opts = { members: 200, days: 3, warmupDays: 7, seed: 5, variants: parseVariants('control=popularity,treatment=random') };
-    const inThisThread = JSON.stringify(summarise(await runSimulation({ ...opts, workers: 0 })));
+    const first = summarise(await runSimulation({ ...opts, workers: 0 }));
+    assert.ok(first.variants.every((v) => v.visits > 0 && v.members > 0));
+    const inThisThread = JSON.stringify(first);
     const inWorkers = JSON.stringify(summarise(await runSimulation({ ...opts, workers: 2 })));
     assert.equal(inWorkers, inThisThread);
     const other = JSON.stringify(summarise(await runSimulation({ ...opts, seed: 6, workers: 0 })));
