@@ -77,7 +77,7 @@ export class ClosedLoop {
     const page = await this.serving.page(s.members.records[m].id, this.o.pageQuery);
     let t = t0;
     const next = (): number => (t += 5_000 + rng.int(40_000));
-    const outcome = respondToPage(s, m, day, page, this.itemIndex, rng, next);
+    const outcome = respondToPage(s, m, day, page, this.itemIndex, rng, t0, next);
     this.tallies.visit(m, page, outcome);
     if (outcome.churned) s.churnDay[m] = day;
     await this.flush(t);

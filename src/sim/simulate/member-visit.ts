@@ -52,10 +52,11 @@ export interface VisitOutcome {
 
 /**
  * Responds to `page` as member `m` on world day `day`; appends the events to `s.out` (via the
- * generator's `emit`), with `next()` giving each event's time.
+ * generator's `emit`): an `impression` for each item looked at (at `shownAt`), then the responses,
+ * `next()` giving each one's time. Every event carries the page, row and position.
  */
 export function respondToPage(s: SimState, m: number, day: number, page: ServedPage, itemIndex: ReadonlyMap<string, number>,
-  rng: Rng, next: () => number): VisitOutcome {
+  rng: Rng, shownAt: number, next: () => number): VisitOutcome {
   const { cat, members, shelf } = s;
   const held = s.held[m];
   const out: VisitOutcome = { rows: [], rents: 0, rented: [], heldShown: 0, churned: false, touched: new Set() };
@@ -72,6 +73,8 @@ export function respondToPage(s: SimState, m: number, day: number, page: ServedP
       r.examined++;
       const context = { pageId: page.pageId, rowId: row.rowId, position: pos };
       const mark = (e: WorldEvent): WorldEvent => ((e.context = context), e);
+      // the client's viewability pixel: this tile was on screen (the server logs the page it served)
+      mark(emit(s, shownAt, 'impression', m, i));
       const aff = affinity(members.taste, m, cat.style, i);
       bestAffinity = Math.max(bestAffinity, aff);
       if (!rng.chance(viewProbability(aff, cat.appeal[i], shelf.season[i], shelf.isNew(i)))) {
