@@ -64,6 +64,35 @@ export function predictForestRow(forest: Forest, features: ArrayLike<number>): F
   return out;
 }
 
+/**
+ * Adds the raw class scores of `n` rows, given row-major (row k, feature f at k·stride + f), to
+ * out[outAt + k·nClasses + c] (the caller starts it at `base`). Tree-major: one tree's nodes stay in
+ * cache while every row walks it, and there is no closure per value read (the serving hot path).
+ * Each (row, class) still adds its leaves in tree order, so the sums equal predictForest's bit for bit.
+ * The fallback of compiled-forest.ts, which is ~8× faster where code generation is allowed.
+ */
+export function addForestScoresRowMajor(
+  forest: Forest, rows: Float64Array, stride: number, n: number, out: Float64Array, outAt: number,
+): void {
+  const K = forest.nClasses;
+  const { treeRoot, nodeFeature, nodeThreshold, nodeNanLeft, nodeLeft, nodeRight, nodeValue } = forest;
+  for (let t = 0; t < treeRoot.length; t++) {
+    const root = treeRoot[t];
+    const c = t % K;
+    for (let k = 0, row = 0; k < n; k++, row += stride) {
+      let node = root;
+      let f = nodeFeature[node];
+      while (f >= 0) {
+        const x = rows[row + f];
+        // x ≤ threshold is false for NaN, which then follows nanLeft
+        node = x <= nodeThreshold[node] || (x !== x && nodeNanLeft[node] === 1) ? nodeLeft[node] : nodeRight[node];
+        f = nodeFeature[node];
+      }
+      out[outAt + k * K + c] += nodeValue[node];
+    }
+  }
+}
+
 /** Softmax of each row of a row-major n × K matrix of raw scores, in place. */
 export function softmaxRows(scores: Float64Array, K: number): void {
   for (let base = 0; base < scores.length; base += K) {

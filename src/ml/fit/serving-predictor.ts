@@ -1,0 +1,238 @@
+/**
+ * The fit model in its serving shape: one member, many items (a page), one size. It computes the same
+ * features as fit-features.ts, in the same order and with the same arithmetic, so its probabilities
+ * equal `FitModel.predictRows` bit for bit (test/ml-fit-serving-predictor.test.ts) — but
+ * - what depends only on the member and the size (size, member columns and their level stats, the
+ *   member's history, the body size) is computed once per call into a template row;
+ * - item × size and member × category groups are found by scanning the owner's few groups
+ *   (groups-by-owner.ts), not by a Map lookup of a composite key per row;
+ * - rows are written row-major into a reused buffer and scored by the forest compiled to code
+ *   (gbdt/compiled-forest.ts; most of the gain); nothing but the output is allocated.
+ *
+ * Trade-off (memory for speed), all built on the first call and kept for the model's life: the
+ * owner indexes, 8 bytes per item × size group and per member × category group plus 4 bytes per item
+ * and per member (RTR model: 31k + 144k groups, 106k members, 6k items → 1.8 MB, less than its
+ * tables), the compiled forest (~30 bytes of source a node plus its machine code; RTR 11k nodes) and a
+ * scratch of CHUNK rows × features × 8 bytes (128 × 43 × 8 ≈ 44 KB). The first call pays for
+ * building them (RTR: ~0.1 s on a loaded machine; a world model: ~10 ms).
+ * This is valid because a FitModel never changes after training or loading: nothing writes its parts
+ * (a new model is a new FitModel, with its own predictor). Whoever makes parts mutable must drop this.
+ */
+import { predictBodySize } from './body-size.ts';
+import { LARGE, SMALL, type FitColumn, type FitData } from './fit-data.ts';
+import type { FitModelParts } from './fit-model-codec.ts';
+import { itemSizeKey, userCategoryKey } from './fit-tables.ts';
+import { compileForest, type ForestScorer } from './gbdt/compiled-forest.ts';
+import { softmaxRows } from './gbdt/forest.ts';
+import { groupOf, groupsByOwner, type GroupsByOwner } from './groups-by-owner.ts';
+import type { GroupStats } from './group-stats.ts';
+import { latentZ, ordinalProbs } from './latent-size.ts';
+
+/** rows featurised and walked at a time: the row buffer stays in L2 whatever the batch size */
+const CHUNK = 128;
+
+export class FitServingPredictor {
+  /** features per row (= the model's feature names) */
+  readonly width: number;
+  private readonly p: FitModelParts;
+  /** per column: its raw feature at 1 + j; its level stats (categorical) at levelAt[j], else −1 */
+  private readonly levelAt: Int32Array;
+  private readonly itemColumns: number[];
+  private readonly userAt: number;
+  private readonly itemAt: number;
+  private readonly itemSizeAt: number;
+  private readonly userCategoryAt: number;
+  private readonly bodyAt: number;
+  private readonly latentAt: number;
+  private readonly itemSizes: GroupsByOwner;
+  private readonly userCategories: GroupsByOwner;
+  /** member × category group of each category code, for the member of the current call */
+  private readonly categoryGroup: Int32Array;
+  /** a one-row FitData holding the member's columns, so the body size comes from predictBodySize itself */
+  private readonly probe: FitData;
+  private readonly template: Float64Array;
+  private readonly rows: Float64Array;
+  private readonly bodyScratch: Float64Array;
+  private readonly probs = new Float64Array(3);
+  /** the forest compiled to code (compiled-forest.ts) */
+  private readonly score: ForestScorer;
+  private readonly itemIndexes = new Int32Array(CHUNK);
+
+  constructor(parts: FitModelParts) {
+    this.p = parts;
+    const { columns } = parts.vocab;
+    const C = columns.length;
+    this.levelAt = new Int32Array(C).fill(-1);
+    let at = 1 + C;
+    columns.forEach((c, j) => {
+      if (c.kind !== 'categorical') return;
+      this.levelAt[j] = at;
+      at += 3;
+    });
+    this.userAt = at;
+    this.itemAt = at + 5;
+    this.itemSizeAt = at + 10;
+    this.userCategoryAt = at + 13;
+    this.bodyAt = at + 18;
+    this.latentAt = at + 22;
+    this.width = at + 25;
+    this.itemColumns = columns.flatMap((c, j) => (c.scope === 'item' ? [j] : []));
+    const { tables, vocab } = parts;
+    // the spans of the composite keys, read off the key functions so they cannot drift apart
+    this.itemSizes = groupsByOwner(tables.itemSize.index, vocab.itemIds.length, itemSizeKey(1, 0) - itemSizeKey(0, 0));
+    this.userCategories = groupsByOwner(tables.userCategory.index, vocab.userIds.length, userCategoryKey(1, 0) - userCategoryKey(0, 0));
+    let maxCode = -1;
+    for (const code of this.userCategories.part) maxCode = Math.max(maxCode, code);
+    this.categoryGroup = new Int32Array(maxCode + 1).fill(-1);
+    this.probe = {
+      userIds: [], itemIds: [], users: new Int32Array(1), items: new Int32Array(1), sizes: new Float64Array(1), labels: new Int8Array(1),
+      columns: columns.map((c): FitColumn => c.kind === 'numeric'
+        ? { kind: 'numeric', name: c.name, scope: c.scope, values: new Float64Array(1) }
+        : { kind: 'categorical', name: c.name, scope: c.scope, codes: new Int32Array(1), labels: c.labels }),
+    };
+    this.template = new Float64Array(this.width);
+    this.rows = new Float64Array(CHUNK * this.width);
+    this.bodyScratch = new Float64Array(tables.body.weights.length);
+    this.score = compileForest(parts.forest);
+  }
+
+  /**
+   * Row-major n × 3 P(small/fit/large) of member u (model index, −1 never seen) in each item of
+   * `itemIds` (unknown ids: never seen) in size s (normalised, NaN unknown).
+   */
+  predict(u: number, itemIds: readonly string[], s: number): Float64Array {
+    const n = itemIds.length;
+    const K = this.p.forest.nClasses;
+    const out = new Float64Array(n * K);
+    const { itemIndex } = this.p.vocab;
+    const category = this.prepareMember(u, s);
+    try {
+      for (let from = 0; from < n; from += CHUNK) {
+        const m = Math.min(CHUNK, n - from);
+        for (let k = 0; k < m; k++) this.itemIndexes[k] = itemIndex.get(itemIds[from + k]) ?? -1;
+        for (let k = 0; k < m; k++) this.writeRow(k * this.width, u, this.itemIndexes[k], s, category);
+        for (let k = 0; k < m; k++) for (let c = 0; c < K; c++) out[(from + k) * K + c] = this.p.forest.base[c];
+        this.score(this.rows, this.width, m, out, from * K);
+      }
+    } finally {
+      this.clearMember(u);
+    }
+    softmaxRows(out, K);
+    return out;
+  }
+
+  /** The feature rows `predict` scores, row-major n × width (for tests and diagnostics: it allocates). */
+  features(u: number, itemIds: readonly string[], s: number): Float64Array {
+    const out = new Float64Array(itemIds.length * this.width);
+    const category = this.prepareMember(u, s);
+    try {
+      itemIds.forEach((id, k) => {
+        this.writeRow(0, u, this.p.vocab.itemIndex.get(id) ?? -1, s, category);
+        out.set(this.rows.subarray(0, this.width), k * this.width);
+      });
+    } finally {
+      this.clearMember(u);
+    }
+    return out;
+  }
+
+  /**
+   * The member and size part of every row into the template; the member's category groups by code.
+   * Returns the category code when the category column is not item-scope (−1 then, in a trained model).
+   */
+  private prepareMember(u: number, s: number): number {
+    const { vocab, tables, memberValues, params } = this.p;
+    const t = this.template;
+    let category = -1;
+    t[0] = s;
+    vocab.columns.forEach((c, j) => {
+      if (c.scope === 'item') return;
+      // rental columns are never known at serving time; member columns are what training last saw
+      const stored = c.scope === 'member' && u >= 0 ? memberValues[j][u] : Number.NaN;
+      const probeColumn = this.probe.columns[j];
+      if (probeColumn.kind === 'numeric') {
+        probeColumn.values[0] = stored;
+        t[1 + j] = stored;
+        return;
+      }
+      const code = Number.isNaN(stored) ? -1 : stored | 0; // | 0: the Int32Array store of the batch path
+      probeColumn.codes[0] = code;
+      t[1 + j] = code >= 0 ? code : Number.NaN;
+      this.writeLevel(t, 0, j, code);
+      if (j === tables.categoryColumn) category = code;
+    });
+    writeGroup(tables.user, u, s, tables.prior, params.smoothing, t, this.userAt, true);
+    const body = predictBodySize(tables.body, this.probe, 0, this.bodyScratch);
+    t[this.bodyAt] = body;
+    t[this.bodyAt + 1] = s - body;
+    const uc = this.userCategories;
+    if (u >= 0) for (let e = uc.start[u]; e < uc.start[u + 1]; e++) this.categoryGroup[uc.part[e]] = uc.group[e];
+    return category;
+  }
+
+  private clearMember(u: number): void {
+    const uc = this.userCategories;
+    if (u >= 0) for (let e = uc.start[u]; e < uc.start[u + 1]; e++) this.categoryGroup[uc.part[e]] = -1;
+  }
+
+  /** Row of item i (−1 never seen) at rows[at…]: the template, then what depends on the item. */
+  private writeRow(at: number, u: number, i: number, s: number, memberCategory: number): void {
+    const { tables, itemValues, params } = this.p;
+    const { prior } = tables;
+    const smoothing = params.smoothing;
+    const r = this.rows;
+    r.set(this.template, at);
+    let category = memberCategory;
+    for (const j of this.itemColumns) {
+      const stored = i >= 0 ? itemValues[j][i] : Number.NaN;
+      if (this.levelAt[j] < 0) {
+        r[at + 1 + j] = stored;
+        continue;
+      }
+      const code = Number.isNaN(stored) ? -1 : stored | 0;
+      r[at + 1 + j] = code >= 0 ? code : Number.NaN;
+      this.writeLevel(r, at, j, code);
+      if (j === tables.categoryColumn) category = code;
+    }
+    writeGroup(tables.item, i, s, prior, smoothing, r, at + this.itemAt, true);
+    const isGroup = i >= 0 ? groupOf(this.itemSizes, i, itemSizeKey(0, s)) : -1;
+    writeGroup(tables.itemSize.stats, isGroup, s, prior, smoothing, r, at + this.itemSizeAt, false);
+    const codePart = userCategoryKey(0, category);
+    const ucGroup = u >= 0 && codePart >= 0 && codePart < this.categoryGroup.length ? this.categoryGroup[codePart] : -1;
+    writeGroup(tables.userCategory.stats, ucGroup, s, prior, smoothing, r, at + this.userCategoryAt, true);
+
+    const body = r[at + this.bodyAt];
+    const res = tables.itemResidual;
+    const itemRes = i >= 0 && res[i * 4 + 1] > 0 ? res[i * 4] / (res[i * 4 + 1] + 3) : 0;
+    const itemFitRes = i >= 0 && res[i * 4 + 3] > 0 ? res[i * 4 + 2] / (res[i * 4 + 3] + 3) : 0;
+    r[at + this.bodyAt + 2] = s - body - itemRes;
+    r[at + this.bodyAt + 3] = s - body - itemFitRes;
+
+    const z = latentZ(tables.latent, u, i, s);
+    ordinalProbs(tables.latent, z, this.probs);
+    r[at + this.latentAt] = z;
+    r[at + this.latentAt + 1] = this.probs[0];
+    r[at + this.latentAt + 2] = this.probs[2];
+  }
+
+  /** Level stats of categorical column j for `code` at out[at + levelAt[j]…] (as fit-features.ts). */
+  private writeLevel(out: Float64Array, at: number, j: number, code: number): void {
+    const levels = this.p.tables.levels[j];
+    const g = code < levels.count.length ? code : -1;
+    writeGroup(levels, g, 0, this.p.tables.prior, this.p.params.smoothing, out, at + this.levelAt[j], false);
+  }
+}
+
+/** writeGroupFeatures (group-stats.ts) into one row-major row: the same expressions, so the same bits. */
+function writeGroup(
+  stats: GroupStats, g: number, size: number, prior: Float64Array, smoothing: number, out: Float64Array, at: number, withSizes: boolean,
+): void {
+  const n = g >= 0 ? stats.count[g] : 0;
+  out[at] = n;
+  out[at + 1] = ((g >= 0 ? stats.small[g] : 0) + smoothing * prior[SMALL]) / (n + smoothing);
+  out[at + 2] = ((g >= 0 ? stats.large[g] : 0) + smoothing * prior[LARGE]) / (n + smoothing);
+  if (!withSizes) return;
+  const mean = g >= 0 && stats.sizeCount[g] > 0 ? stats.sizeSum[g] / stats.sizeCount[g] : Number.NaN;
+  out[at + 3] = mean;
+  out[at + 4] = size - mean;
+}
