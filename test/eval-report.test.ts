@@ -112,6 +112,17 @@ test('the HTML report is self-contained, names every algorithm and metric, and i
   for (const svg of svgs) assertWellFormedXml(svg);
 });
 
+test('a user-time report names its protocol and renders every section but the outcome', async () => {
+  const rows: Array<[string, string, number]> = [['w', 'f', 0]]; // w (one item, never held out) puts f in the vocabulary
+  for (const u of ['x', 'y', 'z']) ['a', 'b', 'c', 'd', 'e', 'f'].forEach((i, d) => rows.push([u, i, d + (u === 'z' ? 10 : 0)]));
+  const split = splitDataset({ name: 'test', interactions: interactions(rows) }, parseProtocol('user-time'));
+  const report = await evaluateSplit(split, { algorithms: ['popularity'], k: 3 });
+  const html = evaluationReportHtml(report, analyseReport(report, split, { bootstrap: { resamples: 50 } }), { dataset: 'test' });
+  assert.match(html, /user-time: each member with ≥ 5 distinct items holds out/);
+  assert.doesNotMatch(html, /<h2>Outcome correlation<\/h2>/);
+  for (const svg of html.match(/<svg[\s\S]*?<\/svg>/g) ?? []) assertWellFormedXml(svg);
+});
+
 test('chart blocks: error bars, baselines, legends, escaped labels; tables escape text and keep markup', () => {
   const bars = barChartSvg({
     title: 'AUC <test>', yLabel: 'AUC', baseline: 0.5, yMin: 0.4, categories: ['a', 'b'],
