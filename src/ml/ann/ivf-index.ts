@@ -8,6 +8,7 @@
  * Pure and deterministic given `seed`; typed arrays only.
  */
 import { BoundedMinHeap } from '../common/top-n.ts';
+import { SimdRowDots } from './simd-dots.ts';
 import { nearestCentroid, sphericalKMeans } from './spherical-kmeans.ts';
 import { type AnnMetric, dotAt, queryToUnitSpace, toUnitSpace } from './unit-space.ts';
 
@@ -57,8 +58,12 @@ export class IvfIndex {
     private readonly offsets: Int32Array,
     /** item index of each stored row */
     private readonly order: Int32Array,
+    /** stored row of each item index (order's inverse) */
+    private readonly position: Int32Array,
     /** n × dim: the vectors in list order (unit rows for cosine) */
     private readonly rows: Float32Array,
+    /** the same rows in a wasm arena, when SIMD is available */
+    private readonly simd: SimdRowDots | undefined,
   ) {
     this.probes = probes;
   }
@@ -83,7 +88,8 @@ export class IvfIndex {
     for (let c = 0; c < k; c++) offsets[c + 1] = offsets[c] + counts[c];
     const cursor = offsets.slice(0, k);
     const order = new Int32Array(n);
-    const rows = new Float32Array(n * dim);
+    const simd = SimdRowDots.create(n, dim);
+    const rows = simd?.rows ?? new Float32Array(n * dim);
     for (let i = 0; i < n; i++) {
       const at = cursor[assignment[i]]++;
       order[at] = i;
@@ -91,7 +97,9 @@ export class IvfIndex {
       else rows.set(vectors.subarray(i * dim, i * dim + dim), at * dim);
     }
     const probes = Math.max(1, Math.min(k, opts.probes ?? Math.ceil(k / 10)));
-    return new IvfIndex(opts.metric, n, dim, k, probes, centroids, offsets, order, rows);
+    const position = new Int32Array(n);
+    order.forEach((item, at) => { position[item] = at; });
+    return new IvfIndex(opts.metric, n, dim, k, probes, centroids, offsets, order, position, rows, simd);
   }
 
   /** The `k` best items for `query` (dim numbers) among the probed lists, best first. */
@@ -125,11 +133,11 @@ export class IvfIndex {
         if (scanned[l] === 0) scan(l);
       }
     }
-    const indexes = heap.sortedIndexes();
-    const scores = new Float32Array(indexes.length);
-    const byIndex = new Map<number, number>();
-    for (let h = 0; h < heap.size; h++) byIndex.set(heap.indexes[h], heap.scores[h]);
-    indexes.forEach((i, r) => { scores[r] = byIndex.get(i) ?? NaN; });
+    // exact scores for what is returned (the SIMD scan sums in float32), and the order they give
+    const hits = Array.from(heap.sortedIndexes(), (item) => ({ item, score: dotAt(this.rows, this.position[item] * dim, probe, 0, dim) }));
+    hits.sort((a, b) => b.score - a.score || a.item - b.item);
+    const indexes = Int32Array.from(hits, (h) => h.item);
+    const scores = Float32Array.from(hits, (h) => h.score);
     return { indexes, scores, scanned: items };
   }
 
@@ -146,8 +154,9 @@ export class IvfIndex {
     const { dim } = this;
     const { excluded, accept } = opts;
     const start = this.offsets[l], end = this.offsets[l + 1];
+    const dots = this.simd?.dots(probe, start, end);
     for (let at = start; at < end; at++) {
-      const s = dotAt(this.rows, at * dim, probe, 0, dim);
+      const s = dots ? dots[at - start] : dotAt(this.rows, at * dim, probe, 0, dim);
       const item = this.order[at];
       if (!(s > -Infinity) || !heap.accepts(s, item)) continue;
       if (excluded !== undefined && excluded[item] !== 0) continue;
