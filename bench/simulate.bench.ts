@@ -3,12 +3,13 @@
  * treatment=hybrid (target: under 5 minutes on 2 cores). Records wall time, CPU seconds of all
  * threads, each variant's phases and results, and the load average (sampled every 5 s: the machine
  * is shared, and other work slows a wall-clock figure). Appends to the history in
- * bench/results/simulate.json and rewrites simulate.md.
+ * bench/results/simulate.json and rewrites simulate.md and the report, simulate.html.
  *   node --import tsx bench/simulate.bench.ts [--members 20000 --days 30 --variants control=popularity,treatment=hybrid --seed 1]
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { simulationHtml } from '../src/sim/simulate/report-html.ts';
 import { runSimulation } from '../src/sim/simulate/run-simulation.ts';
 import { summarise } from '../src/sim/simulate/summary.ts';
 import { parseVariants } from '../src/sim/simulate/variants.ts';
@@ -95,4 +96,5 @@ ${[...new Set(entry.variants.flatMap((v) => Object.keys(v.ctr)))].sort().map((ki
 ${history.map((h) => `| ${h.date} | ${h.wallSeconds} | ${h.cpuSecondsAllThreads} | ${h.loadAverage.mean} / ${h.loadAverage.max} | \`${h.command}\` |`).join('\n')}
 `;
 await writeFile(new URL('simulate.md', out), md);
+await writeFile(new URL('simulate.html', out), simulationHtml(result, `npm run bench:simulate · ${entry.date} · wall ${entry.wallSeconds} s · load average ${entry.loadAverage.mean}`));
 console.log(md);
