@@ -81,6 +81,19 @@ export class FitModel {
     return this.serving.predict(this.userIndexOf(user), itemIds, s);
   }
 
+  /**
+   * Builds the serving predictor and runs it on a few pages of the catalogue, so that the first real
+   * pages after a load do not pay for building it and for the engine optimising the compiled forest
+   * (RTR-size model: ~0.2 s here, against 5–50 ms on each of the first pages otherwise).
+   */
+  warmServing(pages = 20): void {
+    const { userIds, itemIds } = this.parts.vocab;
+    for (let p = 0; p < pages && itemIds.length > 0; p++) {
+      const from = (p * 128) % itemIds.length;
+      this.predictItems(userIds.length > 0 ? p % userIds.length : -1, itemIds.slice(from, from + 128), 4 + 2 * (p % 5));
+    }
+  }
+
   /** The same through the generic `predictRows` path (one FitData for the batch): the reference. */
   predictItemsByRows(user: number | string, itemIds: readonly string[], size: number | string): Float64Array {
     const u = this.userIndexOf(user);

@@ -78,6 +78,9 @@ export const fitTrainer: Trainer<FitParams> = {
   },
   async load(dir: string): Promise<Model> {
     const loaded = await loadArtifact(dir, FIT_ALGORITHM, FIT_FORMAT_VERSION);
-    return new FitRankingModel(new FitModel(decodeFitModel(loaded)), loaded.manifest);
+    const fit = new FitModel(decodeFitModel(loaded));
+    // serving loads models this way: build and warm the page predictor now, not on the first pages
+    fit.warmServing();
+    return new FitRankingModel(fit, loaded.manifest);
   },
 };

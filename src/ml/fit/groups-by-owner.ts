@@ -17,20 +17,21 @@ export function groupsByOwner(index: ReadonlyMap<number, number>, nOwners: numbe
   const start = new Int32Array(nOwners + 1);
   const ownerOf = (key: number): number => Math.floor(key / span);
   // keys of owners the model does not know can never be asked for; they are left out
-  for (const key of index.keys()) {
+  // forEach rather than for…of: no entry array per group (~150k of them on RTR)
+  index.forEach((_, key) => {
     const o = ownerOf(key);
     if (key >= 0 && o < nOwners) start[o + 1]++;
-  }
+  });
   for (let o = 0; o < nOwners; o++) start[o + 1] += start[o];
   const fill = start.slice(0, nOwners);
   const part = new Int32Array(start[nOwners]);
   const group = new Int32Array(start[nOwners]);
-  for (const [key, g] of index) {
+  index.forEach((g, key) => {
     const o = ownerOf(key);
-    if (key < 0 || o >= nOwners) continue;
+    if (key < 0 || o >= nOwners) return;
     part[fill[o]] = key - o * span;
     group[fill[o]++] = g;
-  }
+  });
   return { start, part, group };
 }
 
