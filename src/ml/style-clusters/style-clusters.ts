@@ -43,6 +43,7 @@ const TYPICALITY_WEIGHT = 1e-3;
 export class StyleClustersModel extends ItemScoringModel {
   /** cos(item, its centroid) */
   private readonly typicality: Float32Array;
+  private clusterSizes: Int32Array | undefined;
 
   constructor(
     manifest: ArtifactManifest,
@@ -79,8 +80,8 @@ export class StyleClustersModel extends ItemScoringModel {
 
   /** Every cluster with its name and size. */
   get clusters(): StyleCluster[] {
-    const sizes = new Int32Array(this.names.length);
-    for (const c of this.assignment) sizes[c]++;
+    // counted once: the assignment never changes, and a page asks on every style row
+    const sizes = (this.clusterSizes ??= countSizes(this.assignment, this.names.length));
     return this.names.map((name, cluster) => ({ cluster, name, size: sizes[cluster] }));
   }
 
@@ -177,3 +178,9 @@ export const styleClustersTrainer: Trainer<StyleClustersParams> = {
     return StyleClustersModel.fromArtifact(await loadArtifact(dir, 'style-clusters', FORMAT_VERSION));
   },
 };
+
+function countSizes(assignment: ArrayLike<number>, k: number): Int32Array {
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < assignment.length; i++) sizes[assignment[i]]++;
+  return sizes;
+}
