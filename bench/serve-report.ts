@@ -20,6 +20,7 @@ export interface ServeResult {
   ann: { lists: number; probes: number; recallAt20: number; calibrationRecall: number; queries: number; scannedFraction: number;
     buildMs: number; exactMsPerQuery: number; annMsPerQuery: number };
   serverRssMB: { afterWarm: number; peak: number };
+  serverCpuMsPerPage: { page: number; bare: number };
   targets: Record<string, { value: number; target: string; met: boolean }>;
   history?: Array<Record<string, unknown>>;
 }
@@ -35,6 +36,7 @@ export function writeServeResults(result: ServeResult): string {
     date: result.date, loadAverage: result.loadAverage.before[0], pagesPerSecond: result.page.perSecond,
     p50: result.page.latencyMs.p50, p99: result.page.latencyMs.p99, bare: result.bare.perSecond, ratio: result.ratioToBare,
     freshnessP99: result.freshness.p99Ms, recall: result.ann.recallAt20, serverProcesses: result.setup.serverProcesses,
+    cpuMsPerPage: result.serverCpuMsPerPage.page,
   };
   result.history = [...earlier, row];
   writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
@@ -69,6 +71,7 @@ logged after its response (impression record${r.setup.itemImpressionEvents ? ' a
 | share of the bare route's throughput | ${mark('ratioToBare')} |
 | freshness p99 (rent → 200 → next page without the item), ms | ${mark('freshnessP99')} |
 | ANN recall@20 vs exact (trained members' vectors, unseen by calibration) | ${mark('recall')} |
+| server CPU per page (user + system, during the load), ms | ${r.serverCpuMsPerPage.page} (bare route ${r.serverCpuMsPerPage.bare}) | ≤ ~1 for 1,000/s on one core | ${Math.round(1000 / r.serverCpuMsPerPage.page)} pages/s per server core |
 | server RSS (200k-member world, pool warmed), MB | ${r.serverRssMB.afterWarm} (peak ${r.serverRssMB.peak}) | ≤ 1500 with 1M members | see online-state.md: 700 MB |
 
 | run | requests | pages/s | p50 / p90 / p99 | max | non-2xx | errors |
@@ -85,8 +88,8 @@ ${r.ann.annMsPerQuery} ms per query against ${r.ann.exactMsPerQuery} ms exact; b
 
 ## History
 
-| date | load avg | server processes | pages/s | p50 | p99 | bare/s | ratio | freshness p99 | recall@20 |
-|---|---|---|---|---|---|---|---|---|---|
-${(r.history ?? []).map((h) => `| ${String(h.date)} | ${String(h.loadAverage)} | ${String(h.serverProcesses)} | ${String(h.pagesPerSecond)} | ${String(h.p50)} | ${String(h.p99)} | ${String(h.bare)} | ${String(h.ratio)} | ${String(h.freshnessP99)} | ${String(h.recall)} |`).join('\n')}
+| date | load avg | server processes | pages/s | p50 | p99 | server CPU ms/page | bare/s | ratio | freshness p99 | recall@20 |
+|---|---|---|---|---|---|---|---|---|---|---|
+${(r.history ?? []).map((h) => `| ${String(h.date)} | ${String(h.loadAverage)} | ${String(h.serverProcesses)} | ${String(h.pagesPerSecond)} | ${String(h.p50)} | ${String(h.p99)} | ${String(h.cpuMsPerPage ?? '—')} | ${String(h.bare)} | ${String(h.ratio)} | ${String(h.freshnessP99)} | ${String(h.recall)} |`).join('\n')}
 `;
 }

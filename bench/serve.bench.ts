@@ -65,7 +65,7 @@ const server = await startServer({
   dataDir: built.dataDir, startTimeoutMs: 120_000,
   ...(values.profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values.profile] } : {}),
 });
-let page, freshness, pageJson: string, rssAfterWarm: number, rssPeak: number;
+let page, freshness, pageJson: string, rssAfterWarm: number, rssPeak: number, pageCpuMs = NaN, bareCpuMs = NaN;
 try {
   // start-up work (trending counts seeded from the event log) runs in the background: let it finish first
   console.log(`server at ${server.url}; waiting for its start-up work (${await waitIdle(server.child.pid)} s)…`);
@@ -74,7 +74,9 @@ try {
   await runLoad({ baseUrl: server.url, paths, connections, duration: 5 });
   rssAfterWarm = await rssMB(server.child.pid);
   console.log(`page load, ${duration} s…`);
+  const cpuBefore = await cpuSeconds(server.child.pid);
   page = await runLoad({ baseUrl: server.url, paths, connections, duration });
+  pageCpuMs = ((await cpuSeconds(server.child.pid)) - cpuBefore) * 1000 / page.requests;
   console.log(`freshness, ${values.trials} trials under load…`);
   // 10 trial loops beside the load generator's connections: 50 in all
   const background = startLoad({ baseUrl: server.url, paths, connections: connections - FRESHNESS_LOOPS, duration: 600 });
@@ -89,9 +91,12 @@ try {
 }
 
 console.log('bare Fastify route…');
-const bare = await withBareServer(pageJson, async (url) => {
+const bare = await withBareServer(pageJson, async (url, pid) => {
   await runLoad({ baseUrl: url, paths, connections, duration: 5 });
-  return runLoad({ baseUrl: url, paths, connections, duration });
+  const before = await cpuSeconds(pid);
+  const result = await runLoad({ baseUrl: url, paths, connections, duration });
+  bareCpuMs = ((await cpuSeconds(pid)) - before) * 1000 / result.requests;
+  return result;
 });
 
 const ratio = Math.round((page.perSecond / bare.perSecond) * 1000) / 1000;
@@ -105,6 +110,8 @@ const result: ServeResult = {
   page, bare, ratioToBare: ratio, pageBytes: Buffer.byteLength(pageJson), freshness,
   ann: { ...ann, lists: annBuild.lists, probes: annBuild.probes, calibrationRecall: round3(annBuild.recall), buildMs: annBuild.buildMs },
   serverRssMB: { afterWarm: rssAfterWarm, peak: rssPeak },
+  // CPU per request does not depend on what else the shared machine runs; wall-clock rates do
+  serverCpuMsPerPage: { page: round3(pageCpuMs), bare: round3(bareCpuMs) },
   targets: {
     p99: { value: page.latencyMs.p99, target: '≤ 25', met: page.latencyMs.p99 <= 25 },
     pagesPerSecond: { value: page.perSecond, target: '≥ 1000', met: page.perSecond >= 1000 },
@@ -139,7 +146,7 @@ function annRecall(model: AlsModel) {
 }
 
 /** Runs `fn` against the bare route serving `pageJson`, in a child process of its own. */
-async function withBareServer<T>(pageJsonText: string, fn: (url: string) => Promise<T>): Promise<T> {
+async function withBareServer<T>(pageJsonText: string, fn: (url: string, pid: number | undefined) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'vitrine-bare-'));
   const file = join(dir, 'page.json');
   await writeFile(file, pageJsonText);
@@ -153,12 +160,18 @@ async function withBareServer<T>(pageJsonText: string, fn: (url: string) => Prom
       });
       child.on('exit', (code) => reject(new Error(`bare server exited (${code})`)));
     });
-    return await fn(url);
+    return await fn(url, child.pid);
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit').catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The process's CPU time so far (user + system), seconds. */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Seconds until the process uses under 5% of a core over a second (at most 120 s). */

@@ -14,22 +14,22 @@ import type { PageContext } from './row-source.ts';
 // what a model folds in: the most recent positives are plenty and keep fold-in cheap
 const MAX_INTERACTIONS = 100;
 
-/** The member's queries for `handle`'s model, best first (possibly none: a member with nothing to go on). */
-export function memberQueries(ctx: Pick<PageContext, 'member' | 'foldIn'>, handle: ModelHandle): UserQuery[] {
+/**
+ * The member's queries for `handle`'s model, best first (possibly none: a member with nothing to go on).
+ * Lazy: the first usually answers, so the later ones (a copy of the recent positives, a content-space
+ * vector) are built only when a model does not know the member that way.
+ */
+export function* memberQueries(ctx: Pick<PageContext, 'member' | 'foldIn'>, handle: ModelHandle): Generator<UserQuery> {
   const { member } = ctx;
-  const queries: UserQuery[] = [];
   const folded = ctx.foldIn?.(handle);
-  if (folded) queries.push({ vector: folded });
+  if (folded) yield { vector: folded };
   const positives = member.recent.filter((r) => r.weight > 0);
   if (positives.length > 0) {
-    queries.push({
-      interactions: positives.slice(0, MAX_INTERACTIONS).map((r) => ({ itemId: r.itemId, weight: r.weight, ts: r.ts })),
-    });
+    yield { interactions: positives.slice(0, MAX_INTERACTIONS).map((r) => ({ itemId: r.itemId, weight: r.weight, ts: r.ts })) };
   }
-  if (member.known) queries.push({ userId: member.userId });
+  if (member.known) yield { userId: member.userId };
   const vector = preferenceVector(handle.model, member.preferences);
-  if (vector) queries.push({ vector });
-  return queries;
+  if (vector) yield { vector };
 }
 
 /** True when `err` says the model does not know this member (or item): ask another way. */
