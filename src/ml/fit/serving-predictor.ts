@@ -4,6 +4,8 @@
  * equal `FitModel.predictRows` bit for bit (test/ml-fit-serving-predictor.test.ts) — but
  * - what depends only on the member and the size (size, member columns and their level stats, the
  *   member's history, the body size) is computed once per call into a template row;
+ * - what depends only on the item (its columns and their level stats, its history, its residuals
+ *   against the body size) is computed once per item for the model's life (itemCache);
  * - item × size and member × category groups are found by scanning the owner's few groups
  *   (groups-by-owner.ts), not by a Map lookup of a composite key per row;
  * - rows are written row-major into a reused buffer and scored by the forest compiled to code
@@ -12,9 +14,12 @@
  * Trade-off (memory for speed), all built on the first call and kept for the model's life: the
  * owner indexes, 8 bytes per item × size group and per member × category group plus 4 bytes per item
  * and per member (RTR model: 31k + 144k groups, 106k members, 6k items → 1.8 MB, less than its
- * tables), the compiled forest (~30 bytes of source a node plus its machine code; RTR 11k nodes) and a
- * scratch of CHUNK rows × features × 8 bytes (128 × 43 × 8 ≈ 44 KB). The first call pays for
- * building them (RTR: ~0.1 s on a loaded machine; a world model: ~10 ms).
+ * tables); the item cache, (items + 1) × (item features + 3) × 8 bytes (with one item-scope
+ * categorical column, as in RTR and the pipeline's models: 88 bytes an item, RTR 0.5 MB — about what
+ * the model's own per-item tables take); the compiled forest (~30 bytes of source a node plus its
+ * machine code; RTR 11k nodes); a scratch of CHUNK rows × features × 8 bytes (128 × 43 × 8 ≈ 44 KB).
+ * The first call pays for building them (RTR: ~50 ms; a world model: ~10 ms) and the first pages
+ * for the engine optimising the compiled forest: FitModel.warmServing (run by fitTrainer.load).
  * This is valid because a FitModel never changes after training or loading: nothing writes its parts
  * (a new model is a new FitModel, with its own predictor). Whoever makes parts mutable must drop this.
  */
@@ -57,6 +62,14 @@ export class FitServingPredictor {
   /** the forest compiled to code (compiled-forest.ts) */
   private readonly score: ForestScorer;
   private readonly itemIndexes = new Int32Array(CHUNK);
+  /** feature positions of the item part of a row: item columns, their level stats, the item's history */
+  private readonly itemPos: Int32Array;
+  /** per item (slot nItems: an item never seen), filled on first use: itemPos values, residuals, category code */
+  private readonly itemCache: Float64Array;
+  private readonly itemFilled: Uint8Array;
+  /** a row to compute an item's part in */
+  private readonly itemScratch: Float64Array;
+  private readonly categoryIsItem: boolean;
 
   constructor(parts: FitModelParts) {
     this.p = parts;
@@ -94,6 +107,17 @@ export class FitServingPredictor {
     this.rows = new Float64Array(CHUNK * this.width);
     this.bodyScratch = new Float64Array(tables.body.weights.length);
     this.score = compileForest(parts.forest);
+    const pos: number[] = [];
+    for (const j of this.itemColumns) {
+      pos.push(1 + j);
+      if (this.levelAt[j] >= 0) pos.push(this.levelAt[j], this.levelAt[j] + 1, this.levelAt[j] + 2);
+    }
+    pos.push(this.itemAt, this.itemAt + 1, this.itemAt + 2, this.itemAt + 3);
+    this.itemPos = Int32Array.from(pos);
+    this.itemCache = new Float64Array((vocab.itemIds.length + 1) * (pos.length + 3));
+    this.itemFilled = new Uint8Array(vocab.itemIds.length + 1);
+    this.itemScratch = new Float64Array(this.width);
+    this.categoryIsItem = this.itemColumns.includes(tables.categoryColumn);
   }
 
   /**
@@ -175,44 +199,63 @@ export class FitServingPredictor {
     if (u >= 0) for (let e = uc.start[u]; e < uc.start[u + 1]; e++) this.categoryGroup[uc.part[e]] = -1;
   }
 
-  /** Row of item i (−1 never seen) at rows[at…]: the template, then what depends on the item. */
+  /** Row of item i (−1 never seen) at rows[at…]: the template, the item's cached part, then what depends on both. */
   private writeRow(at: number, u: number, i: number, s: number, memberCategory: number): void {
-    const { tables, itemValues, params } = this.p;
+    const { tables, params } = this.p;
     const { prior } = tables;
     const smoothing = params.smoothing;
     const r = this.rows;
     r.set(this.template, at);
-    let category = memberCategory;
-    for (const j of this.itemColumns) {
-      const stored = i >= 0 ? itemValues[j][i] : Number.NaN;
-      if (this.levelAt[j] < 0) {
-        r[at + 1 + j] = stored;
-        continue;
-      }
-      const code = Number.isNaN(stored) ? -1 : stored | 0;
-      r[at + 1 + j] = code >= 0 ? code : Number.NaN;
-      this.writeLevel(r, at, j, code);
-      if (j === tables.categoryColumn) category = code;
-    }
-    writeGroup(tables.item, i, s, prior, smoothing, r, at + this.itemAt, true);
+    const slot = i >= 0 ? i : this.itemFilled.length - 1;
+    const P = this.itemPos.length;
+    const base = slot * (P + 3);
+    if (this.itemFilled[slot] === 0) this.fillItem(i, base);
+    const cache = this.itemCache;
+    for (let p = 0; p < P; p++) r[at + this.itemPos[p]] = cache[base + p];
+    r[at + this.itemAt + 4] = s - cache[base + P - 1];
     const isGroup = i >= 0 ? groupOf(this.itemSizes, i, itemSizeKey(0, s)) : -1;
     writeGroup(tables.itemSize.stats, isGroup, s, prior, smoothing, r, at + this.itemSizeAt, false);
+    const category = this.categoryIsItem ? cache[base + P + 2] : memberCategory;
     const codePart = userCategoryKey(0, category);
     const ucGroup = u >= 0 && codePart >= 0 && codePart < this.categoryGroup.length ? this.categoryGroup[codePart] : -1;
     writeGroup(tables.userCategory.stats, ucGroup, s, prior, smoothing, r, at + this.userCategoryAt, true);
 
     const body = r[at + this.bodyAt];
-    const res = tables.itemResidual;
-    const itemRes = i >= 0 && res[i * 4 + 1] > 0 ? res[i * 4] / (res[i * 4 + 1] + 3) : 0;
-    const itemFitRes = i >= 0 && res[i * 4 + 3] > 0 ? res[i * 4 + 2] / (res[i * 4 + 3] + 3) : 0;
-    r[at + this.bodyAt + 2] = s - body - itemRes;
-    r[at + this.bodyAt + 3] = s - body - itemFitRes;
+    r[at + this.bodyAt + 2] = s - body - cache[base + P];
+    r[at + this.bodyAt + 3] = s - body - cache[base + P + 1];
 
     const z = latentZ(tables.latent, u, i, s);
     ordinalProbs(tables.latent, z, this.probs);
     r[at + this.latentAt] = z;
     r[at + this.latentAt + 1] = this.probs[0];
     r[at + this.latentAt + 2] = this.probs[2];
+  }
+
+  /** The part of a row that depends on the item alone, computed once per item for the model's life, into itemCache[base…]. */
+  private fillItem(i: number, base: number): void {
+    const { tables, itemValues, params } = this.p;
+    const r = this.itemScratch;
+    const at = 0;
+    let category = -1;
+    for (const j of this.itemColumns) {
+      const stored = i >= 0 ? itemValues[j][i] : Number.NaN;
+      if (this.levelAt[j] < 0) {
+        r[at + 1 + j] = stored;
+        continue;
+      }
+      const code = Number.isNaN(stored) ? -1 : stored | 0; // | 0: the Int32Array store of the batch path
+      r[at + 1 + j] = code >= 0 ? code : Number.NaN;
+      this.writeLevel(r, at, j, code);
+      if (j === tables.categoryColumn) category = code;
+    }
+    writeGroup(tables.item, i, Number.NaN, tables.prior, params.smoothing, r, at + this.itemAt, true);
+    const P = this.itemPos.length;
+    for (let p = 0; p < P; p++) this.itemCache[base + p] = r[at + this.itemPos[p]];
+    const res = tables.itemResidual;
+    this.itemCache[base + P] = i >= 0 && res[i * 4 + 1] > 0 ? res[i * 4] / (res[i * 4 + 1] + 3) : 0;
+    this.itemCache[base + P + 1] = i >= 0 && res[i * 4 + 3] > 0 ? res[i * 4 + 2] / (res[i * 4 + 3] + 3) : 0;
+    this.itemCache[base + P + 2] = category;
+    this.itemFilled[i >= 0 ? i : this.itemFilled.length - 1] = 1;
   }
 
   /** Level stats of categorical column j for `code` at out[at + levelAt[j]…] (as fit-features.ts). */
