@@ -21,6 +21,11 @@ export class MemoryCatalogue implements CatalogueView {
   private readonly inSize = new Map<string, Set<string>>();
   /** items without any size (one-size, or a shop's plain items): in stock for every size */
   private readonly sizeless = new Set<string>();
+  /**
+   * availableFrom (0 when unset) of every item that is neither retired nor a placeholder: the page
+   * filter's question in one lookup, without reading item objects of varying shapes per candidate
+   */
+  private readonly servableFrom = new Map<string, number>();
   private readonly order = new NewestOrder();
 
   /** A view of every item the store holds, read `pageSize` at a time. */
@@ -43,8 +48,8 @@ export class MemoryCatalogue implements CatalogueView {
 
   /** Not retired, not a placeholder, available from `now` on. */
   isRecommendable(itemId: string, now: number): boolean {
-    const item = this.items.get(itemId);
-    return item !== undefined && !item.retired && !item.placeholder && (item.availableFrom ?? 0) <= now;
+    const from = this.servableFrom.get(itemId);
+    return from !== undefined && from <= now;
   }
 
   /** At least one unit in one of `sizes`; true when `sizes` is empty or the item has no sizes. */
@@ -116,6 +121,8 @@ export class MemoryCatalogue implements CatalogueView {
       list.push(item.id);
     }
     if (old) for (const size in old.sizes) this.inSize.get(size)?.delete(item.id);
+    if (!item.retired && !item.placeholder) this.servableFrom.set(item.id, item.availableFrom ?? 0);
+    else this.servableFrom.delete(item.id);
     if (isEmpty(item.sizes)) this.sizeless.add(item.id);
     else this.sizeless.delete(item.id);
     for (const [size, units] of Object.entries(item.sizes)) {
