@@ -172,21 +172,35 @@ describe('fit serving predictor (FitModel.predictItems)', () => {
 });
 
 describe('compiled forest', () => {
+  const { forest } = trainFitModel(world(21), PARAMS).parts;
+  const random = seededRandom(4);
+  const n = 200;
+  const F = forest.nFeatures;
+  const value = (): number => (random() < 0.1 ? Number.NaN : (random() - 0.3) * 40);
+  const probabilities = (score: (out: Float64Array) => void): Float64Array => {
+    const out = new Float64Array(n * 3);
+    for (let k = 0; k < n; k++) out.set(forest.base, k * 3);
+    score(out);
+    softmaxRows(out, 3);
+    return out;
+  };
+  const columnsOf = (rows: Float64Array): Float64Array[] =>
+    Array.from({ length: F }, (_, f) => Float64Array.from({ length: n }, (_, k) => rows[k * F + f]));
+
   it('adds the same scores as the array walk and predictForest, NaN included', () => {
-    const data = world(21);
-    const { forest } = trainFitModel(data, PARAMS).parts;
-    const random = seededRandom(4);
-    const n = 200;
-    const F = forest.nFeatures;
-    const rows = Float64Array.from({ length: n * F }, () => (random() < 0.1 ? Number.NaN : (random() - 0.3) * 40));
-    const columns = Array.from({ length: F }, (_, f) => Float64Array.from({ length: n }, (_, k) => rows[k * F + f]));
-    const expected = predictForest(forest, columns);
-    for (const score of [compileForest(forest), (r: Float64Array, s: number, m: number, o: Float64Array, at: number) => addForestScoresRowMajor(forest, r, s, m, o, at)]) {
-      const out = new Float64Array(n * 3);
-      for (let k = 0; k < n; k++) out.set(forest.base, k * 3);
-      score(rows, F, n, out, 0);
-      softmaxRows(out, 3);
-      assertSameBits(out, expected, score.name || 'scorer');
-    }
+    const rows = Float64Array.from({ length: n * F }, value);
+    const expected = predictForest(forest, columnsOf(rows));
+    const compiled = compileForest(forest);
+    assertSameBits(probabilities((out) => compiled(rows, F, n, out, 0, new Float64Array(0))), expected, 'compiled');
+    assertSameBits(probabilities((out) => addForestScoresRowMajor(forest, rows, F, n, out, 0)), expected, 'array walk');
+  });
+
+  it('reads the shared features from the shared row, whatever the rows hold there', () => {
+    const isShared = (f: number): boolean => f % 3 === 0;
+    const shared = Float64Array.from({ length: F }, value);
+    const rows = Float64Array.from({ length: n * F }, (_, x) => (isShared(x % F) ? shared[x % F] : value()));
+    const expected = predictForest(forest, columnsOf(rows));
+    const scrambled = rows.map((v, x) => (isShared(x % F) ? 1e9 * (x % 2 === 0 ? 1 : -1) : v));
+    assertSameBits(probabilities((out) => compileForest(forest, isShared)(scrambled, F, n, out, 0, shared)), expected, 'shared from the template');
   });
 });

@@ -3,7 +3,8 @@
  * features as fit-features.ts, in the same order and with the same arithmetic, so its probabilities
  * equal `FitModel.predictRows` bit for bit (test/ml-fit-serving-predictor.test.ts) — but
  * - what depends only on the member and the size (size, member columns and their level stats, the
- *   member's history, the body size) is computed once per call into a template row;
+ *   member's history, the body size) is computed once per call into a template row, which the
+ *   compiled forest reads directly (it is not copied into every row);
  * - what depends only on the item (its columns and their level stats, its history, its residuals
  *   against the body size) is computed once per item for the model's life (itemCache);
  * - item × size and member × category groups are found by scanning the owner's few groups
@@ -59,6 +60,8 @@ export class FitServingPredictor {
   private readonly rows: Float64Array;
   private readonly bodyScratch: Float64Array;
   private readonly probs = new Float64Array(3);
+  /** 1 for the template's features (read from the template, never written into the rows) */
+  private readonly shared: Uint8Array;
   /** the forest compiled to code (compiled-forest.ts) */
   private readonly score: ForestScorer;
   private readonly itemIndexes = new Int32Array(CHUNK);
@@ -106,7 +109,18 @@ export class FitServingPredictor {
     this.template = new Float64Array(this.width);
     this.rows = new Float64Array(CHUNK * this.width);
     this.bodyScratch = new Float64Array(tables.body.weights.length);
-    this.score = compileForest(parts.forest);
+    // the template's features: everything that depends on the member and the size only
+    const shared = new Uint8Array(this.width);
+    shared[0] = 1;
+    columns.forEach((c, j) => {
+      if (c.scope === 'item') return;
+      shared[1 + j] = 1;
+      if (this.levelAt[j] >= 0) shared.fill(1, this.levelAt[j], this.levelAt[j] + 3);
+    });
+    shared.fill(1, this.userAt, this.userAt + 5);
+    shared.fill(1, this.bodyAt, this.bodyAt + 2);
+    this.shared = shared;
+    this.score = compileForest(parts.forest, (f) => shared[f] === 1);
     const pos: number[] = [];
     for (const j of this.itemColumns) {
       pos.push(1 + j);
@@ -136,7 +150,7 @@ export class FitServingPredictor {
         for (let k = 0; k < m; k++) this.itemIndexes[k] = itemIndex.get(itemIds[from + k]) ?? -1;
         for (let k = 0; k < m; k++) this.writeRow(k * this.width, u, this.itemIndexes[k], s, category);
         for (let k = 0; k < m; k++) for (let c = 0; c < K; c++) out[(from + k) * K + c] = this.p.forest.base[c];
-        this.score(this.rows, this.width, m, out, from * K);
+        this.score(this.rows, this.width, m, out, from * K, this.template);
       }
     } finally {
       this.clearMember(u);
@@ -152,7 +166,7 @@ export class FitServingPredictor {
     try {
       itemIds.forEach((id, k) => {
         this.writeRow(0, u, this.p.vocab.itemIndex.get(id) ?? -1, s, category);
-        out.set(this.rows.subarray(0, this.width), k * this.width);
+        for (let f = 0; f < this.width; f++) out[k * this.width + f] = this.shared[f] === 1 ? this.template[f] : this.rows[f];
       });
     } finally {
       this.clearMember(u);
@@ -199,13 +213,15 @@ export class FitServingPredictor {
     if (u >= 0) for (let e = uc.start[u]; e < uc.start[u + 1]; e++) this.categoryGroup[uc.part[e]] = -1;
   }
 
-  /** Row of item i (−1 never seen) at rows[at…]: the template, the item's cached part, then what depends on both. */
+  /**
+   * Row of item i (−1 never seen) at rows[at…]: the item's cached part, then what depends on both
+   * item and member (the template's features are read from the template by the scorer).
+   */
   private writeRow(at: number, u: number, i: number, s: number, memberCategory: number): void {
     const { tables, params } = this.p;
     const { prior } = tables;
     const smoothing = params.smoothing;
     const r = this.rows;
-    r.set(this.template, at);
     const slot = i >= 0 ? i : this.itemFilled.length - 1;
     const P = this.itemPos.length;
     const base = slot * (P + 3);
@@ -220,7 +236,7 @@ export class FitServingPredictor {
     const ucGroup = u >= 0 && codePart >= 0 && codePart < this.categoryGroup.length ? this.categoryGroup[codePart] : -1;
     writeGroup(tables.userCategory.stats, ucGroup, s, prior, smoothing, r, at + this.userCategoryAt, true);
 
-    const body = r[at + this.bodyAt];
+    const body = this.template[this.bodyAt];
     r[at + this.bodyAt + 2] = s - body - cache[base + P];
     r[at + this.bodyAt + 3] = s - body - cache[base + P + 1];
 

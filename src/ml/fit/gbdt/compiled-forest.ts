@@ -15,8 +15,12 @@
  */
 import { addForestScoresRowMajor, type Forest } from './forest.ts';
 
-/** Adds the raw class scores of `n` row-major rows to out[outAt + k·nClasses + c] (see addForestScoresRowMajor). */
-export type ForestScorer = (rows: Float64Array, stride: number, n: number, out: Float64Array, outAt: number) => void;
+/**
+ * Adds the raw class scores of `n` row-major rows to out[outAt + k·nClasses + c] (see
+ * addForestScoresRowMajor). Features the rows share are read from `shared[f]`, not from the rows
+ * (their slots in the rows may hold anything): a page's member and size features are written once.
+ */
+export type ForestScorer = (rows: Float64Array, stride: number, n: number, out: Float64Array, outAt: number, shared: Float64Array) => void;
 
 /**
  * Trees are grouped into functions of at most this many nodes: larger ones are not optimised by V8
@@ -24,29 +28,36 @@ export type ForestScorer = (rows: Float64Array, stride: number, n: number, out: 
  */
 const MAX_NODES_PER_FUNCTION = 1000;
 
-type Chunk = (rows: Float64Array, stride: number, n: number, out: Float64Array, outAt: number) => void;
+type Chunk = ForestScorer;
 
-/** The compiled scorer of `forest`; the array walk when the engine refuses code generation. */
-export function compileForest(forest: Forest): ForestScorer {
+/**
+ * The compiled scorer of `forest`, features f with isShared(f) read from `shared`; the array walk
+ * (after copying the shared features into the rows) when the engine refuses code generation.
+ */
+export function compileForest(forest: Forest, isShared: (f: number) => boolean = () => false): ForestScorer {
   try {
-    const chunks = compileChunks(forest);
-    return (rows, stride, n, out, outAt) => {
-      for (let j = 0; j < chunks.length; j++) chunks[j](rows, stride, n, out, outAt);
+    const chunks = compileChunks(forest, isShared);
+    return (rows, stride, n, out, outAt, shared) => {
+      for (let j = 0; j < chunks.length; j++) chunks[j](rows, stride, n, out, outAt, shared);
     };
   } catch {
     // e.g. node --disallow-code-generation-from-strings, or a forest too deep to print
-    return (rows, stride, n, out, outAt) => addForestScoresRowMajor(forest, rows, stride, n, out, outAt);
+    const sharedFeatures = Array.from({ length: forest.nFeatures }, (_, f) => f).filter(isShared);
+    return (rows, stride, n, out, outAt, shared) => {
+      for (let k = 0; k < n; k++) for (const f of sharedFeatures) rows[k * stride + f] = shared[f];
+      addForestScoresRowMajor(forest, rows, stride, n, out, outAt);
+    };
   }
 }
 
-function compileChunks(forest: Forest): Chunk[] {
+function compileChunks(forest: Forest, isShared: (f: number) => boolean): Chunk[] {
   const K = forest.nClasses;
   const { nodeFeature, nodeThreshold, nodeNanLeft, nodeLeft, nodeRight, nodeValue, treeRoot } = forest;
   const num = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
   const expr = (node: number): string => {
     const f = nodeFeature[node];
     if (f < 0) return num(nodeValue[node]);
-    const x = `r[o+${f | 0}]`;
+    const x = isShared(f) ? `t[${f | 0}]` : `r[o+${f | 0}]`;
     const t = nodeThreshold[node];
     // predictForest: NaN goes the nanLeft way, anything else left when x ≤ t
     const goLeft = Number.isNaN(t) ? (nodeNanLeft[node] === 1 ? `${x}!==${x}` : 'false')
@@ -70,7 +81,7 @@ function compileChunks(forest: Forest): Chunk[] {
     const flush = (): void => {
       if (body === '') return;
       const source = `for(let k=0;k<n;k++){const o=k*stride,at=outAt+k*${K}+${c};let s=out[at];${body}out[at]=s;}`;
-      chunks.push(new Function('r', 'stride', 'n', 'out', 'outAt', source) as Chunk);
+      chunks.push(new Function('r', 'stride', 'n', 'out', 'outAt', 't', source) as Chunk);
       body = '';
       nodes = 0;
     };
