@@ -76,10 +76,11 @@ Command: \`${command}\` (\`npm run bench:simulate\`).
 
 **Wall ${entry.wallSeconds} s** (target < ${entry.targetSeconds} s), ${entry.cpuSecondsAllThreads} CPU-s over all threads, peak RSS ${entry.peakRssMB} MB,
 load average ${entry.loadAverage.start} at the start, ${entry.loadAverage.mean} on average, ${entry.loadAverage.max} at most (2 cores, shared machine).
+The variants' threads used ${entry.variants.map((v) => `${v.name} ${v.phases.threadCpu}`).join(', ')} CPU-s: on idle cores (one thread each) the wall time would be about the largest of these.
 
-| variant | algorithm | members | visits | retention [95%] | rents / member [95%] | pages with a fallback | warm-up s | train s | loop s | visits / s | offline s |
-|---|---|---|---|---|---|---|---|---|---|---|---|
-${entry.variants.map((v) => `| ${v.name} | ${v.algorithm} | ${v.members} | ${v.visits} | ${p(v.retention.rate)} [${p(v.retention.low)}, ${p(v.retention.high)}] | ${v.rentsPerMember.mean.toFixed(3)} [${v.rentsPerMember.low.toFixed(3)}, ${v.rentsPerMember.high.toFixed(3)}] | ${p(v.fallbackRate.rate)} | ${v.phases.warmUp} | ${v.phases.train} | ${v.phases.loop} | ${v.visitsPerLoopSecond} | ${v.phases.offline} |`).join('\n')}
+| variant | algorithm | members | visits | retention [95%] | rents / member [95%] | pages with a fallback | warm-up s | train s | loop s | visits / s | offline s | thread CPU s |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
+${entry.variants.map((v) => `| ${v.name} | ${v.algorithm} | ${v.members} | ${v.visits} | ${p(v.retention.rate)} [${p(v.retention.low)}, ${p(v.retention.high)}] | ${v.rentsPerMember.mean.toFixed(3)} [${v.rentsPerMember.low.toFixed(3)}, ${v.rentsPerMember.high.toFixed(3)}] | ${p(v.fallbackRate.rate)} | ${v.phases.warmUp} | ${v.phases.train} | ${v.phases.loop} | ${v.visitsPerLoopSecond} | ${v.phases.offline} | ${v.phases.threadCpu} |`).join('\n')}
 
 ${entry.comparisons.map((c) => `${c.variant} − ${c.against}: retention ${p(c.retentionDifference.value)} [${p(c.retentionDifference.low)}, ${p(c.retentionDifference.high)}], rents per member ${c.rentsPerMemberDifference >= 0 ? '+' : ''}${c.rentsPerMemberDifference.toFixed(3)}.`).join('\n')}
 

@@ -22,6 +22,7 @@ import { ServingHarness } from './serving-harness.ts';
 import { registerSimulationModels } from './sim-models.ts';
 import { initialState } from './sim-state.ts';
 import { shareOfUnits } from './stock-share.ts';
+import { threadCpuSeconds } from './thread-cpu.ts';
 import { Tallies, type VariantCounts } from './tallies.ts';
 import type { ResolvedSimulationOptions } from './options.ts';
 import { warmUp } from './warm-up.ts';
@@ -45,12 +46,14 @@ export interface VariantRun {
   counts: VariantCounts;
   offline: OfflineVectors;
   warmupEvents: number;
-  seconds: { warmUp: number; train: number; loop: number; offline: number };
+  /** wall seconds per phase, and the CPU seconds of the thread that ran the variant */
+  seconds: { warmUp: number; train: number; loop: number; offline: number; threadCpu: number };
 }
 
 /** Runs variant `v` of `o.variants` (see the file comment). */
 export async function simulateVariant(o: ResolvedSimulationOptions, v: number, log: (line: string) => void = () => undefined): Promise<VariantRun> {
   const variant = o.variants[v];
+  const cpuAtStart = threadCpuSeconds();
   const dir = await mkdtemp(join(o.dataDir ?? tmpdir(), `vitrine-sim-${variant.name}-`));
   const store = new PageLogStore();
   let unregister = (): void => undefined;
@@ -60,7 +63,7 @@ export async function simulateVariant(o: ResolvedSimulationOptions, v: number, l
     const warm = await warmUp(store, join(dir, 'world'), o);
     const firstDay = o.warmupDays;
     const simStart = warm.world.options.startMs + firstDay * DAY_MS;
-    const seconds = { warmUp: (performance.now() - t) / 1000, train: 0, loop: 0, offline: 0 };
+    const seconds = { warmUp: (performance.now() - t) / 1000, train: 0, loop: 0, offline: 0, threadCpu: 0 };
     log(`warm-up: ${o.members} members, ${o.items} items, ${o.warmupDays} days, ${warm.events} events imported in ${seconds.warmUp.toFixed(1)} s`);
 
     const { catalogue: cat, members } = warm.world;
@@ -112,6 +115,7 @@ export async function simulateVariant(o: ResolvedSimulationOptions, v: number, l
     const offline = offlineMetricsPerMember(model, ids, mine.map((m) => warm.positives[m]),
       mine.map((m) => new Set([...(tallies.rentedItems[m] ?? [])].map((i) => cat.records[i].id))));
     seconds.offline = (performance.now() - t) / 1000;
+    seconds.threadCpu = threadCpuSeconds() - cpuAtStart;
 
     return {
       name: variant.name, algorithm: variant.algorithm, label: tallies.labels[v],
