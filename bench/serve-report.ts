@@ -45,7 +45,8 @@ export function writeServeResults(result: ServeResult): string {
   return md;
 }
 
-function markdown(r: ServeResult): string {
+/** The markdown of a result (its history included). */
+export function markdown(r: ServeResult): string {
   const t = r.targets;
   const mark = (k: string) => `${t[k].value} | ${t[k].target} | ${t[k].met ? 'met' : '**not met**'}`;
   const lat = (l: LoadResult) => `${l.latencyMs.p50} / ${l.latencyMs.p90} / ${l.latencyMs.p99} ms`;
@@ -86,10 +87,15 @@ ANN (IVF over the ALS item factors, ADR 0005): ${r.ann.lists} lists, ${r.ann.pro
 items scored per query; recall@20 ${r.ann.recallAt20} on ${r.ann.queries} members (calibration: ${r.ann.calibrationRecall});
 ${r.ann.annMsPerQuery} ms per query against ${r.ann.exactMsPerQuery} ms exact; built in ${r.ann.buildMs} ms at load.
 
+One server process serves every page (member state lives in it: that is what makes an event's 200 visible on
+the next page). With ${r.setup.connections} closed-loop connections latency is the queue (≈ connections / throughput), so p99 and
+freshness follow the CPU per page; where it goes and what two processes would need:
+[docs/operations.md § Retrieval at catalogue scale and serving throughput](../../docs/operations.md).
+
 ## History
 
-| date | load avg | server processes | pages/s | p50 | p99 | server CPU ms/page | bare/s | ratio | freshness p99 | recall@20 |
-|---|---|---|---|---|---|---|---|---|---|---|
-${(r.history ?? []).map((h) => `| ${String(h.date)} | ${String(h.loadAverage)} | ${String(h.serverProcesses)} | ${String(h.pagesPerSecond)} | ${String(h.p50)} | ${String(h.p99)} | ${String(h.cpuMsPerPage ?? '—')} | ${String(h.bare)} | ${String(h.ratio)} | ${String(h.freshnessP99)} | ${String(h.recall)} |`).join('\n')}
+| date | load avg | server processes | pages/s | p50 | p99 | server CPU ms/page | bare/s | ratio | freshness p99 | recall@20 | note |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+${(r.history ?? []).map((h) => `| ${String(h.date)} | ${String(h.loadAverage)} | ${String(h.serverProcesses)} | ${String(h.pagesPerSecond)} | ${String(h.p50)} | ${String(h.p99)} | ${String(h.cpuMsPerPage ?? '—')} | ${String(h.bare)} | ${String(h.ratio)} | ${String(h.freshnessP99)} | ${String(h.recall)} | ${String(h.note ?? '')} |`).join('\n')}
 `;
 }
