@@ -7,7 +7,7 @@
  * hash over all variants, as a real split would assign them) and its share of the stock; then the
  * days, then the variant's offline metrics on what its members rented.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DAY_MS } from '../../core/time.ts';
@@ -54,6 +54,7 @@ export interface VariantRun {
 export async function simulateVariant(o: ResolvedSimulationOptions, v: number, log: (line: string) => void = () => undefined): Promise<VariantRun> {
   const variant = o.variants[v];
   const cpuAtStart = threadCpuSeconds();
+  if (o.dataDir) await mkdir(o.dataDir, { recursive: true });
   const dir = await mkdtemp(join(o.dataDir ?? tmpdir(), `vitrine-sim-${variant.name}-`));
   const store = new PageLogStore();
   let unregister = (): void => undefined;
