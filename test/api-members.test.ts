@@ -23,6 +23,18 @@ describe('members API', () => {
     assert.deepEqual(got.held, []);
   });
 
+  it('timestamps are ISO-8601 strings or epoch ms alike (API.md § Conventions): an upcoming date, an item availableFrom', async () => {
+    const june5 = Date.UTC(2026, 5, 5);
+    for (const date of [june5, '2026-06-05', '2026-06-05T00:00:00Z']) {
+      const res = await t.app.inject({ method: 'PUT', url: '/v1/users/dates', payload: { upcoming: [{ occasion: 'wedding', date }] } });
+      assert.ok(res.statusCode === 200 || res.statusCode === 201, `${JSON.stringify(date)}: ${res.body}`);
+      assert.deepEqual(res.json().upcoming, [{ occasion: 'wedding', date: june5 }], JSON.stringify(date));
+    }
+    const item = await t.app.inject({ method: 'PUT', url: '/v1/items/dated', payload: { title: 'Gown', category: 'gown', availableFrom: june5 } });
+    assert.equal(item.statusCode, 201, item.body);
+    assert.equal(item.json().availableFrom, june5);
+  });
+
   it('a member first seen in an event exists, with stats, held items and size profile', async () => {
     const ts = Date.UTC(2026, 2, 1);
     await t.app.inject({ method: 'POST', url: '/v1/events', payload: { events: [

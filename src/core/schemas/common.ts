@@ -4,8 +4,11 @@ import { ID_PATTERN } from '../ids.ts';
 
 export const Id = Type.String({ pattern: ID_PATTERN, description: '1-128 characters of [A-Za-z0-9._:@-]' });
 
-/** A timestamp: ISO-8601 string or epoch milliseconds. */
-export const Timestamp = Type.Union([Type.String({ maxLength: 40 }), Type.Number({ minimum: 0 })]);
+/**
+ * A timestamp: ISO-8601 string or epoch milliseconds. The number comes first: with type coercion on,
+ * a string-first union turned epoch ms into a digit string that no longer parsed as a timestamp.
+ */
+export const Timestamp = Type.Union([Type.Number({ minimum: 0 }), Type.String({ maxLength: 40 })]);
 
 export const ErrorBody = Type.Object({
   error: Type.Object({
