@@ -127,6 +127,22 @@ test('hybrid artifact round-trips: identical scores and rankings after save and 
   await assertCode(() => hybridTrainer.load(dir), 'VITRINE_MODEL_ARTIFACT_CORRUPT');
 });
 
+test('asking for the same member twice answers from the remembered scores; another member or another history is scored afresh', async () => {
+  const dir = join(root, 'hybrid-memo');
+  await hybrid.save(dir);
+  const fresh = async () => hybridTrainer.load(dir);
+  const history = (userId: string) => [...data.users.keys()].filter((k) => data.userIds[data.users[k]] === userId)
+    .map((k) => ({ itemId: data.itemIds[data.items[k]], ts: data.ts[k] }));
+  const memo = await fresh();
+  // interleaved asks on one instance, each compared with a new instance that has seen nothing
+  const asks = [{ userId: 'X' }, { userId: 'X' }, { userId: 'Am3' }, { interactions: history('Bm0') },
+    { interactions: history('Bm0') }, { interactions: history('Bm0').slice(1) }, { userId: 'X' }];
+  for (const query of asks) {
+    assert.deepEqual(memo.recommend(query, 10), (await fresh()).recommend(query, 10), JSON.stringify(query).slice(0, 60));
+    assert.deepEqual([...memo.score(query, data.itemIds)], [...(await fresh()).score(query, data.itemIds)]);
+  }
+});
+
 test('training is deterministic by seed', async () => {
   const again = await hybridTrainer.train({ interactions: data }, {}, { now: CLOCK });
   assert.deepEqual([...again.score({ userId: 'Bm4' }, data.itemIds)], [...hybrid.score({ userId: 'Bm4' }, data.itemIds)]);

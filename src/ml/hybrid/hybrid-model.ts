@@ -52,7 +52,22 @@ export class HybridModel extends ItemScoringModel {
     await super.save(dir);
   }
 
+  /**
+   * The last member scored and their scores. A page asks the same member twice (for-you ranks,
+   * for-occasion re-scores a few items), and each ask costs the whole candidate scoring (~40% of a
+   * hybrid page, measured by the simulator); one entry is enough for that, and costs one score vector.
+   */
+  private last: { key: string; scores: Float32Array } | undefined;
+
   protected userScores(user: UserQuery): Float32Array {
+    const key = queryKey(user);
+    if (key !== undefined && this.last?.key === key) return this.last.scores;
+    const scores = this.scoreMember(user);
+    if (key !== undefined) this.last = { key, scores };
+    return scores;
+  }
+
+  private scoreMember(user: UserQuery): Float32Array {
     const { profiles, stats } = this.state;
     const member = profiles.resolve(user, this.itemIndex, stats.asOfDay);
     const { candidates, rows } = this.state.candidateRows(user, member);
@@ -105,4 +120,11 @@ function fallbackScores(rows: Float32Array, count: number): Float64Array {
     out[k] = (Number.isNaN(inSize) ? 0 : inSize) + rows[k * N_FEATURES + FEATURE.popRecent];
   }
   return out;
+}
+
+/** Equal for queries that score the same; undefined for a vector (its contents could change under the same array). */
+function queryKey(user: UserQuery): string | undefined {
+  if ('userId' in user) return `u\u0000${user.userId}`;
+  if ('vector' in user) return undefined;
+  return `i\u0000${user.interactions.map((x) => `${x.itemId}\u0001${x.weight ?? ''}\u0001${x.ts ?? ''}`).join('\u0002')}`;
 }
