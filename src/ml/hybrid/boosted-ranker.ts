@@ -14,7 +14,8 @@
  * hundred held-out members stopped erratically (5–150 rounds; NDCG 0.012–0.016).
  * With `validation`, the rounds kept are those with the best NDCG@10 on held-out members. Deterministic by seed.
  */
-import { binCounts, binRows, fitBinner, type Binner } from '../fit/gbdt/binning.ts';
+import { binCounts, binRows, fitBinner } from '../fit/gbdt/binning.ts';
+import { flattenTrees } from '../fit/gbdt/flatten-trees.ts';
 import type { Forest } from '../fit/gbdt/forest.ts';
 import { growTree, HistogramPool, type GrownTree } from '../fit/gbdt/grow-tree.ts';
 import { seededUniform } from '../common/rng.ts';
@@ -92,7 +93,7 @@ export function trainRanker(train: RankingSet, valid: RankingSet | undefined, p:
     if (ndcg > best.ndcg) best = { round, ndcg };
     else if (round - best.round >= p.earlyStoppingRounds) break;
   }
-  return { forest: flatten(trees.slice(0, best.round), binner, base, nF), rounds: best.round, validationNdcg: best.ndcg };
+  return { forest: flattenTrees(trees.slice(0, best.round), binner, Float64Array.of(base), 1, nF), rounds: best.round, validationNdcg: best.ndcg };
 }
 
 /** Raw scores of `count` rows given row-major (`rows[k · nFeatures + f]`). */
@@ -207,28 +208,3 @@ function addTree(tree: GrownTree, bins: Uint8Array, nF: number, raw: Float64Arra
   }
 }
 
-/** The trees as one flat Forest (nClasses 1), thresholds as raw values (bin b holds values ≤ upper[b − 1]). */
-function flatten(trees: GrownTree[], binner: Binner, base: number, nF: number): Forest {
-  let total = 0;
-  for (const t of trees) total += t.feature.length;
-  const forest: Forest = {
-    nClasses: 1, nFeatures: nF, base: Float64Array.of(base), treeRoot: new Int32Array(trees.length),
-    nodeFeature: new Int32Array(total), nodeThreshold: new Float64Array(total), nodeNanLeft: new Uint8Array(total),
-    nodeLeft: new Int32Array(total), nodeRight: new Int32Array(total), nodeValue: new Float64Array(total),
-  };
-  let at = 0;
-  trees.forEach((t, j) => {
-    forest.treeRoot[j] = at;
-    for (let node = 0; node < t.feature.length; node++) {
-      const f = t.feature[node];
-      forest.nodeFeature[at + node] = f;
-      forest.nodeThreshold[at + node] = f >= 0 ? binner.upper[f][t.thresholdBin[node] - 1] : 0;
-      forest.nodeNanLeft[at + node] = t.nanLeft[node] ? 1 : 0;
-      forest.nodeLeft[at + node] = f >= 0 ? at + t.left[node] : -1;
-      forest.nodeRight[at + node] = f >= 0 ? at + t.right[node] : -1;
-      forest.nodeValue[at + node] = t.value[node];
-    }
-    at += t.feature.length;
-  });
-  return forest;
-}

@@ -4,7 +4,8 @@
  * rounds up to the best validation score. Deterministic by seed.
  */
 import { seededRandom, shuffleInPlace } from '../seeded-random.ts';
-import { binCounts, binRows, fitBinner, type Binner } from './binning.ts';
+import { binCounts, binRows, fitBinner } from './binning.ts';
+import { flattenTrees } from './flatten-trees.ts';
 import type { Forest } from './forest.ts';
 import { growTree, HistogramPool, type GrownTree } from './grow-tree.ts';
 
@@ -116,7 +117,7 @@ export function trainForest(
       else if (round - best.round >= params.earlyStoppingRounds) break;
     }
   }
-  return { forest: flatten(trees.slice(0, best.round * K), binner, base, K, F), rounds: best.round, validationScore: best.score };
+  return { forest: flattenTrees(trees.slice(0, best.round * K), binner, base, K, F), rounds: best.round, validationScore: best.score };
 }
 
 function addTreeToScores(tree: GrownTree, bins: Uint8Array, F: number, raw: Float64Array, c: number, K: number): void {
@@ -130,32 +131,6 @@ function addTreeToScores(tree: GrownTree, bins: Uint8Array, F: number, raw: Floa
     }
     raw[k * K + c] += tree.value[node];
   }
-}
-
-function flatten(trees: GrownTree[], binner: Binner, base: Float64Array, K: number, F: number): Forest {
-  let total = 0;
-  for (const t of trees) total += t.feature.length;
-  const forest: Forest = {
-    nClasses: K, nFeatures: F, base, treeRoot: new Int32Array(trees.length),
-    nodeFeature: new Int32Array(total), nodeThreshold: new Float64Array(total), nodeNanLeft: new Uint8Array(total),
-    nodeLeft: new Int32Array(total), nodeRight: new Int32Array(total), nodeValue: new Float64Array(total),
-  };
-  let at = 0;
-  trees.forEach((t, j) => {
-    forest.treeRoot[j] = at;
-    for (let node = 0; node < t.feature.length; node++) {
-      const f = t.feature[node];
-      forest.nodeFeature[at + node] = f;
-      // bin b holds values ≤ upper[b − 1]
-      forest.nodeThreshold[at + node] = f >= 0 ? binner.upper[f][t.thresholdBin[node] - 1] : 0;
-      forest.nodeNanLeft[at + node] = t.nanLeft[node] ? 1 : 0;
-      forest.nodeLeft[at + node] = f >= 0 ? at + t.left[node] : -1;
-      forest.nodeRight[at + node] = f >= 0 ? at + t.right[node] : -1;
-      forest.nodeValue[at + node] = t.value[node];
-    }
-    at += t.feature.length;
-  });
-  return forest;
 }
 
 function logPrior(labels: Int8Array, K: number): Float64Array {
