@@ -7,23 +7,12 @@ import { runEvaluate } from '../src/cli/commands/evaluate.ts';
 import { DAY_MS } from '../src/core/time.ts';
 import type { VitrineEvent } from '../src/core/types.ts';
 import { openStore } from '../src/storage/open-store.ts';
+import { capturing } from './helpers/capture-console.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitrine-eval-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')); };
-  try {
-    return { code: await runEvaluate(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const capture = capturing(runEvaluate);
 
 // train popularity (distinct members): A 4, B 3, C 2, D 1; after 2024-01-11 u1 rents C and u2 rents D
 const T0 = Date.UTC(2024, 0, 1);

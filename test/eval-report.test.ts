@@ -19,6 +19,7 @@ import { parseProtocol, splitDataset } from '../src/eval/splits.ts';
 import { bootstrapMean, bootstrapStatistic } from '../src/eval/stats/bootstrap.ts';
 import { seededUniform } from '../src/eval/stats/random.ts';
 import { interactions } from './helpers/ml-data.ts';
+import { capturing } from './helpers/capture-console.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitrine-eval-report-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -153,19 +154,7 @@ test('the outcome section renders a degenerate outcome (everyone retained: no AU
   assert.match(html, /NDCG@10/);
 });
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')); };
-  try {
-    return { code: await runEvaluate(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const capture = capturing(runEvaluate);
 
 function writeRtrCsv(): string {
   const header = 'fit,user_id,item_id,rating,rented_for,category,size,body_type,age,weight_lbs,height_in,bust_size_num,bust_size_letter,review_date,recommend';

@@ -7,24 +7,11 @@ import { formatProgress, ProgressBar } from '../src/cli/progress.ts';
 import type { ImportProgress } from '../src/pipeline/import/index.ts';
 import { openStore } from '../src/storage/open-store.ts';
 import { fixture, tempDir } from './helpers/import-fixtures.ts';
+import { capturing } from './helpers/capture-console.ts';
 
 const dir = tempDir('vitrine-import-cli-');
 
-/** Runs the command with console output captured. */
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')); };
-  try {
-    const code = await runImport(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const capture = capturing(runImport);
 
 describe('vitrine import', () => {
   it('imports, prints the summary sentence and the bad rows by file and line', async () => {
