@@ -1,5 +1,6 @@
 /** The shapes of a page: templates and carousels in, rows of reasoned items and fallback notes out. */
 import type { SourceFailure } from '../fallback/fallback-chain.ts';
+import type { CarouselInput } from '../../storage/store.ts';
 
 export const ROW_KINDS = [
   'for-you', 'because-you-liked', 'curated', 'style', 'for-occasion', 'trending', 'new-arrivals',
@@ -26,16 +27,8 @@ export interface PageTemplate {
   maxRows?: number;
 }
 
-/** A stylist's row (API.md: `PUT /v1/carousels/{carouselId}`). */
-export interface Carousel {
-  id: string;
-  title: string;
-  itemIds: string[];
-  personalize: boolean;
-  activeFrom?: number;
-  activeTo?: number;
-  audience?: { segments?: string[] };
-}
+/** A stylist's row (API.md: `PUT /v1/carousels/{carouselId}`): the store's carousel with its id. */
+export type Carousel = CarouselInput & { id: string };
 
 /**
  * Where page templates and carousels come from (the store, through the merchandising routes); a
