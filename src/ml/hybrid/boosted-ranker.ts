@@ -20,6 +20,7 @@ import type { Forest } from '../fit/gbdt/forest.ts';
 import { growTree, HistogramPool, type GrownTree } from '../fit/gbdt/grow-tree.ts';
 import { seededUniform } from '../common/rng.ts';
 import { shuffleInPlace } from '../fit/seeded-random.ts';
+import type { HybridParams } from './params.ts';
 
 /** Labelled rows grouped by member ("query"): rows queryStart[q] … queryStart[q + 1] − 1. */
 export interface RankingSet {
@@ -29,17 +30,9 @@ export interface RankingSet {
   queryStart: Int32Array;
 }
 
-export interface RankerParams {
-  objective: 'logloss' | 'lambdarank';
-  rounds: number;
-  learningRate: number;
-  maxLeaves: number;
-  minLeafRows: number;
-  leafLambda: number;
-  featureSample: number;
-  earlyStoppingRounds: number;
-  seed: number;
-}
+/** The learner's part of the hybrid's parameters (documented in params.ts). */
+export type RankerParams = Pick<HybridParams,
+  'objective' | 'rounds' | 'learningRate' | 'maxLeaves' | 'minLeafRows' | 'leafLambda' | 'featureSample' | 'earlyStoppingRounds' | 'seed'>;
 
 export interface RankerResult {
   forest: Forest;
