@@ -58,8 +58,13 @@ describe('model lifecycle', () => {
   });
 
   it('POST /v1/models/:version/activate swaps the serving model; the one it replaces becomes previous', async () => {
+    const pageVersion = async () => (await t.app.inject({ method: 'GET', url: '/v1/users/a/page' })).json().modelVersion;
+    assert.equal(await pageVersion(), v2.version);
+    const generation = t.context.models.generation;
     const res = await t.app.inject({ method: 'POST', url: `/v1/models/${v1.version}/activate` });
     assert.equal(res.statusCode, 200);
+    assert.ok(t.context.models.generation > generation, 'a swap moves the generation');
+    assert.equal(await pageVersion(), v1.version, 'the next page comes from the activated version though its rows were cached');
     assert.equal(res.json().model.status, 'active');
     assert.equal(top('popularity'), 'A');
     assert.equal(t.context.models.previous('popularity')?.version, v2.version);

@@ -85,6 +85,12 @@ export const ConfigSchema = Type.Object({
     annRecallTarget: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
     /** log one `impression` event per shown item besides the page record (false: the page record only) */
     impressionItemEvents: Type.Boolean(),
+    /** members whose model-driven rows are cached between pages (0 = fill every row afresh; ADR 0007) */
+    rowCacheMembers: Type.Integer({ minimum: 0 }),
+    /** the longest a member's cached rows are reused, ms: how far they may lag trending and occasion counts */
+    rowCacheTtlMs: Type.Integer({ minimum: 0 }),
+    /** … and for rows built on live counts or availability (trending, popular and back in your size, new arrivals, occasion) */
+    rowCacheLiveTtlMs: Type.Integer({ minimum: 0 }),
   }, { additionalProperties: false }),
   training: Type.Object({
     /** train in a worker thread so serving is unaffected (false: on the serving thread, e.g. an in-memory store) */
@@ -137,6 +143,9 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     annMinItems: 10_000,
     annRecallTarget: 0.97,
     impressionItemEvents: true,
+    rowCacheMembers: 20_000,
+    rowCacheTtlMs: 300_000,
+    rowCacheLiveTtlMs: 60_000,
   },
   training: {
     inWorker: true,

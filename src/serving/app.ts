@@ -16,6 +16,7 @@ import type { AppContext } from './context.ts';
 import { registerErrorHandling } from './http-errors.ts';
 import { MerchandisingCache } from './merchandising/merchandising-cache.ts';
 import { attachPageEngine } from './page/attach-page-engine.ts';
+import type { PageEngine } from './page/page-engine.ts';
 import { createMetrics } from './metrics.ts';
 import { faultFromEnv } from './models/fault-injection.ts';
 import { RegistryModelManager } from './models/model-manager.ts';
@@ -45,6 +46,8 @@ export interface BuildAppOptions {
 export interface VitrineApp {
   app: FastifyInstance;
   context: AppContext;
+  /** the read side: page composition, its caches, the row-order bandit */
+  pages: PageEngine;
 }
 
 /** Builds the Fastify app and its context (store, ingest pipeline, metrics); does not listen. */
@@ -109,9 +112,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   carouselRoutes(app, context);
   pageTemplateRoutes(app, context);
   experimentRoutes(app, context);
-  attachPageEngine(app, context);
+  const pages = attachPageEngine(app, context);
   uiRoutes(app);
-  return { app, context };
+  return { app, context, pages };
 }
 
 /** Online member state, the catalogue view and the model manager (loaded from the registry), training jobs. */

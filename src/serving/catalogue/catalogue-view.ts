@@ -27,6 +27,16 @@ export class MemoryCatalogue implements CatalogueView {
    */
   private readonly servableFrom = new Map<string, number>();
   private readonly order = new NewestOrder();
+  private writes = 0;
+  private restocks = 0;
+  // the page filter's hot path (servableIn): items as dense slots, so a check is one Map lookup and array reads
+  private readonly slots = new Map<string, number>();
+  /** availableFrom of each slot's item when servable (neither retired nor a placeholder), else NaN */
+  private servableAt = new Float64Array(1024).fill(NaN);
+  /** 1 where the slot's item has no sizes (in stock for every size) */
+  private sizelessAt = new Uint8Array(1024);
+  /** per size label: 1 where the slot's item has units in it */
+  private readonly unitsAt = new Map<string, Uint8Array>();
 
   /** A view of every item the store holds, read `pageSize` at a time. */
   static async load(store: Store, pageSize = 5000): Promise<MemoryCatalogue> {
@@ -76,6 +86,24 @@ export class MemoryCatalogue implements CatalogueView {
     return this.categories.get(category) ?? NO_IDS;
   }
 
+  /**
+   * `isRecommendable(id, now) && hasUnitsIn(id, sizes)` as one predicate for a request: the sizes are
+   * resolved once, each check is a slot lookup and array reads (it runs for every candidate of every page).
+   */
+  servableIn(sizes: readonly string[], now: number): (itemId: string) => boolean {
+    const { slots, servableAt, sizelessAt } = this;
+    const perSize = sizes.map((s) => this.unitsAt.get(s)).filter((a): a is Uint8Array => a !== undefined);
+    const anySize = sizes.length === 0;
+    return (itemId) => {
+      const slot = slots.get(itemId);
+      if (slot === undefined) return false;
+      if (!(servableAt[slot] <= now)) return false; // NaN (not servable) fails too
+      if (anySize || sizelessAt[slot] === 1) return true;
+      for (let k = 0; k < perSize.length; k++) if (perSize[k][slot] === 1) return true;
+      return false;
+    };
+  }
+
   /** Items with at least one unit in `size` (the per-size availability index). */
   availableIn(size: string): ReadonlySet<string> {
     return this.inSize.get(size) ?? NO_SET;
@@ -90,10 +118,21 @@ export class MemoryCatalogue implements CatalogueView {
     return this.items.size;
   }
 
+  /** Moves on every item write (new, changed, retired); availability changes do not move it. */
+  get revision(): number {
+    return this.writes;
+  }
+
+  /** Moves on every availability change (PATCH availability). */
+  get availabilityRevision(): number {
+    return this.restocks;
+  }
+
   /** Keeps the view current on a catalogue write; an update older than what the view has is ignored. */
   upsert(item: Item): void {
     const old = this.items.get(item.id);
     if (old && old.updatedAt > item.updatedAt) return;
+    this.writes++;
     this.index(item);
     if (!item.placeholder) this.order.set(item.id, releaseOf(item));
   }
@@ -101,13 +140,17 @@ export class MemoryCatalogue implements CatalogueView {
   /** DELETE /v1/items/:id: never recommended again. */
   retire(itemId: string, now: number): void {
     const item = this.items.get(itemId);
-    if (item) this.index({ ...item, retired: true, updatedAt: Math.max(item.updatedAt, now) });
+    if (!item) return;
+    this.writes++;
+    this.index({ ...item, retired: true, updatedAt: Math.max(item.updatedAt, now) });
   }
 
   /** PATCH /v1/items/:id/availability: units per size replaced. */
   setAvailability(itemId: string, sizes: Record<string, number>, now: number): void {
     const item = this.items.get(itemId);
-    if (item) this.index({ ...item, sizes: { ...sizes }, updatedAt: Math.max(item.updatedAt, now) });
+    if (!item) return;
+    this.restocks++;
+    this.index({ ...item, sizes: { ...sizes }, updatedAt: Math.max(item.updatedAt, now) });
   }
 
   private index(item: Item): void {
@@ -130,6 +173,40 @@ export class MemoryCatalogue implements CatalogueView {
       let set = this.inSize.get(size);
       if (!set) this.inSize.set(size, (set = new Set()));
       set.add(item.id);
+    }
+    this.indexSlot(item, old);
+  }
+
+  /** The dense-slot mirror of `index` (servableIn reads it). */
+  private indexSlot(item: Item, old: Item | undefined): void {
+    let slot = this.slots.get(item.id);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(item.id, slot);
+      if (slot >= this.servableAt.length) this.grow(this.servableAt.length * 2);
+    }
+    this.servableAt[slot] = !item.retired && !item.placeholder ? item.availableFrom ?? 0 : NaN;
+    this.sizelessAt[slot] = isEmpty(item.sizes) ? 1 : 0;
+    if (old) for (const size in old.sizes) { const flags = this.unitsAt.get(size); if (flags) flags[slot] = 0; }
+    for (const [size, units] of Object.entries(item.sizes)) {
+      if (units <= 0) continue;
+      let flags = this.unitsAt.get(size);
+      if (!flags) this.unitsAt.set(size, (flags = new Uint8Array(this.servableAt.length)));
+      flags[slot] = 1;
+    }
+  }
+
+  private grow(capacity: number): void {
+    const servable = new Float64Array(capacity).fill(NaN);
+    servable.set(this.servableAt);
+    this.servableAt = servable;
+    const sizeless = new Uint8Array(capacity);
+    sizeless.set(this.sizelessAt);
+    this.sizelessAt = sizeless;
+    for (const [size, flags] of this.unitsAt) {
+      const grown = new Uint8Array(capacity);
+      grown.set(flags);
+      this.unitsAt.set(size, grown);
     }
   }
 }

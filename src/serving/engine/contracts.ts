@@ -68,6 +68,12 @@ export interface CatalogueView {
   size(): number;
   /** keeps the view current on catalogue writes */
   upsert(item: Item): void;
+  /** `isRecommendable && hasUnitsIn(sizes)` as one fast predicate for a request, when the view can give one */
+  servableIn?(sizes: readonly string[], now: number): (itemId: string) => boolean;
+  /** moves on every item write (not on availability changes): what a cached page row depends on */
+  readonly revision?: number;
+  /** moves on every availability change: what a cached row built on availability depends on */
+  readonly availabilityRevision?: number;
 }
 
 // ── models ──────────────────────────────────────────────────────────────────
@@ -86,4 +92,6 @@ export interface ModelManager {
   readonly primaryAlgorithm: string;
   /** loads the registry's active versions (start-up, after training, after activate/rollback) */
   reload(): Promise<void>;
+  /** moves on every swap of a current or previous model */
+  readonly generation?: number;
 }

@@ -44,6 +44,7 @@ export class RegistryModelManager implements ModelManager {
   private readonly currents = new Map<string, Loaded>();
   private readonly previouses = new Map<string, Loaded>();
   private queue: Promise<unknown> = Promise.resolve();
+  private swaps = 0;
   private readonly log: (message: string) => void;
 
   constructor(private readonly opts: ModelManagerOptions) {
@@ -195,7 +196,13 @@ export class RegistryModelManager implements ModelManager {
     }
   }
 
+  /** Moves on every swap (what cached page rows depend on). */
+  get generation(): number {
+    return this.swaps;
+  }
+
   private swap(algorithm: string, current: Loaded | undefined, previous: Loaded | undefined): void {
+    if (this.currents.get(algorithm) !== current || this.previouses.get(algorithm) !== previous) this.swaps++;
     if (current) this.currents.set(algorithm, current);
     else this.currents.delete(algorithm);
     if (previous) this.previouses.set(algorithm, previous);

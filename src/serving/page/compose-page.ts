@@ -10,6 +10,7 @@ import { VitrineError } from '../../core/errors.ts';
 import type { MemberSnapshot } from '../engine/contracts.ts';
 import { DEFAULT_HOME_TEMPLATE } from '../merchandising/default-templates.ts';
 import { dedupeRows } from './dedupe.ts';
+import { type PageCache, pageCacheKey } from './page-cache.ts';
 import { byScore, fitAdmitter } from './fit-adjust.ts';
 import { asFitPredictor } from './model-capabilities.ts';
 import { type FilledList, RequestScope, RESPONSE_RESERVE_MS, type ScopeDeps } from './request-scope.ts';
@@ -30,6 +31,8 @@ const WARM_MARGIN = 4;
 export interface PageDeps extends ScopeDeps {
   merchandising: Merchandising;
   bandit: RowOrderBandit;
+  /** members' last pages, reused while nothing they were made from moved (page-cache.ts) */
+  pageCache?: PageCache;
 }
 
 export interface PageRequest {
@@ -43,6 +46,8 @@ export interface PageRequest {
 export interface ComposedPage {
   page: Page;
   member: MemberSnapshot;
+  /** a reused page's rows, already serialised (the route sends them without serialising again) */
+  rowsJson?: string;
 }
 
 /** Composes the page described in the file comment. */
@@ -57,8 +62,14 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
   const { member } = scope;
 
   const plans = planRows(ctx, template, req.size);
-  const ordered = req.variant.config.rowOrder === 'fixed' ? plans : deps.bandit.order(member.segment, plans, (p) => p.kind);
   const wanted = Math.min(req.rows, template.maxRows ?? Infinity);
+  // a reused page keeps the row order drawn for it: a member's layout holds still between reloads
+  const cacheKey = deps.pageCache && pageCacheKey({ page: req.page, variant: req.variant.variant, config: req.variant.config, size: req.size, wanted }, plans);
+  const reused = cacheKey !== undefined ? deps.pageCache?.get(member, cacheKey) : undefined;
+  if (reused) return { page: { ...reused.page, pageId: `pg-${randomUUID()}`, tookMs: scope.tookMs() }, member, rowsJson: reused.rowsJson };
+
+  const ordered = req.variant.config.rowOrder === 'fixed' ? plans : deps.bandit.order(member.segment, plans, (p) => p.kind);
+
   const filled: FilledList[] = [];
   let next = 0;
   let rows: PageRow[] = [];
@@ -68,7 +79,7 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
     const batch = ordered.slice(next, next + missing + SPARE_ROWS);
     next += batch.length;
     const rowStart = scope.deadline.timers.now();
-    filled.push(...await Promise.all(batch.map((plan) => scope.fill(plan, ROW_SOURCES[plan.kind], rowStart))));
+    filled.push(...await Promise.all(batch.map((plan) => scope.fill(plan, ROW_SOURCES[plan.kind], rowStart, { cached: true }))));
     rows = assembleRows(filled, ctx, deps, wanted).slice(0, wanted);
   }
 
@@ -79,6 +90,9 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
     pageId: `pg-${randomUUID()}`, userId: req.userId, variant: req.variant.variant, modelVersion,
     tookMs: scope.tookMs(), fallbacks: scope.notes, rows,
   };
+  if (cacheKey !== undefined && scope.notes.length === 0) {
+    deps.pageCache?.keep(member, cacheKey, { userId: page.userId, variant: page.variant, modelVersion, fallbacks: [], rows });
+  }
   return { page, member };
 }
 
@@ -121,7 +135,10 @@ function assembleRows(filled: readonly FilledList[], ctx: PageContext, deps: Pag
   const fit = asFitPredictor(deps.models?.current('fit')?.model);
   const size = mainSize(ctx.member);
   const admit = fit && size !== undefined
-    ? fitAdmitter(fit, ctx.member.userId, size, { filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost })
+    ? fitAdmitter(fit, ctx.member.userId, size, {
+      filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost,
+      ...(deps.rowCache ? { cache: deps.rowCache.fitPredictions(ctx.member.userId, ctx.member.revision) } : {}),
+    })
     : undefined;
   if (admit) {
     // the items each shown row is likely to show, predicted in one batch (rejections pull in more, one by

@@ -16,6 +16,8 @@ const OCCASION_TYPES: ReadonlySet<EventType> = new Set(['rent', 'purchase']);
 const LIST_LENGTH = 1000;
 // lists up to this long are re-sorted on every change
 const ALWAYS_FRESH = 1000;
+// a list shorter than this gaining an item moves `revision`: a row built on it shows something new
+const SMALL_LIST = 100;
 // rescale before 2^exponent loses precision or overflows
 const MAX_EXPONENT = 600;
 
@@ -75,6 +77,7 @@ export class EngagementSignals {
   private readonly dirty = new Set<string>();
   /** ids counted live while the start-up scan runs, so the scan does not count them twice */
   private liveIds: Set<string> | undefined;
+  private grown = 0;
 
   /** `resortMs`: a changed list is re-sorted at most this often (monotonic time). */
   constructor(halfLifeDays: number, private readonly resortMs = 1000) {
@@ -101,6 +104,14 @@ export class EngagementSignals {
       this.dirty.delete(key);
     }
     return list;
+  }
+
+  /**
+   * Moves when a short list (under SMALL_LIST items) gains an item: what cached rows built on the lists
+   * check. Re-ranking within long lists does not move it (cached rows lag that by their TTL).
+   */
+  get revision(): number {
+    return this.grown;
   }
 
   /** Occasions seen, most rented for first. */
@@ -161,7 +172,9 @@ export class EngagementSignals {
   private bump(key: string, itemId: string, w: number): void {
     let table = this.weights.get(key);
     if (!table) this.weights.set(key, (table = new WeightTable()));
+    const before = table.size;
     table.add(itemId, w);
+    if (before < SMALL_LIST && table.size > before) this.grown++;
     this.dirty.add(key);
   }
 

@@ -13,6 +13,8 @@ export interface FitOptions {
   filterBelow: number;
   /** score + boost × (P(fit) − 0.5) × |score| */
   boost: number;
+  /** predictions kept across requests for this member, model and size (row-cache.ts); default: this request's */
+  cache?: Map<string, Probabilities | null>;
 }
 
 const TRUE_TO_SIZE = 0.6;
@@ -36,7 +38,7 @@ const sound = (answer: unknown): Probabilities | null => {
 };
 
 export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opts: FitOptions): FitAdmitter {
-  const cache = new Map<string, Probabilities | null>();
+  const cache = opts.cache ?? new Map<string, Probabilities | null>();
   const predict = (itemId: string): Probabilities | null => {
     let p = cache.get(itemId);
     if (p === undefined) {

@@ -12,6 +12,7 @@ import { causeOf, runFallbackChain, type SourceFailure } from '../fallback/fallb
 import { countChain, type FallbackMetrics } from '../fallback/fallback-metrics.ts';
 import type { StaticList } from '../fallback/static-list.ts';
 import type { EngagementSignals } from './engagement-signals.ts';
+import { type RowCache, rowCacheKey } from './row-cache.ts';
 import { businessFilter } from './filters.ts';
 import { type FallbackDeps, rowChain, type StepPicker } from './row-fallbacks.ts';
 import { candidatesFor, type PageContext, type RowFill, type RowPlan, type RowSource } from './row-source.ts';
@@ -34,6 +35,10 @@ export interface ScopeDeps {
   clock: () => number;
   timers?: Timers;
   metrics?: FallbackMetrics;
+  /** model-driven rows' answers kept per member state (row-cache.ts); none = every row filled afresh */
+  rowCache?: RowCache;
+  /** moves when what live rows are built on changes (availability, short signal lists); default: never */
+  liveRevision?: () => number;
 }
 
 export interface ScopeOptions {
@@ -119,18 +124,56 @@ export class RequestScope {
   }
 
   /** Fills one row or list through its chain, within the row budget starting at `rowStart` (timers' clock). */
-  async fill(plan: RowPlan, source: RowSource, rowStart: number, opts: { chain?: FallbackDeps['chain']; target?: number } = {}): Promise<FilledList> {
+  async fill(
+    plan: RowPlan, source: RowSource, rowStart: number, opts: { chain?: FallbackDeps['chain']; target?: number; cached?: boolean } = {},
+  ): Promise<FilledList> {
+    const target = opts.target ?? candidatesFor(this.ctx, plan.size);
+    const cache = opts.cached && source.cache && !opts.chain ? this.deps.rowCache : undefined;
+    const key = cache && rowCacheKey(plan.rowId, target, this.variant.config.model);
+    if (cache && key) {
+      const hit = this.fromCache(cache, key, plan, target, source.cache === 'live');
+      if (hit) return hit;
+    }
+    const filled = await this.fillThroughChain(plan, source, rowStart, target, opts.chain);
+    if (cache && key && filled.fill && filled.failures.length === 0 && filled.used.length === 1 && filled.used[0] === 'current-model') {
+      const { items, title, explanation } = filled.fill;
+      cache.keep(this.member.userId, this.member.revision, key, {
+        madeAt: this.deps.clock(), live: this.liveRevision(), items, used: filled.used, versions: filled.versions, ...(title !== undefined ? { title } : {}), ...(explanation !== undefined ? { explanation } : {}),
+      });
+    }
+    return filled;
+  }
+
+  /**
+   * The row as cached for this member state, its items re-checked against the business filters;
+   * undefined (fill afresh) when none is cached or the filters took away more than a quarter of what
+   * was asked for (the spare items de-duplication and the fit filter draw on).
+   */
+  private fromCache(cache: RowCache, key: string, plan: RowPlan, target: number, live: boolean): FilledList | undefined {
+    // a live row (back in your size, popular in your size) is made afresh after any restock
+    const row = cache.row(this.member.userId, this.member.revision, key,
+      live ? { maxAgeMs: this.deps.settings.rowCacheLiveTtlMs, live: this.liveRevision() } : {});
+    if (!row) return undefined;
+    const items = row.items.filter((item) => this.ctx.allowed(item.itemId));
+    if (items.length < row.items.length && items.length < target - Math.floor(target / 4)) return undefined;
+    const fill: RowFill = { items, ...(row.title !== undefined ? { title: row.title } : {}), ...(row.explanation !== undefined ? { explanation: row.explanation } : {}) };
+    return { plan, fill, used: [...row.used], failures: [], versions: [...row.versions] };
+  }
+
+  private async fillThroughChain(plan: RowPlan, source: RowSource, rowStart: number, target: number, chain?: FallbackDeps['chain']): Promise<FilledList> {
     const pickers: StepPicker[] = [];
     const { timers } = this.deadline;
     const remainingMs = () => Math.min(rowStart + this.deps.settings.rowBudgetMs - timers.now(), this.deadline.remaining() - RESPONSE_RESERVE_MS);
-    const result = await runFallbackChain(rowChain(this.ctx, plan, source, this.fallbackDeps(opts.chain), pickers), {
-      remainingMs, target: opts.target ?? candidatesFor(this.ctx, plan.size), timers,
-    });
+    const result = await runFallbackChain(rowChain(this.ctx, plan, source, this.fallbackDeps(chain), pickers), { remainingMs, target, timers });
     countChain(this.deps.metrics, plan.kind, result.used, result.failures);
     if (result.failures.length > 0) this.notes.push({ rowId: plan.rowId, kind: plan.kind, used: result.used, failed: result.failures });
     // the versions of the steps whose items were served (none when a non-model fallback served)
     const versions = pickers.filter((p) => result.used.includes(p.source)).flatMap((p) => p.picker.used);
     return { plan, fill: result.output, used: result.used, failures: result.failures, versions };
+  }
+
+  private liveRevision(): number {
+    return this.deps.liveRevision?.() ?? 0;
   }
 
   /** Elapsed time, rounded to 0.1 ms. */

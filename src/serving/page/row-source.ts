@@ -69,6 +69,13 @@ export interface RowSource {
    * the last page; 'own' rows have their own last resort (`fallback`).
    */
   fallbacks: 'generic' | 'bound' | 'own';
+  /**
+   * How a page may reuse its answer (row-cache.ts): 'stable' rows depend only on the member's state,
+   * the models and the catalogue, and are reused while those stand still (serving.rowCacheTtlMs at
+   * most); 'live' rows are built on shared counts (trending, popular in a size) or availability, and
+   * are reused for serving.rowCacheLiveTtlMs at most. Unset: filled afresh on every page.
+   */
+  cache?: 'stable' | 'live';
   plan(ctx: PageContext, row: TemplateRow, ordinal: number, size: number): RowPlan | undefined;
   fill(ctx: PageContext, plan: RowPlan, models: ModelPicker, signal: AbortSignal): Promise<RowFill>;
   /** the 'own' last resort: cannot fail */

@@ -14,11 +14,14 @@ export function pageRoutes(app: FastifyInstance, engine: PageEngine): void {
       summary: 'A page of rows (for-you, because-you-liked, curated, style, for-occasion, trending…); an unknown member gets a cold-start page',
       response: { 200: PageResponse, ...errorResponses },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { userId } = request.params;
     const variant = await engine.variantOf(userId);
-    const { page, member } = await composePage({ userId, ...request.query, variant }, engine.deps);
+    const { page, member, rowsJson } = await composePage({ userId, ...request.query, variant }, engine.deps);
     engine.served(page, member);
-    return page;
+    if (rowsJson === undefined) return page;
+    // a reused page: its rows were serialised once, only the head is new (same fields as PageResponse)
+    const { rows: _rows, ...head } = page;
+    return reply.type('application/json; charset=utf-8').send(`${JSON.stringify(head).slice(0, -1)},"rows":${rowsJson}}`);
   });
 }

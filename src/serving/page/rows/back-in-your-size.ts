@@ -24,6 +24,7 @@ function interestItems(ctx: PageContext): string[] {
 export const backInYourSizeRow: RowSource = {
   kind: 'back-in-your-size',
   fallbacks: 'bound',
+  cache: 'live',
   plan(ctx, row, ordinal, size) {
     const s = mainSize(ctx.member);
     if (s === undefined || ordinal > 0 || interestItems(ctx).length === 0) return undefined;

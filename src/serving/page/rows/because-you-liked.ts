@@ -29,6 +29,7 @@ export function seedsOf(ctx: PageContext): string[] {
 export const becauseYouLikedRow: RowSource = {
   kind: 'because-you-liked',
   fallbacks: 'bound',
+  cache: 'stable',
   plan(ctx, row, ordinal, size) {
     const seed = seedsOf(ctx)[ordinal];
     if (seed === undefined) return undefined;

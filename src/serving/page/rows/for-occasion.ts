@@ -51,6 +51,7 @@ export async function occasionCandidates(ctx: PageContext, occasion: string, n: 
 export const forOccasionRow: RowSource = {
   kind: 'for-occasion',
   fallbacks: 'bound',
+  cache: 'live',
   plan(ctx, row, ordinal, size) {
     const found = memberOccasion(ctx.member, ctx.now);
     if (!found || ordinal > 0) return undefined;

@@ -15,6 +15,7 @@ const matching = (items: ScoredItem[]): ScoredItem[] => items.filter((i) => i.sc
 export const forYouRow: RowSource = {
   kind: 'for-you',
   fallbacks: 'generic',
+  cache: 'stable',
   plan: (_ctx, row, ordinal, size) => ({ rowId: rowIdOf('for-you', ordinal), kind: 'for-you', title: row.title ?? titles.forYou, size, ordinal }),
   async fill(ctx, plan, models) {
     // a second for-you row continues where the first stops

@@ -42,6 +42,7 @@ function hasServable(ids: readonly string[], allowed: (id: string) => boolean): 
 export const styleRow: RowSource = {
   kind: 'style',
   fallbacks: 'bound',
+  cache: 'stable',
   plan: (_ctx, row, ordinal, size) => ({ rowId: rowIdOf('style', ordinal), kind: 'style', title: row.title ?? titles.styles, size, ordinal }),
   async fill(ctx, plan, models) {
     // no style model trained: the row does not apply (not a failure worth a fallback)

@@ -1,0 +1,73 @@
+/**
+ * The page path in one process, for profiling (`node --cpu-prof`): the serving benchmark's world
+ * (bench:serve builds and caches it) opened with buildApp, pages requested through `inject()` over a
+ * member pool, one at a time. Prints CPU per page. No network, no load generator: what it measures is
+ * the server's own work per page, which is what the throughput targets divide.
+ *   node --import tsx bench/serve-inproc.ts [--pages 4000] [--pool 5000] [--data DIR] [--cold]
+ *   node --import tsx bench/serve-inproc.ts --profile /tmp/page.cpuprofile   (the timed pages only)
+ * --cold: every page for a member not seen before (the row cache never hits); --no-row-cache: serving.rowCacheMembers = 0.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/core/config.ts';
+import type { AlsModel } from '../src/ml/als/als-model.ts';
+import { alsTrainer } from '../src/ml/als/als-trainer.ts';
+import { buildApp } from '../src/serving/app.ts';
+import { openStore } from '../src/storage/open-store.ts';
+
+const { values } = parseArgs({
+  options: {
+    pages: { type: 'string', default: '4000' }, pool: { type: 'string', default: '5000' },
+    data: { type: 'string', default: join(tmpdir(), 'vitrine-serve-bench', 'u200000-i20000-d90-s11-imp1', 'data') },
+    cold: { type: 'boolean', default: false },
+    'no-row-cache': { type: 'boolean', default: false },
+    profile: { type: 'string' },
+  },
+});
+const config = loadConfig({
+  dataDir: values.data, serving: { impressionItemEvents: false, ...(values['no-row-cache'] ? { rowCacheMembers: 0 } : {}) },
+}, {});
+const store = await openStore(`sqlite:${join(values.data, 'vitrine.db')}`);
+const { app, pages: engine } = await buildApp({ config, store, logger: false });
+await app.ready();
+// known members: those the trained ALS model has vectors for, as bench:serve picks them
+const alsDir = readdirSync(join(values.data, 'models')).filter((d) => d.startsWith('als-')).sort().at(-1);
+if (!alsDir) throw new Error(`no ALS artifact under ${values.data}/models`);
+const members = ((await alsTrainer.load(join(values.data, 'models', alsDir))) as AlsModel).userIds;
+const poolSize = Number(values.pool), pages = Number(values.pages);
+const pool = Array.from({ length: Math.min(poolSize, members.length) }, (_, j) => members[Math.floor((j * members.length) / Math.min(poolSize, members.length))]);
+const path = (id: string) => `/v1/users/${encodeURIComponent(id)}/page?rows=8&size=20`;
+
+async function run(ids: readonly string[]): Promise<number> {
+  const cpu = process.cpuUsage();
+  for (const id of ids) {
+    const res = await app.inject({ method: 'GET', url: path(id) });
+    if (res.statusCode !== 200) throw new Error(`page ${id}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+  }
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / 1000 / ids.length;
+}
+
+console.log(`warming ${pool.length} members…`);
+console.log(`  warm pass: ${(await run(pool)).toFixed(3)} ms CPU/page`);
+const ids = values.cold
+  ? members.filter((id) => !pool.includes(id)).slice(0, pages)
+  : Array.from({ length: pages }, (_, j) => pool[(j * 7919) % pool.length]);
+const session = values.profile ? new Session() : undefined;
+if (session) {
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+}
+console.log(`${ids.length} pages (${values.cold ? 'members not seen before' : 'warmed pool'}): ${(await run(ids)).toFixed(3)} ms CPU/page`);
+if (session && values.profile) {
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(values.profile, JSON.stringify(profile));
+  console.log(`profile of the timed pages: ${values.profile}`);
+}
+console.log('page cache:', JSON.stringify(engine.pageCache?.stats() ?? 'off'), 'row cache:', JSON.stringify(engine.rowCache?.stats() ?? 'off'));
+await app.close();
+await store.close();

@@ -1,0 +1,108 @@
+/**
+ * Per-member cache of what a page's model-driven rows came back with (ADR 0007): the candidates a
+ * row's primary source answered, and the fit predictions made for the member, kept while nothing
+ * they depend on changes. An entry is valid only for the member's state revision it was made at (any
+ * event the member sends moves it) and the serving generation (a model swap, a catalogue write), and only for `ttlMs` (bounds what neither counter sees: items whose
+ * availableFrom arrives, returns that leave the N-day window); rows built on live counts or
+ * availability are kept for a shorter time the caller gives, and only while the live revision
+ * (availability changes, short signal lists gaining items) stands. Business filters are re-applied on every
+ * hit, so an item that sold out in the member's size since is still never served.
+ *
+ * Only answers from the current models without any failure are kept: a fallback is never cached, so
+ * a failing model is retried on the next page.
+ * Trade: repeat views cost a fraction of a fill; a member's rows may lag shared counts and restocks
+ * by the live TTL, and everything else that moves with time alone by ttlMs.
+ */
+import { BoundedMap } from './bounded-map.ts';
+import type { PageItem } from './types.ts';
+
+export interface CachedRow {
+  /** epoch ms */
+  madeAt: number;
+  /** the live revision when made (availability, short signal lists: live rows check it) */
+  live: number;
+  items: readonly PageItem[];
+  title?: string;
+  explanation?: string;
+  used: readonly string[];
+  versions: readonly string[];
+}
+
+export type FitProbabilities = { small: number; fit: number; large: number } | null;
+
+interface Entry {
+  revision: number;
+  generation: number;
+  /** epoch ms */
+  madeAt: number;
+  rows: Map<string, CachedRow>;
+  fit: Map<string, FitProbabilities>;
+}
+
+export interface RowCacheOptions {
+  /** members kept (least recently stored forgotten first) */
+  members: number;
+  ttlMs: number;
+  /** the serving generation: moves on every model swap and catalogue write */
+  generation: () => number;
+  /** epoch ms */
+  clock: () => number;
+}
+
+export interface RowCacheStats {
+  hits: number;
+  misses: number;
+  members: number;
+}
+
+export class RowCache {
+  private readonly entries: BoundedMap<string, Entry>;
+  private hits = 0;
+  private misses = 0;
+
+  constructor(private readonly opts: RowCacheOptions) {
+    this.entries = new BoundedMap(opts.members);
+  }
+
+  /** The member's entry for this revision and generation, made afresh when stale or absent. */
+  private entry(userId: string, revision: number, create: boolean): Entry | undefined {
+    const generation = this.opts.generation();
+    const now = this.opts.clock();
+    const found = this.entries.get(userId);
+    if (found && found.revision === revision && found.generation === generation && now - found.madeAt < this.opts.ttlMs) return found;
+    if (!create) return undefined;
+    const fresh: Entry = { revision, generation, madeAt: now, rows: new Map(), fit: new Map() };
+    this.entries.set(userId, fresh);
+    return fresh;
+  }
+
+  /** A cached row for this member state, no older than `maxAgeMs` and, when given, made at this live revision. */
+  row(userId: string, revision: number, key: string, opts: { maxAgeMs?: number; live?: number } = {}): CachedRow | undefined {
+    const found = this.entry(userId, revision, false)?.rows.get(key);
+    const fresh = found && this.opts.clock() - found.madeAt < (opts.maxAgeMs ?? Infinity)
+      && (opts.live === undefined || found.live === opts.live);
+    const row = fresh ? found : undefined;
+    if (row) this.hits++;
+    else this.misses++;
+    return row;
+  }
+
+  /** Keeps a row answered for this member state. */
+  keep(userId: string, revision: number, key: string, row: CachedRow): void {
+    this.entry(userId, revision, true)?.rows.set(key, row);
+  }
+
+  /** The member's fit predictions for this state (filled by the fit admitter as it predicts). */
+  fitPredictions(userId: string, revision: number): Map<string, FitProbabilities> {
+    return (this.entry(userId, revision, true) as Entry).fit;
+  }
+
+  stats(): RowCacheStats {
+    return { hits: this.hits, misses: this.misses, members: this.entries.size };
+  }
+}
+
+/** The cache key of a row: what its answer depends on beyond the member and the generation. */
+export function rowCacheKey(rowId: string, target: number, primaryModel: string | undefined): string {
+  return `${rowId}|${target}|${primaryModel ?? ''}`;
+}

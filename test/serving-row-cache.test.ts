@@ -1,0 +1,170 @@
+/**
+ * The per-member row cache (row-cache.ts, ADR 0007) with known answers: a repeat page asks no model
+ * again; an event, a new generation (model swap, catalogue write) or the TTL makes the next page ask
+ * again; live rows expire sooner and on any restock; an item that sold out in the member's size since
+ * the rows were cached is still never served; a fallback's answer is not kept, so a model that
+ * recovers serves the next page. And the counters the generation is made of.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ScoredItem, UserQuery, RecommendOptions } from '../src/ml/model.ts';
+import { composePage, type PageRequest } from '../src/serving/page/compose-page.ts';
+import { MemoryCatalogue } from '../src/serving/catalogue/catalogue-view.ts';
+import { RowCache } from '../src/serving/page/row-cache.ts';
+import { NO_EXPERIMENT } from '../src/serving/page/types.ts';
+import { FakeModels, fakeWorld, item, member, NOW, TableModel } from './helpers/serving-fakes.ts';
+
+const IDS = Array.from({ length: 60 }, (_, k) => `d${String(k).padStart(2, '0')}`);
+const ITEMS = IDS.map((id, k) => item(id, { title: `Dress ${k}`, sizes: { 8: 1 }, createdAt: k * 1000 }));
+const rank = (id: string) => 100 - Number(id.slice(1));
+
+/** A TableModel that counts the member recommendations it is asked for, and can be made to throw. */
+class CountingModel extends TableModel {
+  asked = 0;
+  broken = false;
+  override recommend(user: UserQuery, n: number, opts?: RecommendOptions): ScoredItem[] {
+    this.asked++;
+    if (this.broken) throw new Error('injected fault');
+    return super.recommend(user, n, opts);
+  }
+}
+
+function world(opts: { ttlMs?: number } = {}) {
+  const primary = new CountingModel('item-knn', IDS, rank);
+  const models = new FakeModels('item-knn').add(primary).add(new TableModel('popularity', IDS, rank));
+  const w = fakeWorld({ items: ITEMS, models });
+  w.online.members.set('ann', member('ann', { sizes: ['8'], revision: 1 }));
+  let clock = NOW;
+  let generation = 0;
+  const cache = new RowCache({ members: 100, ttlMs: opts.ttlMs ?? 300_000, clock: () => clock, generation: () => generation });
+  w.deps.rowCache = cache;
+  w.deps.clock = () => clock;
+  w.templates.set('one', { name: 'one', rows: [{ kind: 'for-you' }] });
+  return {
+    ...w, primary, cache,
+    advance: (ms: number) => { clock += ms; },
+    bump: () => { generation++; },
+  };
+}
+
+const request = (userId: string): PageRequest => ({
+  userId, page: 'one', rows: 8, size: 6, variant: { ...NO_EXPERIMENT, config: { rowOrder: 'fixed' } },
+});
+const firstRow = async (w: ReturnType<typeof world>) => (await composePage(request('ann'), w.deps)).page.rows[0]?.items.map((i) => i.itemId);
+
+describe('row cache', () => {
+  it('a repeat page asks the model nothing and shows the same row', async () => {
+    const w = world();
+    const first = await firstRow(w);
+    assert.equal(w.primary.asked, 1);
+    assert.deepEqual(await firstRow(w), first);
+    assert.equal(w.primary.asked, 1, 'the second page came from the cache');
+    assert.deepEqual(w.cache.stats().hits, 1);
+  });
+
+  it("the member's next event, a new serving generation and the TTL each make the next page ask again", async () => {
+    const w = world({ ttlMs: 1000 });
+    await firstRow(w);
+    w.online.apply([{ id: 'e1', type: 'rent', userId: 'ann', itemId: 'd00', ts: NOW, size: '8' }]);
+    const afterRent = await firstRow(w);
+    assert.equal(w.primary.asked, 2, 'a new revision');
+    assert.ok(!afterRent?.includes('d00'), 'the rented item is gone');
+    w.bump();
+    await firstRow(w);
+    assert.equal(w.primary.asked, 3, 'a new generation');
+    w.advance(999);
+    await firstRow(w);
+    assert.equal(w.primary.asked, 3, 'still within the TTL');
+    w.advance(1);
+    await firstRow(w);
+    assert.equal(w.primary.asked, 4, 'past the TTL');
+  });
+
+  it('an item sold out in the member size since the row was cached is not served from the cache', async () => {
+    const w = world();
+    assert.equal((await firstRow(w))?.[0], 'd00');
+    w.catalogue.upsert({ ...ITEMS[0], sizes: { 8: 0 } });
+    const next = await firstRow(w);
+    assert.equal(w.primary.asked, 1, 'served from the cache (the fake catalogue has no revision)');
+    assert.deepEqual(next, ['d01', 'd02', 'd03', 'd04', 'd05', 'd06']);
+  });
+
+  it("a fallback's answer is not kept: the recovered model serves the next page", async () => {
+    const w = world();
+    w.primary.broken = true;
+    const failed = await composePage(request('ann'), w.deps);
+    assert.ok(failed.page.fallbacks.some((f) => f.kind === 'for-you'), 'for-you fell back');
+    w.primary.broken = false;
+    const recovered = await composePage(request('ann'), w.deps);
+    assert.deepEqual(recovered.page.fallbacks, []);
+    assert.equal(recovered.page.rows[0].items[0].reason, 'Picked for you');
+    assert.equal(w.primary.asked, 2);
+  });
+
+  it('takes the whole row afresh when the filters took away more than a quarter of what was asked for', async () => {
+    const w = world();
+    await firstRow(w);
+    for (const it of ITEMS.slice(0, 10)) w.catalogue.upsert({ ...it, sizes: { 8: 0 } });
+    assert.deepEqual(await firstRow(w), ['d10', 'd11', 'd12', 'd13', 'd14', 'd15']);
+    assert.equal(w.primary.asked, 2, '10 of 18 candidates gone: asked again');
+  });
+
+  it('a live row (new arrivals) is reused for rowCacheLiveTtlMs, and made afresh when the live revision moves', async () => {
+    const w = world();
+    w.templates.set('one', { name: 'one', rows: [{ kind: 'new-arrivals' }] });
+    let scans = 0;
+    const newest = w.catalogue.newest.bind(w.catalogue);
+    w.catalogue.newest = (n: number) => { scans++; return newest(n); };
+    let live = 0;
+    w.deps.liveRevision = () => live;
+    const first = await firstRow(w);
+    assert.equal(first?.[0], 'd59', 'the newest first');
+    await firstRow(w);
+    assert.equal(scans, 1, 'reused');
+    live++;
+    await firstRow(w);
+    assert.equal(scans, 2, 'a restock (the live revision moved): made afresh');
+    w.advance(w.deps.settings.rowCacheLiveTtlMs - 1);
+    await firstRow(w);
+    assert.equal(scans, 2, 'within the live TTL');
+    w.advance(1);
+    await firstRow(w);
+    assert.equal(scans, 3, 'past the live TTL (the stable TTL is longer)');
+  });
+});
+
+describe('serving generation counters', () => {
+  it("the catalogue's revision moves on item writes and retirement, its availability revision on availability only", () => {
+    const catalogue = new MemoryCatalogue();
+    catalogue.upsert(item('a', { sizes: { 8: 1 } }));
+    assert.deepEqual([catalogue.revision, catalogue.availabilityRevision], [1, 0]);
+    catalogue.setAvailability('a', { 8: 0 }, NOW);
+    assert.deepEqual([catalogue.revision, catalogue.availabilityRevision], [1, 1]);
+    catalogue.retire('a', NOW);
+    assert.deepEqual([catalogue.revision, catalogue.availabilityRevision], [2, 1]);
+    catalogue.retire('missing', NOW);
+    catalogue.setAvailability('missing', {}, NOW);
+    assert.deepEqual([catalogue.revision, catalogue.availabilityRevision], [2, 1], 'unknown items move nothing');
+  });
+
+  it("the catalogue's fast servable check agrees with isRecommendable && hasUnitsIn", () => {
+    const catalogue = new MemoryCatalogue();
+    const items = [
+      item('in8', { sizes: { 8: 2, 10: 0 } }), item('in10', { sizes: { 10: 1 } }), item('free', { sizes: {} }),
+      item('gone', { sizes: { 8: 1 }, retired: true }), item('soon', { sizes: { 8: 1 }, availableFrom: NOW + 1 }),
+      item('ph', { sizes: { 8: 1 }, placeholder: true }),
+    ];
+    for (const it of items) catalogue.upsert(it);
+    // more items than the first slot arrays hold, so growing them is covered too
+    for (let k = 0; k < 1500; k++) catalogue.upsert(item(`x${k}`, { sizes: { [String(k % 3)]: 1 } }));
+    catalogue.setAvailability('in10', { 8: 1 }, NOW);
+    for (const sizes of [[], ['8'], ['10'], ['8', '10'], ['2'], ['nope']]) {
+      const fast = catalogue.servableIn(sizes, NOW);
+      for (const id of [...items.map((i) => i.id), 'x0', 'x1499', 'unknown']) {
+        assert.equal(fast(id), catalogue.isRecommendable(id, NOW) && catalogue.hasUnitsIn(id, sizes), `${id} in [${sizes}]`);
+      }
+    }
+    assert.equal(catalogue.servableIn(['8'], NOW)('in10'), true, 'the availability change is seen');
+    assert.equal(catalogue.servableIn(['10'], NOW)('in10'), false);
+  });
+});
