@@ -21,6 +21,8 @@ export interface ServeResult {
     buildMs: number; exactMsPerQuery: number; annMsPerQuery: number };
   serverRssMB: { afterWarm: number; peak: number };
   serverCpuMsPerPage: { page: number; bare: number };
+  /** the per-member caches during the page load (ADR 0007): share of lookups that hit */
+  caches?: { pageHitRate: number; rowHitRate: number; rowCacheMembers: number };
   targets: Record<string, { value: number; target: string; met: boolean }>;
   history?: Array<Record<string, unknown>>;
 }
@@ -36,7 +38,7 @@ export function writeServeResults(result: ServeResult): string {
     date: result.date, loadAverage: result.loadAverage.before[0], pagesPerSecond: result.page.perSecond,
     p50: result.page.latencyMs.p50, p99: result.page.latencyMs.p99, bare: result.bare.perSecond, ratio: result.ratioToBare,
     freshnessP99: result.freshness.p99Ms, recall: result.ann.recallAt20, serverProcesses: result.setup.serverProcesses,
-    cpuMsPerPage: result.serverCpuMsPerPage.page,
+    cpuMsPerPage: result.serverCpuMsPerPage.page, pageCacheHitRate: result.caches?.pageHitRate,
   };
   result.history = [...earlier, row];
   writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
@@ -74,7 +76,8 @@ logged after its response (impression record${r.setup.itemImpressionEvents ? ' a
 | ANN recall@20 vs exact (trained members' vectors, unseen by calibration) | ${mark('recall')} |
 | server CPU per page (user + system, during the load), ms | ${r.serverCpuMsPerPage.page} (bare route ${r.serverCpuMsPerPage.bare}) | ≤ ~1 for 1,000/s on one core | ${Math.round(1000 / r.serverCpuMsPerPage.page)} pages/s per server core |
 | server RSS (200k-member world, pool warmed), MB | ${r.serverRssMB.afterWarm} (peak ${r.serverRssMB.peak}) | ≤ 1500 with 1M members | see online-state.md: 700 MB |
-
+${r.caches ? `| page cache hits during the load (row cache hits on the rest) | ${r.caches.pageHitRate} (${r.caches.rowHitRate}) | — | ADR 0007; \`serving.rowCacheMembers = ${r.caches.rowCacheMembers}\` |
+` : ''}
 | run | requests | pages/s | p50 / p90 / p99 | max | non-2xx | errors |
 |---|---|---|---|---|---|---|
 | vitrine page | ${r.page.requests} | ${r.page.perSecond} | ${lat(r.page)} | ${r.page.latencyMs.max} ms | ${r.page.non2xx} | ${r.page.errors} |
@@ -94,8 +97,8 @@ freshness follow the CPU per page; where it goes and what two processes would ne
 
 ## History
 
-| date | load avg | server processes | pages/s | p50 | p99 | server CPU ms/page | bare/s | ratio | freshness p99 | recall@20 | note |
-|---|---|---|---|---|---|---|---|---|---|---|---|
-${(r.history ?? []).map((h) => `| ${String(h.date)} | ${String(h.loadAverage)} | ${String(h.serverProcesses)} | ${String(h.pagesPerSecond)} | ${String(h.p50)} | ${String(h.p99)} | ${String(h.cpuMsPerPage ?? '—')} | ${String(h.bare)} | ${String(h.ratio)} | ${String(h.freshnessP99)} | ${String(h.recall)} | ${String(h.note ?? '')} |`).join('\n')}
+| date | load avg | server processes | pages/s | p50 | p99 | server CPU ms/page | bare/s | ratio | freshness p99 | recall@20 | page cache hits | note |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
+${(r.history ?? []).map((h) => `| ${String(h.date)} | ${String(h.loadAverage)} | ${String(h.serverProcesses)} | ${String(h.pagesPerSecond)} | ${String(h.p50)} | ${String(h.p99)} | ${String(h.cpuMsPerPage ?? '—')} | ${String(h.bare)} | ${String(h.ratio)} | ${String(h.freshnessP99)} | ${String(h.recall)} | ${String(h.pageCacheHitRate ?? '—')} | ${String(h.note ?? '')} |`).join('\n')}
 `;
 }

@@ -4,7 +4,7 @@
  * vectors (in this process) → the real server as a child process → warm the member pool → page load
  * → freshness trials under load → bare route load → bench/results/serve.{json,md}.
  *   node --import tsx bench/serve.bench.ts [--users 200000 --items 20000 --days 90 --seed 11]
- *     [--duration 30] [--connections 50] [--pool 5000] [--trials 300] [--profile DIR]
+ *     [--duration 30] [--connections 50] [--pool 5000] [--trials 300] [--profile DIR] [--row-cache-members N]
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     // per-item impression events: 160 event rows per page, beyond the store's ingest rate at this traffic
     'item-impressions': { type: 'boolean', default: false },
+    // serving.rowCacheMembers for the run (0: every page composed afresh, ADR 0007)
+    'row-cache-members': { type: 'string', default: String(DEFAULT_CONFIG.serving.rowCacheMembers) },
   },
 });
 const ROWS = 8, SIZE = 20, FRESHNESS_LOOPS = 10;
@@ -60,12 +62,12 @@ const paths = pool.map((id) => `/v1/users/${encodeURIComponent(id)}/page?${PAGE_
 console.log('server…');
 // the server runs in the data dir: its vitrine.toml is this run's configuration
 await writeFile(join(built.dataDir, 'vitrine.toml'),
-  `# written by bench/serve.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\n`);
+  `# written by bench/serve.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\nrowCacheMembers = ${Number(values['row-cache-members'])}\n`);
 const server = await startServer({
   dataDir: built.dataDir, startTimeoutMs: 120_000,
   ...(values.profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values.profile] } : {}),
 });
-let page, freshness, pageJson: string, rssAfterWarm: number, rssPeak: number, pageCpuMs = NaN, bareCpuMs = NaN;
+let page, freshness, pageJson: string, rssAfterWarm: number, rssPeak: number, pageCpuMs = NaN, bareCpuMs = NaN, caches;
 try {
   // start-up work (trending counts seeded from the event log) runs in the background: let it finish first
   console.log(`server at ${server.url}; waiting for its start-up work (${await waitIdle(server.child.pid)} s)…`);
@@ -75,8 +77,16 @@ try {
   rssAfterWarm = await rssMB(server.child.pid);
   console.log(`page load, ${duration} s…`);
   const cpuBefore = await cpuSeconds(server.child.pid);
+  const lookupsBefore = await cacheLookups(server.url);
   page = await runLoad({ baseUrl: server.url, paths, connections, duration });
   pageCpuMs = ((await cpuSeconds(server.child.pid)) - cpuBefore) * 1000 / page.requests;
+  const lookupsAfter = await cacheLookups(server.url);
+  const rate = (cache: 'page' | 'row') => {
+    const hits = lookupsAfter[`${cache}:hit`] - lookupsBefore[`${cache}:hit`];
+    const all = hits + lookupsAfter[`${cache}:miss`] - lookupsBefore[`${cache}:miss`];
+    return all > 0 ? round3(hits / all) : 0;
+  };
+  caches = { pageHitRate: rate('page'), rowHitRate: rate('row'), rowCacheMembers: Number(values['row-cache-members']) };
   console.log(`freshness, ${values.trials} trials under load…`);
   // 10 trial loops beside the load generator's connections: 50 in all
   const background = startLoad({ baseUrl: server.url, paths, connections: connections - FRESHNESS_LOOPS, duration: 600 });
@@ -104,7 +114,7 @@ const result: ServeResult = {
   benchmark: 'serve', date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
   loadAverage: { before: loadBefore, after: load1() },
-  command: `npm run bench:serve -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --duration ${duration} --connections ${connections} --pool ${poolSize} --trials ${values.trials}${values['item-impressions'] ? ' --item-impressions' : ''}`,
+  command: `npm run bench:serve -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --duration ${duration} --connections ${connections} --pool ${poolSize} --trials ${values.trials}${values['item-impressions'] ? ' --item-impressions' : ''} --row-cache-members ${values['row-cache-members']}`,
   world: { ...world, cached: built.cached, buildSeconds: built.buildSeconds, trainedMembers: members.length, trainedItems: als.items.length },
   setup: { connections, durationSeconds: duration, pool: pool.length, rows: ROWS, size: SIZE, serverProcesses: 1, itemImpressionEvents: values['item-impressions'] ?? false },
   page, bare, ratioToBare: ratio, pageBytes: Buffer.byteLength(pageJson), freshness,
@@ -112,6 +122,7 @@ const result: ServeResult = {
   serverRssMB: { afterWarm: rssAfterWarm, peak: rssPeak },
   // CPU per request does not depend on what else the shared machine runs; wall-clock rates do
   serverCpuMsPerPage: { page: round3(pageCpuMs), bare: round3(bareCpuMs) },
+  caches,
   targets: {
     p99: { value: page.latencyMs.p99, target: '≤ 25', met: page.latencyMs.p99 <= 25 },
     pagesPerSecond: { value: page.perSecond, target: '≥ 1000', met: page.perSecond >= 1000 },
@@ -166,6 +177,14 @@ async function withBareServer<T>(pageJsonText: string, fn: (url: string, pid: nu
     await once(child, 'exit').catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The server's cache lookups so far from /metrics (vitrine_page_cache_lookups), by "cache:result". */
+async function cacheLookups(baseUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  const out: Record<string, number> = { 'page:hit': 0, 'page:miss': 0, 'row:hit': 0, 'row:miss': 0 };
+  for (const m of text.matchAll(/^vitrine_page_cache_lookups\{cache="(\w+)",result="(\w+)"\} (\d+)/gm)) out[`${m[1]}:${m[2]}`] = Number(m[3]);
+  return out;
 }
 
 /** The process's CPU time so far (user + system), seconds. */
