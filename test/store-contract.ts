@@ -231,6 +231,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.ok(await store.getUser('m1'), 'like any event, an impression creates the member');
     });
 
+    it('stores several served pages, each with its events, in one call', async () => {
+      const rows = (item: string) => [{ rowId: 'r1', kind: 'for-you', items: [item] }];
+      await store.putImpressionsWithEvents([
+        { record: { pageId: 'b1', userId: 'mb', ts: T0, rows: rows('d1') }, events: [ev('imp:b1:0', 'impression', 'mb', 'd1', T0, { context: { pageId: 'b1', rowId: 'r1', position: 0 } })] },
+        { record: { pageId: 'b2', userId: 'mb', ts: T0 + 7, variant: 'x:b', rows: rows('d2') }, events: [] },
+      ]);
+      assert.deepEqual((await store.getImpression('b1'))?.rows, rows('d1'));
+      assert.equal((await store.lastImpression('mb'))?.pageId, 'b2', 'the newer page is the last one');
+      assert.equal((await store.getImpression('b2'))?.variant, 'x:b');
+      assert.deepEqual((await store.userEvents('mb', { types: ['impression'] })).map((e) => e.itemId), ['d1']);
+      await store.putImpressionsWithEvents([]);
+    });
+
     it('counts experiment exposure (pages, their items) and outcomes per variant: a named page\'s stored variant wins, else the event\'s own', async () => {
       const shown = (pageId: string, userId: string, variant: string, items: string[]) => store.putImpressionWithEvents(
         { pageId, userId, ts: T0, variant, rows: [{ rowId: 'r', kind: 'for-you', items }] },

@@ -145,7 +145,7 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     impressionItemEvents: true,
     rowCacheMembers: 20_000,
     rowCacheTtlMs: 300_000,
-    rowCacheLiveTtlMs: 60_000,
+    rowCacheLiveTtlMs: 120_000,
   },
   training: {
     inWorker: true,

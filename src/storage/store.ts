@@ -70,6 +70,8 @@ export interface Store {
    * semantics for the events: duplicates by id skipped, unseen members and items created).
    */
   putImpressionWithEvents(record: ImpressionRecord, events: ReadonlyArray<VitrineEvent>): Promise<void>;
+  /** Several served pages (each with its events) in one transaction: what a busy server logs per tick. */
+  putImpressionsWithEvents(pages: ReadonlyArray<{ record: ImpressionRecord; events: ReadonlyArray<VitrineEvent> }>): Promise<void>;
 
   // ── merchandising: carousels and page templates ───────────────────────────
   putCarousel(carousel: CarouselInput & { id: string }, now: number): Promise<UpsertOutcome>;

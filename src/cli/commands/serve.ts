@@ -49,7 +49,11 @@ export async function runServe(argv: string[]): Promise<number> {
     // a data dir given as a flag also moves the default store, even when VITRINE_STORE is unset
     const config = loadConfig(flags.overrides, env);
     const store = await openStore(config.store.url, {
-      sqlite: { synchronous: config.store.synchronous, busyTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined },
+      sqlite: {
+        synchronous: config.store.synchronous, busyTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined,
+        // a server logs every page: checkpoints off the event loop (wal-checkpointer.ts)
+        backgroundCheckpoint: true,
+      },
     });
     const { app } = await buildApp({ config, store });
     await app.listen({ host: config.server.host, port: config.server.port });

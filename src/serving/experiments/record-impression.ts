@@ -66,3 +66,13 @@ export async function recordImpression(
   const { record, events } = impressionOf(page, opts.ts ?? Date.now());
   await store.putImpressionWithEvents(record, opts.itemEvents === false ? [] : events);
 }
+
+/** Stores several served pages (each at its own ts) in one transaction, as recordImpression would one by one. */
+export async function recordImpressions(
+  store: Pick<Store, 'putImpressionsWithEvents'>, pages: ReadonlyArray<{ page: ServedPage; ts: number }>, opts: { itemEvents?: boolean } = {},
+): Promise<void> {
+  await store.putImpressionsWithEvents(pages.map(({ page, ts }) => {
+    const { record, events } = impressionOf(page, ts);
+    return { record, events: opts.itemEvents === false ? [] : events };
+  }));
+}

@@ -1,7 +1,7 @@
 /** Builds the app's page engine from its context and registers the read routes (one call in app.ts). */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { recordImpression } from '../experiments/record-impression.ts';
+import { recordImpressions } from '../experiments/record-impression.ts';
 import { listRoutes } from '../routes/lists.ts';
 import { pageRoutes } from '../routes/page.ts';
 import { PageEngine } from './page-engine.ts';
@@ -12,7 +12,7 @@ export function attachPageEngine(app: FastifyInstance, ctx: AppContext): PageEng
   const engine = new PageEngine({
     config: ctx.config, store, online: ctx.online, catalogue: ctx.catalogue, models: ctx.models, merchandising: ctx.merchandising,
     registry: ctx.metrics.registry, clock: ctx.clock,
-    logImpression: (page, ts) => recordImpression(store, page, { ts, itemEvents: ctx.config.serving.impressionItemEvents }),
+    logImpressions: (pages) => recordImpressions(store, pages, { itemEvents: ctx.config.serving.impressionItemEvents }),
     warn: (message, err) => app.log.warn({ err }, message),
   });
   engine.start(ctx.ingestor);

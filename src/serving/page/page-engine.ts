@@ -38,8 +38,8 @@ export interface PageEngineOptions {
   timers?: Timers;
   /** the bandit's uniform source (tests) */
   random?: () => number;
-  /** logs a served page (S2's recordImpression); default: the store's impression record only */
-  logImpression?: (page: Page, ts: number) => Promise<void>;
+  /** logs the pages served in one turn of the event loop (recordImpressions); default: the store's impression records only */
+  logImpressions?: (pages: ReadonlyArray<{ page: Page; ts: number }>) => Promise<void>;
   warn?: (message: string, err?: unknown) => void;
 }
 
@@ -54,6 +54,8 @@ export class PageEngine {
   readonly pageCache: PageCache | undefined;
   private readonly pageSegments = new BoundedMap<string, string>(PAGES_REMEMBERED);
   private readonly hydration = new AbortController();
+  /** pages served this turn, logged together on the next (served → logServed) */
+  private unlogged: Array<{ page: Page; ts: number }> = [];
   private readonly warn: (message: string, err?: unknown) => void;
 
   constructor(private readonly opts: PageEngineOptions) {
@@ -124,14 +126,15 @@ export class PageEngine {
     }
   }
 
-  /** After a page is sent: the bandit counts its rows as shown, and the page is logged without delaying anyone. */
+  /**
+   * After a page is sent: the bandit counts its rows as shown, and the page is logged without delaying
+   * anyone — with every other page served in the same turn of the event loop, in one store transaction.
+   */
   served(page: Page, member: MemberSnapshot): void {
     this.bandit.recordImpressions(member.segment, page.rows.map((r) => r.kind));
     this.pageSegments.set(page.pageId, member.segment);
-    const ts = this.opts.clock();
-    setImmediate(() => {
-      this.logImpression(page, ts).catch((err: unknown) => this.warn(`could not log page ${page.pageId}`, err));
-    });
+    this.unlogged.push({ page, ts: this.opts.clock() });
+    if (this.unlogged.length === 1) setImmediate(() => this.logServed());
   }
 
   /** The ingest listener: trending and occasion counts, and the bandit's clicks and rents by row. */
@@ -147,11 +150,18 @@ export class PageEngine {
     }
   }
 
-  private logImpression(page: Page, ts: number): Promise<void> {
-    if (this.opts.logImpression) return this.opts.logImpression(page, ts);
-    return this.opts.store.putImpression({
-      pageId: page.pageId, userId: page.userId, ts, variant: page.variant, ...(page.modelVersion ? { modelVersion: page.modelVersion } : {}),
-      rows: page.rows.map((r) => ({ rowId: r.rowId, kind: r.kind, items: r.items.map((i) => i.itemId) })),
-    });
+  private logServed(): void {
+    const pages = this.unlogged;
+    this.unlogged = [];
+    const logged = this.opts.logImpressions
+      ? this.opts.logImpressions(pages)
+      : this.opts.store.putImpressionsWithEvents(pages.map(({ page, ts }) => ({
+        record: {
+          pageId: page.pageId, userId: page.userId, ts, variant: page.variant, ...(page.modelVersion ? { modelVersion: page.modelVersion } : {}),
+          rows: page.rows.map((r) => ({ rowId: r.rowId, kind: r.kind, items: r.items.map((i) => i.itemId) })),
+        },
+        events: [],
+      })));
+    logged.catch((err: unknown) => this.warn(`could not log ${pages.length} served page(s), ${pages[0]?.page.pageId} first`, err));
   }
 }

@@ -18,4 +18,8 @@ export class PageLogStore extends SqliteStore {
   override putImpressionWithEvents(record: ImpressionRecord, _events: ReadonlyArray<VitrineEvent>): Promise<void> {
     return super.putImpressionWithEvents(record, []);
   }
+
+  override putImpressionsWithEvents(pages: ReadonlyArray<{ record: ImpressionRecord; events: ReadonlyArray<VitrineEvent> }>): Promise<void> {
+    return super.putImpressionsWithEvents(pages.map(({ record }) => ({ record, events: [] })));
+  }
 }

@@ -15,6 +15,7 @@ import {
   type EventRow, type ImpressionRow, type ItemRow, type ModelRow, type UserRow,
 } from './rows.ts';
 import { translateSqliteError } from './sqlite-errors.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 export interface SqliteStoreOptions {
   /** 'NORMAL' survives a process crash (kill -9); 'FULL' also survives power loss, at a cost per commit */
@@ -23,6 +24,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** a hard cap on the database size; writes beyond it fail with VITRINE_STORE_FULL */
   maxSizeBytes?: number;
+  /** checkpoint the WAL from a worker thread instead of inside commits (wal-checkpointer.ts): for servers */
+  backgroundCheckpoint?: boolean;
 }
 
 const EVENT_COLUMNS = 'id, type, user_id, item_id, ts, size, fit, rating, value, occasion, page_id, row_id, position, variant, model_version';
@@ -34,6 +37,8 @@ export class SqliteStore implements Store {
   private readonly stmt;
   private readonly merch: SqliteMerchandisingStore;
   private readonly countVariants: (labels: readonly string[]) => Record<string, VariantCounts>;
+  /** the background WAL checkpointer, when asked for */
+  readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(path: string, opts: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -47,11 +52,15 @@ export class SqliteStore implements Store {
     // ingest dirties index pages all over (user_id, ts); checkpointing every ~40 MB of WAL instead of
     // every 1,000 pages copies each hot page out far less often. Durability is unchanged.
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    this.db.pragma(`wal_autocheckpoint = ${Math.round(40_000_000 / pageSize)}`);
+    const autocheckpointPages = Math.round(40_000_000 / pageSize);
+    this.db.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
     if (opts.maxSizeBytes) {
       this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxSizeBytes / pageSize))}`);
     }
     guard(() => migrate(this.db));
+    if (opts.backgroundCheckpoint && path !== ':memory:') {
+      this.checkpointer = new WalCheckpointer(this.db, { path, autocheckpointPages, busyTimeoutMs: opts.busyTimeoutMs });
+    }
     const db = this.db;
     this.stmt = {
       insertEvent: db.prepare(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',').map(() => '?').join(',')})`),
@@ -108,6 +117,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 
@@ -282,9 +292,17 @@ export class SqliteStore implements Store {
   }
 
   async putImpressionWithEvents(r: ImpressionRecord, events: ReadonlyArray<VitrineEvent>): Promise<void> {
+    return this.putImpressionsWithEvents([{ record: r, events }]);
+  }
+
+  async putImpressionsWithEvents(pages: ReadonlyArray<{ record: ImpressionRecord; events: ReadonlyArray<VitrineEvent> }>): Promise<void> {
+    // one commit for the lot: on SQLite a commit costs about twice the row it writes (measured: 0.13 ms
+    // per page alone, 0.04 ms in batches of 50)
     guard(() => this.db.transaction(() => {
-      this.stmt.putImpression.run(r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, JSON.stringify(r.rows));
-      if (events.length > 0) this.appendInTransaction(events);
+      for (const { record: r, events } of pages) {
+        this.stmt.putImpression.run(r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, JSON.stringify(r.rows));
+        if (events.length > 0) this.appendInTransaction(events);
+      }
     })());
   }
 
