@@ -5,7 +5,8 @@
  * the server's own work per page, which is what the throughput targets divide.
  *   node --import tsx bench/serve-inproc.ts [--pages 4000] [--pool 5000] [--data DIR] [--cold]
  *   node --import tsx bench/serve-inproc.ts --profile /tmp/page.cpuprofile   (the timed pages only)
- * --cold: every page for a member not seen before (the row cache never hits); --no-row-cache: serving.rowCacheMembers = 0.
+ * --cold: every page for a member not seen before (the row cache never hits); --no-row-cache: serving.rowCacheMembers = 0;
+ * --after-event: each page right after a click by its member (state moved: what freshness costs; the click is counted too).
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: join(tmpdir(), 'vitrine-serve-bench', 'u200000-i20000-d90-s11-imp1', 'data') },
     cold: { type: 'boolean', default: false },
     'no-row-cache': { type: 'boolean', default: false },
+    'after-event': { type: 'boolean', default: false },
     profile: { type: 'string' },
   },
 });
@@ -33,6 +35,7 @@ const config = loadConfig({
 const store = await openStore(`sqlite:${join(values.data, 'vitrine.db')}`);
 const { app, pages: engine } = await buildApp({ config, store, logger: false });
 await app.ready();
+await engine.signalsSeeded(); // the start-up scan of the event log would be measured with the pages otherwise
 // known members: those the trained ALS model has vectors for, as bench:serve picks them
 const alsDir = readdirSync(join(values.data, 'models')).filter((d) => d.startsWith('als-')).sort().at(-1);
 if (!alsDir) throw new Error(`no ALS artifact under ${values.data}/models`);
@@ -41,9 +44,15 @@ const poolSize = Number(values.pool), pages = Number(values.pages);
 const pool = Array.from({ length: Math.min(poolSize, members.length) }, (_, j) => members[Math.floor((j * members.length) / Math.min(poolSize, members.length))]);
 const path = (id: string) => `/v1/users/${encodeURIComponent(id)}/page?rows=8&size=20`;
 
-async function run(ids: readonly string[]): Promise<number> {
+let clicks = 0;
+async function run(ids: readonly string[], afterEvent = false): Promise<number> {
   const cpu = process.cpuUsage();
   for (const id of ids) {
+    if (afterEvent) {
+      const event = { id: `inproc-click-${process.pid}-${++clicks}`, type: 'click', userId: id, itemId: 'i00001', ts: Date.now() };
+      const ack = await app.inject({ method: 'POST', url: '/v1/events', payload: { events: [event] } });
+      if (ack.statusCode !== 200) throw new Error(`event: ${ack.statusCode} ${ack.body.slice(0, 200)}`);
+    }
     const res = await app.inject({ method: 'GET', url: path(id) });
     if (res.statusCode !== 200) throw new Error(`page ${id}: ${res.statusCode} ${res.body.slice(0, 200)}`);
   }
@@ -62,7 +71,8 @@ if (session) {
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
 }
-console.log(`${ids.length} pages (${values.cold ? 'members not seen before' : 'warmed pool'}): ${(await run(ids)).toFixed(3)} ms CPU/page`);
+const what = `${values.cold ? 'members not seen before' : 'warmed pool'}${values['after-event'] ? ', each right after a click' : ''}`;
+console.log(`${ids.length} pages (${what}): ${(await run(ids, values['after-event'])).toFixed(3)} ms CPU/page`);
 if (session && values.profile) {
   const { profile } = await session.post('Profiler.stop');
   writeFileSync(values.profile, JSON.stringify(profile));

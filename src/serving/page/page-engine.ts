@@ -56,6 +56,7 @@ export class PageEngine {
   private readonly hydration = new AbortController();
   /** pages served this turn, logged together on the next (served → logServed) */
   private unlogged: Array<{ page: Page; ts: number }> = [];
+  private seeded: Promise<void> = Promise.resolve();
   private readonly warn: (message: string, err?: unknown) => void;
 
   constructor(private readonly opts: PageEngineOptions) {
@@ -106,9 +107,14 @@ export class PageEngine {
     ingestor.onAccepted((events) => this.onEvents(events));
     const limit = this.opts.config.serving.signalsScanLimit;
     if (limit > 0) {
-      this.signals.hydrate(this.opts.store, limit, this.hydration.signal)
-        .catch((err: unknown) => this.warn('could not seed trending and occasion counts from the event log', err));
+      this.seeded = this.signals.hydrate(this.opts.store, limit, this.hydration.signal)
+        .then(() => undefined, (err: unknown) => this.warn('could not seed trending and occasion counts from the event log', err));
     }
+  }
+
+  /** Resolves when the start-up scan seeding trending and occasion counts is over (benchmarks wait for it). */
+  signalsSeeded(): Promise<void> {
+    return this.seeded;
   }
 
   /** Stops background work. */
