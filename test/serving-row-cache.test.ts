@@ -131,6 +131,22 @@ describe('row cache', () => {
     await firstRow(w);
     assert.equal(scans, 3, 'past the live TTL (the stable TTL is longer)');
   });
+
+  it("a row that reads nothing of the member but their sizes (new arrivals) is kept across their own events, filtered again", async () => {
+    const w = world();
+    w.templates.set('one', { name: 'one', rows: [{ kind: 'new-arrivals' }] });
+    let scans = 0;
+    const newest = w.catalogue.newest.bind(w.catalogue);
+    w.catalogue.newest = (n: number) => { scans++; return newest(n); };
+    assert.equal((await firstRow(w))?.[0], 'd59');
+    w.online.apply([{ id: 'r1', type: 'rent', userId: 'ann', itemId: 'd59', ts: NOW, size: '8' }]);
+    const after = await firstRow(w);
+    assert.equal(scans, 1, 'reused across the rent');
+    assert.deepEqual(after?.slice(0, 2), ['d58', 'd57'], 'the rented item filtered out of the reused row');
+    w.online.members.set('ann', { ...(await w.online.get('ann')), sizes: ['10'], revision: 99 });
+    await firstRow(w);
+    assert.ok(scans > 1, 'a new size profile: made afresh');
+  });
 });
 
 describe('serving generation counters', () => {

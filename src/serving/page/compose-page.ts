@@ -66,7 +66,12 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
   // a reused page keeps the row order drawn for it: a member's layout holds still between reloads
   const cacheKey = deps.pageCache && pageCacheKey({ page: req.page, variant: req.variant.variant, config: req.variant.config, size: req.size, wanted }, plans);
   const reused = cacheKey !== undefined ? deps.pageCache?.get(member, cacheKey) : undefined;
-  if (reused) return { page: { ...reused.page, pageId: `pg-${randomUUID()}`, tookMs: scope.tookMs() }, member, rowsJson: reused.rowsJson };
+  if (reused) {
+    const { userId, variant, modelVersion, rows } = reused.page;
+    // the fields in the order a composed page has them, so both responses read alike
+    const page: Page = { pageId: `pg-${randomUUID()}`, userId, variant, modelVersion, tookMs: scope.tookMs(), fallbacks: [], rows };
+    return { page, member, rowsJson: reused.rowsJson };
+  }
 
   const ordered = req.variant.config.rowOrder === 'fixed' ? plans : deps.bandit.order(member.segment, plans, (p) => p.kind);
 

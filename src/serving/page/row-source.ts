@@ -70,12 +70,17 @@ export interface RowSource {
    */
   fallbacks: 'generic' | 'bound' | 'own';
   /**
-   * How a page may reuse its answer (row-cache.ts): 'stable' rows depend only on the member's state,
-   * the models and the catalogue, and are reused while those stand still (serving.rowCacheTtlMs at
-   * most); 'live' rows are built on shared counts (trending, popular in a size) or availability, and
-   * are reused for serving.rowCacheLiveTtlMs at most. Unset: filled afresh on every page.
+   * How a page may reuse its answer (row-cache.ts, ADR 0007):
+   * - 'stable' rows depend only on the member's state, the models and the catalogue, and are reused
+   *   while those stand still (serving.rowCacheTtlMs at most);
+   * - 'live' rows are also built on shared counts or availability, and are reused for
+   *   serving.rowCacheLiveTtlMs at most, while the live revision stands;
+   * - 'shared' rows are live rows that read nothing of the member but their sizes (trending, new
+   *   arrivals, popular in your size): they are kept across the member's own events too, since the
+   *   business filters are applied again on every reuse.
+   * Unset: filled afresh on every page.
    */
-  cache?: 'stable' | 'live';
+  cache?: 'stable' | 'live' | 'shared';
   plan(ctx: PageContext, row: TemplateRow, ordinal: number, size: number): RowPlan | undefined;
   fill(ctx: PageContext, plan: RowPlan, models: ModelPicker, signal: AbortSignal): Promise<RowFill>;
   /** the 'own' last resort: cannot fail */

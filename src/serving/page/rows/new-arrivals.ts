@@ -9,7 +9,7 @@ const LOOK_AT = 1000;
 export const newArrivalsRow: RowSource = {
   kind: 'new-arrivals',
   fallbacks: 'generic',
-  cache: 'live',
+  cache: 'shared',
   plan: (_ctx, row, ordinal, size) => (ordinal > 0 ? undefined : { rowId: 'new-arrivals', kind: 'new-arrivals', title: row.title ?? titles.newArrivals, size, ordinal }),
   async fill(ctx, plan) {
     const n = candidatesFor(ctx, plan.size);

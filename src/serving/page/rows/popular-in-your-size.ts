@@ -10,7 +10,7 @@ import { candidatesFor, mainSize, rankedItems, recommendChecked, type RowSource,
 export const popularInYourSizeRow: RowSource = {
   kind: 'popular-in-your-size',
   fallbacks: 'generic',
-  cache: 'live',
+  cache: 'shared',
   plan(ctx, row, ordinal, size) {
     const s = mainSize(ctx.member);
     if (s === undefined || ordinal > 0) return undefined;

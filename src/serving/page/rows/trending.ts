@@ -20,7 +20,7 @@ function* distinct(lists: ReadonlyArray<readonly string[]>): Generator<string> {
 export const trendingRow: RowSource = {
   kind: 'trending',
   fallbacks: 'generic',
-  cache: 'live',
+  cache: 'shared',
   plan(ctx, row, ordinal, size) {
     if (ordinal > 0) return undefined;
     const s = mainSize(ctx.member);
