@@ -12,7 +12,7 @@ import { causeOf, runFallbackChain, type SourceFailure } from '../fallback/fallb
 import { countChain, type FallbackMetrics } from '../fallback/fallback-metrics.ts';
 import type { StaticList } from '../fallback/static-list.ts';
 import type { EngagementSignals } from './engagement-signals.ts';
-import { type RowCache, rowCacheKey } from './row-cache.ts';
+import { type RowCache, type RowSlot, rowSlot } from './row-cache.ts';
 import { businessFilter } from './filters.ts';
 import { type FallbackDeps, rowChain, type StepPicker } from './row-fallbacks.ts';
 import { candidatesFor, type PageContext, type RowFill, type RowPlan, type RowSource } from './row-source.ts';
@@ -129,20 +129,15 @@ export class RequestScope {
   ): Promise<FilledList> {
     const target = opts.target ?? candidatesFor(this.ctx, plan.size);
     const cache = opts.cached && source.cache && !opts.chain ? this.deps.rowCache : undefined;
-    const shared = source.cache === 'shared';
-    // a row that does not read the member's history is kept across their events, per size profile
-    const owner = shared ? `${this.member.userId}\u0000across-events` : this.member.userId;
-    const revision = shared ? 0 : this.member.revision;
-    const key = cache && rowCacheKey(shared ? `${plan.rowId}|${plan.title}|${plan.seed ?? ''}|${this.member.sizes.join(',')}` : plan.rowId,
-      target, this.variant.config.model);
-    if (cache && key) {
-      const hit = this.fromCache(cache, owner, revision, key, plan, target, source.cache !== 'stable');
+    const slot = cache && rowSlot(this.member, plan, source.cache === 'shared', target, this.variant.config.model);
+    if (cache && slot) {
+      const hit = this.fromCache(cache, slot, plan, target, source.cache !== 'stable');
       if (hit) return hit;
     }
     const filled = await this.fillThroughChain(plan, source, rowStart, target, opts.chain);
-    if (cache && key && filled.fill && filled.failures.length === 0 && filled.used.length === 1 && filled.used[0] === 'current-model') {
+    if (cache && slot && filled.fill && filled.failures.length === 0 && filled.used.length === 1 && filled.used[0] === 'current-model') {
       const { items, title, explanation } = filled.fill;
-      cache.keep(owner, revision, key, {
+      cache.keep(slot.owner, slot.revision, slot.key, {
         madeAt: this.deps.clock(), live: this.liveRevision(), items, used: filled.used, versions: filled.versions, ...(title !== undefined ? { title } : {}), ...(explanation !== undefined ? { explanation } : {}),
       });
     }
@@ -154,9 +149,9 @@ export class RequestScope {
    * undefined (fill afresh) when none is cached or the filters took away more than a quarter of what
    * was asked for (the spare items de-duplication and the fit filter draw on).
    */
-  private fromCache(cache: RowCache, owner: string, revision: number, key: string, plan: RowPlan, target: number, live: boolean): FilledList | undefined {
+  private fromCache(cache: RowCache, slot: RowSlot, plan: RowPlan, target: number, live: boolean): FilledList | undefined {
     // a live row (back in your size, popular in your size) is made afresh after any restock
-    const row = cache.row(owner, revision, key,
+    const row = cache.row(slot.owner, slot.revision, slot.key,
       live ? { maxAgeMs: this.deps.settings.rowCacheLiveTtlMs, live: this.liveRevision() } : {});
     if (!row) return undefined;
     const items = row.items.filter((item) => this.ctx.allowed(item.itemId));

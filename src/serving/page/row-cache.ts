@@ -102,7 +102,25 @@ export class RowCache {
   }
 }
 
-/** The cache key of a row: what its answer depends on beyond the member and the generation. */
-export function rowCacheKey(rowId: string, target: number, primaryModel: string | undefined): string {
-  return `${rowId}|${target}|${primaryModel ?? ''}`;
+/** Where a row's answer is kept: whose entry, at which revision, under which key. */
+export interface RowSlot {
+  owner: string;
+  revision: number;
+  key: string;
+}
+
+/**
+ * The slot of a row for this member: what its answer depends on beyond the generation. A 'shared' row
+ * (it reads nothing of the member but their sizes) lives in a second entry of the member's that their
+ * own events do not move, keyed by their sizes; so each member may take two of `members` entries.
+ */
+export function rowSlot(
+  member: { userId: string; revision: number; sizes: readonly string[] },
+  plan: { rowId: string; title: string; seed?: string },
+  shared: boolean, target: number, primaryModel: string | undefined,
+): RowSlot {
+  const tail = `${target}|${primaryModel ?? ''}`;
+  return shared
+    ? { owner: `${member.userId}\u0000across-events`, revision: 0, key: `${plan.rowId}|${plan.title}|${plan.seed ?? ''}|${member.sizes.join(',')}|${tail}` }
+    : { owner: member.userId, revision: member.revision, key: `${plan.rowId}|${tail}` };
 }
