@@ -12,12 +12,13 @@ import type { CatalogueView, MemberSnapshot, ModelHandle, ModelManager, OnlineSt
 import type { Timers } from '../fallback/deadline.ts';
 import { createFallbackMetrics, type FallbackMetrics } from '../fallback/fallback-metrics.ts';
 import { StaticList } from '../fallback/static-list.ts';
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { BoundedMap } from './bounded-map.ts';
 import type { PageDeps } from './compose-page.ts';
 import { EngagementSignals } from './engagement-signals.ts';
-import { PageCache } from './page-cache.ts';
-import { RowCache } from './row-cache.ts';
+import type { PageCache } from './page-cache.ts';
+import { createPageCaches } from './page-caches.ts';
+import type { RowCache } from './row-cache.ts';
 import { RowOrderBandit } from './row-order-bandit.ts';
 import { isRowKind, type Merchandising, NO_EXPERIMENT, type Page, type ResolvedVariant } from './types.ts';
 
@@ -66,38 +67,15 @@ export class PageEngine {
     this.metrics = createFallbackMetrics(opts.registry);
     this.warn = opts.warn ?? (() => undefined);
     const { online, store, catalogue, models } = opts;
-    const caching = settings.rowCacheMembers > 0 && settings.rowCacheTtlMs > 0;
-    // both counters only grow, so their sum moves whenever either does
-    const generation = () => (catalogue.revision ?? 0) + (models?.generation ?? 0);
-    const live = () => (catalogue.availabilityRevision ?? 0) + this.signals.revision;
-    this.rowCache = caching ? new RowCache({ members: settings.rowCacheMembers, ttlMs: settings.rowCacheTtlMs, clock: opts.clock, generation }) : undefined;
-    this.pageCache = caching
-      ? new PageCache({
-        members: settings.rowCacheMembers, ttlMs: Math.min(settings.rowCacheTtlMs, settings.rowCacheLiveTtlMs), clock: opts.clock, generation,
-        live,
-      })
-      : undefined;
-    const { rowCache, pageCache } = this;
-    if (rowCache && pageCache) {
-      new Gauge({
-        name: 'vitrine_page_cache_lookups', help: 'Lookups since start in the per-member caches (cache: page, row), by result (hit, miss)',
-        labelNames: ['cache', 'result'] as const, registers: [opts.registry],
-        collect() {
-          for (const [cache, s] of [['page', pageCache.stats()], ['row', rowCache.stats()]] as const) {
-            this.set({ cache, result: 'hit' }, s.hits);
-            this.set({ cache, result: 'miss' }, s.misses);
-          }
-        },
-      });
-    }
+    const caches = createPageCaches(settings, { catalogue, models, signals: this.signals, clock: opts.clock, registry: opts.registry });
+    this.rowCache = caches?.rowCache;
+    this.pageCache = caches?.pageCache;
     this.deps = {
       online, catalogue: opts.catalogue, models: opts.models, merchandising: opts.merchandising, settings, clock: opts.clock,
       timers: opts.timers, metrics: this.metrics, signals: this.signals, bandit: this.bandit,
       staticList: new StaticList(() => opts.catalogue, settings.staticItems),
       lastPage: (userId) => store.lastImpression(userId),
-      ...(rowCache ? { rowCache } : {}),
-      ...(pageCache ? { pageCache } : {}),
-      liveRevision: live,
+      ...(caches ? { rowCache: caches.rowCache, pageCache: caches.pageCache, liveRevision: caches.live } : {}),
       ...(online.foldIn ? { foldIn: (member: MemberSnapshot, handle: ModelHandle) => online.foldIn?.(member, handle) } : {}),
     };
   }
