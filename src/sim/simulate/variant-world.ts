@@ -15,8 +15,8 @@ import { getTrainer } from '../../ml/registry.ts';
 import { DEFAULT_TRAIN_ALGORITHMS, trainModels } from '../../pipeline/model-training.ts';
 import { assignVariant } from '../../serving/experiments/assign.ts';
 import { variantLabel } from '../../serving/experiments/resolve.ts';
+import { SqliteStore } from '../../storage/sqlite/sqlite-store.ts';
 import { ClosedLoop } from './closed-loop.ts';
-import { PageLogStore } from './page-log-store.ts';
 import { offlineMetricsPerMember, type OfflineVectors } from './offline.ts';
 import { ServingHarness } from './serving-harness.ts';
 import { registerSimulationModels } from './sim-models.ts';
@@ -56,7 +56,7 @@ export async function simulateVariant(o: ResolvedSimulationOptions, v: number, l
   const cpuAtStart = threadCpuSeconds();
   if (o.dataDir) await mkdir(o.dataDir, { recursive: true });
   const dir = await mkdtemp(join(o.dataDir ?? tmpdir(), `vitrine-sim-${variant.name}-`));
-  const store = new PageLogStore();
+  const store = new SqliteStore(':memory:');
   let unregister = (): void => undefined;
   let serving: ServingHarness | undefined;
   try {
