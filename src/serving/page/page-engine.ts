@@ -10,6 +10,7 @@ import type { EventIngestor } from '../../pipeline/ingest.ts';
 import type { Store } from '../../storage/store.ts';
 import type { CatalogueView, MemberSnapshot, ModelHandle, ModelManager, OnlineState } from '../engine/contracts.ts';
 import type { Timers } from '../fallback/deadline.ts';
+import { recordImpressions } from '../experiments/record-impression.ts';
 import { createFallbackMetrics, type FallbackMetrics } from '../fallback/fallback-metrics.ts';
 import { StaticList } from '../fallback/static-list.ts';
 import type { Registry } from 'prom-client';
@@ -137,15 +138,7 @@ export class PageEngine {
   private logServed(): void {
     const pages = this.unlogged;
     this.unlogged = [];
-    const logged = this.opts.logImpressions
-      ? this.opts.logImpressions(pages)
-      : this.opts.store.putImpressionsWithEvents(pages.map(({ page, ts }) => ({
-        record: {
-          pageId: page.pageId, userId: page.userId, ts, variant: page.variant, ...(page.modelVersion ? { modelVersion: page.modelVersion } : {}),
-          rows: page.rows.map((r) => ({ rowId: r.rowId, kind: r.kind, items: r.items.map((i) => i.itemId) })),
-        },
-        events: [],
-      })));
+    const logged = this.opts.logImpressions ? this.opts.logImpressions(pages) : recordImpressions(this.opts.store, pages, { itemEvents: false });
     logged.catch((err: unknown) => this.warn(`could not log ${pages.length} served page(s), ${pages[0]?.page.pageId} first`, err));
   }
 }
