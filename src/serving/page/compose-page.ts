@@ -142,7 +142,7 @@ function assembleRows(filled: readonly FilledList[], ctx: PageContext, deps: Pag
   const admit = fit && size !== undefined
     ? fitAdmitter(fit, ctx.member.userId, size, {
       filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost,
-      ...(deps.rowCache ? { cache: deps.rowCache.fitPredictions(ctx.member.userId, ctx.member.revision) } : {}),
+      ...(deps.rowCache ? { cache: deps.rowCache.fitPredictions(ctx.member.userId, ctx.member.revision, size) } : {}),
     })
     : undefined;
   if (admit) {

@@ -8,6 +8,11 @@
  * (availability changes, short signal lists gaining items) stands. Business filters are re-applied on every
  * hit, so an item that sold out in the member's size since is still never served.
  *
+ * Fit predictions are the exception to the revision rule: the fit model answers from its own trained
+ * tables for (member, item, size), nothing of the online state, so they are carried across the
+ * member's events (a rent, a heart) while the generation and the size asked for stand. The page right
+ * after a rent then predicts only the items it has not shown before (bench/serve-inproc.ts --after-event).
+ *
  * Only answers from the current models without any failure are kept: a fallback is never cached, so
  * a failing model is retried on the next page.
  * Trade: repeat views cost a fraction of a fill; a member's rows may lag shared counts and restocks
@@ -26,6 +31,8 @@ export interface CachedRow {
   explanation?: string;
   used: readonly string[];
   versions: readonly string[];
+  /** the share of a TTL this row lives, (1 − jitter … 1]: set by the cache when kept */
+  ttlScale?: number;
 }
 
 export type FitProbabilities = { small: number; fit: number; large: number } | null;
@@ -35,9 +42,16 @@ interface Entry {
   generation: number;
   /** epoch ms */
   madeAt: number;
+  /** the share of ttlMs this entry lives (TTL jitter) */
+  ttlScale: number;
   rows: Map<string, CachedRow>;
   fit: Map<string, FitProbabilities>;
+  /** the size the fit predictions are for */
+  fitSize?: string;
 }
+
+/** a member's carried fit predictions are dropped past this many (a very active member's grow with every page) */
+export const MAX_FIT_PREDICTIONS = 2_000;
 
 export interface RowCacheOptions {
   /** members kept (least recently stored forgotten first) */
@@ -47,6 +61,10 @@ export interface RowCacheOptions {
   generation: () => number;
   /** epoch ms */
   clock: () => number;
+  /** each entry and row lives (1 − jitter … 1] × its TTL (serving.cacheTtlJitter; default 0) */
+  jitter?: number;
+  /** uniform in [0, 1): the jitter's draws (tests pin it) */
+  random?: () => number;
 }
 
 export interface RowCacheStats {
@@ -69,9 +87,13 @@ export class RowCache {
     const generation = this.opts.generation();
     const now = this.opts.clock();
     const found = this.entries.get(userId);
-    if (found && found.revision === revision && found.generation === generation && now - found.madeAt < this.opts.ttlMs) return found;
+    if (found && found.revision === revision && found.generation === generation && now - found.madeAt < this.opts.ttlMs * found.ttlScale) return found;
     if (!create) return undefined;
-    const fresh: Entry = { revision, generation, madeAt: now, rows: new Map(), fit: new Map() };
+    const carry = found && found.generation === generation && found.fit.size <= MAX_FIT_PREDICTIONS;
+    const fresh: Entry = {
+      revision, generation, madeAt: now, ttlScale: this.ttlScale(), rows: new Map(),
+      fit: carry ? found.fit : new Map(), ...(carry && found.fitSize !== undefined ? { fitSize: found.fitSize } : {}),
+    };
     this.entries.set(userId, fresh);
     return fresh;
   }
@@ -79,7 +101,7 @@ export class RowCache {
   /** A cached row for this member state, no older than `maxAgeMs` and, when given, made at this live revision. */
   row(userId: string, revision: number, key: string, opts: { maxAgeMs?: number; live?: number } = {}): CachedRow | undefined {
     const found = this.entry(userId, revision, false)?.rows.get(key);
-    const fresh = found && this.opts.clock() - found.madeAt < (opts.maxAgeMs ?? Infinity)
+    const fresh = found && this.opts.clock() - found.madeAt < (opts.maxAgeMs ?? Infinity) * (found.ttlScale ?? 1)
       && (opts.live === undefined || found.live === opts.live);
     const row = fresh ? found : undefined;
     if (row) this.hits++;
@@ -89,12 +111,21 @@ export class RowCache {
 
   /** Keeps a row answered for this member state. */
   keep(userId: string, revision: number, key: string, row: CachedRow): void {
-    this.entry(userId, revision, true)?.rows.set(key, row);
+    this.entry(userId, revision, true)?.rows.set(key, { ...row, ttlScale: this.ttlScale() });
   }
 
-  /** The member's fit predictions for this state (filled by the fit admitter as it predicts). */
-  fitPredictions(userId: string, revision: number): Map<string, FitProbabilities> {
-    return (this.entry(userId, revision, true) as Entry).fit;
+  private ttlScale(): number {
+    return ttlScale(this.opts.jitter, this.opts.random);
+  }
+
+  /** The member's fit predictions in `size` (filled by the fit admitter as it predicts), kept across their events. */
+  fitPredictions(userId: string, revision: number, size: string): Map<string, FitProbabilities> {
+    const entry = this.entry(userId, revision, true) as Entry;
+    if (entry.fitSize !== size) {
+      entry.fit = new Map();
+      entry.fitSize = size;
+    }
+    return entry.fit;
   }
 
   stats(): RowCacheStats {
@@ -123,4 +154,9 @@ export function rowSlot(
   return shared
     ? { owner: `${member.userId}\u0000across-events`, revision: 0, key: `${plan.rowId}|${plan.title}|${plan.seed ?? ''}|${member.sizes.join(',')}|${tail}` }
     : { owner: member.userId, revision: member.revision, key: `${plan.rowId}|${tail}` };
+}
+
+/** A share of a TTL drawn uniformly from (1 − jitter, 1]: never longer than the TTL, never below 1 − jitter of it. */
+export function ttlScale(jitter = 0, random: () => number = Math.random): number {
+  return jitter > 0 ? 1 - jitter * random() : 1;
 }
