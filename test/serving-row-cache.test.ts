@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import type { ScoredItem, UserQuery, RecommendOptions } from '../src/ml/model.ts';
 import { composePage, type PageRequest } from '../src/serving/page/compose-page.ts';
 import { MemoryCatalogue } from '../src/serving/catalogue/catalogue-view.ts';
-import { RowCache } from '../src/serving/page/row-cache.ts';
+import { PageCache } from '../src/serving/page/page-cache.ts';
+import { RowCache, ttlScale } from '../src/serving/page/row-cache.ts';
 import { NO_EXPERIMENT } from '../src/serving/page/types.ts';
 import { FakeModels, fakeWorld, item, member, NOW, TableModel } from './helpers/serving-fakes.ts';
 
@@ -149,6 +150,67 @@ describe('row cache', () => {
     w.online.members.set('ann', { ...(await w.online.get('ann')), sizes: ['10'], revision: 99 });
     await firstRow(w);
     assert.ok(scans.count > 1, 'a new size profile: made afresh');
+  });
+
+  it("fit predictions are carried across the member's own events, and made again for a new size or generation", async () => {
+    const w = world();
+    const asked: string[] = [];
+    const fit = { predict: (_u: string, itemId: string, size: string) => { asked.push(`${itemId}@${size}`); return { small: 0.1, fit: itemId === 'd01' ? 0.05 : 0.8, large: 0.1 }; } };
+    w.models.currents.set('fit', { version: 'fit-v1', algorithm: 'fit', model: fit as never });
+    const first = await firstRow(w);
+    assert.ok(!first?.includes('d01'), 'filtered: will not fit');
+    const predicted = asked.length;
+    assert.ok(predicted >= 6);
+    w.online.apply([{ id: 'r1', type: 'rent', userId: 'ann', itemId: 'd00', ts: NOW, size: '8' }]);
+    const after = await firstRow(w);
+    assert.equal(w.primary.asked, 2, 'the rows were made afresh for the new state');
+    assert.deepEqual(after, ['d02', 'd03', 'd04', 'd05', 'd06', 'd07'], 'rented item gone, d01 still filtered');
+    assert.deepEqual(asked.slice(predicted), ['d07@8'], 'only the item not predicted before');
+    w.online.members.set('ann', { ...(await w.online.get('ann')), sizes: ['10'], revision: 99 });
+    for (const it of ITEMS) w.catalogue.upsert({ ...it, sizes: { 10: 1 } });
+    asked.length = 0;
+    await firstRow(w);
+    assert.ok(asked.length >= 6 && asked.every((a) => a.endsWith('@10')), 'a new size: predicted again');
+    w.bump();
+    asked.length = 0;
+    await firstRow(w);
+    assert.ok(asked.length >= 6, 'a new generation (a fit model swap moves it): predicted again');
+  });
+});
+
+describe('cache TTL jitter (serving.cacheTtlJitter)', () => {
+  const row = { madeAt: NOW, live: 0, items: [], used: [], versions: [] };
+
+  it('each row and page lives its own share of the TTL, between (1 − jitter) and 1 of it', () => {
+    let clock = NOW;
+    const draws = [0.99, 0, 0.5];
+    const random = () => draws.shift() ?? 0;
+    const rows = new RowCache({ members: 10, ttlMs: 1000, clock: () => clock, generation: () => 0, jitter: 0.5, random });
+    rows.keep('ann', 1, 'short', row); // the entry draws 0.99 (lives 505 ms), the row 0 (its whole maxAge)
+    rows.keep('ann', 1, 'half', { ...row }); // this row draws 0.5: 75% of its maxAge
+    clock += 374;
+    assert.ok(rows.row('ann', 1, 'half', { maxAgeMs: 500 }), 'at 374 ms, under 75% of 500');
+    clock += 2;
+    assert.equal(rows.row('ann', 1, 'half', { maxAgeMs: 500 }), undefined, 'at 376 ms the half-drawn row is gone');
+    assert.ok(rows.row('ann', 1, 'short', { maxAgeMs: 500 }), 'the row that drew 0 lives its whole 500 ms');
+    clock = NOW + 506;
+    assert.equal(rows.row('ann', 1, 'short'), undefined, 'the entry drew 0.99: gone after 505 ms of its 1,000');
+
+    const pages = new PageCache({ members: 10, ttlMs: 1000, clock: () => clock, generation: () => 0, live: () => 0, jitter: 0.2, random: () => 0.5 });
+    const ann = { userId: 'ann', revision: 1 } as never;
+    clock = NOW;
+    pages.keep(ann, 'k', { rows: [] } as never);
+    clock = NOW + 899;
+    assert.ok(pages.get(ann, 'k'), 'lives 90% of 1,000 ms');
+    clock = NOW + 900;
+    assert.equal(pages.get(ann, 'k'), undefined);
+  });
+
+  it('draws spread over (1 − jitter, 1] and never past the TTL; no jitter is the TTL itself', () => {
+    const scales = Array.from({ length: 2000 }, () => ttlScale(0.25));
+    assert.ok(scales.every((x) => x > 0.75 && x <= 1));
+    assert.ok(Math.min(...scales) < 0.76 && Math.max(...scales) > 0.99, 'the whole range is used');
+    assert.equal(ttlScale(0), 1);
   });
 });
 

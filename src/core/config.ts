@@ -85,12 +85,22 @@ export const ConfigSchema = Type.Object({
     annRecallTarget: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
     /** log one `impression` event per shown item besides the page record (false: the page record only) */
     impressionItemEvents: Type.Boolean(),
+    /**
+     * served pages are logged in one store transaction per this many ms (0 = per turn of the event
+     * loop). The page's 200 never waits for its record; a crash loses at most this long of page records
+     */
+    impressionFlushMs: Type.Integer({ minimum: 0, maximum: 10_000 }),
     /** members whose model-driven rows are cached between pages (0 = fill every row afresh; ADR 0007) */
     rowCacheMembers: Type.Integer({ minimum: 0 }),
     /** the longest a member's cached rows are reused, ms: how far they may lag trending and occasion counts */
     rowCacheTtlMs: Type.Integer({ minimum: 0 }),
     /** … and for rows built on live counts or availability (trending, popular and back in your size, new arrivals, occasion) */
     rowCacheLiveTtlMs: Type.Integer({ minimum: 0 }),
+    /**
+     * each cached page or row lives a random (1 − jitter … 1) × its TTL, so pages made together (a
+     * warm-up, a traffic peak) are not all recomposed in the same second when their TTL runs out
+     */
+    cacheTtlJitter: Type.Number({ minimum: 0, maximum: 0.9 }),
   }, { additionalProperties: false }),
   training: Type.Object({
     /** train in a worker thread so serving is unaffected (false: on the serving thread, e.g. an in-memory store) */
@@ -143,9 +153,11 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     annMinItems: 10_000,
     annRecallTarget: 0.97,
     impressionItemEvents: true,
+    impressionFlushMs: 50,
     rowCacheMembers: 20_000,
     rowCacheTtlMs: 300_000,
     rowCacheLiveTtlMs: 120_000,
+    cacheTtlJitter: 0.25,
   },
   training: {
     inWorker: true,

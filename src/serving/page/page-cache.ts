@@ -10,6 +10,7 @@
  */
 import type { MemberSnapshot } from '../engine/contracts.ts';
 import { BoundedMap } from './bounded-map.ts';
+import { ttlScale } from './row-cache.ts';
 import type { RowPlan } from './row-source.ts';
 import type { Page } from './types.ts';
 
@@ -23,6 +24,8 @@ interface Entry {
   live: number;
   /** epoch ms */
   madeAt: number;
+  /** the share of ttlMs this page lives (TTL jitter) */
+  ttlScale: number;
   page: ReusablePage;
   /** the rows as JSON, made on the first reuse (the response is this with a fresh head) */
   rowsJson?: string;
@@ -42,6 +45,10 @@ export interface PageCacheOptions {
   live: () => number;
   /** epoch ms */
   clock: () => number;
+  /** each page lives (1 − jitter … 1] × ttlMs (serving.cacheTtlJitter; default 0) */
+  jitter?: number;
+  /** uniform in [0, 1): the jitter's draws (tests pin it) */
+  random?: () => number;
 }
 
 export class PageCache {
@@ -57,7 +64,7 @@ export class PageCache {
   get(member: MemberSnapshot, key: string): ReusedPage | undefined {
     const e = this.entries.get(member.userId);
     const fresh = e !== undefined && e.key === key && e.revision === member.revision && e.generation === this.opts.generation()
-      && e.live === this.opts.live() && this.opts.clock() - e.madeAt < this.opts.ttlMs;
+      && e.live === this.opts.live() && this.opts.clock() - e.madeAt < this.opts.ttlMs * e.ttlScale;
     if (!fresh) {
       this.misses++;
       return undefined;
@@ -70,7 +77,8 @@ export class PageCache {
   /** Keeps a page composed without any fallback. Its rows are shared by later servings: never mutate them. */
   keep(member: MemberSnapshot, key: string, page: ReusablePage): void {
     this.entries.set(member.userId, {
-      key, revision: member.revision, generation: this.opts.generation(), live: this.opts.live(), madeAt: this.opts.clock(), page,
+      key, revision: member.revision, generation: this.opts.generation(), live: this.opts.live(), madeAt: this.opts.clock(),
+      ttlScale: ttlScale(this.opts.jitter, this.opts.random), page,
     });
   }
 

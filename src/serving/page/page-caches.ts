@@ -27,9 +27,10 @@ export function createPageCaches(
   // both counters of each only grow, so their sum moves whenever either does
   const generation = () => (catalogue.revision ?? 0) + (models?.generation ?? 0);
   const live = () => (catalogue.availabilityRevision ?? 0) + signals.revision;
-  const rowCache = new RowCache({ members: settings.rowCacheMembers, ttlMs: settings.rowCacheTtlMs, clock, generation });
+  const jitter = settings.cacheTtlJitter;
+  const rowCache = new RowCache({ members: settings.rowCacheMembers, ttlMs: settings.rowCacheTtlMs, clock, generation, jitter });
   const pageCache = new PageCache({
-    members: settings.rowCacheMembers, ttlMs: Math.min(settings.rowCacheTtlMs, settings.rowCacheLiveTtlMs), clock, generation, live,
+    members: settings.rowCacheMembers, ttlMs: Math.min(settings.rowCacheTtlMs, settings.rowCacheLiveTtlMs), clock, generation, live, jitter,
   });
   new Gauge({
     name: 'vitrine_page_cache_lookups', help: 'Lookups since start in the per-member caches (cache: page, row), by result (hit, miss)',
