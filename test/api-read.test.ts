@@ -14,6 +14,7 @@ import { trainModels } from '../src/pipeline/model-training.ts';
 import { buildApp, type VitrineApp } from '../src/serving/app.ts';
 import type { Page } from '../src/serving/page/types.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { waitFor } from './helpers/wait-for.ts';
 
 const NOW = Date.UTC(2026, 4, 20, 12);
 const DAY = 86_400_000;
@@ -99,7 +100,7 @@ describe('read endpoints', () => {
     assert.equal(byl?.rowId, 'because-you-liked:i02');
     assert.equal(byl?.title, 'Because you loved Look 2');
     assert.ok(byl?.items.every((i) => GROUPS[0].includes(i.itemId) || i.itemId === 'j0'));
-    for (let k = 0; k < 10 && (await store.lastImpression('ann'))?.pageId !== p.pageId; k++) await new Promise((done) => setImmediate(done));
+    await waitFor(async () => (await store.lastImpression('ann'))?.pageId === p.pageId, "the page's record");
     assert.equal((await store.lastImpression('ann'))?.pageId, p.pageId, 'logged after the response');
   });
 

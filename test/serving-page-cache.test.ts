@@ -16,6 +16,7 @@ import { trainModels } from '../src/pipeline/model-training.ts';
 import { buildApp, type VitrineApp } from '../src/serving/app.ts';
 import type { Page } from '../src/serving/page/types.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { waitFor } from './helpers/wait-for.ts';
 
 const NOW = Date.UTC(2026, 4, 20, 12);
 const DAY = 86_400_000;
@@ -79,7 +80,7 @@ describe('page cache', () => {
     const { pageId: _d, tookMs: _e, rows: _f, ...headSecond } = second.page;
     assert.deepEqual(headSecond, headFirst, 'userId, variant, modelVersion, fallbacks');
     assert.deepEqual(Object.keys(second.page).sort(), Object.keys(first.page).sort(), 'no field more or less than the schema sends');
-    for (let k = 0; k < 20 && (await store.lastImpression('ann'))?.pageId !== second.page.pageId; k++) await new Promise((done) => setImmediate(done));
+    await waitFor(async () => (await store.lastImpression('ann'))?.pageId === second.page.pageId, 'the reused page record');
     assert.equal((await store.lastImpression('ann'))?.pageId, second.page.pageId, 'the reused page is logged as served');
     assert.deepEqual(rowsOf((await page(uncached)).page), rowsOf(first.page), 'the same page as with the caches off');
   });

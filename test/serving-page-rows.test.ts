@@ -20,6 +20,7 @@ import { NO_EXPERIMENT } from '../src/serving/page/types.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { interactions, itemFeatures } from './helpers/ml-data.ts';
 import { FakeModels, fakeWorld, item, member, NOW } from './helpers/serving-fakes.ts';
+import { waitFor } from './helpers/wait-for.ts';
 
 // three planted styles of 6 items (as in the style-clusters test)
 const PLANTED = [
@@ -200,6 +201,34 @@ describe('row-order bandit', () => {
     assert.ok(Math.abs(posterior.alpha / (posterior.alpha + posterior.beta) - 0.5) < 0.05);
   });
 
+  it('pages served within serving.impressionFlushMs are logged in one batch, a full batch at once, the rest on close', async () => {
+    const w = fakeWorld({ items: [item('a')] });
+    const batches: number[] = [];
+    const engine = (flushMs: number) => new PageEngine({
+      config: resolveConfig({ serving: { signalsScanLimit: 0, impressionFlushMs: flushMs } }), store: new SqliteStore(':memory:'), online: w.online,
+      catalogue: w.catalogue, models: w.models, merchandising: w.deps.merchandising, registry: new Registry(), clock: () => NOW,
+      logImpressions: async (pages) => { batches.push(pages.length); },
+    });
+    const m = member('ann', { segment: 'size:8|tenure:new' });
+    const page = (k: number) => ({ pageId: `pg-${k}`, userId: 'ann', variant: 'default', modelVersion: null, tookMs: 1, fallbacks: [],
+      rows: [{ rowId: 'trending', kind: 'trending' as const, title: 'T', items: [{ itemId: 'a', score: 1 }] }] });
+    const timed = engine(20);
+    for (let k = 0; k < 3; k++) timed.served(page(k), m);
+    await new Promise((done) => setImmediate(done));
+    assert.deepEqual(batches, [], 'not logged in the same turn: the window is still open');
+    await waitFor(() => batches.length > 0, 'the batch');
+    assert.deepEqual(batches, [3], 'one transaction for the three');
+    for (let k = 0; k < 501; k++) timed.served(page(k), m);
+    assert.deepEqual(batches, [3, 500], 'a full batch is logged at once');
+    await timed.close();
+    assert.deepEqual(batches, [3, 500, 1], 'close logs what is still waiting');
+    const perTurn = engine(0);
+    perTurn.served(page(9), m);
+    await new Promise((done) => setImmediate(done));
+    assert.deepEqual(batches.at(-1), 1, 'at 0: logged in the next turn');
+    await perTurn.close();
+  });
+
   it('the engine counts rows shown when a page is served and clicks that name a row of it', async () => {
     const store = new SqliteStore(':memory:');
     const w = fakeWorld({ items: [item('a')] });
@@ -218,7 +247,7 @@ describe('row-order bandit', () => {
     const after = engine.bandit.posterior(m.segment, 'because-you-liked');
     assert.ok(after.alpha > before.alpha, 'the click counts for the row kind in the segment the page was served to');
     assert.ok(engine.bandit.posterior(m.segment, 'trending').beta > before.beta, 'trending shown, not clicked');
-    for (let k = 0; k < 10 && !(await store.lastImpression('ann')); k++) await new Promise((done) => setImmediate(done));
+    await waitFor(async () => Boolean(await store.lastImpression('ann')), "ann's page record");
     assert.deepEqual((await store.lastImpression('ann'))?.rows.map((r) => r.items), [['a'], ['c']], 'the page is logged after it is sent');
     engine.close();
     await store.close();

@@ -111,8 +111,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   modelRoutes(app, context);
   carouselRoutes(app, context);
   pageTemplateRoutes(app, context);
-  experimentRoutes(app, context);
   const pages = attachPageEngine(app, context);
+  experimentRoutes(app, context, () => pages.flushServed());
   uiRoutes(app);
   return { app, context, pages };
 }

@@ -16,7 +16,8 @@ type Params = { experimentId: string };
 const view = (e: ExperimentRecord) => ({ ...e, variants: e.variants.map((v) => ({ ...v, label: variantLabel(e.id, v.name) })) });
 
 /** Registers PUT/GET /v1/experiments/:experimentId, GET …/report and GET /v1/experiments. */
-export function experimentRoutes(app: FastifyInstance, ctx: AppContext): void {
+/** `flushServed`: logs the pages served but not yet logged (page-engine.ts), so a report counts every page served before it. */
+export function experimentRoutes(app: FastifyInstance, ctx: AppContext, flushServed: () => Promise<void> = async () => {}): void {
   const { store, clock } = ctx;
   const found = async (id: string): Promise<ExperimentRecord> => {
     const e = await store.getExperiment(id);
@@ -71,5 +72,9 @@ export function experimentRoutes(app: FastifyInstance, ctx: AppContext): void {
       summary: 'Per variant: users, pages, impressions, clicks, rents; rates with 95% Wilson intervals; lift vs control with 95% intervals',
       response: { 200: ExperimentReportResponse, ...errorResponses },
     },
-  }, async (request) => experimentReport(store, await found(request.params.experimentId)));
+  }, async (request) => {
+    const experiment = await found(request.params.experimentId);
+    await flushServed();
+    return experimentReport(store, experiment);
+  });
 }

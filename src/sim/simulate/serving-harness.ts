@@ -41,7 +41,7 @@ export function simulationConfig(o: HarnessOptions): Readonly<VitrineConfig> {
     log: { level: 'error' },
     // pages logged as page records only (record-impression.ts): per-item impression events cost ~15% of a
     // simulated visit's CPU (docs/simulator.md), the report counts the same, and the simulator counts what it shows itself
-    serving: { budgetMs: 10_000, rowBudgetMs: 10_000, primaryAlgorithm: o.primaryAlgorithm, impressionItemEvents: false },
+    serving: { budgetMs: 10_000, rowBudgetMs: 10_000, primaryAlgorithm: o.primaryAlgorithm, impressionItemEvents: false, impressionFlushMs: 0 },
     training: { inWorker: false },
   };
   return resolveConfig(overrides);
