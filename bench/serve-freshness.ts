@@ -4,6 +4,9 @@
  * shows the item (a held item is never shown). The time measured runs from sending the event to
  * receiving the page that reflects it. `parallel` trial loops run (each one trial after another, on its
  * own keep-alive connection; members are never shared) while the load generator keeps the server busy.
+ * With `trialsPerSecond`, trial t starts no earlier than t / trialsPerSecond seconds after the first
+ * (an arrival rate, as rents arrive in production); without it the loops run trials back to back, so
+ * they measure how fast the server can compose pages for members it has not seen, not an event's delay.
  */
 import http from 'node:http';
 
@@ -17,24 +20,30 @@ export interface FreshnessResult {
   maxMs: number;
   /** of which the event's 200, ms */
   eventP99Ms: number;
+  /** trials started per second (paced), or absent when back to back */
+  trialsPerSecond?: number;
 }
 
 interface PageJson { rows: Array<{ items: Array<{ itemId: string }> }> }
 
 /** Runs `trials` rent-then-page trials over `members` (each member once), `parallel` at a time. */
 export async function runFreshness(
-  baseUrl: string, members: readonly string[], trials: number, pageQuery: string, parallel = 10,
+  baseUrl: string, members: readonly string[], trials: number, pageQuery: string, parallel = 10, trialsPerSecond?: number,
 ): Promise<FreshnessResult> {
   const total: number[] = [];
   const eventMs: number[] = [];
   let stale = 0;
   let next = 0;
   const count = Math.min(trials, members.length);
+  const began = performance.now();
   const loop = async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
       while (next < count) {
         const t = next++;
+        const startAt = trialsPerSecond ? began + (t * 1000) / trialsPerSecond : 0;
+        // pacing only: the trial's own timing starts after this wait
+        if (startAt > performance.now()) await new Promise((resolve) => setTimeout(resolve, startAt - performance.now()));
         const userId = members[t];
         const path = `/v1/users/${encodeURIComponent(userId)}/page?${pageQuery}`;
         const before = JSON.parse((await request(agent, baseUrl, 'GET', path)).body) as PageJson;
@@ -59,6 +68,7 @@ export async function runFreshness(
     trials: sorted.length, stale,
     p50Ms: round(quantile(sorted, 0.5)), p99Ms: round(quantile(sorted, 0.99)), maxMs: round(sorted.at(-1) ?? NaN),
     eventP99Ms: round(quantile(eventMs.sort((a, b) => a - b), 0.99)),
+    ...(trialsPerSecond ? { trialsPerSecond } : {}),
   };
 }
 

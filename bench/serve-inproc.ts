@@ -7,6 +7,8 @@
  *   node --import tsx bench/serve-inproc.ts --profile /tmp/page.cpuprofile   (the timed pages only)
  * --cold: every page for a member not seen before (the row cache never hits); --no-row-cache: serving.rowCacheMembers = 0;
  * --after-event: each page right after a click by its member (state moved: what freshness costs; the click is counted too).
+ * --live-ttl 1: serving.rowCacheLiveTtlMs = 1 ms, so every page is past its TTL (what an expiry costs: live rows
+ *   afresh, the member's stable rows from the row cache).
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -26,11 +28,12 @@ const { values } = parseArgs({
     cold: { type: 'boolean', default: false },
     'no-row-cache': { type: 'boolean', default: false },
     'after-event': { type: 'boolean', default: false },
+    'live-ttl': { type: 'string' },
     profile: { type: 'string' },
   },
 });
 const config = loadConfig({
-  dataDir: values.data, serving: { impressionItemEvents: false, ...(values['no-row-cache'] ? { rowCacheMembers: 0 } : {}) },
+  dataDir: values.data, serving: { impressionItemEvents: false, ...(values['live-ttl'] ? { rowCacheLiveTtlMs: Number(values['live-ttl']) } : {}), ...(values['no-row-cache'] ? { rowCacheMembers: 0 } : {}) },
 }, {});
 const store = await openStore(`sqlite:${join(values.data, 'vitrine.db')}`);
 const { app, pages: engine } = await buildApp({ config, store, logger: false });

@@ -1,0 +1,111 @@
+/**
+ * An open-loop load generator: requests are due at a fixed rate (evenly spaced), whatever the server
+ * does, and go out on `connections` keep-alive connections; a request due while every connection is
+ * busy waits for one. Each latency runs from the moment the request was DUE, not from when it could be
+ * sent, so a server that stalls is charged for every request it held up (no coordinated omission).
+ *
+ * Why not autocannon's `overallRate`: it lets each connection send its whole second's quota back to
+ * back at the top of every second and then pauses, so the first half of each second is a closed-loop
+ * burst at saturation and the rate is an average over bursts, not a load.
+ */
+import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { LoadResult } from './serve-load.ts';
+
+export interface RatedLoadOptions {
+  baseUrl: string;
+  paths: readonly string[];
+  connections: number;
+  /** requests per second offered */
+  rate: number;
+  seconds: number;
+  /** stops offering early (the result covers what was offered) */
+  signal?: AbortSignal;
+  /**
+   * seconds over which the paths come into use: at elapsed t only the first ⌈N × t / ramp⌉ are asked
+   * for (uniformly at random among them), so first visits are spread evenly over the ramp instead of
+   * all falling in the first N / rate seconds
+   */
+  rampSeconds?: number;
+}
+
+export interface RatedLoadResult extends LoadResult {
+  /** the rate asked for; `perSecond` is what was answered */
+  offeredPerSecond: number;
+  /** largest number of due requests waiting for a free connection at once */
+  maxBacklog: number;
+  /** this (the client's) event loop's delay, ms: a stalled client would charge its stall to the server */
+  clientLoopDelayMs: { p99: number; max: number };
+}
+
+/** Offers `rate` requests per second for `seconds` and resolves once every one has been answered. */
+export async function runRatedLoad(opts: RatedLoadOptions): Promise<RatedLoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
+  let total = Math.round(opts.rate * opts.seconds);
+  const latencies = new Float64Array(total);
+  const intervalMs = 1000 / opts.rate;
+  let issued = 0, answered = 0, non2xx = 0, errors = 0, inFlight = 0, maxBacklog = 0;
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  const began = performance.now();
+  let finished!: () => void;
+  const allAnswered = new Promise<void>((resolve) => { finished = resolve; });
+
+  const { paths } = opts;
+  const rampMs = (opts.rampSeconds ?? 0) * 1000;
+  const pathAt = (dueAt: number): string => {
+    const elapsed = dueAt - began;
+    if (elapsed >= rampMs) return paths[issued % paths.length];
+    const inUse = Math.max(1, Math.ceil((paths.length * elapsed) / rampMs));
+    return paths[Math.floor(Math.random() * inUse)];
+  };
+  const issue = (dueAt: number) => {
+    const path = pathAt(dueAt);
+    issued++;
+    inFlight++;
+    maxBacklog = Math.max(maxBacklog, inFlight - opts.connections);
+    const req = http.get(new URL(path, opts.baseUrl), { agent }, (res) => {
+      res.on('data', () => undefined).on('end', () => {
+        if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) > 299) non2xx++;
+        done(dueAt);
+      });
+    });
+    req.on('error', () => { errors++; done(dueAt); });
+  };
+  const done = (dueAt: number) => {
+    latencies[answered++] = performance.now() - dueAt;
+    inFlight--;
+    if (answered === total && issued === total) finished();
+  };
+  // every millisecond or so: send everything that has fallen due since the last tick
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      if (opts.signal?.aborted && issued < total) {
+        total = issued;
+        if (answered === total) finished();
+      }
+      const elapsed = performance.now() - began;
+      const due = Math.min(total, Math.floor(elapsed / intervalMs) + 1);
+      while (issued < due) issue(began + issued * intervalMs);
+      if (issued < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  await allAnswered;
+  const seconds = (performance.now() - began) / 1000;
+  agent.destroy();
+  loopDelay.disable();
+  const clientLoopDelayMs = { p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) };
+  const sorted = latencies.subarray(0, total).sort();
+  const q = (p: number) => round(sorted[Math.min(total - 1, Math.ceil(p * total) - 1)]);
+  let sum = 0;
+  for (const x of sorted) sum += x;
+  return {
+    seconds: Math.round(seconds * 10) / 10, requests: total, perSecond: Math.round(total / seconds), offeredPerSecond: opts.rate,
+    latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: round(sorted[total - 1]), mean: round(sum / total) },
+    non2xx, errors, timeouts: 0, maxBacklog, clientLoopDelayMs,
+  };
+}
+
+const round = (x: number): number => Math.round(x * 10) / 10;
