@@ -24,7 +24,7 @@ export interface ServeResult {
   freshnessAtRate?: FreshnessResult;
   ann: { lists: number; probes: number; recallAt20: number; calibrationRecall: number; queries: number; scannedFraction: number;
     buildMs: number; exactMsPerQuery: number; annMsPerQuery: number };
-  serverRssMB: { afterWarm: number; peak: number };
+  serverRssMB: { afterWarm: number; peak: number; startPeak?: number };
   serverCpuMsPerPage: { page: number; bare: number };
   /** the per-member caches during the page load (ADR 0007): share of lookups that hit */
   caches?: { pageHitRate: number; rowHitRate: number; rowCacheMembers: number };
@@ -83,7 +83,7 @@ logged after its response (impression record${r.setup.itemImpressionEvents ? ' a
 | ANN recall@20 vs exact (trained members' vectors, unseen by calibration) | ${mark('recall')} |
 | at saturation, for reference: page p99 / freshness p99, ms | ${r.page.latencyMs.p99} / ${r.freshness.p99Ms} | — | latency there is the queue: ≈ ${r.setup.connections} / pages/s |
 | server CPU per page (user + system, during the load), ms | ${r.serverCpuMsPerPage.page} (bare route ${r.serverCpuMsPerPage.bare}) | ≤ ~1 for 1,000/s on one core | ${Math.round(1000 / r.serverCpuMsPerPage.page)} pages/s per server core |
-| server RSS (200k-member world, pool warmed), MB | ${r.serverRssMB.afterWarm} (peak ${r.serverRssMB.peak}) | ≤ 1500 with 1M members | see online-state.md: 700 MB |
+| server RSS (200k-member world, pool warmed), MB | ${r.serverRssMB.afterWarm} (peak ${r.serverRssMB.peak}${r.serverRssMB.startPeak ? `; ${r.serverRssMB.startPeak} of it by the end of start-up` : ''}) | ≤ 1500 with 1M members | see online-state.md: 700 MB |
 ${r.caches ? `| page cache hits during the load (row cache hits on the rest) | ${r.caches.pageHitRate} (${r.caches.rowHitRate}) | — | ADR 0007; \`serving.rowCacheMembers = ${r.caches.rowCacheMembers}\` |
 ` : ''}
 | run | requests | pages/s | p50 / p90 / p99 | max | non-2xx | errors |

@@ -79,10 +79,12 @@ const server = await startServer({
   dataDir: built.dataDir, startTimeoutMs: 120_000,
   ...(values.profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values.profile] } : {}),
 });
-let page, freshness, rated, freshnessAtRate, pageJson: string, rssAfterWarm: number, rssPeak: number, pageCpuMs = NaN, bareCpuMs = NaN, caches;
+let page, freshness, rated, freshnessAtRate, pageJson: string, rssAfterWarm: number, rssPeak: number, rssStartPeak: number, pageCpuMs = NaN, bareCpuMs = NaN, caches;
 try {
   // start-up work (trending counts seeded from the event log) runs in the background: let it finish first
   console.log(`server at ${server.url}; waiting for its start-up work (${await waitIdle(server.child.pid)} s)…`);
+  // the high-water mark of start-up alone: models loaded, the ANN index built, signals seeded
+  rssStartPeak = await rssMB(server.child.pid, 'VmHWM');
   // the pool comes into use over one live TTL (ADR 0008): members' cached pages are then of every age,
   // and each load below sees the steady state's share of pages recomposed when their TTL runs out.
   // Warming every member at once instead makes all their pages expire together a TTL later
@@ -145,7 +147,7 @@ const result: ServeResult = {
   setup: { connections, durationSeconds: duration, pool: pool.length, rows: ROWS, size: SIZE, serverProcesses: 1, itemImpressionEvents: values['item-impressions'] ?? false },
   page, bare, ratioToBare: ratio, pageBytes: Buffer.byteLength(pageJson), freshness, rated, freshnessAtRate,
   ann: { ...ann, lists: annBuild.lists, probes: annBuild.probes, calibrationRecall: round3(annBuild.recall), buildMs: annBuild.buildMs },
-  serverRssMB: { afterWarm: rssAfterWarm, peak: rssPeak },
+  serverRssMB: { afterWarm: rssAfterWarm, peak: rssPeak, startPeak: rssStartPeak },
   // CPU per request does not depend on what else the shared machine runs; wall-clock rates do
   serverCpuMsPerPage: { page: round3(pageCpuMs), bare: round3(bareCpuMs) },
   caches,
