@@ -23,8 +23,8 @@ export interface RatedLoadOptions {
   signal?: AbortSignal;
   /**
    * seconds over which the paths come into use: at elapsed t only the first ⌈N × t / ramp⌉ are asked
-   * for (uniformly at random among them), so first visits are spread evenly over the ramp instead of
-   * all falling in the first N / rate seconds
+   * for (each one first as it comes into use, then uniformly at random among them), so first visits are
+   * spread evenly over the ramp instead of all falling in the first N / rate seconds
    */
   rampSeconds?: number;
 }
@@ -53,10 +53,13 @@ export async function runRatedLoad(opts: RatedLoadOptions): Promise<RatedLoadRes
 
   const { paths } = opts;
   const rampMs = (opts.rampSeconds ?? 0) * 1000;
+  let firstUnasked = 0;
   const pathAt = (dueAt: number): string => {
     const elapsed = dueAt - began;
     if (elapsed >= rampMs) return paths[issued % paths.length];
     const inUse = Math.max(1, Math.ceil((paths.length * elapsed) / rampMs));
+    // each path's first request when it comes into use (a random pick may never reach the last ones)
+    if (firstUnasked < inUse) return paths[firstUnasked++];
     return paths[Math.floor(Math.random() * inUse)];
   };
   const issue = (dueAt: number) => {
