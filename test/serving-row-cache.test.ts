@@ -70,6 +70,7 @@ describe('row cache', () => {
     assert.deepEqual(await firstRow(w), first);
     assert.equal(w.primary.asked, 1, 'the second page came from the cache');
     assert.deepEqual(w.cache.stats().hits, 1);
+    assert.deepEqual([...w.cache.missesPerKind()], [['for-you', 1]], 'the one miss, counted by row kind (vitrine_row_cache_misses)');
   });
 
   it("the member's next event, a new serving generation and the TTL each make the next page ask again", async () => {

@@ -42,5 +42,12 @@ export function createPageCaches(
       }
     },
   });
+  new Gauge({
+    name: 'vitrine_row_cache_misses', help: 'Row-cache misses since start by row kind: rows made afresh from their source',
+    labelNames: ['kind'] as const, registers: [deps.registry],
+    collect() {
+      for (const [kind, n] of rowCache.missesPerKind()) this.set({ kind }, n);
+    },
+  });
   return { rowCache, pageCache, live };
 }

@@ -77,6 +77,7 @@ export class RowCache {
   private readonly entries: BoundedMap<string, Entry>;
   private hits = 0;
   private misses = 0;
+  private readonly missesByKind = new Map<string, number>();
 
   constructor(private readonly opts: RowCacheOptions) {
     this.entries = new BoundedMap(opts.members);
@@ -105,7 +106,11 @@ export class RowCache {
       && (opts.live === undefined || found.live === opts.live);
     const row = fresh ? found : undefined;
     if (row) this.hits++;
-    else this.misses++;
+    else {
+      this.misses++;
+      const kind = rowKindOf(key);
+      this.missesByKind.set(kind, (this.missesByKind.get(kind) ?? 0) + 1);
+    }
     return row;
   }
 
@@ -130,6 +135,11 @@ export class RowCache {
 
   stats(): RowCacheStats {
     return { hits: this.hits, misses: this.misses, members: this.entries.size };
+  }
+
+  /** Misses so far by row kind (the key's leading row id up to ':' or '|'): which rows are being made afresh. */
+  missesPerKind(): ReadonlyMap<string, number> {
+    return this.missesByKind;
   }
 }
 
@@ -160,3 +170,5 @@ export function rowSlot(
 export function ttlScale(jitter = 0, random: () => number = Math.random): number {
   return jitter > 0 ? 1 - jitter * random() : 1;
 }
+
+const rowKindOf = (key: string): string => /^[^:|]*/.exec(key)?.[0] ?? '';
