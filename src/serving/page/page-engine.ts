@@ -58,7 +58,7 @@ export class PageEngine {
   readonly pageCache: PageCache | undefined;
   private readonly pageSegments = new BoundedMap<string, string>(PAGES_REMEMBERED);
   private readonly hydration = new AbortController();
-  /** pages served this turn, logged together on the next (served → logServed) */
+  /** pages served and not yet logged (served → flushServed, on a timer, a full batch or close) */
   private unlogged: Array<{ page: Page; ts: number }> = [];
   private logTimer: NodeJS.Timeout | undefined;
   private seeded: Promise<void> = Promise.resolve();
@@ -102,7 +102,7 @@ export class PageEngine {
   /** Stops background work and logs the pages still waiting for their record. */
   close(): Promise<void> {
     this.hydration.abort();
-    return this.logServed();
+    return this.flushServed();
   }
 
   /** The member's experiment variant; no experiment when it cannot be told. */
@@ -120,22 +120,23 @@ export class PageEngine {
    * anyone — with every other page served in the next serving.impressionFlushMs (or, at 0, the same
    * turn of the event loop), in one store transaction. Per turn, at 1,000 pages/s most transactions
    * held one or two pages, and the log cost 0.17 ms of the ~0.45 ms of CPU a reused page takes.
+   * Trade: the "last page served" fallback may read the page before this one for that long.
    */
   served(page: Page, member: MemberSnapshot): void {
     this.bandit.recordImpressions(member.segment, page.rows.map((r) => r.kind));
     this.pageSegments.set(page.pageId, member.segment);
     this.unlogged.push({ page, ts: this.opts.clock() });
-    if (this.unlogged.length >= MAX_LOG_BATCH) void this.logServed();
+    if (this.unlogged.length >= MAX_LOG_BATCH) void this.flushServed();
     else if (this.unlogged.length === 1) this.scheduleLog();
   }
 
   private scheduleLog(): void {
     const ms = this.opts.config.serving.impressionFlushMs;
     if (ms <= 0) {
-      setImmediate(() => void this.logServed());
+      setImmediate(() => void this.flushServed());
       return;
     }
-    this.logTimer = setTimeout(() => void this.logServed(), ms);
+    this.logTimer = setTimeout(() => void this.flushServed(), ms);
     this.logTimer.unref(); // close() logs the rest
   }
 
@@ -152,13 +153,8 @@ export class PageEngine {
     }
   }
 
-  /** Logs the pages served and not yet logged now (reports that read the log call it first); never rejects. */
+  /** Logs the pages served and not yet logged, now (reports that read the log call it first); never rejects. */
   flushServed(): Promise<void> {
-    return this.logServed();
-  }
-
-  /** Logs the pages served since the last call (none: nothing to do); never rejects. */
-  private logServed(): Promise<void> {
     if (this.logTimer) clearTimeout(this.logTimer);
     this.logTimer = undefined;
     const pages = this.unlogged;

@@ -15,8 +15,10 @@ type Params = { experimentId: string };
 
 const view = (e: ExperimentRecord) => ({ ...e, variants: e.variants.map((v) => ({ ...v, label: variantLabel(e.id, v.name) })) });
 
-/** Registers PUT/GET /v1/experiments/:experimentId, GET …/report and GET /v1/experiments. */
-/** `flushServed`: logs the pages served but not yet logged (page-engine.ts), so a report counts every page served before it. */
+/**
+ * Registers PUT/GET /v1/experiments/:experimentId, GET …/report and GET /v1/experiments. `flushServed`
+ * logs the pages served but not yet logged (page-engine.ts), so a report counts every page served before it.
+ */
 export function experimentRoutes(app: FastifyInstance, ctx: AppContext, flushServed: () => Promise<void> = async () => {}): void {
   const { store, clock } = ctx;
   const found = async (id: string): Promise<ExperimentRecord> => {
