@@ -56,7 +56,7 @@ function postJson(agent: http.Agent, url: URL, body: string): Promise<{ status: 
 }
 
 /** The q-quantile (0..1) of ascending values, nearest rank. */
-export function quantile(sorted: Float64Array, q: number): number {
+export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }

@@ -9,6 +9,7 @@
  * they measure how fast the server can compose pages for members it has not seen, not an event's delay.
  */
 import http from 'node:http';
+import { quantile } from './ingest-http-load.ts';
 
 export interface FreshnessResult {
   trials: number;
@@ -70,10 +71,6 @@ export async function runFreshness(
     eventP99Ms: round(quantile(eventMs.sort((a, b) => a - b), 0.99)),
     ...(trialsPerSecond ? { trialsPerSecond } : {}),
   };
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 
 const round = (x: number): number => Math.round(x * 10) / 10;

@@ -10,6 +10,7 @@
  */
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { quantile } from './ingest-http-load.ts';
 import type { LoadResult } from './serve-load.ts';
 
 export interface RatedLoadOptions {
@@ -101,12 +102,12 @@ export async function runRatedLoad(opts: RatedLoadOptions): Promise<RatedLoadRes
   loopDelay.disable();
   const clientLoopDelayMs = { p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) };
   const sorted = latencies.subarray(0, total).sort();
-  const q = (p: number) => round(sorted[Math.min(total - 1, Math.ceil(p * total) - 1)]);
+  const q = (p: number) => round(quantile(sorted, p));
   let sum = 0;
   for (const x of sorted) sum += x;
   return {
     seconds: Math.round(seconds * 10) / 10, requests: total, perSecond: Math.round(total / seconds), offeredPerSecond: opts.rate,
-    latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: round(sorted[total - 1]), mean: round(sum / total) },
+    latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: round(quantile(sorted, 1)), mean: round(sum / total) },
     non2xx, errors, timeouts: 0, maxBacklog, clientLoopDelayMs,
   };
 }
