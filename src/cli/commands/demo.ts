@@ -42,7 +42,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     store: { url: `sqlite:${join(dataDir, 'vitrine.db')}` },
     server: { ...(values.port ? { port: Number(values.port) } : {}), ...(values.host ? { host: values.host } : {}) },
   });
-  const store = new SqliteStore(join(dataDir, 'vitrine.db'), { backgroundCheckpoint: true });
+  const store = new SqliteStore(join(dataDir, 'vitrine.db'), { backgroundCheckpoint: true, backgroundImpressionLog: true });
   const log = (line: string) => console.error(`[demo] ${line}`);
 
   if ((await store.countEvents()) === 0) {

@@ -51,8 +51,9 @@ export async function runServe(argv: string[]): Promise<number> {
     const store = await openStore(config.store.url, {
       sqlite: {
         synchronous: config.store.synchronous, busyTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined,
-        // a server logs every page: checkpoints off the event loop (wal-checkpointer.ts)
-        backgroundCheckpoint: true,
+        // a server logs every page: checkpoints and page-record commits off the event loop
+        // (wal-checkpointer.ts, impression-log-writer.ts)
+        backgroundCheckpoint: true, backgroundImpressionLog: true,
       },
     });
     const { app } = await buildApp({ config, store });

@@ -15,6 +15,7 @@ import {
   type EventRow, type ImpressionRow, type ItemRow, type ModelRow, type UserRow,
 } from './rows.ts';
 import { translateSqliteError } from './sqlite-errors.ts';
+import { ImpressionLogWriter, type ImpressionTuple } from './impression-log-writer.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
 
 export interface SqliteStoreOptions {
@@ -26,6 +27,8 @@ export interface SqliteStoreOptions {
   maxSizeBytes?: number;
   /** checkpoint the WAL from a worker thread instead of inside commits (wal-checkpointer.ts): for servers */
   backgroundCheckpoint?: boolean;
+  /** commit page records (putImpressionsWithEvents without events) from a worker thread (impression-log-writer.ts): for servers */
+  backgroundImpressionLog?: boolean;
 }
 
 const EVENT_COLUMNS = 'id, type, user_id, item_id, ts, size, fit, rating, value, occasion, page_id, row_id, position, variant, model_version';
@@ -39,6 +42,8 @@ export class SqliteStore implements Store {
   private readonly countVariants: (labels: readonly string[]) => Record<string, VariantCounts>;
   /** the background WAL checkpointer, when asked for */
   readonly checkpointer: WalCheckpointer | undefined;
+  /** the page log's writer thread, when asked for */
+  readonly impressionLog: ImpressionLogWriter | undefined;
 
   constructor(path: string, opts: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -62,6 +67,14 @@ export class SqliteStore implements Store {
       this.checkpointer = new WalCheckpointer(this.db, { path, autocheckpointPages, busyTimeoutMs: opts.busyTimeoutMs });
     }
     const db = this.db;
+    if (opts.backgroundImpressionLog && path !== ':memory:') {
+      this.impressionLog = new ImpressionLogWriter({
+        path, busyTimeoutMs: opts.busyTimeoutMs ?? 5000, synchronous: opts.synchronous ?? 'NORMAL',
+        autocheckpointPages: this.checkpointer ? 0 : autocheckpointPages,
+        ...(opts.maxSizeBytes ? { maxPageCount: Math.max(1, Math.floor(opts.maxSizeBytes / pageSize)) } : {}),
+        writeHere: (records) => this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })(),
+      });
+    }
     this.stmt = {
       insertEvent: db.prepare(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',').map(() => '?').join(',')})`),
       // one statement per batch (ids as a JSON array) rather than one call per member or item
@@ -117,6 +130,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.impressionLog?.stop();
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
@@ -296,6 +310,12 @@ export class SqliteStore implements Store {
   }
 
   async putImpressionsWithEvents(pages: ReadonlyArray<{ record: ImpressionRecord; events: ReadonlyArray<VitrineEvent> }>): Promise<void> {
+    // page records alone go to the writer thread when there is one; item events stay here, with the
+    // rest of the event log's writes
+    if (this.impressionLog && pages.every((p) => p.events.length === 0)) {
+      return this.impressionLog.write(pages.map(({ record: r }): ImpressionTuple =>
+        [r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, JSON.stringify(r.rows)]));
+    }
     // one commit for the lot: on SQLite a commit costs about twice the row it writes (measured: 0.13 ms
     // per page alone, 0.04 ms in batches of 50)
     guard(() => this.db.transaction(() => {

@@ -1,0 +1,33 @@
+// The page log's thread (impression-log-writer.ts): its own connection to the file, one transaction
+// per batch of page records, answered with the batch's id once committed (or with the error).
+// Plain JavaScript so the worker needs no TypeScript loader. Messages arrive in order, so 'stop'
+// comes after every batch posted before it.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma(`busy_timeout = ${workerData.busyTimeoutMs}`);
+db.pragma(`synchronous = ${workerData.synchronous}`);
+db.pragma(`wal_autocheckpoint = ${workerData.autocheckpointPages}`);
+if (workerData.maxPageCount) db.pragma(`max_page_count = ${workerData.maxPageCount}`);
+
+const insert = db.prepare(`INSERT OR REPLACE INTO impressions (page_id, user_id, ts, variant, model_version, rows)
+                           VALUES (?, ?, ?, ?, ?, ?)`);
+const writeAll = db.transaction((records) => {
+  for (const r of records) insert.run(r[0], r[1], r[2], r[3], r[4], r[5]);
+});
+
+parentPort.on('message', (message) => {
+  if (message === 'stop') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    writeAll(message.records);
+    parentPort.postMessage({ id: message.id });
+  } catch (err) {
+    parentPort.postMessage({ id: message.id, error: { code: err?.code, message: String(err?.message ?? err) } });
+  }
+});
+parentPort.postMessage({ type: 'ready' });

@@ -1,0 +1,122 @@
+/**
+ * The page log written off the serving thread. Every served page's record is an INSERT into the
+ * impressions table; on the serving connection those commits took 0.08–0.13 ms per page at 1,000
+ * pages/s (2–3× what the same inserts cost alone: the thread shares two cores with the load) and
+ * single batches of 50 pages took 20–300 ms, holding every request behind them (bench:serve,
+ * docs/decisions/0009-page-log-off-the-serving-thread.md). So a worker thread with its own
+ * connection commits them, and the caller's promise resolves once the batch is committed: a report
+ * that waits for it reads it on the serving connection like any other commit.
+ *
+ * Trade: a second writer on the file. The serving connection's own writes (events) wait for the
+ * worker's commit when they meet one (a few ms, SQLite's busy handler), where they used to wait for
+ * nothing; and the worker's batches cost a structured clone each (a few hundred µs per 50 pages).
+ * If the worker dies, pending and later batches are written on the caller's thread: nothing is lost.
+ */
+import { Worker } from 'node:worker_threads';
+import { translateSqliteError } from './sqlite-errors.ts';
+
+/** [page_id, user_id, ts, variant, model_version, rows JSON]: an impressions row as inserted. */
+export type ImpressionTuple = [string, string, number, string | null, string | null, string];
+
+export interface ImpressionLogWriterOptions {
+  /** the database file (the serving connection has created and migrated it) */
+  path: string;
+  busyTimeoutMs: number;
+  synchronous: 'NORMAL' | 'FULL';
+  /** the worker connection's automatic checkpoint threshold (0 while a background checkpointer runs) */
+  autocheckpointPages: number;
+  /** the serving connection's cap on the file, in pages */
+  maxPageCount?: number;
+  /** writes on the caller's thread: for batches the worker can no longer take */
+  writeHere: (records: readonly ImpressionTuple[]) => void;
+}
+
+interface Pending {
+  records: readonly ImpressionTuple[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export class ImpressionLogWriter {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failed = false;
+  private stopping: Promise<void> | undefined;
+  /** batches committed by the worker (tests read it) */
+  committedByWorker = 0;
+
+  constructor(private readonly opts: ImpressionLogWriterOptions) {
+    this.worker = new Worker(new URL('./impression-log-worker.js', import.meta.url), {
+      workerData: {
+        path: opts.path, busyTimeoutMs: opts.busyTimeoutMs, synchronous: opts.synchronous,
+        autocheckpointPages: opts.autocheckpointPages, maxPageCount: opts.maxPageCount,
+      },
+    });
+    // a store someone forgets to close must not keep its process alive; pending batches do (ref below)
+    this.worker.unref();
+    this.worker.on('message', (m: { type?: string; id?: number; error?: { code?: string; message: string } }) => {
+      if (m.id === undefined) return;
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.settled(m.id);
+      if (!m.error) {
+        this.committedByWorker++;
+        p.resolve();
+        return;
+      }
+      const err = Object.assign(new Error(m.error.message), { code: m.error.code });
+      p.reject(translateSqliteError(err));
+    });
+    this.worker.on('error', () => this.fail());
+    this.worker.on('exit', () => this.fail());
+  }
+
+  /** Resolves once the records are committed (on the worker, or here when it is gone). */
+  write(records: readonly ImpressionTuple[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    if (this.failed || this.stopping) return this.writeHereNow(records);
+    return new Promise<void>((resolve, reject) => {
+      const id = this.nextId++;
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { records, resolve, reject });
+      this.worker.postMessage({ id, records });
+    });
+  }
+
+  /** Waits for every batch posted so far, then closes the worker's connection. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.failed) return;
+      const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+      this.worker.ref();
+      this.worker.postMessage('stop');
+      await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
+      await this.worker.terminate();
+    })();
+    return this.stopping;
+  }
+
+  /** The worker is gone (crashed, or stopped with batches it never answered): they are written here. */
+  private fail(): void {
+    this.failed = true;
+    for (const [id, p] of [...this.pending]) {
+      this.settled(id);
+      this.writeHereNow(p.records).then(p.resolve, p.reject);
+    }
+  }
+
+  private settled(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0 && !this.stopping) this.worker.unref();
+  }
+
+  private writeHereNow(records: readonly ImpressionTuple[]): Promise<void> {
+    try {
+      this.opts.writeHere(records);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(translateSqliteError(err));
+    }
+  }
+}
