@@ -5,8 +5,8 @@
  * curated rows first) → fit filters and boosts → empty rows dropped. Nothing a model does can fail the
  * page: the worst case is the static list, and the response says which fallbacks fired.
  */
-import { randomUUID } from 'node:crypto';
 import { VitrineError } from '../../core/errors.ts';
+import { timeOrderedId } from '../../core/ids.ts';
 import type { MemberSnapshot } from '../engine/contracts.ts';
 import { DEFAULT_HOME_TEMPLATE } from '../merchandising/default-templates.ts';
 import { dedupeRows } from './dedupe.ts';
@@ -69,7 +69,7 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
   if (reused) {
     const { userId, variant, modelVersion, rows } = reused.page;
     // the fields in the order a composed page has them, so both responses read alike
-    const page: Page = { pageId: `pg-${randomUUID()}`, userId, variant, modelVersion, tookMs: scope.tookMs(), fallbacks: [], rows };
+    const page: Page = { pageId: timeOrderedId('pg-', deps.clock()), userId, variant, modelVersion, tookMs: scope.tookMs(), fallbacks: [], rows };
     return { page, member, rowsJson: reused.rowsJson };
   }
 
@@ -92,7 +92,7 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
   // the version behind for-you's items (null when a non-model fallback served them)
   const modelVersion = forYou ? forYou.versions[0] ?? null : deps.models?.current(req.variant.config.model)?.version ?? null;
   const page: Page = {
-    pageId: `pg-${randomUUID()}`, userId: req.userId, variant: req.variant.variant, modelVersion,
+    pageId: timeOrderedId('pg-', deps.clock()), userId: req.userId, variant: req.variant.variant, modelVersion,
     tookMs: scope.tookMs(), fallbacks: scope.notes, rows,
   };
   if (cacheKey !== undefined && scope.notes.length === 0) {
