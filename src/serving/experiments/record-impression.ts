@@ -26,12 +26,19 @@ function eventIdPrefix(pageId: string): string {
   return pageId.length <= 100 ? `imp:${pageId}` : `imp:${createHash('sha1').update(pageId).digest('hex')}`;
 }
 
+// a reused page (page-cache.ts) serves the same rows array again and again: its record's rows are made
+// once, and being the same array, the store can serialise them once too (sqlite-store.ts)
+const recordRows = new WeakMap<ServedPage['rows'], ImpressionRecord['rows']>();
+
+function recordRowsOf(rows: ServedPage['rows']): ImpressionRecord['rows'] {
+  let made = recordRows.get(rows);
+  if (!made) recordRows.set(rows, (made = rows.map((r) => ({ rowId: r.rowId, kind: r.kind, items: r.items.map((i) => i.itemId) }))));
+  return made;
+}
+
 /** The impression record and per-item events of a page, as they are stored. */
 export function impressionOf(page: ServedPage, ts: number): { record: ImpressionRecord; events: VitrineEvent[] } {
-  const record: ImpressionRecord = {
-    pageId: page.pageId, userId: page.userId, ts,
-    rows: page.rows.map((r) => ({ rowId: r.rowId, kind: r.kind, items: r.items.map((i) => i.itemId) })),
-  };
+  const record: ImpressionRecord = { pageId: page.pageId, userId: page.userId, ts, rows: recordRowsOf(page.rows) };
   if (page.variant !== undefined) record.variant = page.variant;
   if (page.modelVersion) record.modelVersion = page.modelVersion;
   const prefix = eventIdPrefix(page.pageId);

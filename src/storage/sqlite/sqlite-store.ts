@@ -314,13 +314,13 @@ export class SqliteStore implements Store {
     // rest of the event log's writes
     if (this.impressionLog && pages.every((p) => p.events.length === 0)) {
       return this.impressionLog.write(pages.map(({ record: r }): ImpressionTuple =>
-        [r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, JSON.stringify(r.rows)]));
+        [r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, rowsJsonOf(r.rows)]));
     }
     // one commit for the lot: on SQLite a commit costs about twice the row it writes (measured: 0.13 ms
     // per page alone, 0.04 ms in batches of 50)
     guard(() => this.db.transaction(() => {
       for (const { record: r, events } of pages) {
-        this.stmt.putImpression.run(r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, JSON.stringify(r.rows));
+        this.stmt.putImpression.run(r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, rowsJsonOf(r.rows));
         if (events.length > 0) this.appendInTransaction(events);
       }
     })());
@@ -338,6 +338,16 @@ export class SqliteStore implements Store {
   async getExperiment(id: string): Promise<ExperimentRecord | null> { return this.merch.getExperiment(id); }
   async listExperiments(): Promise<ExperimentRecord[]> { return this.merch.listExperiments(); }
   async experimentCounts(labels: readonly string[]): Promise<Record<string, VariantCounts>> { return this.countVariants(labels); }
+}
+
+// a reused page's record carries the same rows array each time it is served (record-impression.ts):
+// serialised once. Records are never mutated once stored, so the string stays what they say
+const rowsJson = new WeakMap<ImpressionRecord['rows'], string>();
+
+function rowsJsonOf(rows: ImpressionRecord['rows']): string {
+  let json = rowsJson.get(rows);
+  if (json === undefined) rowsJson.set(rows, (json = JSON.stringify(rows)));
+  return json;
 }
 
 /** Runs a synchronous SQLite call, turning SQLite failures into typed store errors. */
