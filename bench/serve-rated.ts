@@ -57,7 +57,10 @@ export async function runRatedLoad(opts: RatedLoadOptions): Promise<RatedLoadRes
   let firstUnasked = 0;
   const pathAt = (dueAt: number): string => {
     const elapsed = dueAt - began;
-    if (elapsed >= rampMs) return paths[issued % paths.length];
+    // uniformly at random, as members come: in turn, member k came back exactly every N / rate s, so
+    // members whose cached pages expired together (first seen together) were all back within a
+    // fraction of a second, and their recompositions arrived as a wave every N / rate s (ADR 0008)
+    if (elapsed >= rampMs) return paths[Math.floor(Math.random() * paths.length)];
     const inUse = Math.max(1, Math.ceil((paths.length * elapsed) / rampMs));
     // each path's first request when it comes into use (a random pick may never reach the last ones)
     if (firstUnasked < inUse) return paths[firstUnasked++];
