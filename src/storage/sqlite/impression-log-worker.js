@@ -11,10 +11,10 @@ db.pragma(`synchronous = ${workerData.synchronous}`);
 db.pragma(`wal_autocheckpoint = ${workerData.autocheckpointPages}`);
 if (workerData.maxPageCount) db.pragma(`max_page_count = ${workerData.maxPageCount}`);
 
-const insert = db.prepare(`INSERT OR REPLACE INTO impressions (page_id, user_id, ts, variant, model_version, rows)
-                           VALUES (?, ?, ?, ?, ?, ?)`);
+// the store's own statement (sqlite-store.ts), so both connections write a record alike
+const insert = db.prepare(workerData.insertSql);
 const writeAll = db.transaction((records) => {
-  for (const r of records) insert.run(r[0], r[1], r[2], r[3], r[4], r[5]);
+  for (const r of records) insert.run(...r);
 });
 
 parentPort.on('message', (message) => {

@@ -21,6 +21,8 @@ export type ImpressionTuple = [string, string, number, string | null, string | n
 export interface ImpressionLogWriterOptions {
   /** the database file (the serving connection has created and migrated it) */
   path: string;
+  /** the INSERT of one record, parameters in ImpressionTuple order (the store's own statement) */
+  insertSql: string;
   busyTimeoutMs: number;
   synchronous: 'NORMAL' | 'FULL';
   /** the worker connection's automatic checkpoint threshold (0 while a background checkpointer runs) */
@@ -49,7 +51,7 @@ export class ImpressionLogWriter {
   constructor(private readonly opts: ImpressionLogWriterOptions) {
     this.worker = new Worker(new URL('./impression-log-worker.js', import.meta.url), {
       workerData: {
-        path: opts.path, busyTimeoutMs: opts.busyTimeoutMs, synchronous: opts.synchronous,
+        path: opts.path, insertSql: opts.insertSql, busyTimeoutMs: opts.busyTimeoutMs, synchronous: opts.synchronous,
         autocheckpointPages: opts.autocheckpointPages, maxPageCount: opts.maxPageCount,
       },
     });

@@ -31,6 +31,9 @@ export interface SqliteStoreOptions {
   backgroundImpressionLog?: boolean;
 }
 
+// one page record (an ImpressionTuple's order): the serving connection and the page log's worker both run it
+const PUT_IMPRESSION_SQL = 'INSERT OR REPLACE INTO impressions (page_id, user_id, ts, variant, model_version, rows) VALUES (?, ?, ?, ?, ?, ?)';
+
 const EVENT_COLUMNS = 'id, type, user_id, item_id, ts, size, fit, rating, value, occasion, page_id, row_id, position, variant, model_version';
 
 /** The embedded store: one SQLite file in WAL mode (better-sqlite3, synchronous calls behind async methods). */
@@ -69,7 +72,7 @@ export class SqliteStore implements Store {
     const db = this.db;
     if (opts.backgroundImpressionLog && path !== ':memory:') {
       this.impressionLog = new ImpressionLogWriter({
-        path, busyTimeoutMs: opts.busyTimeoutMs ?? 5000, synchronous: opts.synchronous ?? 'NORMAL',
+        path, insertSql: PUT_IMPRESSION_SQL, busyTimeoutMs: opts.busyTimeoutMs ?? 5000, synchronous: opts.synchronous ?? 'NORMAL',
         autocheckpointPages: this.checkpointer ? 0 : autocheckpointPages,
         ...(opts.maxSizeBytes ? { maxPageCount: Math.max(1, Math.floor(opts.maxSizeBytes / pageSize)) } : {}),
         writeHere: (records) => this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })(),
@@ -119,8 +122,7 @@ export class SqliteStore implements Store {
           artifact_path = excluded.artifact_path, params = excluded.params, note = excluded.note`),
       getModel: db.prepare('SELECT * FROM models WHERE version = ?'),
       listModels: db.prepare('SELECT * FROM models ORDER BY created_at DESC, version DESC'),
-      putImpression: db.prepare(`INSERT OR REPLACE INTO impressions (page_id, user_id, ts, variant, model_version, rows)
-                                 VALUES (?, ?, ?, ?, ?, ?)`),
+      putImpression: db.prepare(PUT_IMPRESSION_SQL),
       getImpression: db.prepare('SELECT * FROM impressions WHERE page_id = ?'),
       lastImpression: db.prepare('SELECT * FROM impressions WHERE user_id = ? ORDER BY ts DESC LIMIT 1'),
       ping: db.prepare('SELECT 1').pluck(),
