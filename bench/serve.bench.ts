@@ -41,8 +41,9 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     // per-item impression events: 160 event rows per page, beyond the store's ingest rate at this traffic
     'item-impressions': { type: 'boolean', default: false },
-    // serving.rowCacheMembers for the run (0: every page composed afresh, ADR 0007)
-    'row-cache-members': { type: 'string', default: String(DEFAULT_CONFIG.serving.rowCacheMembers) },
+    // serving.rowCacheMembers for the run (0: every page composed afresh, ADR 0007). Not the default
+    // (5,000): the pool, the trial members and each member's two row-cache entries must fit (~400 MB here)
+    'row-cache-members': { type: 'string', default: '20000' },
   },
 });
 const ROWS = 8, SIZE = 20, FRESHNESS_LOOPS = 10;

@@ -154,7 +154,9 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     annRecallTarget: 0.97,
     impressionItemEvents: true,
     impressionFlushMs: 50,
-    rowCacheMembers: 20_000,
+    // ~70 KB of heap per cached member (measured, docs/operations.md TODO(memory)): ~350 MB at 5,000,
+    // which leaves room for 1M members' state within 1.5 GB. Trade: fewer members reused on a busy site
+    rowCacheMembers: 5_000,
     rowCacheTtlMs: 300_000,
     rowCacheLiveTtlMs: 120_000,
     cacheTtlJitter: 0.25,
