@@ -9,7 +9,8 @@
  *
  * Trade: a second writer on the file. The serving connection's own writes (events) wait for the
  * worker's commit when they meet one (a few ms, SQLite's busy handler), where they used to wait for
- * nothing; and the worker's batches cost a structured clone each (a few hundred µs per 50 pages).
+ * nothing; and each batch is a structured clone (with the records and their JSON, 0.048 ms of the
+ * serving thread per page, measured before a reused page's rows were serialised once).
  * If the worker dies, pending and later batches are written on the caller's thread: nothing is lost.
  */
 import { Worker } from 'node:worker_threads';
