@@ -293,8 +293,7 @@ export class SqliteStore implements Store {
 
   // ── impressions ─────────────────────────────────────────────────────────────
   async putImpression(r: ImpressionRecord): Promise<void> {
-    guard(() => this.stmt.putImpression.run(r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null,
-      JSON.stringify(r.rows)));
+    guard(() => this.stmt.putImpression.run(...impressionTuple(r)));
   }
 
   async getImpression(pageId: string): Promise<ImpressionRecord | null> {
@@ -315,14 +314,13 @@ export class SqliteStore implements Store {
     // page records alone go to the writer thread when there is one; item events stay here, with the
     // rest of the event log's writes
     if (this.impressionLog && pages.every((p) => p.events.length === 0)) {
-      return this.impressionLog.write(pages.map(({ record: r }): ImpressionTuple =>
-        [r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, rowsJsonOf(r.rows)]));
+      return this.impressionLog.write(pages.map(({ record }) => impressionTuple(record)));
     }
     // one commit for the lot: on SQLite a commit costs about twice the row it writes (measured: 0.13 ms
     // per page alone, 0.04 ms in batches of 50)
     guard(() => this.db.transaction(() => {
       for (const { record: r, events } of pages) {
-        this.stmt.putImpression.run(r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, rowsJsonOf(r.rows));
+        this.stmt.putImpression.run(...impressionTuple(r));
         if (events.length > 0) this.appendInTransaction(events);
       }
     })());
@@ -346,10 +344,11 @@ export class SqliteStore implements Store {
 // serialised once. Records are never mutated once stored, so the string stays what they say
 const rowsJson = new WeakMap<ImpressionRecord['rows'], string>();
 
-function rowsJsonOf(rows: ImpressionRecord['rows']): string {
-  let json = rowsJson.get(rows);
-  if (json === undefined) rowsJson.set(rows, (json = JSON.stringify(rows)));
-  return json;
+/** A record as PUT_IMPRESSION_SQL takes it, on either connection. */
+function impressionTuple(r: ImpressionRecord): ImpressionTuple {
+  let json = rowsJson.get(r.rows);
+  if (json === undefined) rowsJson.set(r.rows, (json = JSON.stringify(r.rows)));
+  return [r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, json];
 }
 
 /** Runs a synchronous SQLite call, turning SQLite failures into typed store errors. */
