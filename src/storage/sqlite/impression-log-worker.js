@@ -30,4 +30,3 @@ parentPort.on('message', (message) => {
     parentPort.postMessage({ id: message.id, error: { code: err?.code, message: String(err?.message ?? err) } });
   }
 });
-parentPort.postMessage({ type: 'ready' });

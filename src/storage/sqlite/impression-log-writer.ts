@@ -15,6 +15,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { translateSqliteError } from './sqlite-errors.ts';
+import { stopWorker } from './stop-worker.ts';
 
 /** [page_id, user_id, ts, variant, model_version, rows JSON]: an impressions row as inserted. */
 export type ImpressionTuple = [string, string, number, string | null, string | null, string];
@@ -58,8 +59,7 @@ export class ImpressionLogWriter {
     });
     // a store someone forgets to close must not keep its process alive; pending batches do (ref below)
     this.worker.unref();
-    this.worker.on('message', (m: { type?: string; id?: number; error?: { code?: string; message: string } }) => {
-      if (m.id === undefined) return;
+    this.worker.on('message', (m: { id: number; error?: { code?: string; message: string } }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.settled(m.id);
@@ -90,12 +90,7 @@ export class ImpressionLogWriter {
   /** Waits for every batch posted so far, then closes the worker's connection. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      if (this.failed) return;
-      const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-      this.worker.ref();
-      this.worker.postMessage('stop');
-      await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
-      await this.worker.terminate();
+      if (!this.failed) await stopWorker(this.worker);
     })();
     return this.stopping;
   }

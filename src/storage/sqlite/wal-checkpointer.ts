@@ -9,6 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { stopWorker } from './stop-worker.ts';
 
 export interface WalCheckpointerOptions {
   /** the database file */
@@ -60,10 +61,6 @@ export class WalCheckpointer {
     if (this.stopped) return;
     this.stopped = true;
     await this.ready;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.ref(); // closing waits for the last checkpoint
-    this.worker.postMessage('stop');
-    await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
-    await this.worker.terminate();
+    await stopWorker(this.worker); // its last checkpoint first
   }
 }
