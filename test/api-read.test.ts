@@ -1,7 +1,8 @@
 /**
  * The read endpoints over HTTP (in-process), on the real store, online state, catalogue view and
  * trained models, with known answers: group tastes learnt by item-knn, sizes, holds and returns,
- * a curated row, occasions, bad input, and every VITRINE_FAULT value still serving within budget.
+ * a curated row, occasions, bad input, and every VITRINE_FAULT value still serving within budget —
+ * with pages composed on the HTTP thread and by page workers.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,10 +45,11 @@ async function world(store: SqliteStore): Promise<void> {
   await store.upsertUser('ann', { sizes: ['8'], upcoming: [{ occasion: 'wedding', date: Date.UTC(2026, 5, 5) }] }, NOW - 30 * DAY);
 }
 
-describe('read endpoints', () => {
+// every known answer twice: pages composed on the HTTP thread, and by two page workers (ADR 0010)
+for (const pageWorkers of [0, 2]) describe(`read endpoints (${pageWorkers ? `${pageWorkers} page workers` : 'pages on the HTTP thread'})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-read-'));
   const store = new SqliteStore(join(dir, 'vitrine.db'));
-  const config = resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn' }, training: { inWorker: false } });
+  const config = resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn', pageWorkers }, training: { inWorker: false } });
   const build = () => buildApp({ config, store, logger: false, clock: () => NOW });
   let v: VitrineApp;
   const get = async (url: string) => v.app.inject({ url });
@@ -199,6 +201,26 @@ describe('read endpoints', () => {
       } finally {
         await faulty.app.close();
       }
+    });
+  }
+
+  if (pageWorkers) {
+    it('pages come from the workers; a lost worker\'s members are served on the HTTP thread, still fresh', async () => {
+      const metrics = async () => (await get('/metrics')).body;
+      assert.match(await metrics(), /vitrine_pages_composed_total\{where="worker"\} [1-9]/);
+      assert.doesNotMatch(await metrics(), /where="http-thread"/);
+      assert.match(await metrics(), /vitrine_page_workers_live 2\b/);
+
+      assert.ok(ids((await page('ann')).rows).includes('i06'), 'one of her looks in size 8, before she rents it');
+      const threads = v.pageWorkers?.threads() ?? [];
+      assert.equal(threads.length, 2);
+      await Promise.all(threads.map((t) => t.terminate()));
+      await waitFor(async () => /vitrine_page_workers_live 0\b/.test(await metrics()), 'both workers retired');
+      const r = await v.app.inject({ method: 'POST', url: '/v1/events', payload: { events: [{ id: 'rent-i06', type: 'rent', userId: 'ann', itemId: 'i06', ts: NOW, size: '8' }] } });
+      assert.equal(r.statusCode, 200, r.body);
+      const p = await page('ann');
+      assert.ok(!ids(p.rows).includes('i06'), 'the rent is reflected');
+      assert.match(await metrics(), /vitrine_pages_composed_total\{where="http-thread"\} [1-9]/);
     });
   }
 });

@@ -101,6 +101,11 @@ export const ConfigSchema = Type.Object({
      * warm-up, a traffic peak) are not all recomposed in the same second when their TTL runs out
      */
     cacheTtlJitter: Type.Number({ minimum: 0, maximum: 0.9 }),
+    /**
+     * worker threads that compose pages, members partitioned among them (ADR 0010); 0 = pages are
+     * composed on the HTTP thread. Needs a store file the workers can open (not sqlite::memory:)
+     */
+    pageWorkers: Type.Integer({ minimum: 0, maximum: 16 }),
   }, { additionalProperties: false }),
   training: Type.Object({
     /** train in a worker thread so serving is unaffected (false: on the serving thread, e.g. an in-memory store) */
@@ -160,6 +165,7 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     rowCacheTtlMs: 300_000,
     rowCacheLiveTtlMs: 120_000,
     cacheTtlJitter: 0.25,
+    pageWorkers: 0,
   },
   training: {
     inWorker: true,

@@ -11,18 +11,17 @@ import { ErrorBody } from '../core/schemas/common.ts';
 import { EventIngestor } from '../pipeline/ingest.ts';
 import type { Store } from '../storage/store.ts';
 import { assertSafeBind, registerAuth } from './auth.ts';
-import { MemoryCatalogue } from './catalogue/catalogue-view.ts';
 import type { AppContext } from './context.ts';
 import { registerErrorHandling } from './http-errors.ts';
-import { MerchandisingCache } from './merchandising/merchandising-cache.ts';
 import { attachPageEngine } from './page/attach-page-engine.ts';
 import type { PageEngine } from './page/page-engine.ts';
 import { createMetrics } from './metrics.ts';
-import { faultFromEnv } from './models/fault-injection.ts';
-import { RegistryModelManager } from './models/model-manager.ts';
 import { TrainingJobs } from './models/training-jobs.ts';
 import { registerOnlineStateMetrics } from './online/online-metrics.ts';
-import { MemberStateStore } from './online/online-state.ts';
+import { buildReadSide } from './read-side.ts';
+import { NO_REPLICAS } from './page-workers/protocol.ts';
+import { startPageWorkers } from './page-workers/attach-page-workers.ts';
+import type { PageWorkerPool } from './page-workers/page-worker-pool.ts';
 import { browseRoutes } from './routes/browse.ts';
 import { carouselRoutes } from './routes/carousels.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -48,6 +47,8 @@ export interface VitrineApp {
   context: AppContext;
   /** the read side: page composition, its caches, the row-order bandit */
   pages: PageEngine;
+  /** the page workers, when serving.pageWorkers > 0 (ADR 0010) */
+  pageWorkers?: PageWorkerPool;
 }
 
 /** Builds the Fastify app and its context (store, ingest pipeline, metrics); does not listen. */
@@ -66,12 +67,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
     logController: new LogController({ disableRequestLogging: true }),
   });
   const metrics = createMetrics();
-  const { online, catalogue, models, jobs, fault } = await buildServingState(opts, clock, (m) => app.log.warn(m), (m) => app.log.info(m));
+  const log = { warn: (m: string) => app.log.warn(m), info: (m: string) => app.log.info(m) };
+  const { online, catalogue, models, merchandising, jobs, fault } = await buildServingState(opts, clock, log.warn, log.info, () => context.replicas.sync({ kind: 'models' }));
   const context: AppContext = {
     config, store, metrics, clock,
     ingestor: new EventIngestor(store, { futureToleranceMs: config.ingest.futureToleranceMs, clock }),
     online, catalogue, models, jobs, ...(fault ? { fault } : {}),
-    merchandising: new MerchandisingCache(store, { clock }),
+    merchandising, replicas: NO_REPLICAS,
   };
   // online state sees every accepted event before the ingest call (and so the event's 200) returns
   context.ingestor.onAccepted((events) => online.apply(events));
@@ -111,32 +113,26 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   modelRoutes(app, context);
   carouselRoutes(app, context);
   pageTemplateRoutes(app, context);
-  const pages = attachPageEngine(app, context);
-  experimentRoutes(app, context, () => pages.flushServed());
+  const workers = await startPageWorkers(app, context, log);
+  const pages = attachPageEngine(app, context, workers);
+  experimentRoutes(app, context, async () => {
+    await Promise.all([pages.flushServed(), context.replicas.sync({ kind: 'flush' })]);
+  });
   uiRoutes(app);
-  return { app, context, pages };
+  return { app, context, pages, ...(workers ? { pageWorkers: workers } : {}) };
 }
 
-/** Online member state, the catalogue view and the model manager (loaded from the registry), training jobs. */
+/** The read side (read-side.ts) and the training jobs. */
 async function buildServingState(
   opts: BuildAppOptions, clock: () => number, warn: (message: string) => void, info: (message: string) => void,
+  afterReload: () => Promise<void>,
 ) {
   const { config, store } = opts;
-  const fault = faultFromEnv();
-  const online = new MemberStateStore(store, {
-    capacity: config.serving.memberStateCap, recentLimit: config.serving.recentPerMember,
-    hydrateEvents: config.serving.hydrateEvents, foldInCacheSize: config.serving.foldInCacheSize,
-  });
-  const catalogue = await MemoryCatalogue.load(store);
-  const models = new RegistryModelManager({
-    store, dataDir: config.dataDir, primaryAlgorithm: config.serving.primaryAlgorithm, fault, log: warn,
-    ann: { minItems: config.serving.annMinItems, targetRecall: config.serving.annRecallTarget }, info,
-  });
-  await models.reload();
+  const readSide = await buildReadSide({ config, store, clock, warn, info });
   const jobs = new TrainingJobs({
-    store, storeUrl: config.store.url, dataDir: config.dataDir, models, gate: config.training.gate, clock,
+    store, storeUrl: config.store.url, dataDir: config.dataDir, models: readSide.models, afterReload, gate: config.training.gate, clock,
     // a second connection to an in-memory database would open another, empty one
     inWorker: config.training.inWorker && !config.store.url.endsWith(':memory:'),
   });
-  return { online, catalogue, models, jobs, fault };
+  return { ...readSide, jobs };
 }

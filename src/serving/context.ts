@@ -9,6 +9,7 @@ import type { FaultMode } from './models/fault-injection.ts';
 import type { RegistryModelManager } from './models/model-manager.ts';
 import type { TrainingJobs } from './models/training-jobs.ts';
 import type { MemberStateStore } from './online/online-state.ts';
+import type { ServingReplicas } from './page-workers/protocol.ts';
 
 export interface AppContext {
   config: Readonly<VitrineConfig>;
@@ -28,4 +29,6 @@ export interface AppContext {
   fault?: FaultMode;
   /** carousels, page templates and running experiments in memory (page/types.ts Merchandising) */
   merchandising: MerchandisingCache;
+  /** the page workers' copies of the page-side state (ADR 0010): every change above is also sent there before its response */
+  replicas: ServingReplicas;
 }

@@ -41,6 +41,8 @@ export interface TrainingJobsOptions {
   storeUrl: string;
   dataDir: string;
   models: RegistryModelManager;
+  /** after a job's models are loaded here: the page workers load them too */
+  afterReload?: () => Promise<void>;
   gate: GateOptions | false;
   /** false: train on this thread (a store a second connection cannot open, e.g. sqlite::memory:) */
   inWorker: boolean;
@@ -78,6 +80,7 @@ export class TrainingJobs {
       .then(async (records) => {
         job.models = records.map(({ version, algorithm, status, metrics, note }) => ({ version, algorithm, status, metrics, note }));
         await this.opts.models.reload();
+        await this.opts.afterReload?.();
         job.status = 'succeeded';
       })
       .catch((err: unknown) => {

@@ -85,7 +85,7 @@ export class PageEngine {
   }
 
   /** Registers the ingest listener and seeds the signals from the stored log in the background. */
-  start(ingestor: EventIngestor): void {
+  start(ingestor: Pick<EventIngestor, 'onAccepted'>): void {
     ingestor.onAccepted((events) => this.onEvents(events));
     const limit = this.opts.config.serving.signalsScanLimit;
     if (limit > 0) {

@@ -1,5 +1,6 @@
 /** Operations: liveness, readiness, Prometheus metrics. */
 import type { FastifyInstance } from 'fastify';
+import { AggregatorRegistry } from 'prom-client';
 import { VitrineError } from '../../core/errors.ts';
 import type { AppContext } from '../context.ts';
 
@@ -20,6 +21,11 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
     });
 
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } }, async (_request, reply) => {
-    return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+    const { registry } = ctx.metrics;
+    const replicas = (await ctx.replicas.metrics?.()) ?? [];
+    if (replicas.length === 0) return reply.type(registry.contentType).send(await registry.metrics());
+    // the page workers' counters (fallbacks, caches, members held) added to this thread's, by name and labels
+    const merged = AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), ...replicas]);
+    return reply.type(registry.contentType).send(await merged.metrics());
   });
 }

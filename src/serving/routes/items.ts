@@ -32,6 +32,7 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
     const [outcome] = await store.upsertItems([{ id: request.params.itemId, ...input }], clock());
     const item = await found(request.params.itemId);
     catalogue.upsert(item); // serving sees the item (new, changed, retired) from the next request on
+    await ctx.replicas.sync({ kind: 'item', item });
     return reply.status(outcome === 'created' ? 201 : 200).send(item);
   });
 
@@ -54,7 +55,9 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
     const outcomes = valid.length ? await store.upsertItems(valid.map((v) => v.item), clock()) : [];
     for (const v of valid) {
       const item = await store.getItem(v.item.id);
-      if (item) catalogue.upsert(item);
+      if (!item) continue;
+      catalogue.upsert(item);
+      await ctx.replicas.sync({ kind: 'item', item });
     }
     valid.forEach((v, k) => results.push({ index: v.index, id: v.item.id, status: outcomes[k] }));
     results.sort((a, b) => a.index - b.index);
@@ -77,7 +80,9 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!(await store.retireItem(request.params.itemId, clock()))) {
       throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${request.params.itemId}"`);
     }
-    catalogue.retire(request.params.itemId, clock());
+    const now = clock();
+    catalogue.retire(request.params.itemId, now);
+    await ctx.replicas.sync({ kind: 'retire', itemId: request.params.itemId, ts: now });
     return found(request.params.itemId);
   });
 
@@ -91,7 +96,9 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!(await store.setAvailability(request.params.itemId, request.body.sizes, clock()))) {
       throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${request.params.itemId}"`);
     }
-    catalogue.setAvailability(request.params.itemId, request.body.sizes, clock());
+    const now = clock();
+    catalogue.setAvailability(request.params.itemId, request.body.sizes, now);
+    await ctx.replicas.sync({ kind: 'availability', itemId: request.params.itemId, sizes: request.body.sizes, ts: now });
     return { id: request.params.itemId, sizes: request.body.sizes };
   });
 }

@@ -103,7 +103,11 @@ export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
       params: Type.Object({ version: Id }, { additionalProperties: false }),
       response: { 200: Type.Object({ model: ModelRecordSchema }), ...lifecycleErrors },
     },
-  }, async (request) => ({ model: await models.activate(request.params.version) }));
+  }, async (request) => {
+    const model = await models.activate(request.params.version);
+    await ctx.replicas.sync({ kind: 'models' });
+    return { model };
+  });
 
   app.post<{ Body: { algorithm?: string } }>('/v1/models/rollback', {
     config: { scope: 'admin' },
@@ -113,5 +117,9 @@ export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
       body: RollbackBody,
       response: { 200: Type.Object({ active: ModelRecordSchema, retired: Type.Optional(ModelRecordSchema) }), ...lifecycleErrors },
     },
-  }, async (request) => models.rollback(request.body.algorithm));
+  }, async (request) => {
+    const outcome = await models.rollback(request.body.algorithm);
+    await ctx.replicas.sync({ kind: 'models' });
+    return outcome;
+  });
 }

@@ -32,6 +32,7 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (isInputRejection(input)) throw new VitrineError(input.code, input.message);
     const outcome = await store.upsertUser(request.params.userId, input, clock());
     await online.applyProfile(request.params.userId);
+    await ctx.replicas.sync({ kind: 'profile', userId: request.params.userId });
     return reply.status(outcome === 'created' ? 201 : 200).send(await view(request.params.userId));
   });
 
@@ -54,6 +55,7 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
       throw new VitrineError('VITRINE_USER_NOT_FOUND', `no member "${request.params.userId}"`);
     }
     online.forget(request.params.userId);
+    await ctx.replicas.sync({ kind: 'forget', userId: request.params.userId });
     return { id: request.params.userId, forgotten: true };
   });
 }

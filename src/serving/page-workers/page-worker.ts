@@ -1,0 +1,92 @@
+/**
+ * A page worker (ADR 0010): its own store connection, catalogue, models, merchandising and page
+ * engine, and the online state of the members it owns. It composes their pages and applies every
+ * change the HTTP thread forwards, answering each message once it is done.
+ */
+import { Registry } from 'prom-client';
+import { parentPort, workerData } from 'node:worker_threads';
+import { VitrineError } from '../../core/errors.ts';
+import type { VitrineEvent } from '../../core/types.ts';
+import type { IngestListener } from '../../pipeline/ingest.ts';
+import { openStore } from '../../storage/open-store.ts';
+import { recordImpressions } from '../experiments/record-impression.ts';
+import { registerOnlineStateMetrics } from '../online/online-metrics.ts';
+import { composePage } from '../page/compose-page.ts';
+import { PageEngine } from '../page/page-engine.ts';
+import { pageJson } from '../page/page-json.ts';
+import { buildReadSide } from '../read-side.ts';
+import type { PageQuery, PageWorkerData, ServingChange, WorkerReply, WorkerRequest, WorkerStatus } from './protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('page-worker.ts runs as a worker thread (page-worker-pool.ts starts it)');
+const { config, clockOffsetMs } = workerData as PageWorkerData;
+const log = (level: 'warn' | 'info', message: string) => port.postMessage({ log: level, message } satisfies WorkerStatus);
+
+try {
+  const store = await openStore(config.store.url, {
+    sqlite: {
+      synchronous: config.store.synchronous, busyTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined,
+      // the HTTP process checkpoints the file; this worker's page records are committed off its own thread too
+      backgroundCheckpoint: false, backgroundImpressionLog: true,
+    },
+  });
+  const clock = clockOffsetMs === 0 ? Date.now : () => Date.now() + clockOffsetMs;
+  const readSide = await buildReadSide({ config, store, clock, warn: (m) => log('warn', m), info: (m) => log('info', m) });
+  const { online, catalogue, models, merchandising } = readSide;
+  const registry = new Registry();
+  registerOnlineStateMetrics(registry, online);
+  const listeners: IngestListener[] = [];
+  const engine = new PageEngine({
+    config, store, online, catalogue, models, merchandising, registry, clock,
+    logImpressions: (pages) => recordImpressions(store, pages, { itemEvents: config.serving.impressionItemEvents }),
+    warn: (message, err) => log('warn', err ? `${message}: ${String(err)}` : message),
+  });
+  engine.start({ onAccepted: (listener) => listeners.push(listener) });
+
+  const applyEvents = async (events: readonly VitrineEvent[]) => {
+    online.apply(events);
+    for (const listener of listeners) await listener(events);
+  };
+  const apply = async (change: ServingChange): Promise<void> => {
+    switch (change.kind) {
+      case 'events': return applyEvents(change.events);
+      case 'item': return catalogue.upsert(change.item);
+      case 'retire': return catalogue.retire(change.itemId, change.ts);
+      case 'availability': return catalogue.setAvailability(change.itemId, change.sizes, change.ts);
+      case 'models': return models.reload();
+      case 'merchandising': return merchandising.reload();
+      case 'profile': return online.applyProfile(change.userId);
+      case 'forget': return online.forget(change.userId);
+      case 'flush': return engine.flushServed();
+    }
+  };
+  const page = async (userId: string, query: PageQuery): Promise<string> => {
+    const variant = await engine.variantOf(userId);
+    const { page: composed, member, rowsJson } = await composePage({ userId, ...query, variant }, engine.deps);
+    engine.served(composed, member);
+    return pageJson(composed, rowsJson);
+  };
+  const answer = async (request: WorkerRequest): Promise<WorkerReply> => {
+    const { id } = request;
+    try {
+      if (request.op === 'page') return { id, json: await page(request.userId, request.query) };
+      if (request.op === 'metrics') return { id, metrics: await registry.getMetricsAsJSON() };
+      await apply(request.change);
+      return { id, done: true };
+    } catch (err) {
+      const code = err instanceof VitrineError ? err.code : undefined;
+      return { id, error: { ...(code ? { code } : {}), message: err instanceof Error ? err.message : String(err) } };
+    }
+  };
+  port.on('message', (request: WorkerRequest | 'stop') => {
+    if (request === 'stop') {
+      // stopWorker: everything sent before is answered; the pages served are logged; the thread then ends
+      void engine.close().then(() => store.close()).finally(() => port.close());
+      return;
+    }
+    void answer(request).then((reply) => port.postMessage(reply));
+  });
+  port.postMessage({ ready: true } satisfies WorkerStatus);
+} catch (err) {
+  port.postMessage({ failed: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies WorkerStatus);
+}

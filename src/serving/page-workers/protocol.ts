@@ -1,0 +1,70 @@
+/**
+ * What the HTTP thread and the page workers say to each other (ADR 0010). Pages go to the worker
+ * that owns the member; every change to what pages are made from goes to every worker, and the
+ * change's response waits for all of them to apply it, so "a 200 means the next page reflects it"
+ * holds across threads.
+ */
+import type { VitrineConfig } from '../../core/config.ts';
+import type { Item, VitrineEvent } from '../../core/types.ts';
+import type { Registry } from 'prom-client';
+
+/** A change every worker applies before the request that made it is answered. */
+export type ServingChange =
+  | { kind: 'events'; events: readonly VitrineEvent[] }
+  | { kind: 'item'; item: Item }
+  | { kind: 'retire'; itemId: string; ts: number }
+  | { kind: 'availability'; itemId: string; sizes: Record<string, number>; ts: number }
+  | { kind: 'models' }
+  | { kind: 'merchandising' }
+  | { kind: 'profile'; userId: string }
+  | { kind: 'forget'; userId: string }
+  /** log the pages served and not yet logged (reports read the log) */
+  | { kind: 'flush' };
+
+/** What a page worker is started with. */
+export interface PageWorkerData {
+  config: Readonly<VitrineConfig>;
+  /** the HTTP thread's clock minus the system clock, ms (0 but in tests that fix the app's clock) */
+  clockOffsetMs: number;
+}
+
+export interface PageQuery {
+  page: string;
+  rows: number;
+  size: number;
+}
+
+export type WorkerRequest =
+  | { id: number; op: 'page'; userId: string; query: PageQuery }
+  | { id: number; op: 'change'; change: ServingChange }
+  | { id: number; op: 'metrics' };
+
+export type WorkerMetrics = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+
+export type WorkerReply =
+  | { id: number; json: string }
+  | { id: number; done: true }
+  | { id: number; metrics: WorkerMetrics }
+  | { id: number; error: { code?: string; message: string } };
+
+/** Unprompted: ready once the catalogue and models are loaded (or failed), and log lines. */
+export type WorkerStatus = { ready: true } | { failed: string } | { log: 'warn' | 'info'; message: string };
+
+/** Applies changes to the page-side state wherever it lives: no-op without workers, else every worker. */
+export interface ServingReplicas {
+  sync(change: ServingChange): Promise<void>;
+  /** each replica's metrics, for /metrics to add up with the HTTP thread's */
+  metrics?(): Promise<WorkerMetrics[]>;
+}
+
+export const NO_REPLICAS: ServingReplicas = { sync: () => Promise.resolve() };
+
+/** The worker that owns `userId`'s state and pages, of `workers` (FNV-1a over UTF-16 code units). */
+export function ownerOf(userId: string, workers: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) {
+    h ^= userId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % workers;
+}

@@ -1,0 +1,115 @@
+/**
+ * Page workers (ADR 0010) over HTTP on the real store and trained models, with known answers: a
+ * worker's page is the page the HTTP thread composes; every write a page depends on (a rent, a
+ * sell-out, a new item, a retirement, a model swap, a forgotten member) reaches the member's worker
+ * before its 200, so the very next page reflects it; pages are logged by the workers.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { resolveConfig } from '../src/core/config.ts';
+import type { VitrineEvent } from '../src/core/types.ts';
+import { trainModels } from '../src/pipeline/model-training.ts';
+import { buildApp, type VitrineApp } from '../src/serving/app.ts';
+import { ownerOf } from '../src/serving/page-workers/protocol.ts';
+import type { Page } from '../src/serving/page/types.ts';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { waitFor } from './helpers/wait-for.ts';
+
+const NOW = Date.UTC(2026, 4, 20, 12);
+const DAY = 86_400_000;
+const LOOKS = Array.from({ length: 30 }, (_, k) => `l${String(k).padStart(2, '0')}`);
+const ids = (p: Page) => p.rows.flatMap((r) => r.items.map((i) => i.itemId));
+const rowsOf = (p: Page) => p.rows.map((r) => ({ ...r, items: r.items.map((i) => ({ ...i })) }));
+
+async function world(store: SqliteStore): Promise<void> {
+  await store.upsertItems(LOOKS.map((id, k) => ({ id, title: `Look ${k}`, category: 'dress', sizes: { 8: 2 } })), NOW - 90 * DAY);
+  const events: VitrineEvent[] = [];
+  let seq = 0;
+  for (let m = 0; m < 6; m++) {
+    for (const itemId of LOOKS.slice(m, m + 12)) events.push({ id: `e${++seq}`, type: 'rent', userId: `m${m}`, itemId, ts: NOW - 30 * DAY, size: '8' });
+  }
+  await store.appendEvents(events);
+  for (const userId of ['ann', 'eve']) {
+    await store.upsertUser(userId, { sizes: ['8'] }, NOW - 30 * DAY);
+    await store.appendEvents([{ id: `${userId}1`, type: 'rent', userId, itemId: 'l03', ts: NOW - 20 * DAY, size: '8' },
+      { id: `${userId}2`, type: 'return', userId, itemId: 'l03', ts: NOW - 19 * DAY }]);
+  }
+}
+
+describe('page workers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitrine-page-workers-'));
+  const store = new SqliteStore(join(dir, 'vitrine.db'));
+  const config = (pageWorkers: number) =>
+    resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn', pageWorkers }, training: { inWorker: false } });
+  let v: VitrineApp;
+  const page = async (app: VitrineApp, userId: string): Promise<Page> => {
+    const r = await app.app.inject({ url: `/v1/users/${userId}/page?rows=6&size=4` });
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json();
+  };
+  const post = (url: string, payload?: object) => v.app.inject({ method: 'POST', url, ...(payload ? { payload } : {}) });
+
+  before(async () => {
+    await world(store);
+    for (let k = 0; k < 2; k++) await trainModels(store, dir, { algorithms: ['item-knn', 'popularity'], gate: false });
+    v = await buildApp({ config: config(2), store, logger: false, clock: () => NOW });
+    // rows in the template's order, so pages of two apps can be compared
+    const fixed = { variants: [{ name: 'all', weight: 1, config: { rowOrder: 'fixed' } }], status: 'running' };
+    assert.ok((await v.app.inject({ method: 'PUT', url: '/v1/experiments/fixed', payload: fixed })).statusCode < 300);
+  });
+  after(async () => {
+    await v.app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ann and eve belong to different workers, and a worker\'s page is the one the HTTP thread composes', async () => {
+    assert.notEqual(ownerOf('ann', 2), ownerOf('eve', 2), 'the test covers both workers');
+    const here = await buildApp({ config: config(0), store, logger: false, clock: () => NOW });
+    try {
+      for (const userId of ['ann', 'eve', 'someone-new']) {
+        const [fromWorker, fromHere] = [await page(v, userId), await page(here, userId)];
+        assert.deepEqual(rowsOf(fromWorker), rowsOf(fromHere), `${userId}: rows, items, scores, reasons and order`);
+        assert.deepEqual(Object.keys(fromWorker).sort(), Object.keys(fromHere).sort(), 'no field more or less than the schema sends');
+        assert.equal(fromWorker.modelVersion, fromHere.modelVersion);
+      }
+      const first = await page(v, 'ann');
+      await waitFor(async () => (await store.lastImpression('ann'))?.pageId === first.pageId, 'the page logged by the worker');
+    } finally {
+      await here.app.close();
+    }
+    assert.match((await v.app.inject({ url: '/metrics' })).body, /vitrine_pages_composed_total\{where="worker"\} [4-9]/);
+  });
+
+  it('a rent, a sell-out, a new item, a retirement and a model swap each reach the next page', async () => {
+    for (const userId of ['ann', 'eve']) {
+      const rented = ids(await page(v, userId))[0];
+      const rent = await post('/v1/events', { events: [{ id: `${userId}-rent`, type: 'rent', userId, itemId: rented, ts: NOW, size: '8' }] });
+      assert.equal(rent.statusCode, 200, rent.body);
+      assert.ok(!ids(await page(v, userId)).includes(rented), `${userId}: the rented item is gone from the next page`);
+    }
+    const soldOut = ids(await page(v, 'ann'))[0];
+    assert.equal((await v.app.inject({ method: 'PATCH', url: `/v1/items/${soldOut}/availability`, payload: { sizes: { 8: 0 } } })).statusCode, 200);
+    assert.ok(!ids(await page(v, 'ann')).includes(soldOut), 'sold out in her size: gone');
+
+    assert.ok((await v.app.inject({ method: 'PUT', url: '/v1/items/brand-new', payload: { title: 'Brand new', category: 'dress', sizes: { 8: 1 } } })).statusCode < 300);
+    for (const userId of ['ann', 'eve']) assert.ok(ids(await page(v, userId)).includes('brand-new'), `${userId}: the new item is on the very next page`);
+    assert.equal((await v.app.inject({ method: 'DELETE', url: '/v1/items/brand-new' })).statusCode, 200);
+    for (const userId of ['ann', 'eve']) assert.ok(!ids(await page(v, userId)).includes('brand-new'), `${userId}: retired, never shown again`);
+
+    const versions = (await store.listModels()).filter((m) => m.algorithm === 'item-knn' && m.status !== 'active');
+    assert.ok(versions.length > 0);
+    assert.equal((await post(`/v1/models/${versions[0].version}/activate`)).statusCode, 200);
+    for (const userId of ['ann', 'eve']) assert.equal((await page(v, userId)).modelVersion, versions[0].version, `${userId}: the activated version`);
+    assert.equal((await post('/v1/models/rollback', { algorithm: 'item-knn' })).statusCode, 200);
+    for (const userId of ['ann', 'eve']) assert.notEqual((await page(v, userId)).modelVersion, versions[0].version, `${userId}: rolled back`);
+  });
+
+  it('a forgotten member gets the page of someone never seen', async () => {
+    assert.equal((await v.app.inject({ method: 'DELETE', url: '/v1/users/eve' })).statusCode, 200);
+    assert.deepEqual(ids(await page(v, 'eve')), ids(await page(v, 'never-seen')));
+  });
+});
