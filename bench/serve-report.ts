@@ -12,7 +12,7 @@ export interface ServeResult {
   command: string;
   world: { users: number; items: number; days: number; seed: number; impressions: number; cached: boolean; buildSeconds: Record<string, number>;
     trainedMembers: number; trainedItems: number };
-  setup: { connections: number; durationSeconds: number; pool: number; rows: number; size: number; serverProcesses: number; itemImpressionEvents: boolean };
+  setup: { connections: number; durationSeconds: number; pool: number; rows: number; size: number; serverProcesses: number; pageWorkers?: number; itemImpressionEvents: boolean };
   page: LoadResult;
   bare: LoadResult;
   ratioToBare: number;
@@ -42,7 +42,7 @@ export function writeServeResults(result: ServeResult): string {
   const row = {
     date: result.date, loadAverage: result.loadAverage.before[0], pagesPerSecond: result.page.perSecond,
     p50: result.page.latencyMs.p50, p99: result.page.latencyMs.p99, bare: result.bare.perSecond, ratio: result.ratioToBare,
-    freshnessP99: result.freshness.p99Ms, recall: result.ann.recallAt20, serverProcesses: result.setup.serverProcesses,
+    freshnessP99: result.freshness.p99Ms, recall: result.ann.recallAt20, serverProcesses: result.setup.serverProcesses, pageWorkers: result.setup.pageWorkers ?? 0,
     cpuMsPerPage: result.serverCpuMsPerPage.page, pageCacheHitRate: result.caches?.pageHitRate,
     offered: result.rated?.offeredPerSecond, ratedP99: result.rated?.latencyMs.p99, ratedFreshnessP99: result.freshnessAtRate?.p99Ms,
   };
@@ -68,7 +68,7 @@ Command: \`${r.command}\`
 World: ${r.world.users.toLocaleString('en')} members × ${r.world.items.toLocaleString('en')} items, ${r.world.days} days
 (seed ${r.world.seed}, ${r.world.impressions} impression per visit) generated, imported into SQLite and trained with the default
 algorithms${r.world.cached ? ' (cached from an earlier run)' : ''}: ALS knows ${r.world.trainedMembers.toLocaleString('en')} members
-and ${r.world.trainedItems.toLocaleString('en')} items. The real server (\`vitrine serve\`, ${r.setup.serverProcesses} process) runs as a
+and ${r.world.trainedItems.toLocaleString('en')} items. The real server (\`vitrine serve\`, ${r.setup.serverProcesses} process, ${r.setup.pageWorkers ?? 0} page worker thread(s)) runs as a
 child process; autocannon drives ${r.setup.connections} keep-alive connections of \`GET /v1/users/:id/page?rows=${r.setup.rows}&size=${r.setup.size}\`
 over ${r.setup.pool.toLocaleString('en')} known members (brought into use evenly over one live TTL first, so their cached pages are of every age), for ${r.setup.durationSeconds} s; then the same load
 against a bare Fastify route returning a precomputed page of the same size (${(r.pageBytes / 1024).toFixed(1)} KB). Every page is
@@ -98,19 +98,20 @@ ANN (IVF over the ALS item factors, ADR 0005): ${r.ann.lists} lists, ${r.ann.pro
 items scored per query; recall@20 ${r.ann.recallAt20} on ${r.ann.queries} members (calibration: ${r.ann.calibrationRecall});
 ${r.ann.annMsPerQuery} ms per query against ${r.ann.exactMsPerQuery} ms exact; built in ${r.ann.buildMs} ms at load.
 
-One server process serves every page (member state lives in it: that is what makes an event's 200 visible on
-the next page). Throughput is measured at saturation (closed loop), latency at the target rate (open loop, each
+${r.setup.pageWorkers ? `The HTTP thread parses, routes and sends; ${r.setup.pageWorkers} page worker thread(s) compose the pages, members partitioned among them, and an
+event's 200 waits until every worker has applied it ([ADR 0010](../../docs/decisions/0010-page-workers.md)).` : `One server thread serves every page (member state lives in it: that is what makes an event's 200 visible on
+the next page).`} Throughput is measured at saturation (closed loop), latency at the target rate (open loop, each
 request timed from when it fell due): with ${r.setup.connections} closed-loop connections latency is only the queue
 (≈ connections / throughput), see [ADR 0008](../../docs/decisions/0008-latency-at-the-target-rate.md). Where the CPU
-per page goes and what two processes would need:
+per page goes:
 [docs/operations.md § Retrieval at catalogue scale and serving throughput](../../docs/operations.md).
 
 ## History
 
 Columns p50 / p99 / freshness p99 are at saturation (closed loop); "at rate" columns are the open-loop run (ADR 0008).
 
-| date | load avg | server processes | pages/s | p50 | p99 | server CPU ms/page | bare/s | ratio | freshness p99 | recall@20 | page cache hits | offered/s | p99 at rate | freshness p99 at rate | note |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
-${(r.history ?? []).map((h) => `| ${String(h.date)} | ${String(h.loadAverage)} | ${String(h.serverProcesses)} | ${String(h.pagesPerSecond)} | ${String(h.p50)} | ${String(h.p99)} | ${String(h.cpuMsPerPage ?? '—')} | ${String(h.bare)} | ${String(h.ratio)} | ${String(h.freshnessP99)} | ${String(h.recall)} | ${String(h.pageCacheHitRate ?? '—')} | ${String(h.offered ?? '—')} | ${String(h.ratedP99 ?? '—')} | ${String(h.ratedFreshnessP99 ?? '—')} | ${String(h.note ?? '')} |`).join('\n')}
+| date | load avg | server processes | page workers | pages/s | p50 | p99 | server CPU ms/page | bare/s | ratio | freshness p99 | recall@20 | page cache hits | offered/s | p99 at rate | freshness p99 at rate | note |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+${(r.history ?? []).map((h) => `| ${String(h.date)} | ${String(h.loadAverage)} | ${String(h.serverProcesses)} | ${String(h.pageWorkers ?? 0)} | ${String(h.pagesPerSecond)} | ${String(h.p50)} | ${String(h.p99)} | ${String(h.cpuMsPerPage ?? '—')} | ${String(h.bare)} | ${String(h.ratio)} | ${String(h.freshnessP99)} | ${String(h.recall)} | ${String(h.pageCacheHitRate ?? '—')} | ${String(h.offered ?? '—')} | ${String(h.ratedP99 ?? '—')} | ${String(h.ratedFreshnessP99 ?? '—')} | ${String(h.note ?? '')} |`).join('\n')}
 `;
 }

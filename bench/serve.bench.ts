@@ -45,7 +45,7 @@ const { values } = parseArgs({
     // (5,000): the pool, the trial members and each member's two row-cache entries must fit (~400 MB here)
     'row-cache-members': { type: 'string', default: '20000' },
     // serving.pageWorkers for the run (ADR 0010: pages composed off the HTTP thread, members partitioned)
-    'page-workers': { type: 'string', default: '1' },
+    'page-workers': { type: 'string', default: '2' },
   },
 });
 const ROWS = 8, SIZE = 20, FRESHNESS_LOOPS = 10;
@@ -147,7 +147,7 @@ const result: ServeResult = {
   loadAverage: { before: loadBefore, after: load1() },
   command: `npm run bench:serve -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --duration ${duration} --connections ${connections} --pool ${poolSize} --trials ${values.trials} --rate ${rate} --trial-rate ${values['trial-rate']}${values['item-impressions'] ? ' --item-impressions' : ''} --row-cache-members ${values['row-cache-members']} --page-workers ${values['page-workers']}`,
   world: { ...world, cached: built.cached, buildSeconds: built.buildSeconds, trainedMembers: members.length, trainedItems: als.items.length },
-  setup: { connections, durationSeconds: duration, pool: pool.length, rows: ROWS, size: SIZE, serverProcesses: 1, itemImpressionEvents: values['item-impressions'] ?? false },
+  setup: { connections, durationSeconds: duration, pool: pool.length, rows: ROWS, size: SIZE, serverProcesses: 1, pageWorkers: Number(values['page-workers']), itemImpressionEvents: values['item-impressions'] ?? false },
   page, bare, ratioToBare: ratio, pageBytes: Buffer.byteLength(pageJson), freshness, rated, freshnessAtRate,
   ann: { ...ann, lists: annBuild.lists, probes: annBuild.probes, calibrationRecall: round3(annBuild.recall), buildMs: annBuild.buildMs },
   serverRssMB: { afterWarm: rssAfterWarm, peak: rssPeak, startPeak: rssStartPeak },

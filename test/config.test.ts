@@ -15,10 +15,12 @@ describe('configuration', () => {
   it('layers: defaults ← file ← environment ← flags; the store follows the data dir', () => {
     const config = resolveConfig(
       configFromToml('dataDir = "/srv/v"\n[server]\nport = 9000\n'),
-      configFromEnv({ VITRINE_PORT: '9100', VITRINE_API_KEYS: 'abcdefghijklmnop:read,write;qrstuvwxyz0123456:admin' }),
+      configFromEnv({ VITRINE_PORT: '9100', VITRINE_PAGE_WORKERS: '2', VITRINE_API_KEYS: 'abcdefghijklmnop:read,write;qrstuvwxyz0123456:admin' }),
       { server: { host: '::1' } },
     );
     assert.equal(config.server.port, 9100);
+    assert.equal(config.serving.pageWorkers, 2);
+    assert.equal(config.serving.budgetMs, DEFAULT_CONFIG.serving.budgetMs, 'the rest of [serving] keeps its defaults');
     assert.equal(config.server.host, '::1');
     assert.equal(config.store.url, 'sqlite:/srv/v/vitrine.db');
     assert.deepEqual(config.auth.keys, [
@@ -39,5 +41,6 @@ describe('configuration', () => {
     check({ store: { synchronous: 'OFF' } }, /synchronous/);
     check({ auth: { keys: [{ key: 'short', scopes: ['read'] }] } }, /key/);
     check(configFromEnv({ VITRINE_PORT: 'eighty' }), /port/);
+    check(configFromEnv({ VITRINE_PAGE_WORKERS: 'two' }), /pageWorkers/);
   });
 });

@@ -194,6 +194,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
     if (env.VITRINE_PORT) o.server.port = Number(env.VITRINE_PORT);
   }
   if (env.VITRINE_STORE) o.store = { url: env.VITRINE_STORE };
+  if (env.VITRINE_PAGE_WORKERS) o.serving = { pageWorkers: Number(env.VITRINE_PAGE_WORKERS) };
   if (env.VITRINE_LOG_LEVEL) o.log = { level: env.VITRINE_LOG_LEVEL as VitrineConfig['log']['level'] };
   if (env.VITRINE_API_KEYS) {
     o.auth = {

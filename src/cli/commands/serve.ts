@@ -5,7 +5,7 @@ import { openStore } from '../../storage/open-store.ts';
 import { buildApp } from '../../serving/app.ts';
 import { exitOnError } from '../exit.ts';
 
-export const SERVE_HELP = `vitrine serve [--data DIR] [--port 8080] [--host 127.0.0.1] [--store URL] [--config FILE]
+export const SERVE_HELP = `vitrine serve [--data DIR] [--port 8080] [--host 127.0.0.1] [--store URL] [--config FILE] [--page-workers N]
 
 Serves the HTTP API (and the UI) until interrupted.
   --data DIR     data directory: the embedded store and model files (env VITRINE_DATA_DIR, default ./data)
@@ -14,6 +14,8 @@ Serves the HTTP API (and the UI) until interrupted.
                  loopback address is allowed.
   --store URL    store URL, e.g. sqlite:./data/vitrine.db (env VITRINE_STORE; default sqlite:<data>/vitrine.db)
   --config FILE  a vitrine.toml (env VITRINE_CONFIG; ./vitrine.toml is read when present)
+  --page-workers N  threads composing pages, members partitioned among them (env VITRINE_PAGE_WORKERS,
+                 serving.pageWorkers, default 0 = on the HTTP thread); 2 on a 2-core server (ADR 0010)
 API keys: VITRINE_API_KEYS="<key>:read,write;<key2>:admin" or [auth] keys in vitrine.toml.`;
 
 /** Parses serve's flags into config overrides. */
@@ -22,7 +24,7 @@ export function serveFlags(argv: string[]): { overrides: ConfigOverrides; help: 
     args: argv,
     options: {
       data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, store: { type: 'string' },
-      config: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      config: { type: 'string' }, 'page-workers': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
@@ -34,6 +36,7 @@ export function serveFlags(argv: string[]): { overrides: ConfigOverrides; help: 
     if (values.host) overrides.server.host = values.host;
   }
   if (values.store) overrides.store = { url: values.store };
+  if (values['page-workers'] !== undefined) overrides.serving = { pageWorkers: Number(values['page-workers']) };
   return { overrides, help: values.help ?? false, config: values.config };
 }
 
