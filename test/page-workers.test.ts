@@ -2,7 +2,8 @@
  * Page workers (ADR 0010) over HTTP on the real store and trained models, with known answers: a
  * worker's page is the page the HTTP thread composes; every write a page depends on (a rent, a
  * sell-out, a new item, a retirement, a model swap, a forgotten member) reaches the member's worker
- * before its 200, so the very next page reflects it; pages are logged by the workers.
+ * before its 200, so the very next page reflects it; pages are logged by the workers; each worker
+ * holds its share of the configured member bounds.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { resolveConfig } from '../src/core/config.ts';
 import type { VitrineEvent } from '../src/core/types.ts';
 import { trainModels } from '../src/pipeline/model-training.ts';
 import { buildApp, type VitrineApp } from '../src/serving/app.ts';
+import { workerConfig } from '../src/serving/page-workers/page-worker-pool.ts';
 import { ownerOf } from '../src/serving/page-workers/protocol.ts';
 import type { Page } from '../src/serving/page/types.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
@@ -106,6 +108,17 @@ describe('page workers', () => {
     for (const userId of ['ann', 'eve']) assert.equal((await page(v, userId)).modelVersion, versions[0].version, `${userId}: the activated version`);
     assert.equal((await post('/v1/models/rollback', { algorithm: 'item-knn' })).statusCode, 200);
     for (const userId of ['ann', 'eve']) assert.notEqual((await page(v, userId)).modelVersion, versions[0].version, `${userId}: rolled back`);
+  });
+
+  it('each worker holds a share of the members the configuration bounds, so the bounds hold for the process', () => {
+    const base = config(3);
+    const share = workerConfig(base, 3).serving;
+    assert.equal(share.memberStateCap, Math.ceil(base.serving.memberStateCap / 3));
+    assert.equal(share.rowCacheMembers, Math.ceil(base.serving.rowCacheMembers / 3));
+    assert.equal(share.foldInCacheSize, Math.ceil(base.serving.foldInCacheSize / 3));
+    assert.deepEqual({ ...share, memberStateCap: 0, rowCacheMembers: 0, foldInCacheSize: 0 },
+      { ...base.serving, memberStateCap: 0, rowCacheMembers: 0, foldInCacheSize: 0 }, 'nothing else changes');
+    assert.equal(workerConfig(resolveConfig({ serving: { rowCacheMembers: 0 } }), 2).serving.rowCacheMembers, 0, 'off stays off');
   });
 
   it('a forgotten member gets the page of someone never seen', async () => {

@@ -89,7 +89,7 @@ export class PageWorkerPool implements ServingReplicas {
     const pool = new PageWorkerPool(handles, opts);
     const started = Array.from({ length: opts.count }, (_, index) => {
       const worker = spawnModuleWorker(new URL('./page-worker.ts', import.meta.url), {
-        config: opts.config, clockOffsetMs: Math.round(opts.clock() - Date.now()),
+        config: workerConfig(opts.config, opts.count), clockOffsetMs: Math.round(opts.clock() - Date.now()),
       } satisfies PageWorkerData);
       handles.push(new PageWorkerHandle(worker, index, (why) => pool.retired(index, why)));
       return readyOf(worker, index, opts.log);
@@ -178,6 +178,20 @@ export class PageWorkerPool implements ServingReplicas {
   private retired(index: number, why: string): void {
     this.opts.log.warn(`page worker ${index} ${why}; its members' pages are composed on the HTTP thread from now on`);
   }
+}
+
+/**
+ * A worker's configuration: the bounds on members held (state, fold-in vectors, cached pages and
+ * rows) are shares of the configured ones, since each worker holds only its own members; so the
+ * configured bounds hold for the process as a whole.
+ */
+export function workerConfig(config: Readonly<VitrineConfig>, count: number): Readonly<VitrineConfig> {
+  const share = (n: number) => (n === 0 ? 0 : Math.max(1, Math.ceil(n / count)));
+  const s = config.serving;
+  return {
+    ...config,
+    serving: { ...s, memberStateCap: share(s.memberStateCap), foldInCacheSize: share(s.foldInCacheSize), rowCacheMembers: share(s.rowCacheMembers) },
+  };
 }
 
 function readyOf(worker: Worker, index: number, log: PageWorkerPoolOptions['log']): Promise<void> {
