@@ -205,22 +205,28 @@ for (const pageWorkers of [0, 2]) describe(`read endpoints (${pageWorkers ? `${p
   }
 
   if (pageWorkers) {
-    it('pages come from the workers; a lost worker\'s members are served on the HTTP thread, still fresh', async () => {
+    it('pages come from the workers; a lost worker is replaced, its members served on the HTTP thread meanwhile, always fresh', async () => {
       const metrics = async () => (await get('/metrics')).body;
-      assert.match(await metrics(), /vitrine_pages_composed_total\{where="worker"\} [1-9]/);
-      assert.doesNotMatch(await metrics(), /where="http-thread"/);
+      const composed = async (where: string) => Number(new RegExp(`vitrine_pages_composed_total\\{where="${where}"\\} (\\d+)`).exec(await metrics())?.[1] ?? 0);
+      assert.ok(await composed('worker') > 0);
+      assert.equal(await composed('http-thread'), 0);
       assert.match(await metrics(), /vitrine_page_workers_live 2\b/);
 
       assert.ok(ids((await page('ann')).rows).includes('i06'), 'one of her looks in size 8, before she rents it');
       const threads = v.pageWorkers?.threads() ?? [];
       assert.equal(threads.length, 2);
       await Promise.all(threads.map((t) => t.terminate()));
-      await waitFor(async () => /vitrine_page_workers_live 0\b/.test(await metrics()), 'both workers retired');
-      const r = await v.app.inject({ method: 'POST', url: '/v1/events', payload: { events: [{ id: 'rent-i06', type: 'rent', userId: 'ann', itemId: 'i06', ts: NOW, size: '8' }] } });
-      assert.equal(r.statusCode, 200, r.body);
-      const p = await page('ann');
-      assert.ok(!ids(p.rows).includes('i06'), 'the rent is reflected');
-      assert.match(await metrics(), /vitrine_pages_composed_total\{where="http-thread"\} [1-9]/);
+      await waitFor(async () => /vitrine_page_workers_live 0\b/.test(await metrics()), 'both workers out of service');
+      const rent = { id: 'rent-i06', type: 'rent', userId: 'ann', itemId: 'i06', ts: NOW, size: '8' };
+      assert.equal((await v.app.inject({ method: 'POST', url: '/v1/events', payload: { events: [rent] } })).statusCode, 200);
+      assert.ok(!ids((await page('ann')).rows).includes('i06'), 'the rent is reflected on the HTTP thread');
+      assert.ok(await composed('http-thread') > 0);
+
+      await waitFor(async () => /vitrine_page_workers_live 2\b/.test(await metrics()), 'both workers replaced', 60_000);
+      assert.match(await metrics(), /vitrine_page_worker_restarts_total 2\b/);
+      const before = await composed('worker');
+      assert.ok(!ids((await page('ann')).rows).includes('i06'), 'the replacement reads her state from the store: the rent still holds');
+      assert.equal(await composed('worker'), before + 1, 'that page came from a worker again');
     });
   }
 });

@@ -21,7 +21,7 @@ export async function startPageWorkers(
   const pool = await PageWorkerPool.start({ config: ctx.config, count, clock: ctx.clock, registry: ctx.metrics.registry, log });
   ctx.replicas = pool;
   new Gauge({
-    name: 'vitrine_page_workers_live', help: 'Page workers composing pages (serving.pageWorkers; fewer after a worker is lost)',
+    name: 'vitrine_page_workers_live', help: 'Page workers composing pages (serving.pageWorkers; fewer while a lost one is being replaced)',
     registers: [ctx.metrics.registry], collect() { this.set(pool.live); },
   });
   ctx.ingestor.onAccepted((events) => pool.sync({ kind: 'events', events }));

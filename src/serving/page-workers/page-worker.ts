@@ -66,12 +66,21 @@ try {
     engine.served(composed, member);
     return pageJson(composed, rowsJson);
   };
+  // changes apply one after another, and a page waits for every change received before it: messages
+  // take effect in the order the HTTP thread sent them, though some changes (a model reload) await
+  let changes: Promise<void> = Promise.resolve();
   const answer = async (request: WorkerRequest): Promise<WorkerReply> => {
     const { id } = request;
     try {
-      if (request.op === 'page') return { id, json: await page(request.userId, request.query) };
+      if (request.op === 'page') {
+        await changes;
+        return { id, json: await page(request.userId, request.query) };
+      }
       if (request.op === 'metrics') return { id, metrics: await registry.getMetricsAsJSON() };
-      await apply(request.change);
+      const change = request.change;
+      const applied = changes.then(() => apply(change));
+      changes = applied.catch(() => undefined);
+      await applied;
       return { id, done: true };
     } catch (err) {
       const code = err instanceof VitrineError ? err.code : undefined;
