@@ -20,6 +20,10 @@ const ALWAYS_FRESH = 1000;
 const SMALL_LIST = 100;
 // rescale before 2^exponent loses precision or overflows
 const MAX_EXPONENT = 600;
+// events read per step of the start-up scan. Small, so few of a step's objects are alive when the
+// young generation is collected: at 5,000 a third of them were promoted, and the scan left ~130 MB
+// of old-generation garbage (RSS) in every thread that ran it
+const SCAN_PAGE = 500;
 
 /** One list's item weights: ids and a growable typed array (so sorting reads no Map). */
 class WeightTable {
@@ -128,7 +132,7 @@ export class EngagementSignals {
     let read = 0;
     try {
       while (read < limit && !signal?.aborted) {
-        const page = await store.scanEvents({ afterSeq, limit: Math.min(5000, limit - read) });
+        const page = await store.scanEvents({ afterSeq, limit: Math.min(SCAN_PAGE, limit - read) });
         if (page.length === 0) break;
         for (const e of page) if (!this.liveIds.has(e.id)) this.count(e);
         read += page.length;
