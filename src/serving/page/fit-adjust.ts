@@ -4,6 +4,7 @@
  * "Runs true to size for you" or a warning. Predictions are made only for items about to be shown,
  * once per item per request; a model that fails or answers nonsense leaves the item as it was.
  */
+import type { FitPredictionCache, FitProbabilities as Probabilities } from './fit-prediction-table.ts';
 import type { FitPredictor } from './model-capabilities.ts';
 import { reasons } from './reasons.ts';
 import type { PageItem } from './types.ts';
@@ -14,13 +15,11 @@ export interface FitOptions {
   /** score + boost × (P(fit) − 0.5) × |score| */
   boost: number;
   /** predictions kept across requests for this member, model and size (row-cache.ts); default: this request's */
-  cache?: Map<string, Probabilities | null>;
+  cache?: FitPredictionCache;
 }
 
 const TRUE_TO_SIZE = 0.6;
 const WARN = 0.45;
-
-type Probabilities = { small: number; fit: number; large: number };
 
 /**
  * An admit function for one member and size: the item re-scored (and, with `fitReasons`, re-reasoned),
@@ -38,7 +37,7 @@ const sound = (answer: unknown): Probabilities | null => {
 };
 
 export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opts: FitOptions): FitAdmitter {
-  const cache = opts.cache ?? new Map<string, Probabilities | null>();
+  const cache: FitPredictionCache = opts.cache ?? new Map<string, Probabilities | null>();
   const predict = (itemId: string): Probabilities | null => {
     let p = cache.get(itemId);
     if (p === undefined) {

@@ -19,6 +19,8 @@
  * by the live TTL, and everything else that moves with time alone by ttlMs.
  */
 import { BoundedMap } from './bounded-map.ts';
+import { FitPredictionTable } from './fit-prediction-table.ts';
+import { type PackedItems, packItems, unpackItems } from './packed-items.ts';
 import type { PageItem } from './types.ts';
 
 export interface CachedRow {
@@ -35,7 +37,8 @@ export interface CachedRow {
   ttlScale?: number;
 }
 
-export type FitProbabilities = { small: number; fit: number; large: number } | null;
+/** A row as kept: its candidates packed (packed-items.ts). */
+type KeptRow = Omit<CachedRow, 'items'> & { packed: PackedItems };
 
 interface Entry {
   revision: number;
@@ -44,8 +47,8 @@ interface Entry {
   madeAt: number;
   /** the share of ttlMs this entry lives (TTL jitter) */
   ttlScale: number;
-  rows: Map<string, CachedRow>;
-  fit: Map<string, FitProbabilities>;
+  rows: Map<string, KeptRow>;
+  fit: FitPredictionTable;
   /** the size the fit predictions are for */
   fitSize?: string;
 }
@@ -93,7 +96,7 @@ export class RowCache {
     const carry = found && found.generation === generation && found.fit.size <= MAX_FIT_PREDICTIONS;
     const fresh: Entry = {
       revision, generation, madeAt: now, ttlScale: this.ttlScale(), rows: new Map(),
-      fit: carry ? found.fit : new Map(), ...(carry && found.fitSize !== undefined ? { fitSize: found.fitSize } : {}),
+      fit: carry ? found.fit : new FitPredictionTable(), ...(carry && found.fitSize !== undefined ? { fitSize: found.fitSize } : {}),
     };
     this.entries.set(userId, fresh);
     return fresh;
@@ -104,19 +107,21 @@ export class RowCache {
     const found = this.entry(userId, revision, false)?.rows.get(key);
     const fresh = found && this.opts.clock() - found.madeAt < (opts.maxAgeMs ?? Infinity) * (found.ttlScale ?? 1)
       && (opts.live === undefined || found.live === opts.live);
-    const row = fresh ? found : undefined;
-    if (row) this.hits++;
-    else {
-      this.misses++;
-      const kind = rowKindOf(key);
-      this.missesByKind.set(kind, (this.missesByKind.get(kind) ?? 0) + 1);
+    if (fresh) {
+      this.hits++;
+      const { packed, ...rest } = found;
+      return { ...rest, items: unpackItems(packed) };
     }
-    return row;
+    this.misses++;
+    const kind = rowKindOf(key);
+    this.missesByKind.set(kind, (this.missesByKind.get(kind) ?? 0) + 1);
+    return undefined;
   }
 
   /** Keeps a row answered for this member state. */
   keep(userId: string, revision: number, key: string, row: CachedRow): void {
-    this.entry(userId, revision, true)?.rows.set(key, { ...row, ttlScale: this.ttlScale() });
+    const { items, ...rest } = row;
+    this.entry(userId, revision, true)?.rows.set(key, { ...rest, packed: packItems(items), ttlScale: this.ttlScale() });
   }
 
   private ttlScale(): number {
@@ -124,10 +129,10 @@ export class RowCache {
   }
 
   /** The member's fit predictions in `size` (filled by the fit admitter as it predicts), kept across their events. */
-  fitPredictions(userId: string, revision: number, size: string): Map<string, FitProbabilities> {
+  fitPredictions(userId: string, revision: number, size: string): FitPredictionTable {
     const entry = this.entry(userId, revision, true) as Entry;
     if (entry.fitSize !== size) {
-      entry.fit = new Map();
+      entry.fit = new FitPredictionTable();
       entry.fitSize = size;
     }
     return entry.fit;
