@@ -11,35 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resolveConfig } from '../src/core/config.ts';
-import type { VitrineEvent } from '../src/core/types.ts';
 import { trainModels } from '../src/pipeline/model-training.ts';
 import { buildApp, type VitrineApp } from '../src/serving/app.ts';
 import { workerConfig } from '../src/serving/page-workers/page-worker-pool.ts';
 import { ownerOf } from '../src/serving/page-workers/protocol.ts';
 import type { Page } from '../src/serving/page/types.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { ids, looksWorld, NOW, rowsOf } from './helpers/looks-world.ts';
 import { waitFor } from './helpers/wait-for.ts';
-
-const NOW = Date.UTC(2026, 4, 20, 12);
-const DAY = 86_400_000;
-const LOOKS = Array.from({ length: 30 }, (_, k) => `l${String(k).padStart(2, '0')}`);
-const ids = (p: Page) => p.rows.flatMap((r) => r.items.map((i) => i.itemId));
-const rowsOf = (p: Page) => p.rows.map((r) => ({ ...r, items: r.items.map((i) => ({ ...i })) }));
-
-async function world(store: SqliteStore): Promise<void> {
-  await store.upsertItems(LOOKS.map((id, k) => ({ id, title: `Look ${k}`, category: 'dress', sizes: { 8: 2 } })), NOW - 90 * DAY);
-  const events: VitrineEvent[] = [];
-  let seq = 0;
-  for (let m = 0; m < 6; m++) {
-    for (const itemId of LOOKS.slice(m, m + 12)) events.push({ id: `e${++seq}`, type: 'rent', userId: `m${m}`, itemId, ts: NOW - 30 * DAY, size: '8' });
-  }
-  await store.appendEvents(events);
-  for (const userId of ['ann', 'eve']) {
-    await store.upsertUser(userId, { sizes: ['8'] }, NOW - 30 * DAY);
-    await store.appendEvents([{ id: `${userId}1`, type: 'rent', userId, itemId: 'l03', ts: NOW - 20 * DAY, size: '8' },
-      { id: `${userId}2`, type: 'return', userId, itemId: 'l03', ts: NOW - 19 * DAY }]);
-  }
-}
 
 describe('page workers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-page-workers-'));
@@ -55,7 +34,7 @@ describe('page workers', () => {
   const post = (url: string, payload?: object) => v.app.inject({ method: 'POST', url, ...(payload ? { payload } : {}) });
 
   before(async () => {
-    await world(store);
+    await looksWorld(store, ['ann', 'eve']);
     for (let k = 0; k < 2; k++) await trainModels(store, dir, { algorithms: ['item-knn', 'popularity'], gate: false });
     v = await buildApp({ config: config(2), store, logger: false, clock: () => NOW });
     // rows in the template's order, so pages of two apps can be compared

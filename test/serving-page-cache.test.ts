@@ -11,31 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resolveConfig } from '../src/core/config.ts';
-import type { VitrineEvent } from '../src/core/types.ts';
 import { trainModels } from '../src/pipeline/model-training.ts';
 import { buildApp, type VitrineApp } from '../src/serving/app.ts';
 import type { Page } from '../src/serving/page/types.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { ids, looksWorld, NOW, rowsOf } from './helpers/looks-world.ts';
 import { waitFor } from './helpers/wait-for.ts';
-
-const NOW = Date.UTC(2026, 4, 20, 12);
-const DAY = 86_400_000;
-const LOOKS = Array.from({ length: 30 }, (_, k) => `l${String(k).padStart(2, '0')}`);
-const ids = (p: Page) => p.rows.flatMap((r) => r.items.map((i) => i.itemId));
-const rowsOf = (p: Page) => p.rows.map((r) => ({ ...r, items: r.items.map((i) => ({ ...i })) }));
-
-async function world(store: SqliteStore): Promise<void> {
-  await store.upsertItems(LOOKS.map((id, k) => ({ id, title: `Look ${k}`, category: 'dress', sizes: { 8: 2 } })), NOW - 90 * DAY);
-  const events: VitrineEvent[] = [];
-  let seq = 0;
-  for (let m = 0; m < 6; m++) {
-    for (const itemId of LOOKS.slice(m, m + 12)) events.push({ id: `e${++seq}`, type: 'rent', userId: `m${m}`, itemId, ts: NOW - 30 * DAY, size: '8' });
-  }
-  await store.appendEvents(events);
-  await store.upsertUser('ann', { sizes: ['8'] }, NOW - 30 * DAY);
-  await store.appendEvents([{ id: 'ann1', type: 'rent', userId: 'ann', itemId: 'l03', ts: NOW - 20 * DAY, size: '8' },
-    { id: 'ann2', type: 'return', userId: 'ann', itemId: 'l03', ts: NOW - 19 * DAY }]);
-}
 
 describe('page cache', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-page-cache-'));
@@ -52,7 +33,7 @@ describe('page cache', () => {
   const lookups = () => v.pages.pageCache?.stats() ?? { hits: -1, misses: -1 };
 
   before(async () => {
-    await world(store);
+    await looksWorld(store);
     for (let k = 0; k < 2; k++) await trainModels(store, dir, { algorithms: ['item-knn', 'popularity'], gate: false });
     v = await buildApp({ config: config(100), store, logger: false, clock: () => NOW });
     // rows in the template's order, so the pages of both apps can be compared
