@@ -1,0 +1,99 @@
+/**
+ * `npm run bench:serve-memory`: the serving process's RSS as members' state fills it (issue 4: "RSS
+ * with 1M members' state ≤ 1.5 GB"). The real server (`vitrine serve`, page workers as configured,
+ * default caches) on the bench:serve world; pages are asked for growing numbers of members never seen
+ * before (each page hydrates the member's state from the store), and after each step the process's
+ * RSS and the members held are read. The bytes per member past the caches' bound (the last steps'
+ * slope) extrapolate the RSS to 1M members: the 200k-member world holds fewer than that.
+ *   node --import tsx bench/serve-memory.bench.ts [--users 200000 --items 20000 --days 90 --seed 11]
+ *     [--page-workers 2] [--steps 10000,20000,40000,80000] [--connections 32]
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startServer } from '../test/helpers/server-process.ts';
+import { runLoad } from './serve-load.ts';
+import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
+
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '200000' }, items: { type: 'string', default: '20000' },
+    days: { type: 'string', default: '90' }, seed: { type: 'string', default: '11' },
+    'page-workers': { type: 'string', default: '2' }, steps: { type: 'string', default: '10000,20000,40000,80000' },
+    connections: { type: 'string', default: '32' },
+  },
+});
+const TARGET_MEMBERS = 1_000_000;
+const world = { users: Number(values.users), items: Number(values.items), days: Number(values.days), seed: Number(values.seed), impressions: 1 };
+const steps = values.steps.split(',').map(Number);
+const pageWorkers = Number(values['page-workers']);
+
+const built = ensureServeWorld(world);
+restoreServeStore(built.dataDir);
+const db = new Database(join(built.dataDir, 'vitrine.db'), { readonly: true });
+// members in a fixed random-looking order, so each step's members are spread over the world
+const members = (db.prepare('SELECT user_id FROM events GROUP BY user_id ORDER BY substr(user_id, -3), user_id').pluck().all() as string[]);
+db.close();
+if (members.length < steps.at(-1)!) throw new Error(`the world has ${members.length} members with events, fewer than ${steps.at(-1)}`);
+writeFileSync(join(built.dataDir, 'vitrine.toml'), `# written by bench/serve-memory.bench.ts\n[serving]\nimpressionItemEvents = false\npageWorkers = ${pageWorkers}\n`);
+
+const server = await startServer({ dataDir: built.dataDir, startTimeoutMs: 180_000 });
+const metric = async (name: string) => {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+};
+const rssMB = async () => {
+  const status = await readFile(`/proc/${server.child.pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024);
+};
+const points: Array<{ asked: number; held: number; rssMB: number; pagesPerSecond: number }> = [];
+try {
+  await new Promise((resolve) => setTimeout(resolve, 15_000)); // start-up work (trending counts) settles
+  points.push({ asked: 0, held: await metric('vitrine_online_members'), rssMB: await rssMB(), pagesPerSecond: 0 });
+  console.log(`start: ${points[0].rssMB} MB`);
+  let from = 0;
+  for (const upTo of steps) {
+    const paths = members.slice(from, upTo).map((id) => `/v1/users/${encodeURIComponent(id)}/page?rows=8&size=20`);
+    const load = await runLoad({ baseUrl: server.url, paths, connections: Number(values.connections), amount: paths.length });
+    if (load.non2xx > 0 || load.errors > 0) throw new Error(`step ${upTo}: ${load.non2xx} non-2xx, ${load.errors} errors`);
+    from = upTo;
+    const point = { asked: upTo, held: await metric('vitrine_online_members'), rssMB: await rssMB(), pagesPerSecond: load.perSecond };
+    points.push(point);
+    console.log(`${upTo} members asked for: ${point.held} held, ${point.rssMB} MB RSS (${point.pagesPerSecond} pages/s)`);
+  }
+} finally {
+  await server.stop();
+}
+
+const [a, b] = points.slice(-2);
+const bytesPerMember = ((b.rssMB - a.rssMB) * 1024 * 1024) / Math.max(1, b.held - a.held);
+const projectedMB = Math.round(b.rssMB + ((TARGET_MEMBERS - b.held) * bytesPerMember) / (1024 * 1024));
+const result = {
+  date: new Date().toISOString(), cpus: cpus().length, node: process.version,
+  command: `npm run bench:serve-memory -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --page-workers ${pageWorkers} --steps ${values.steps} --connections ${values.connections}`,
+  pageWorkers, points, bytesPerMember: Math.round(bytesPerMember), projectedMBAt1M: projectedMB, targetMB: 1500, met: projectedMB <= 1500,
+};
+const out = new URL('./results/', import.meta.url);
+mkdirSync(out, { recursive: true });
+writeFileSync(new URL('serve-memory.json', out), `${JSON.stringify(result, null, 2)}\n`);
+const md = `# Serving memory — RSS as members' state fills the process
+
+${result.date} · ${result.cpus} cores · Node ${result.node} · ${pageWorkers} page worker(s), default caches (\`serving.rowCacheMembers\` 5,000)
+Command: \`${result.command}\`
+
+Pages are asked for members never seen before, step by step (each hydrates the member's state from the
+store); RSS is the whole \`vitrine serve\` process (every thread), read from /proc after each step.
+
+| members asked for | members held | RSS, MB | pages/s (cold members) |
+|---|---|---|---|
+${points.map((p) => `| ${p.asked.toLocaleString('en')} | ${p.held.toLocaleString('en')} | ${p.rssMB} | ${p.pagesPerSecond || '—'} |`).join('\n')}
+
+Past the caches' bound the process grows **${result.bytesPerMember} bytes per member held** (the last two steps),
+so with 1,000,000 members held: **~${projectedMB} MB** (target ≤ 1,500: ${result.met ? 'met' : '**not met**'}). An extrapolation: the
+world has ${members.length.toLocaleString('en')} members with events.
+`;
+writeFileSync(new URL('serve-memory.md', out), md);
+console.log(md);
