@@ -7,15 +7,18 @@
  * slope) extrapolate the RSS to 1M members: the 200k-member world holds fewer than that.
  *   node --import tsx bench/serve-memory.bench.ts [--users 200000 --items 20000 --days 90 --seed 11]
  *     [--page-workers 2] [--steps 10000,20000,40000,80000] [--connections 32]
+ * NODE_OPTIONS (e.g. --max-old-space-size=384, which bounds every thread's heap) reaches the server
+ * and is recorded with the run; earlier runs are kept in the results file.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from '../test/helpers/server-process.ts';
 import { runLoad } from './serve-load.ts';
+import { type ServeMemoryRun, writeServeMemoryResults } from './serve-memory-report.ts';
 import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
 
 const { values } = parseArgs({
@@ -71,29 +74,10 @@ try {
 const [a, b] = points.slice(-2);
 const bytesPerMember = ((b.rssMB - a.rssMB) * 1024 * 1024) / Math.max(1, b.held - a.held);
 const projectedMB = Math.round(b.rssMB + ((TARGET_MEMBERS - b.held) * bytesPerMember) / (1024 * 1024));
-const result = {
-  date: new Date().toISOString(), cpus: cpus().length, node: process.version,
-  command: `npm run bench:serve-memory -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --page-workers ${pageWorkers} --steps ${values.steps} --connections ${values.connections}`,
+const nodeOptions = process.env.NODE_OPTIONS ?? '';
+const result: ServeMemoryRun = {
+  date: new Date().toISOString(), cpus: cpus().length, node: process.version, nodeOptions,
+  command: `${nodeOptions ? `NODE_OPTIONS=${nodeOptions} ` : ''}npm run bench:serve-memory -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --page-workers ${pageWorkers} --steps ${values.steps} --connections ${values.connections}`,
   pageWorkers, points, bytesPerMember: Math.round(bytesPerMember), projectedMBAt1M: projectedMB, targetMB: 1500, met: projectedMB <= 1500,
 };
-const out = new URL('./results/', import.meta.url);
-mkdirSync(out, { recursive: true });
-writeFileSync(new URL('serve-memory.json', out), `${JSON.stringify(result, null, 2)}\n`);
-const md = `# Serving memory — RSS as members' state fills the process
-
-${result.date} · ${result.cpus} cores · Node ${result.node} · ${pageWorkers} page worker(s), default caches (\`serving.rowCacheMembers\` 5,000)
-Command: \`${result.command}\`
-
-Pages are asked for members never seen before, step by step (each hydrates the member's state from the
-store); RSS is the whole \`vitrine serve\` process (every thread), read from /proc after each step.
-
-| members asked for | members held | RSS, MB | pages/s (cold members) |
-|---|---|---|---|
-${points.map((p) => `| ${p.asked.toLocaleString('en')} | ${p.held.toLocaleString('en')} | ${p.rssMB} | ${p.pagesPerSecond || '—'} |`).join('\n')}
-
-Past the caches' bound the process grows **${result.bytesPerMember} bytes per member held** (the last two steps),
-so with 1,000,000 members held: **~${projectedMB} MB** (target ≤ 1,500: ${result.met ? 'met' : '**not met**'}). An extrapolation: the
-world has ${members.length.toLocaleString('en')} members with events.
-`;
-writeFileSync(new URL('serve-memory.md', out), md);
-console.log(md);
+console.log(writeServeMemoryResults(result, members.length));

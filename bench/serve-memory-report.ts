@@ -1,0 +1,56 @@
+/** bench/results/serve-memory.{json,md}: the latest run of bench:serve-memory in full, and every run in a table. */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+export interface ServeMemoryRun {
+  date: string;
+  cpus: number;
+  node: string;
+  /** NODE_OPTIONS the server ran with ('' for none) */
+  nodeOptions: string;
+  command: string;
+  pageWorkers: number;
+  points: Array<{ asked: number; held: number; rssMB: number; pagesPerSecond: number }>;
+  bytesPerMember: number;
+  projectedMBAt1M: number;
+  targetMB: number;
+  met: boolean;
+}
+
+const OUT = new URL('./results/', import.meta.url);
+
+/** Appends `run` to the results file's runs and rewrites both files; returns the markdown. */
+export function writeServeMemoryResults(run: ServeMemoryRun, worldMembers: number): string {
+  mkdirSync(OUT, { recursive: true });
+  const file = new URL('serve-memory.json', OUT);
+  const earlier = existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { runs?: ServeMemoryRun[] }).runs ?? []) : [];
+  const runs = [...earlier, run];
+  writeFileSync(file, `${JSON.stringify({ latest: run, worldMembers, runs }, null, 2)}\n`);
+  const md = markdown(run, runs, worldMembers);
+  writeFileSync(new URL('serve-memory.md', OUT), md);
+  return md;
+}
+
+export function markdown(r: ServeMemoryRun, runs: readonly ServeMemoryRun[], worldMembers: number): string {
+  return `# Serving memory — RSS as members' state fills the process
+
+${r.date} · ${r.cpus} cores · Node ${r.node} · ${r.pageWorkers} page worker(s), default caches (\`serving.rowCacheMembers\` 5,000)${r.nodeOptions ? ` · NODE_OPTIONS=${r.nodeOptions}` : ''}
+Command: \`${r.command}\`
+
+Pages are asked for members never seen before, step by step (each hydrates the member's state from the
+store); RSS is the whole \`vitrine serve\` process (every thread), read from /proc after each step.
+
+| members asked for | members held | RSS, MB | pages/s (cold members) |
+|---|---|---|---|
+${r.points.map((p) => `| ${p.asked.toLocaleString('en')} | ${p.held.toLocaleString('en')} | ${p.rssMB} | ${p.pagesPerSecond || '—'} |`).join('\n')}
+
+Past the caches' bound the process grows **${r.bytesPerMember} bytes per member held** (the last two steps),
+so with 1,000,000 members held: **~${r.projectedMBAt1M} MB** (target ≤ ${r.targetMB.toLocaleString('en')}: ${r.met ? 'met' : '**not met**'}). An extrapolation:
+the world has ${worldMembers.toLocaleString('en')} members with events.
+
+## Runs
+
+| date | NODE_OPTIONS | page workers | members held (last step) | RSS, MB | bytes per member | RSS at 1M members, MB (extrapolated) |
+|---|---|---|---|---|---|---|
+${runs.map((x) => `| ${x.date} | ${x.nodeOptions || '—'} | ${x.pageWorkers} | ${x.points.at(-1)?.held.toLocaleString('en')} | ${x.points.at(-1)?.rssMB} | ${x.bytesPerMember} | ${x.projectedMBAt1M} |`).join('\n')}
+`;
+}
