@@ -9,7 +9,8 @@ export function isValidId(value: unknown): value is string {
   return typeof value === 'string' && ID_RE.test(value);
 }
 
-// fixed per process, so two processes never make the same id in the same millisecond
+// fixed per module instance — each process and each worker thread (page workers) draws its own —
+// so no two of them make the same id in the same millisecond
 const PROCESS_TAG = randomBytes(4).toString('hex');
 let sequence = 0;
 
