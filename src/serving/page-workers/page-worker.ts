@@ -11,7 +11,6 @@ import type { IngestListener } from '../../pipeline/ingest.ts';
 import { openStore } from '../../storage/open-store.ts';
 import { recordImpressions } from '../experiments/record-impression.ts';
 import { registerOnlineStateMetrics } from '../online/online-metrics.ts';
-import { composePage } from '../page/compose-page.ts';
 import { PageEngine } from '../page/page-engine.ts';
 import { pageJson } from '../page/page-json.ts';
 import { buildReadSide } from '../read-side.ts';
@@ -61,9 +60,7 @@ try {
     }
   };
   const page = async (userId: string, query: PageQuery): Promise<string> => {
-    const variant = await engine.variantOf(userId);
-    const { page: composed, member, rowsJson } = await composePage({ userId, ...query, variant }, engine.deps);
-    engine.served(composed, member);
+    const { page: composed, rowsJson } = await engine.servePage(userId, query);
     return pageJson(composed, rowsJson);
   };
   // changes apply one after another, and a page waits for every change received before it: messages

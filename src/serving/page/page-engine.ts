@@ -15,7 +15,7 @@ import { createFallbackMetrics, type FallbackMetrics } from '../fallback/fallbac
 import { StaticList } from '../fallback/static-list.ts';
 import type { Registry } from 'prom-client';
 import { BoundedMap } from './bounded-map.ts';
-import type { PageDeps } from './compose-page.ts';
+import { composePage, type PageDeps } from './compose-page.ts';
 import { EngagementSignals } from './engagement-signals.ts';
 import type { PageCache } from './page-cache.ts';
 import { createPageCaches } from './page-caches.ts';
@@ -113,6 +113,14 @@ export class PageEngine {
       this.warn('could not resolve the experiment variant', err);
       return NO_EXPERIMENT;
     }
+  }
+
+  /** The member's page, composed (compose-page.ts) for their experiment variant and counted as served. */
+  async servePage(userId: string, query: { page: string; rows: number; size: number }): Promise<{ page: Page; rowsJson?: string }> {
+    const variant = await this.variantOf(userId);
+    const { page, member, rowsJson } = await composePage({ userId, ...query, variant }, this.deps);
+    this.served(page, member);
+    return rowsJson === undefined ? { page } : { page, rowsJson };
   }
 
   /**

@@ -2,19 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import { errorResponses, idParams } from '../../core/schemas/common.ts';
 import { PageQuery, PageResponse } from '../../core/schemas/recommendations.ts';
-import { composePage } from '../page/compose-page.ts';
 import type { PageWorkerPool } from '../page-workers/page-worker-pool.ts';
 import type { PageEngine } from '../page/page-engine.ts';
 import { pageJson } from '../page/page-json.ts';
 
 /** Registers GET /v1/users/:userId/page: composed by the member's page worker when there are workers (ADR 0010), else here. */
 export function pageRoutes(app: FastifyInstance, engine: PageEngine, workers?: PageWorkerPool): void {
-  const composeHere = async (userId: string, query: { page: string; rows: number; size: number }) => {
-    const variant = await engine.variantOf(userId);
-    const { page, member, rowsJson } = await composePage({ userId, ...query, variant }, engine.deps);
-    engine.served(page, member);
-    return { page, rowsJson };
-  };
   app.get<{ Params: { userId: string }; Querystring: { page: string; rows: number; size: number } }>('/v1/users/:userId/page', {
     config: { scope: 'read' },
     schema: {
@@ -26,12 +19,12 @@ export function pageRoutes(app: FastifyInstance, engine: PageEngine, workers?: P
     const { userId } = request.params;
     if (workers) {
       const json = await workers.page(userId, request.query, async () => {
-        const { page, rowsJson } = await composeHere(userId, request.query);
+        const { page, rowsJson } = await engine.servePage(userId, request.query);
         return pageJson(page, rowsJson);
       });
       return reply.type('application/json; charset=utf-8').send(json);
     }
-    const { page, rowsJson } = await composeHere(userId, request.query);
+    const { page, rowsJson } = await engine.servePage(userId, request.query);
     if (rowsJson === undefined) return page;
     return reply.type('application/json; charset=utf-8').send(pageJson(page, rowsJson));
   });
