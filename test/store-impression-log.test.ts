@@ -1,7 +1,8 @@
 /**
  * The page log's writer thread (impression-log-writer.ts): page records posted to it are committed
  * by the worker and readable on the serving connection once the promise resolves; the serving
- * connection's own writes go on beside it; a worker that dies loses nothing; an error comes back.
+ * connection's own writes go on beside it; its queue is bounded (backpressure, nothing dropped); a
+ * worker that dies loses nothing; an error comes back.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -51,6 +52,22 @@ describe('page records from the writer thread', () => {
     const reopened = new SqliteStore(path);
     assert.equal(countPages(reopened), 2000, 'durable after close');
     await reopened.close();
+  });
+
+  it('holds at most 20,000 records for the worker: past that a batch is written on the serving thread, nothing dropped', async () => {
+    const store = serverStore();
+    try {
+      // posted in one turn of the event loop, before the worker can have committed any
+      const writes = Array.from({ length: 30 }, (_, b) => store.putImpressionsWithEvents(pagesOf(b * 1000, 1000)));
+      assert.equal(store.impressionLog?.writtenHereWhenFull, 10, 'the 21st batch on: the queue was full');
+      await Promise.all(writes);
+      assert.equal(countPages(store), 30_000);
+      const after = store.putImpressionsWithEvents(pagesOf(30_000, 1000));
+      assert.equal(store.impressionLog?.writtenHereWhenFull, 10, 'the queue drained: the worker takes batches again');
+      await after;
+    } finally {
+      await store.close();
+    }
   });
 
   it('loses nothing when the worker dies: pending and later batches are written on the serving thread', async () => {

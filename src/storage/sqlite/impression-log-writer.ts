@@ -12,6 +12,10 @@
  * nothing; and each batch is a structured clone (with the records and their JSON, 0.048 ms of the
  * serving thread per page, measured before a reused page's rows were serialised once).
  * If the worker dies, pending and later batches are written on the caller's thread: nothing is lost.
+ *
+ * The records waiting for the worker are bounded (`maxPendingRecords`): past it a batch is written on
+ * the caller's thread, which slows the pages that thread serves instead of holding an ever longer queue
+ * in memory when pages come faster than the worker commits them (backpressure; nothing dropped).
  */
 import { Worker } from 'node:worker_threads';
 import { translateSqliteError } from './sqlite-errors.ts';
@@ -33,7 +37,11 @@ export interface ImpressionLogWriterOptions {
   maxPageCount?: number;
   /** writes on the caller's thread: for batches the worker can no longer take */
   writeHere: (records: readonly ImpressionTuple[]) => void;
+  /** records posted and not yet committed, at most (default 20,000: ~100 MB of page records) */
+  maxPendingRecords?: number;
 }
+
+const MAX_PENDING_RECORDS = 20_000;
 
 interface Pending {
   records: readonly ImpressionTuple[];
@@ -49,6 +57,9 @@ export class ImpressionLogWriter {
   private stopping: Promise<void> | undefined;
   /** batches committed by the worker (tests read it) */
   committedByWorker = 0;
+  /** batches written on the caller's thread because the worker's queue was full (tests read it) */
+  writtenHereWhenFull = 0;
+  private pendingRecords = 0;
 
   constructor(private readonly opts: ImpressionLogWriterOptions) {
     this.worker = new Worker(new URL('./impression-log-worker.js', import.meta.url), {
@@ -79,6 +90,11 @@ export class ImpressionLogWriter {
   write(records: readonly ImpressionTuple[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     if (this.failed || this.stopping) return this.writeHereNow(records);
+    if (this.pendingRecords > 0 && this.pendingRecords + records.length > (this.opts.maxPendingRecords ?? MAX_PENDING_RECORDS)) {
+      this.writtenHereWhenFull++;
+      return this.writeHereNow(records);
+    }
+    this.pendingRecords += records.length;
     return new Promise<void>((resolve, reject) => {
       const id = this.nextId++;
       if (this.pending.size === 0) this.worker.ref();
@@ -105,6 +121,7 @@ export class ImpressionLogWriter {
   }
 
   private settled(id: number): void {
+    this.pendingRecords -= this.pending.get(id)?.records.length ?? 0;
     this.pending.delete(id);
     if (this.pending.size === 0 && !this.stopping) this.worker.unref();
   }
