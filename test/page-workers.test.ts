@@ -23,8 +23,8 @@ import { waitFor } from './helpers/wait-for.ts';
 describe('page workers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-page-workers-'));
   const store = new SqliteStore(join(dir, 'vitrine.db'));
-  const config = (pageWorkers: number) =>
-    resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn', pageWorkers }, training: { inWorker: false } });
+  const config = (pageWorkers: number, pageWorkerHeapMb = 0) =>
+    resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn', pageWorkers, pageWorkerHeapMb }, training: { inWorker: false } });
   let v: VitrineApp;
   const page = async (app: VitrineApp, userId: string): Promise<Page> => {
     const r = await app.app.inject({ url: `/v1/users/${userId}/page?rows=6&size=4` });
@@ -98,6 +98,20 @@ describe('page workers', () => {
     assert.deepEqual({ ...share, memberStateCap: 0, rowCacheMembers: 0, foldInCacheSize: 0 },
       { ...base.serving, memberStateCap: 0, rowCacheMembers: 0, foldInCacheSize: 0 }, 'nothing else changes');
     assert.equal(workerConfig(resolveConfig({ serving: { rowCacheMembers: 0 } }), 2).serving.rowCacheMembers, 0, 'off stays off');
+  });
+
+  it('serving.pageWorkerHeapMb bounds each worker\'s heap; one that cannot fit in it does not start', async () => {
+    const bounded = await buildApp({ config: config(2, 200), store, logger: false });
+    let limits: number;
+    try {
+      limits = Number(/^vitrine_page_worker_heap_limit_bytes (\S+)$/m.exec((await bounded.app.inject({ url: '/metrics' })).body)?.[1]);
+    } finally {
+      await bounded.app.close();
+    }
+    const unbounded = Number(/^vitrine_page_worker_heap_limit_bytes (\S+)$/m.exec((await v.app.inject({ url: '/metrics' })).body)?.[1]);
+    assert.ok(limits > 2 * 200e6 && limits < 2 * 300e6, `2 workers bounded at 200 MB of old generation: ${limits}`);
+    assert.ok(unbounded > 2 * limits, `V8's default is far larger: ${unbounded}`);
+    await assert.rejects(buildApp({ config: config(1, 2), store, logger: false }), /page worker 0/);
   });
 
   it('a forgotten member gets the page of someone never seen', async () => {

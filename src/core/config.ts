@@ -106,6 +106,12 @@ export const ConfigSchema = Type.Object({
      * composed on the HTTP thread. Needs a store file the workers can open (not sqlite::memory:)
      */
     pageWorkers: Type.Integer({ minimum: 0, maximum: 16 }),
+    /**
+     * each page worker's old-generation heap bound, MB (0 = V8's default, a share of the machine's
+     * memory). A bound keeps the garbage collectors from holding far more than the live data; a worker
+     * that needs more exits and is replaced, so size it well above its live data
+     */
+    pageWorkerHeapMb: Type.Integer({ minimum: 0 }),
   }, { additionalProperties: false }),
   training: Type.Object({
     /** train in a worker thread so serving is unaffected (false: on the serving thread, e.g. an in-memory store) */
@@ -166,6 +172,7 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     rowCacheLiveTtlMs: 120_000,
     cacheTtlJitter: 0.25,
     pageWorkers: 0,
+    pageWorkerHeapMb: 0,
   },
   training: {
     inWorker: true,

@@ -3,8 +3,8 @@
  * that owns the member, and sends every change to all of them, resolving once each live one has
  * applied it.
  *
- * When a worker cannot serve — it exited, failed to apply a change, or has left a request unanswered
- * for HUNG_MS — it is retired and a new one is started in its place (after RESTART_DELAY_MS, doubling
+ * When a worker cannot serve — it exited (out of memory past serving.pageWorkerHeapMb, say), failed
+ * to apply a change, or has left a request unanswered for HUNG_MS — it is retired and a new one is started in its place (after RESTART_DELAY_MS, doubling
  * while starts keep failing). Until the new one is ready, and for any single page its worker does not
  * answer within the request budget + PAGE_GRACE_MS, the page is composed on the HTTP thread
  * (`fallback`), whose state is always current. A starting worker is sent every change from the moment
@@ -142,9 +142,10 @@ export class PageWorkerPool implements ServingReplicas {
   /** Starts the worker at `index`; resolves when it is ready (rejects if it cannot start). */
   private spawn(index: number): Promise<void> {
     const { config, count, clock, log } = this.opts;
+    const heapMb = config.serving.pageWorkerHeapMb;
     const worker = spawnModuleWorker(new URL('./page-worker.ts', import.meta.url), {
       config: workerConfig(config, count), clockOffsetMs: Math.round(clock() - Date.now()),
-    } satisfies PageWorkerData);
+    } satisfies PageWorkerData, heapMb > 0 ? { maxOldGenerationSizeMb: heapMb } : undefined);
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => handle.retire(`did not start within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
       const handle = new PageWorkerHandle(worker, index, {

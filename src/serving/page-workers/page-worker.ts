@@ -3,7 +3,8 @@
  * engine, and the online state of the members it owns. It composes their pages and applies every
  * change the HTTP thread forwards, answering each message once it is done.
  */
-import { Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { VitrineError } from '../../core/errors.ts';
 import type { VitrineEvent } from '../../core/types.ts';
@@ -34,6 +35,9 @@ try {
   const { online, catalogue, models, merchandising } = readSide;
   const registry = new Registry();
   registerOnlineStateMetrics(registry, online);
+  // added up over the workers by /metrics: their heaps in all, and what bounds them
+  new Gauge({ name: 'vitrine_page_worker_heap_used_bytes', help: 'Page workers\' V8 heaps in use, all workers', registers: [registry], collect() { this.set(getHeapStatistics().used_heap_size); } });
+  new Gauge({ name: 'vitrine_page_worker_heap_limit_bytes', help: 'Page workers\' V8 heap limits, all workers (serving.pageWorkerHeapMb)', registers: [registry], collect() { this.set(getHeapStatistics().heap_size_limit); } });
   const listeners: IngestListener[] = [];
   const engine = new PageEngine({
     config, store, online, catalogue, models, merchandising, registry, clock,
