@@ -65,7 +65,7 @@ describe('page workers', () => {
     assert.match((await v.app.inject({ url: '/metrics' })).body, /vitrine_pages_composed_total\{where="worker"\} [4-9]/);
   });
 
-  it('a rent, a sell-out, a new item, a retirement and a model swap each reach the next page', async () => {
+  it('a rent, a sell-out, a new item, a retirement, a batch of items and a model swap each reach the next page', async () => {
     for (const userId of ['ann', 'eve']) {
       const rented = ids(await page(v, userId))[0];
       const rent = await post('/v1/events', { events: [{ id: `${userId}-rent`, type: 'rent', userId, itemId: rented, ts: NOW, size: '8' }] });
@@ -80,6 +80,12 @@ describe('page workers', () => {
     for (const userId of ['ann', 'eve']) assert.ok(ids(await page(v, userId)).includes('brand-new'), `${userId}: the new item is on the very next page`);
     assert.equal((await v.app.inject({ method: 'DELETE', url: '/v1/items/brand-new' })).statusCode, 200);
     for (const userId of ['ann', 'eve']) assert.ok(!ids(await page(v, userId)).includes('brand-new'), `${userId}: retired, never shown again`);
+    const batch = await post('/v1/items/batch', { items: ['batch-a', 'batch-b'].map((id) => ({ id, title: id, category: 'dress', sizes: { 8: 1 } })) });
+    assert.equal(batch.json().created, 2, batch.body);
+    for (const userId of ['ann', 'eve']) {
+      const shown = ids(await page(v, userId));
+      assert.ok(shown.includes('batch-a') && shown.includes('batch-b'), `${userId}: a batch's items are on the very next page`);
+    }
 
     const versions = (await store.listModels()).filter((m) => m.algorithm === 'item-knn' && m.status !== 'active');
     assert.ok(versions.length > 0);

@@ -53,7 +53,9 @@ try {
   const apply = async (change: ServingChange): Promise<void> => {
     switch (change.kind) {
       case 'events': return applyEvents(change.events);
-      case 'item': return catalogue.upsert(change.item);
+      case 'items':
+        for (const item of change.items) catalogue.upsert(item);
+        return;
       case 'retire': return catalogue.retire(change.itemId, change.ts);
       case 'availability': return catalogue.setAvailability(change.itemId, change.sizes, change.ts);
       case 'models': return models.reload();

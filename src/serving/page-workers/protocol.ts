@@ -11,7 +11,7 @@ import type { Registry } from 'prom-client';
 /** A change every worker applies before the request that made it is answered. */
 export type ServingChange =
   | { kind: 'events'; events: readonly VitrineEvent[] }
-  | { kind: 'item'; item: Item }
+  | { kind: 'items'; items: readonly Item[] }
   | { kind: 'retire'; itemId: string; ts: number }
   | { kind: 'availability'; itemId: string; sizes: Record<string, number>; ts: number }
   | { kind: 'models' }

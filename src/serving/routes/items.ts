@@ -32,7 +32,7 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
     const [outcome] = await store.upsertItems([{ id: request.params.itemId, ...input }], clock());
     const item = await found(request.params.itemId);
     catalogue.upsert(item); // serving sees the item (new, changed, retired) from the next request on
-    await ctx.replicas.sync({ kind: 'item', item });
+    await ctx.replicas.sync({ kind: 'items', items: [item] });
     return reply.status(outcome === 'created' ? 201 : 200).send(item);
   });
 
@@ -53,12 +53,15 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
       } else valid.push({ index, item });
     });
     const outcomes = valid.length ? await store.upsertItems(valid.map((v) => v.item), clock()) : [];
+    const stored: Item[] = [];
     for (const v of valid) {
       const item = await store.getItem(v.item.id);
       if (!item) continue;
       catalogue.upsert(item);
-      await ctx.replicas.sync({ kind: 'item', item });
+      stored.push(item);
     }
+    // the page workers take the whole batch in one message each
+    if (stored.length) await ctx.replicas.sync({ kind: 'items', items: stored });
     valid.forEach((v, k) => results.push({ index: v.index, id: v.item.id, status: outcomes[k] }));
     results.sort((a, b) => a.index - b.index);
     const count = (s: string) => results.filter((r) => r.status === s).length;
