@@ -4,16 +4,16 @@
  * applied it.
  *
  * When a worker cannot serve — it exited (out of memory past serving.pageWorkerHeapMb, say), failed
- * to apply a change, or has left a request unanswered for HUNG_MS — it is retired and a new one is started in its place (after RESTART_DELAY_MS, doubling
- * while starts keep failing). Until the new one is ready, and for any single page its worker does not
- * answer within the request budget + PAGE_GRACE_MS, the page is composed on the HTTP thread
- * (`fallback`), whose state is always current. A starting worker is sent every change from the moment
+ * to apply a change, or has left a request unanswered for HUNG_MS — it is retired and a new one is
+ * started in its place (after RESTART_DELAY_MS, doubling while starts keep failing). Until the new
+ * one is ready, and for any single page its worker does not answer within the request budget +
+ * PAGE_GRACE_MS, the page is composed on the HTTP thread (`fallback`), whose state is always current. A starting worker is sent every change from the moment
  * it is spawned (it applies them after loading, in order), so it is current when it goes live.
  */
 import type { Worker } from 'node:worker_threads';
 import { Counter, type Registry } from 'prom-client';
 import type { VitrineConfig } from '../../core/config.ts';
-import { type ErrorCode, isErrorCode, VitrineError } from '../../core/errors.ts';
+import { isErrorCode, VitrineError } from '../../core/errors.ts';
 import { spawnModuleWorker } from '../../ml/common/spawn-worker.ts';
 import { stopWorker } from '../../storage/sqlite/stop-worker.ts';
 import { PageWorkerHandle } from './page-worker-handle.ts';
@@ -195,5 +195,5 @@ export function workerConfig(config: Readonly<VitrineConfig>, count: number): Re
 function errorOf(reply: WorkerReply): Error {
   if (!('error' in reply)) return new Error('unexpected reply from a page worker');
   const { code, message } = reply.error;
-  return code && isErrorCode(code) ? new VitrineError(code as ErrorCode, message) : new Error(message);
+  return code && isErrorCode(code) ? new VitrineError(code, message) : new Error(message);
 }

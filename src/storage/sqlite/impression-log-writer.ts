@@ -13,7 +13,7 @@
  * serving thread per page, measured before a reused page's rows were serialised once).
  * If the worker dies, pending and later batches are written on the caller's thread: nothing is lost.
  *
- * The records waiting for the worker are bounded (`maxPendingRecords`): past it a batch is written on
+ * The records waiting for the worker are bounded (MAX_PENDING_RECORDS): past it a batch is written on
  * the caller's thread, which slows the pages that thread serves instead of holding an ever longer queue
  * in memory when pages come faster than the worker commits them (backpressure; nothing dropped).
  */
@@ -37,10 +37,9 @@ export interface ImpressionLogWriterOptions {
   maxPageCount?: number;
   /** writes on the caller's thread: for batches the worker can no longer take */
   writeHere: (records: readonly ImpressionTuple[]) => void;
-  /** records posted and not yet committed, at most (default 20,000: ~100 MB of page records) */
-  maxPendingRecords?: number;
 }
 
+// records posted and not yet committed, at most: ~100 MB of page records
 const MAX_PENDING_RECORDS = 20_000;
 
 interface Pending {
@@ -90,7 +89,7 @@ export class ImpressionLogWriter {
   write(records: readonly ImpressionTuple[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     if (this.failed || this.stopping) return this.writeHereNow(records);
-    if (this.pendingRecords > 0 && this.pendingRecords + records.length > (this.opts.maxPendingRecords ?? MAX_PENDING_RECORDS)) {
+    if (this.pendingRecords > 0 && this.pendingRecords + records.length > MAX_PENDING_RECORDS) {
       this.writtenHereWhenFull++;
       return this.writeHereNow(records);
     }
