@@ -89,3 +89,29 @@ test('a payload of the wrong type is CORRUPT when a model asks for it', async ()
   assert.throws(() => stringsOf(loaded, 'f32'), /not a string list/);
   assert.throws(() => payloadOf(loaded, 'f32', Float32Array, 4), /expected 4/);
 });
+
+test('through a payload pool, typed payloads are read once into SharedArrayBuffers and then found by digest', async () => {
+  const dir = await saved('pooled');
+  const buffers = new Map<string, SharedArrayBuffer>();
+  const pool = { get: (d: string) => buffers.get(d), put: (d: string, b: SharedArrayBuffer) => void buffers.set(d, b) };
+  const first = await loadArtifact(dir, 'toy', 3, { pool });
+  assert.deepEqual(first.payloads, payloads);
+  assert.equal(buffers.size, 4, 'the four typed payloads, not the id list');
+  assert.ok(payloadOf(first, 'f32', Float32Array).buffer instanceof SharedArrayBuffer);
+  // the pooled bytes answer for the file: a load through the pool no longer reads it; one without does
+  rmSync(join(dir, 'f32.bin'));
+  const second = await loadArtifact(dir, 'toy', 3, { pool });
+  assert.equal(payloadOf(second, 'f32', Float32Array).buffer, payloadOf(first, 'f32', Float32Array).buffer, 'the same memory, not a copy');
+  assert.deepEqual(second.payloads, payloads);
+  await assertCode(() => loadArtifact(dir, 'toy', 3), 'VITRINE_MODEL_ARTIFACT_CORRUPT');
+});
+
+test('a pooled buffer of another size than the manifest says is not used: the file is read and checked', async () => {
+  const dir = await saved('pooled-size');
+  const digest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).payloads.f32.sha256 as string;
+  const buffers = new Map<string, SharedArrayBuffer>([[digest, new SharedArrayBuffer(4)]]);
+  const pool = { get: (d: string) => buffers.get(d), put: (d: string, b: SharedArrayBuffer) => void buffers.set(d, b) };
+  const loaded = await loadArtifact(dir, 'toy', 3, { pool });
+  assert.deepEqual(payloadOf(loaded, 'f32', Float32Array), payloads.f32);
+  assert.equal(buffers.get(digest)?.byteLength, 12, 'replaced by the verified bytes');
+});

@@ -6,7 +6,7 @@
  * holds its share of the configured member bounds.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -93,6 +93,22 @@ describe('page workers', () => {
     for (const userId of ['ann', 'eve']) assert.equal((await page(v, userId)).modelVersion, versions[0].version, `${userId}: the activated version`);
     assert.equal((await post('/v1/models/rollback', { algorithm: 'item-knn' })).statusCode, 200);
     for (const userId of ['ann', 'eve']) assert.notEqual((await page(v, userId)).modelVersion, versions[0].version, `${userId}: rolled back`);
+  });
+
+  it('the workers read no model file themselves: they serve from the HTTP thread\'s payloads, also after a swap', async () => {
+    const gauge = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec((await v.app.inject({ url: '/metrics' })).body)?.[1]);
+    // what the loaded versions' manifests list, each digest once: the bytes held, in one copy
+    const serving = (await v.app.inject({ url: '/v1/models' })).json().serving as Record<string, { current?: string; previous?: string }>;
+    const records = await store.listModels();
+    const digests = new Map<string, number>();
+    for (const version of Object.values(serving).flatMap((s) => [s.current, s.previous]).filter((x): x is string => !!x)) {
+      const record = records.find((r) => r.version === version);
+      const manifest = JSON.parse(readFileSync(join(dir, record?.artifactPath ?? '', 'manifest.json'), 'utf8')) as { payloads: Record<string, { dtype: string; length: number; sha256: string }> };
+      for (const p of Object.values(manifest.payloads)) if (p.dtype !== 'string[]') digests.set(p.sha256, p.length * (p.dtype === 'float64' ? 8 : p.dtype === 'uint8' ? 1 : 4));
+    }
+    assert.ok(digests.size > 0);
+    assert.equal(await gauge('vitrine_model_payload_bytes'), [...digests.values()].reduce((a, b) => a + b, 0));
+    assert.equal(await gauge('vitrine_page_worker_model_bytes_read'), 0, 'activate and rollback ran before this: still nothing read');
   });
 
   it('each worker holds a share of the members the configuration bounds, so the bounds hold for the process', () => {

@@ -18,6 +18,22 @@ export interface LoadedArtifact {
   payloads: Payloads;
 }
 
+/**
+ * Typed payloads already read and verified, by their sha256, as SharedArrayBuffers: threads that hand
+ * each other the buffers (serving's page workers) then hold one copy of a model's arrays, not one
+ * each. A payload found here is neither read nor hashed again (its digest is the manifest's). Whoever
+ * loads through a pool must treat the arrays as read-only: every holder sees a write.
+ */
+export interface PayloadPool {
+  get(sha256: string): SharedArrayBuffer | undefined;
+  /** a payload just read and verified */
+  put(sha256: string, bytes: SharedArrayBuffer): void;
+}
+
+export interface ArtifactLoadOptions {
+  pool?: PayloadPool;
+}
+
 const MANIFEST_FILE = 'manifest.json';
 const NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 const TYPED = {
@@ -51,7 +67,9 @@ export async function saveArtifact(dir: string, draft: ManifestDraft, payloads: 
  * Reads an artifact, refusing (VITRINE_MODEL_ARTIFACT_VERSION) another algorithm or format version and
  * (VITRINE_MODEL_ARTIFACT_CORRUPT) a missing, truncated or tampered file.
  */
-export async function loadArtifact(dir: string, expectedAlgorithm: string, supportedVersion: number): Promise<LoadedArtifact> {
+export async function loadArtifact(
+  dir: string, expectedAlgorithm: string, supportedVersion: number, opts: ArtifactLoadOptions = {},
+): Promise<LoadedArtifact> {
   const manifest = await readManifest(dir);
   if (manifest.algorithm !== expectedAlgorithm) {
     throw new VitrineError('VITRINE_MODEL_ARTIFACT_VERSION',
@@ -64,6 +82,11 @@ export async function loadArtifact(dir: string, expectedAlgorithm: string, suppo
   const payloads: Payloads = {};
   for (const [name, entry] of Object.entries(manifest.payloads)) {
     if (!NAME_RE.test(name)) throw corrupt(dir, `bad payload name "${name}"`);
+    const pooled = fromPool(opts.pool, entry);
+    if (pooled) {
+      payloads[name] = pooled;
+      continue;
+    }
     let bytes: Buffer;
     try {
       bytes = await readFile(join(dir, fileName(name, entry.dtype)));
@@ -71,11 +94,12 @@ export async function loadArtifact(dir: string, expectedAlgorithm: string, suppo
       throw new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', `artifact in ${dir} lacks payload "${name}"`, undefined, { cause });
     }
     if (sha256(bytes) !== entry.sha256) throw corrupt(dir, `payload "${name}" fails its sha256 check`);
-    const value = decodePayload(bytes, entry.dtype);
+    const value = decodePayload(bytes, entry.dtype, opts.pool ? (n) => new SharedArrayBuffer(n) : undefined);
     if (value === undefined) throw corrupt(dir, `payload "${name}" does not decode as ${entry.dtype}`);
     if (value.length !== entry.length) {
       throw corrupt(dir, `payload "${name}" has ${value.length} values, the manifest says ${entry.length}`);
     }
+    if (opts.pool && !Array.isArray(value)) opts.pool.put(entry.sha256, value.buffer as SharedArrayBuffer);
     payloads[name] = value;
   }
   return { manifest, payloads };
@@ -154,7 +178,15 @@ function encodePayload(value: Payload): { bytes: Uint8Array; dtype: string } {
   return { bytes: LITTLE_ENDIAN ? view : swapBytes(view, value.BYTES_PER_ELEMENT), dtype };
 }
 
-function decodePayload(bytes: Buffer, dtype: string): Payload | undefined {
+/** The pooled payload of this manifest entry, when the pool holds bytes of its digest and size. */
+function fromPool(pool: PayloadPool | undefined, entry: ArtifactManifest['payloads'][string]): Payload | undefined {
+  if (!pool || !Object.hasOwn(TYPED, entry.dtype)) return undefined;
+  const Kind = TYPED[entry.dtype as TypedDtype];
+  const bytes = pool.get(entry.sha256);
+  return bytes && bytes.byteLength === entry.length * Kind.BYTES_PER_ELEMENT ? new Kind(bytes as unknown as ArrayBuffer, 0, entry.length) : undefined;
+}
+
+function decodePayload(bytes: Buffer, dtype: string, allocate?: (byteLength: number) => ArrayBufferLike): Payload | undefined {
   if (dtype === STRINGS) {
     let parsed: unknown;
     try {
@@ -168,10 +200,10 @@ function decodePayload(bytes: Buffer, dtype: string): Payload | undefined {
   const Kind = TYPED[dtype as TypedDtype];
   if (bytes.byteLength % Kind.BYTES_PER_ELEMENT !== 0) return undefined;
   // copy into a fresh, aligned buffer (a Buffer may sit at any offset of a shared pool)
-  const own = new Uint8Array(bytes.byteLength);
-  own.set(bytes);
-  const aligned = LITTLE_ENDIAN ? own : swapBytes(own, Kind.BYTES_PER_ELEMENT);
-  return new Kind(aligned.buffer as ArrayBuffer, 0, bytes.byteLength / Kind.BYTES_PER_ELEMENT);
+  const own = new Uint8Array(allocate ? allocate(bytes.byteLength) : new ArrayBuffer(bytes.byteLength));
+  own.set(LITTLE_ENDIAN ? bytes : swapBytes(bytes, Kind.BYTES_PER_ELEMENT));
+  // the payload types name ArrayBuffer; a SharedArrayBuffer behind them reads the same
+  return new Kind(own.buffer as ArrayBuffer, 0, bytes.byteLength / Kind.BYTES_PER_ELEMENT);
 }
 
 /** Byte-swapped copy, for big-endian hosts: artifacts are little-endian everywhere. */

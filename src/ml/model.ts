@@ -3,6 +3,7 @@
  * trained model; a model that recommends, finds similar items, scores, optionally folds in a new
  * member, and saves itself as a versioned artifact. Serving must treat every call as fallible.
  */
+import type { ArtifactLoadOptions } from './artifact.ts';
 import type { InteractionData, ItemFeatures } from './dataset.ts';
 
 export interface ScoredItem {
@@ -58,7 +59,8 @@ export interface Trainer<P = Record<string, unknown>> {
   readonly algorithm: string;
   readonly defaults: P;
   train(input: TrainInput, params?: Partial<P>, ctx?: TrainContext): Promise<Model>;
-  load(dir: string): Promise<Model>;
+  /** Reads a saved model; `opts.pool` shares its typed payloads with other threads (artifact.ts). */
+  load(dir: string, opts?: ArtifactLoadOptions): Promise<Model>;
 }
 
 /** Written beside every artifact's payloads; `load` checks format version and checksums. */

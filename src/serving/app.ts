@@ -18,6 +18,7 @@ import type { PageEngine } from './page/page-engine.ts';
 import { createMetrics } from './metrics.ts';
 import { TrainingJobs } from './models/training-jobs.ts';
 import { registerOnlineStateMetrics } from './online/online-metrics.ts';
+import { registerPayloadMetrics } from './models/shared-payloads.ts';
 import { buildReadSide } from './read-side.ts';
 import { NO_REPLICAS } from './page-workers/protocol.ts';
 import { startPageWorkers } from './page-workers/attach-page-workers.ts';
@@ -68,16 +69,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   });
   const metrics = createMetrics();
   const log = { warn: (m: string) => app.log.warn(m), info: (m: string) => app.log.info(m) };
-  const { online, catalogue, models, merchandising, jobs, fault } = await buildServingState(opts, clock, log.warn, log.info, () => context.replicas.sync({ kind: 'models' }));
+  const { online, catalogue, models, payloads, merchandising, jobs, fault } = await buildServingState(opts, clock, log.warn, log.info, () => context.replicas.sync({ kind: 'models' }));
   const context: AppContext = {
     config, store, metrics, clock,
     ingestor: new EventIngestor(store, { futureToleranceMs: config.ingest.futureToleranceMs, clock }),
-    online, catalogue, models, jobs, ...(fault ? { fault } : {}),
+    online, catalogue, models, payloads, jobs, ...(fault ? { fault } : {}),
     merchandising, replicas: NO_REPLICAS,
   };
   // online state sees every accepted event before the ingest call (and so the event's 200) returns
   context.ingestor.onAccepted((events) => online.apply(events));
   registerOnlineStateMetrics(metrics.registry, online);
+  registerPayloadMetrics(metrics.registry, payloads, 'http');
   app.addHook('onClose', async () => jobs.close());
   if (fault) app.log.warn(`VITRINE_FAULT=${fault}: every current model is made to fail (tests and demonstrations only)`);
 

@@ -7,6 +7,7 @@ import type { MerchandisingCache } from './merchandising/merchandising-cache.ts'
 import type { AppMetrics } from './metrics.ts';
 import type { FaultMode } from './models/fault-injection.ts';
 import type { RegistryModelManager } from './models/model-manager.ts';
+import type { SharedPayloads } from './models/shared-payloads.ts';
 import type { TrainingJobs } from './models/training-jobs.ts';
 import type { MemberStateStore } from './online/online-state.ts';
 import type { ServingReplicas } from './page-workers/protocol.ts';
@@ -23,6 +24,8 @@ export interface AppContext {
   catalogue: MemoryCatalogue;
   /** loaded model versions (ModelManager): current and previous per algorithm */
   models: RegistryModelManager;
+  /** the loaded models' typed payloads, shared with the page workers (ADR 0011) */
+  payloads: SharedPayloads;
   /** background training jobs */
   jobs: TrainingJobs;
   /** VITRINE_FAULT, when set (tests and demonstrations only) */

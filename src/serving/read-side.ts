@@ -9,6 +9,7 @@ import { MemoryCatalogue } from './catalogue/catalogue-view.ts';
 import { MerchandisingCache } from './merchandising/merchandising-cache.ts';
 import { faultFromEnv } from './models/fault-injection.ts';
 import { RegistryModelManager } from './models/model-manager.ts';
+import { SharedPayloads } from './models/shared-payloads.ts';
 import { MemberStateStore } from './online/online-state.ts';
 
 export interface ReadSideOptions {
@@ -17,11 +18,14 @@ export interface ReadSideOptions {
   clock: () => number;
   warn: (message: string) => void;
   info: (message: string) => void;
+  /** model payloads shared between threads (ADR 0011); the HTTP thread's own pool when omitted */
+  payloads?: SharedPayloads;
 }
 
 /** Loads the catalogue and the registry's active models; member state fills in as members are seen. */
 export async function buildReadSide(opts: ReadSideOptions) {
   const { config, store, clock, warn, info } = opts;
+  const payloads = opts.payloads ?? new SharedPayloads();
   const fault = faultFromEnv();
   const online = new MemberStateStore(store, {
     capacity: config.serving.memberStateCap, recentLimit: config.serving.recentPerMember,
@@ -30,9 +34,9 @@ export async function buildReadSide(opts: ReadSideOptions) {
   const catalogue = await MemoryCatalogue.load(store);
   const models = new RegistryModelManager({
     store, dataDir: config.dataDir, primaryAlgorithm: config.serving.primaryAlgorithm, fault, log: warn,
-    ann: { minItems: config.serving.annMinItems, targetRecall: config.serving.annRecallTarget }, info,
+    ann: { minItems: config.serving.annMinItems, targetRecall: config.serving.annRecallTarget }, info, payloads,
   });
   await models.reload();
   const merchandising = new MerchandisingCache(store, { clock });
-  return { online, catalogue, models, merchandising, fault };
+  return { online, catalogue, models, merchandising, fault, payloads };
 }

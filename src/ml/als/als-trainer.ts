@@ -4,7 +4,7 @@
  * gradient by default, exact Cholesky solves on request, on up to two worker threads.
  */
 import { VitrineError } from '../../core/errors.ts';
-import { loadArtifact } from '../artifact.ts';
+import { loadArtifact, type ArtifactLoadOptions } from '../artifact.ts';
 import { assertInteractions, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import type { Model, Trainer, TrainContext, TrainInput } from '../model.ts';
 import { ALS_FORMAT_VERSION, AlsModel } from './als-model.ts';
@@ -39,7 +39,7 @@ export const alsTrainer: Trainer<AlsParams> = {
   train(input: TrainInput, params?: Partial<AlsParams>, ctx?: TrainContext): Promise<Model> {
     return trainAls(input, params, ctx);
   },
-  async load(dir: string): Promise<Model> {
-    return AlsModel.fromArtifact(await loadArtifact(dir, 'als', ALS_FORMAT_VERSION));
+  async load(dir: string, opts?: ArtifactLoadOptions): Promise<Model> {
+    return AlsModel.fromArtifact(await loadArtifact(dir, 'als', ALS_FORMAT_VERSION, opts));
   },
 };

@@ -1,6 +1,6 @@
 /** Trainer `content`: item vectors from category, brand, tags, attributes and embedding (see content-space.ts). */
 import { VitrineError } from '../../core/errors.ts';
-import { loadArtifact } from '../artifact.ts';
+import { loadArtifact, type ArtifactLoadOptions } from '../artifact.ts';
 import { nonNegative, positive, resolveParams } from '../common/params.ts';
 import { assertInteractions, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import { UserHistory } from '../common/user-history.ts';
@@ -74,7 +74,7 @@ export const contentTrainer: Trainer<ContentParams> = {
   async train(input: TrainInput, params?: Partial<ContentParams>, ctx: TrainContext = {}): Promise<Model> {
     return trainContentModel('content', input, resolveParams('content', DEFAULTS, params, RULES), ctx);
   },
-  async load(dir: string): Promise<Model> {
-    return ContentModel.fromArtifact(await loadArtifact(dir, 'content', CONTENT_FORMAT_VERSION));
+  async load(dir: string, opts?: ArtifactLoadOptions): Promise<Model> {
+    return ContentModel.fromArtifact(await loadArtifact(dir, 'content', CONTENT_FORMAT_VERSION, opts));
   },
 };

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { VitrineError } from '../../core/errors.ts';
-import { loadArtifact, payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
+import { loadArtifact, payloadOf, stringsOf, type ArtifactLoadOptions, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import type { Csr } from '../common/csr.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
 import { nonNegative, positive, resolveParams } from '../common/params.ts';
@@ -128,7 +128,7 @@ export const easeTrainer: Trainer<EaseParams> = {
     ctx.onProgress?.(1, 'weights');
     return new EaseModel(trainingManifest('ease', FORMAT_VERSION, p, data, { threads }), data.itemIds, history, weights);
   },
-  async load(dir: string): Promise<Model> {
-    return EaseModel.fromArtifact(await loadArtifact(dir, 'ease', FORMAT_VERSION));
+  async load(dir: string, opts?: ArtifactLoadOptions): Promise<Model> {
+    return EaseModel.fromArtifact(await loadArtifact(dir, 'ease', FORMAT_VERSION, opts));
   },
 };

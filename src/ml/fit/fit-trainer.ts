@@ -9,7 +9,7 @@
  * are not used here; `vitrine evaluate-fit` passes them and gets its higher AUC with them.
  */
 import { VitrineError } from '../../core/errors.ts';
-import { loadArtifact } from '../artifact.ts';
+import { loadArtifact, type ArtifactLoadOptions } from '../artifact.ts';
 import { assertInteractions, throwIfAborted } from '../common/train-input.ts';
 import type { ArtifactManifest, Model, RecommendOptions, ScoredItem, Trainer, TrainContext, TrainInput, UserQuery } from '../model.ts';
 import { decodeFitModel, encodeFitModel, FIT_ALGORITHM, FIT_FORMAT_VERSION } from './fit-model-codec.ts';
@@ -76,8 +76,8 @@ export const fitTrainer: Trainer<FitParams> = {
     if (data.labels.length === 0) throw new VitrineError('VITRINE_MODEL_EMPTY_DATA', 'fit: no event carries fit feedback (small / fit / large)');
     return new FitRankingModel(trainFitModel(data, params, ctx));
   },
-  async load(dir: string): Promise<Model> {
-    const loaded = await loadArtifact(dir, FIT_ALGORITHM, FIT_FORMAT_VERSION);
+  async load(dir: string, opts?: ArtifactLoadOptions): Promise<Model> {
+    const loaded = await loadArtifact(dir, FIT_ALGORITHM, FIT_FORMAT_VERSION, opts);
     const fit = new FitModel(decodeFitModel(loaded));
     // serving loads models this way: build and warm the page predictor now, not on the first pages
     fit.warmServing();

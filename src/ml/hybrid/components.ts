@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { VitrineError } from '../../core/errors.ts';
 import { alsTrainer } from '../als/als-trainer.ts';
 import { contentTrainer } from '../content/content-trainer.ts';
+import type { ArtifactLoadOptions } from '../artifact.ts';
 import type { InteractionData, ItemFeatures } from '../dataset.ts';
 import { easeTrainer } from '../ease/ease.ts';
 import { itemKnnTrainer } from '../item-knn/item-knn.ts';
@@ -94,13 +95,15 @@ export class Components {
   }
 
   /** Loads the components `names` saved by `save`. */
-  static async load(dir: string, itemIds: readonly string[], names: readonly string[], subsets: Partial<Record<ComponentName, Int32Array>>): Promise<Components> {
+  static async load(
+    dir: string, itemIds: readonly string[], names: readonly string[], subsets: Partial<Record<ComponentName, Int32Array>>, opts?: ArtifactLoadOptions,
+  ): Promise<Components> {
     const models: Partial<Record<ComponentName, Model>> = {};
     for (const name of names) {
       if (!(COMPONENT_NAMES as readonly string[]).includes(name)) {
         throw new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', `hybrid: unknown component "${name}" in the manifest`);
       }
-      models[name as ComponentName] = await TRAINERS[name as ComponentName].load(join(dir, name));
+      models[name as ComponentName] = await TRAINERS[name as ComponentName].load(join(dir, name), opts);
     }
     return new Components(itemIds, models, subsets);
   }

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { VitrineError } from '../../core/errors.ts';
-import { loadArtifact, payloadOf, stringsOf, type Payloads } from '../artifact.ts';
+import { loadArtifact, payloadOf, stringsOf, type ArtifactLoadOptions, type Payloads } from '../artifact.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
 import type { Forest } from '../fit/gbdt/forest.ts';
 import type { ArtifactManifest, UserQuery } from '../model.ts';
@@ -29,8 +29,8 @@ export class HybridModel extends ItemScoringModel {
   }
 
   /** Reads a model written by `save` (its components from their subdirectories). */
-  static async load(dir: string): Promise<HybridModel> {
-    const loaded = await loadArtifact(dir, 'hybrid', HYBRID_FORMAT_VERSION);
+  static async load(dir: string, opts?: ArtifactLoadOptions): Promise<HybridModel> {
+    const loaded = await loadArtifact(dir, 'hybrid', HYBRID_FORMAT_VERSION, opts);
     const itemIds = stringsOf(loaded, 'itemIds');
     const p = resolveHybridParams(loaded.manifest.params as Partial<HybridParams>);
     const stats = ItemStats.fromPayloads(loaded);
@@ -42,7 +42,7 @@ export class HybridModel extends ItemScoringModel {
     }
     const subsets: Partial<Record<ComponentName, Int32Array>> = {};
     if (names.includes('ease')) subsets.ease = payloadOf(loaded, 'ease.items', Int32Array);
-    const components = await Components.load(join(dir, COMPONENTS_DIR), itemIds, names as string[], subsets);
+    const components = await Components.load(join(dir, COMPONENTS_DIR), itemIds, names as string[], subsets, opts);
     const state = new RankingState(stats, profiles, components, p, p.recentDays, featureIndexes(p.dropFeatures).indexes);
     return new HybridModel(loaded.manifest, itemIds, state, forestFromPayloads(loaded, N_FEATURES));
   }

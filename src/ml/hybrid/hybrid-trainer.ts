@@ -11,6 +11,7 @@
  */
 import { DAY_MS } from '../../core/time.ts';
 import { VitrineError } from '../../core/errors.ts';
+import type { ArtifactLoadOptions } from '../artifact.ts';
 import { assertInteractions, dataRange, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import type { Forest } from '../fit/gbdt/forest.ts';
 import type { Model, Trainer, TrainContext, TrainInput } from '../model.ts';
@@ -100,7 +101,7 @@ export const hybridTrainer: Trainer<HybridParams> = {
   train(input: TrainInput, params?: Partial<HybridParams>, ctx?: TrainContext): Promise<Model> {
     return trainHybrid(input, params, ctx);
   },
-  load(dir: string): Promise<Model> {
-    return HybridModel.load(dir);
+  load(dir: string, opts?: ArtifactLoadOptions): Promise<Model> {
+    return HybridModel.load(dir, opts);
   },
 };

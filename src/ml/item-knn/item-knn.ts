@@ -2,7 +2,7 @@
  * Trainer `item-knn` (EVALUATION.md): cosine on the (binary) member × item matrix, each item keeping its
  * k most similar items; score(u, j) = Σ cos(i, j) over the member's items i among j's k neighbours.
  */
-import { loadArtifact, payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
+import { loadArtifact, payloadOf, stringsOf, type ArtifactLoadOptions, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import { transposeCsr, type Csr } from '../common/csr.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
 import { nonNegative, positive, resolveParams } from '../common/params.ts';
@@ -114,7 +114,7 @@ export const itemKnnTrainer: Trainer<ItemKnnParams> = {
     ctx.onProgress?.(1, 'neighbours');
     return new ItemKnnModel(trainingManifest('item-knn', FORMAT_VERSION, p, data), data.itemIds, history, neighbours);
   },
-  async load(dir: string): Promise<Model> {
-    return ItemKnnModel.fromArtifact(await loadArtifact(dir, 'item-knn', FORMAT_VERSION));
+  async load(dir: string, opts?: ArtifactLoadOptions): Promise<Model> {
+    return ItemKnnModel.fromArtifact(await loadArtifact(dir, 'item-knn', FORMAT_VERSION, opts));
   },
 };

@@ -5,7 +5,7 @@
  * A view is any member who interacted with the item; a rent is one with an interaction of weight ≥
  * `conversionWeight`. With prior = 'auto', α and β come from the items' raw rates (method of moments).
  */
-import { loadArtifact } from '../artifact.ts';
+import { loadArtifact, type ArtifactLoadOptions } from '../artifact.ts';
 import { buildCsr } from '../common/csr.ts';
 import { nonNegative, oneOf, positive, resolveParams } from '../common/params.ts';
 import { assertInteractions, throwIfAborted, trainingManifest } from '../common/train-input.ts';
@@ -77,7 +77,7 @@ export const conversionTrainer: Trainer<ConversionParams> = {
     const manifest = trainingManifest('conversion', POPULARITY_FORMAT_VERSION, p, data, prior);
     return new PopularityModel('conversion', manifest, data.itemIds, scores, undefined, undefined, { views, rents });
   },
-  async load(dir: string): Promise<Model> {
-    return PopularityModel.fromArtifact(await loadArtifact(dir, 'conversion', POPULARITY_FORMAT_VERSION), ['views', 'rents']);
+  async load(dir: string, opts?: ArtifactLoadOptions): Promise<Model> {
+    return PopularityModel.fromArtifact(await loadArtifact(dir, 'conversion', POPULARITY_FORMAT_VERSION, opts), ['views', 'rents']);
   },
 };

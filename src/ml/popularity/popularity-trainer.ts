@@ -1,5 +1,5 @@
 /** Trainers `popularity` (distinct members, all time) and `popularity-recent` (interactions, last 90 days). */
-import { loadArtifact } from '../artifact.ts';
+import { loadArtifact, type ArtifactLoadOptions } from '../artifact.ts';
 import { nonNegative, oneOf, positive, resolveParams } from '../common/params.ts';
 import { assertInteractions, dataRange, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import type { Model, Trainer, TrainContext, TrainInput } from '../model.ts';
@@ -36,8 +36,8 @@ export function createPopularityTrainer(algorithm: string, defaults: PopularityP
       const manifest = trainingManifest(algorithm, POPULARITY_FORMAT_VERSION, p, data, { end });
       return new PopularityModel(algorithm, manifest, data.itemIds, scores, segmentScores, segments?.labels ?? []);
     },
-    async load(dir: string): Promise<Model> {
-      return PopularityModel.fromArtifact(await loadArtifact(dir, algorithm, POPULARITY_FORMAT_VERSION));
+    async load(dir: string, opts?: ArtifactLoadOptions): Promise<Model> {
+      return PopularityModel.fromArtifact(await loadArtifact(dir, algorithm, POPULARITY_FORMAT_VERSION, opts));
     },
   };
 }

@@ -6,7 +6,7 @@
  * then a new item joins a cluster at the next training (content.addItem already makes it recommendable).
  */
 import { VitrineError } from '../../core/errors.ts';
-import { loadArtifact, payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
+import { loadArtifact, payloadOf, stringsOf, type ArtifactLoadOptions, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
 import { nonNegative, positive, resolveParams } from '../common/params.ts';
 import { throwIfAborted } from '../common/train-input.ts';
@@ -174,8 +174,8 @@ export const styleClustersTrainer: Trainer<StyleClustersParams> = {
     };
     return new StyleClustersModel(manifest, content, result.assignment, result.centroids, names);
   },
-  async load(dir: string): Promise<Model> {
-    return StyleClustersModel.fromArtifact(await loadArtifact(dir, 'style-clusters', FORMAT_VERSION));
+  async load(dir: string, opts?: ArtifactLoadOptions): Promise<Model> {
+    return StyleClustersModel.fromArtifact(await loadArtifact(dir, 'style-clusters', FORMAT_VERSION, opts));
   },
 };
 

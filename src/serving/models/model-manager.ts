@@ -15,6 +15,7 @@ import type { ModelRecord, Store } from '../../storage/store.ts';
 import type { ModelHandle, ModelManager } from '../engine/contracts.ts';
 import { type AnnRetrievalOptions, prepareRetrieval } from './ann-retrieval.ts';
 import { withFault, type FaultMode } from './fault-injection.ts';
+import type { SharedPayloads } from './shared-payloads.ts';
 
 export interface ModelManagerOptions {
   store: Store;
@@ -28,6 +29,8 @@ export interface ModelManagerOptions {
   log?: (message: string) => void;
   /** informational lines (an ANN index built) */
   info?: (message: string) => void;
+  /** typed payloads shared with other threads (ADR 0011); none: each load reads its own copy */
+  payloads?: SharedPayloads;
 }
 
 /** A loaded version: its registry record, the model, and the handle serving gets (fault-wrapped or not). */
@@ -182,7 +185,8 @@ export class RegistryModelManager implements ModelManager {
   private async loadOrReject(record: ModelRecord): Promise<Loaded> {
     try {
       if (!record.artifactPath) throw new VitrineError('VITRINE_MODEL_NOT_ACTIVATABLE', `model "${record.version}" has no artifact`);
-      const model = await getTrainer(record.algorithm).load(join(this.opts.dataDir, record.artifactPath));
+      const pool = this.opts.payloads?.forVersion(record.version);
+      const model = await getTrainer(record.algorithm).load(join(this.opts.dataDir, record.artifactPath), pool ? { pool } : undefined);
       const annLine = prepareRetrieval(model, record.version, this.opts.ann);
       if (annLine) (this.opts.info ?? this.log)(annLine);
       const handle: ModelHandle = { version: record.version, algorithm: record.algorithm, model };
@@ -210,7 +214,9 @@ export class RegistryModelManager implements ModelManager {
   }
 
   private serially<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
+    // after the whole task, not per swap: buffers handed over for an algorithm not yet loaded must stay
+    const retain = () => this.opts.payloads?.retain([...this.currents.values(), ...this.previouses.values()].map((l) => l.record.version));
+    const run = this.queue.then(task, task).finally(retain);
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -18,7 +18,9 @@ export async function startPageWorkers(
     log.warn(`serving.pageWorkers = ${count} needs a store file the workers can open (store.url "${ctx.config.store.url}"): pages are composed on the HTTP thread`);
     return undefined;
   }
-  const pool = await PageWorkerPool.start({ config: ctx.config, count, clock: ctx.clock, registry: ctx.metrics.registry, log });
+  const pool = await PageWorkerPool.start({
+    config: ctx.config, count, clock: ctx.clock, registry: ctx.metrics.registry, log, payloads: () => ctx.payloads.buffersHeld(),
+  });
   ctx.replicas = pool;
   new Gauge({
     name: 'vitrine_page_workers_live', help: 'Page workers composing pages (serving.pageWorkers; fewer while a lost one is being replaced)',

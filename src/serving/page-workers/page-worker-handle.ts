@@ -23,11 +23,13 @@ export interface HandleEvents {
 export class PageWorkerHandle {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private lastReplyAt = performance.now();
   state: 'starting' | 'live' | 'retired' = 'starting';
 
   constructor(readonly worker: Worker, readonly index: number, private readonly events: HandleEvents) {
     worker.on('message', (m: WorkerReply | WorkerStatus) => {
       if ('id' in m) {
+        this.lastReplyAt = performance.now();
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
         p?.resolve(m);
@@ -56,6 +58,11 @@ export class PageWorkerHandle {
   oldestPendingMs(): number {
     const first = this.pending.values().next();
     return first.done ? 0 : performance.now() - first.value.sentAt;
+  }
+
+  /** How long ago the worker last answered anything, ms: a worker still answering is busy, not stuck. */
+  msSinceReply(): number {
+    return performance.now() - this.lastReplyAt;
   }
 
   /** Takes the worker out of service: pending requests reject, the thread is stopped. */

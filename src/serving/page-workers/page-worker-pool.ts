@@ -7,8 +7,10 @@
  * to apply a change, or has left a request unanswered for HUNG_MS — it is retired and a new one is
  * started in its place (after RESTART_DELAY_MS, doubling while starts keep failing). Until the new
  * one is ready, and for any single page its worker does not answer within the request budget +
- * PAGE_GRACE_MS, the page is composed on the HTTP thread (`fallback`), whose state is always current. A starting worker is sent every change from the moment
- * it is spawned (it applies them after loading, in order), so it is current when it goes live.
+ * PAGE_GRACE_MS while answering nothing else (stuck, not merely busy), the page is composed on the
+ * HTTP thread (`fallback`), whose state is always current. A starting worker is sent every change
+ * from the moment it is spawned (it applies them after loading, in order), so it is current when it
+ * goes live.
  */
 import type { Worker } from 'node:worker_threads';
 import { Counter, type Registry } from 'prom-client';
@@ -16,6 +18,7 @@ import type { VitrineConfig } from '../../core/config.ts';
 import { isErrorCode, VitrineError } from '../../core/errors.ts';
 import { spawnModuleWorker } from '../../ml/common/spawn-worker.ts';
 import { stopWorker } from '../../storage/sqlite/stop-worker.ts';
+import type { PayloadBuffers } from '../models/shared-payloads.ts';
 import { PageWorkerHandle } from './page-worker-handle.ts';
 import { ownerOf, type PageQuery, type PageWorkerData, type ServingChange, type ServingReplicas, type WorkerMetrics, type WorkerReply } from './protocol.ts';
 
@@ -36,6 +39,8 @@ export interface PageWorkerPoolOptions {
   /** the app's clock (epoch ms): workers keep its offset from the system clock */
   clock: () => number;
   log: { warn(message: string): void; info(message: string): void };
+  /** the HTTP thread's model payloads, handed to each worker at start and with every `models` change */
+  payloads: () => PayloadBuffers;
 }
 
 export class PageWorkerPool implements ServingReplicas {
@@ -82,10 +87,15 @@ export class PageWorkerPool implements ServingReplicas {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), waitMs); });
     try {
-      const reply = await Promise.race([handle.request({ op: 'page', userId, query }), late]);
+      const answer = handle.request({ op: 'page', userId, query });
+      let reply = await Promise.race([answer, late]);
       if (reply === 'late') {
         if (handle.oldestPendingMs() > HUNG_MS) handle.retire(`left a request unanswered for over ${HUNG_MS} ms`);
-        return here();
+        // a worker answering other requests meanwhile is busy, not stuck: composing here as well would
+        // add this thread's work to an overload (and copy the member's state here), so wait for it; if
+        // it hangs after all, the HUNG_MS check retires it and the page is composed here then
+        else if (handle.state === 'live' && handle.msSinceReply() < waitMs) reply = await answer;
+        if (reply === 'late') return here();
       }
       if ('json' in reply) {
         this.composed.inc({ where: 'worker' });
@@ -105,6 +115,7 @@ export class PageWorkerPool implements ServingReplicas {
    * (in order, after its load). One that fails to apply it is retired and replaced.
    */
   async sync(change: ServingChange): Promise<void> {
+    if (change.kind === 'models') change = { ...change, payloads: this.opts.payloads() };
     await Promise.all(this.workers.filter((w) => w.state !== 'retired').map(async (w) => {
       const applied = w.request({ op: 'change', change }).then((reply) => {
         if ('error' in reply) throw errorOf(reply);
@@ -144,7 +155,7 @@ export class PageWorkerPool implements ServingReplicas {
     const { config, count, clock, log } = this.opts;
     const heapMb = config.serving.pageWorkerHeapMb;
     const worker = spawnModuleWorker(new URL('./page-worker.ts', import.meta.url), {
-      config: workerConfig(config, count), clockOffsetMs: Math.round(clock() - Date.now()),
+      config: workerConfig(config, count), clockOffsetMs: Math.round(clock() - Date.now()), payloads: this.opts.payloads(),
     } satisfies PageWorkerData, heapMb > 0 ? { maxOldGenerationSizeMb: heapMb } : undefined);
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => handle.retire(`did not start within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);

@@ -14,12 +14,13 @@ import { recordImpressions } from '../experiments/record-impression.ts';
 import { registerOnlineStateMetrics } from '../online/online-metrics.ts';
 import { PageEngine } from '../page/page-engine.ts';
 import { pageJson } from '../page/page-json.ts';
+import { registerPayloadMetrics, SharedPayloads } from '../models/shared-payloads.ts';
 import { buildReadSide } from '../read-side.ts';
 import type { PageQuery, PageWorkerData, ServingChange, WorkerReply, WorkerRequest, WorkerStatus } from './protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('page-worker.ts runs as a worker thread (page-worker-pool.ts starts it)');
-const { config, clockOffsetMs } = workerData as PageWorkerData;
+const { config, clockOffsetMs, payloads: handed } = workerData as PageWorkerData;
 const log = (level: 'warn' | 'info', message: string) => port.postMessage({ log: level, message } satisfies WorkerStatus);
 
 try {
@@ -31,10 +32,12 @@ try {
     },
   });
   const clock = clockOffsetMs === 0 ? Date.now : () => Date.now() + clockOffsetMs;
-  const readSide = await buildReadSide({ config, store, clock, warn: (m) => log('warn', m), info: (m) => log('info', m) });
+  const payloads = new SharedPayloads(handed);
+  const readSide = await buildReadSide({ config, store, clock, warn: (m) => log('warn', m), info: (m) => log('info', m), payloads });
   const { online, catalogue, models, merchandising } = readSide;
   const registry = new Registry();
   registerOnlineStateMetrics(registry, online);
+  registerPayloadMetrics(registry, payloads, 'worker');
   // added up over the workers by /metrics: their heaps in all, and what bounds them
   new Gauge({ name: 'vitrine_page_worker_heap_used_bytes', help: 'Page workers\' V8 heaps in use, all workers', registers: [registry], collect() { this.set(getHeapStatistics().used_heap_size); } });
   new Gauge({ name: 'vitrine_page_worker_heap_limit_bytes', help: 'Page workers\' V8 heap limits, all workers (serving.pageWorkerHeapMb)', registers: [registry], collect() { this.set(getHeapStatistics().heap_size_limit); } });
@@ -58,7 +61,9 @@ try {
         return;
       case 'retire': return catalogue.retire(change.itemId, change.ts);
       case 'availability': return catalogue.setAvailability(change.itemId, change.sizes, change.ts);
-      case 'models': return models.reload();
+      case 'models':
+        if (change.payloads) payloads.adopt(change.payloads);
+        return models.reload();
       case 'merchandising': return merchandising.reload();
       case 'profile': return online.applyProfile(change.userId);
       case 'forget': return online.forget(change.userId);

@@ -7,6 +7,7 @@
 import type { VitrineConfig } from '../../core/config.ts';
 import type { Item, VitrineEvent } from '../../core/types.ts';
 import type { Registry } from 'prom-client';
+import type { PayloadBuffers } from '../models/shared-payloads.ts';
 
 /** A change every worker applies before the request that made it is answered. */
 export type ServingChange =
@@ -14,7 +15,8 @@ export type ServingChange =
   | { kind: 'items'; items: readonly Item[] }
   | { kind: 'retire'; itemId: string; ts: number }
   | { kind: 'availability'; itemId: string; sizes: Record<string, number>; ts: number }
-  | { kind: 'models' }
+  /** the registry changed: reload, reading the payloads the HTTP thread already holds from `payloads` */
+  | { kind: 'models'; payloads?: PayloadBuffers }
   | { kind: 'merchandising' }
   | { kind: 'profile'; userId: string }
   | { kind: 'forget'; userId: string }
@@ -26,6 +28,8 @@ export interface PageWorkerData {
   config: Readonly<VitrineConfig>;
   /** the HTTP thread's clock minus the system clock, ms (0 but in tests that fix the app's clock) */
   clockOffsetMs: number;
+  /** the HTTP thread's model payloads (ADR 0011): the worker's models read them instead of the files */
+  payloads: PayloadBuffers;
 }
 
 export interface PageQuery {
