@@ -82,6 +82,22 @@ describe('online member state through the API', () => {
     assert.equal(s.recent[0].itemId, 'dress-1', 'a return is not a positive: the rent stays the newest');
   });
 
+  it('dated occasions are each member\'s own, even with the same sizes and styles, and an update replaces them', async () => {
+    const wedding = { occasion: 'wedding', date: NOW + 10 * 24 * H };
+    const gala = { occasion: 'gala', date: NOW + 20 * 24 * H };
+    const put = (id: string, upcoming: unknown[]) =>
+      t.app.inject({ method: 'PUT', url: `/v1/users/${id}`, payload: { sizes: ['6'], preferences: { styles: ['boho'] }, upcoming } });
+    await put('o1', [wedding, gala]);
+    await put('o2', []);
+    const [o1, o2] = [await t.context.online.get('o1'), await t.context.online.get('o2')];
+    assert.deepEqual(o1.upcoming, [wedding, gala]);
+    assert.deepEqual(o2.upcoming, []);
+    assert.deepEqual([o1.sizes, o1.preferences], [o2.sizes, o2.preferences], 'the shared part');
+    await put('o1', [gala]);
+    assert.deepEqual((await t.context.online.get('o1')).upcoming, [gala], 'replaced, not added to');
+    assert.deepEqual((await new MemberStateStore(t.context.store, OPTS).get('o1')).upcoming, [gala], 'hydrated alike');
+  });
+
   it('a profile update is seen at once; forgetting the member clears the state', async () => {
     await t.app.inject({ method: 'PUT', url: '/v1/users/m1', payload: { sizes: ['10', '12'] } });
     assert.deepEqual((await t.context.online.get('m1')).sizes, ['10', '12']);

@@ -3,13 +3,16 @@
  * return compare timestamps, so events that arrive out of order end in the state their time order
  * gives (a return stamped before its rent does not end the rental).
  */
-import type { VitrineEvent } from '../../core/types.ts';
+import type { UpcomingOccasion, VitrineEvent } from '../../core/types.ts';
 import {
   FIT_REPORT_SCORE, MARK_DISMISSED, MARK_HELD, MARK_PURCHASED, MARK_RETURNED, MAX_MARKS, packMeta, PASSIVE_TYPES,
   POSITIVE_WEIGHT, TYPE_CODE,
 } from './event-signals.ts';
 import type { Interner } from './interner.ts';
-import { MARKS, RECENT, SIZES, type MemberTable } from './member-table.ts';
+import { MARKS, RECENT, SIZES, UPCOMING, type MemberTable } from './member-table.ts';
+
+// dated occasions kept per member (onboarding rarely names more than a few)
+const MAX_UPCOMING = 64;
 
 export interface StateCodes {
   items: Interner;
@@ -155,4 +158,10 @@ export function reconcileHeld(table: MemberTable, slot: number, items: ReadonlyS
     else table.lists.removeAt(slot, MARKS, j);
   }
   for (const item of items) if (!present.has(item)) setMark(table, slot, item, MARK_HELD, 0);
+}
+
+/** Replaces the member's dated occasions (PUT /v1/users): UPCOMING entries, a = occasion code, t = date. */
+export function setUpcoming(table: MemberTable, codes: StateCodes, slot: number, upcoming: readonly UpcomingOccasion[]): void {
+  while (table.lists.length(slot, UPCOMING) > 0) table.lists.removeAt(slot, UPCOMING, table.lists.length(slot, UPCOMING) - 1);
+  for (const u of upcoming.slice(0, MAX_UPCOMING)) table.lists.push(slot, UPCOMING, codes.occasions.code(u.occasion), 0, u.date, MAX_UPCOMING);
 }

@@ -1,11 +1,11 @@
 /** A member's slot read out as the MemberSnapshot the page composer uses. */
+import type { UpcomingOccasion } from '../../core/types.ts';
 import type { RecentInteraction, MemberSnapshot } from '../engine/contracts.ts';
 import { MARK_DISMISSED, MARK_HELD, MARK_PURCHASED, MARK_RETURNED, POSITIVE_WEIGHT, tenureOf, unpackMeta } from './event-signals.ts';
 import type { StateCodes } from './member-events.ts';
-import { MARKS, RECENT, SIZES, type MemberTable } from './member-table.ts';
+import { MARKS, RECENT, SIZES, UPCOMING, type MemberTable } from './member-table.ts';
 
 const NO_PREFERENCES = Object.freeze({});
-const NONE: readonly never[] = Object.freeze([]);
 
 /** The snapshot of the member in `slot` (fresh objects: the caller may keep it). */
 export function snapshotOf(table: MemberTable, codes: StateCodes, slot: number, userId: string): MemberSnapshot {
@@ -43,13 +43,20 @@ export function snapshotOf(table: MemberTable, codes: StateCodes, slot: number, 
     known: table.known[slot] === 1,
     sizes,
     preferences: profile?.preferences ?? NO_PREFERENCES,
-    upcoming: profile ? [...profile.upcoming] : [...NONE],
+    upcoming: upcomingOf(table, codes, slot),
     held, returned, purchased, dismissed, recent,
     segment: `size:${sizes[0] ?? 'any'}|tenure:${tenureOf(table.rents[slot])}`,
     revision: table.revision[slot],
   };
   if (!Number.isNaN(last)) snapshot.lastEventAt = last;
   return snapshot;
+}
+
+function upcomingOf(table: MemberTable, codes: StateCodes, slot: number): UpcomingOccasion[] {
+  const v = table.lists.view(slot, UPCOMING);
+  const out: UpcomingOccasion[] = [];
+  if (v) for (let j = 0; j < table.lists.length(slot, UPCOMING); j++) out.push({ occasion: codes.occasions.value(v.a[v.base + j]), date: v.t[v.base + j] });
+  return out;
 }
 
 /**

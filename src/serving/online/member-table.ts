@@ -3,22 +3,26 @@
  * them: adding one more evicts the least recently used. A member costs a Map entry, its id string and
  * ~60 bytes of columns plus its list entries (packed-lists.ts) — not a graph of JS objects.
  */
-import type { UpcomingOccasion, UserPreferences } from '../../core/types.ts';
+import type { UserPreferences } from '../../core/types.ts';
 import { PackedLists } from './packed-lists.ts';
 import { grownFloat64, grownInt32, grownUint8 } from './typed-growth.ts';
 
-/** What a member said at onboarding (PUT /v1/users); shared between members when equal. */
+/**
+ * What a member said at onboarding (PUT /v1/users), shared between members when equal; their dated
+ * occasions are personal, so they live in the slot's UPCOMING list instead.
+ */
 export interface MemberProfile {
   sizes: readonly string[];
   preferences: UserPreferences;
-  upcoming: readonly UpcomingOccasion[];
 }
 
 /** The lists of a slot. */
 export const RECENT = 0;
 export const MARKS = 1;
 export const SIZES = 2;
-const LISTS_PER_SLOT = 3;
+/** a = occasion code, t = its date */
+export const UPCOMING = 3;
+const LISTS_PER_SLOT = 4;
 
 export class MemberTable {
   readonly lists = new PackedLists(LISTS_PER_SLOT);

@@ -11,7 +11,7 @@ import type { MemberSnapshot, ModelHandle, OnlineState } from '../engine/contrac
 import { FIT_REPORT_SCORE } from './event-signals.ts';
 import { FoldInCache } from './fold-in-cache.ts';
 import { Interner } from './interner.ts';
-import { applyEventToSlot, countSize, reconcileHeld, type StateCodes } from './member-events.ts';
+import { applyEventToSlot, countSize, reconcileHeld, setUpcoming, type StateCodes } from './member-events.ts';
 import { loadMemberHistory, type MemberHistory } from './member-history.ts';
 import { snapshotOf } from './member-snapshot.ts';
 import { MemberTable } from './member-table.ts';
@@ -81,6 +81,7 @@ export class MemberStateStore implements OnlineState {
     const user = await this.store.getUser(userId);
     if (this.table.slotOf(userId) !== slot) return; // forgotten or evicted meanwhile
     this.table.profiles[slot] = user ? this.profiles.intern(user) : undefined;
+    setUpcoming(this.table, this.codes, slot, user?.upcoming ?? []);
     if (user) this.table.known[slot] = 1;
     this.table.revision[slot] = ++this.revisions;
   }
@@ -145,6 +146,7 @@ export class MemberStateStore implements OnlineState {
     if (evicted !== undefined) this.foldIns.forget(evicted);
     const { table, codes } = this;
     table.profiles[slot] = history.user ? this.profiles.intern(history.user) : undefined;
+    setUpcoming(table, codes, slot, history.user?.upcoming ?? []);
     table.known[slot] = history.user || history.events.length > 0 ? 1 : 0;
     const agg = history.aggregates;
     const opts = { recentLimit: this.opts.recentLimit, countAggregates: agg === undefined };
