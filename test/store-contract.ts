@@ -157,6 +157,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(page1.map((e) => e.id), ['x1', 'x2']);
       const page2 = await store.scanEvents({ afterSeq: page1[1].seq, limit: 2 });
       assert.deepEqual(page2.map((e) => e.id), ['x3']);
+      // the signals scan: the same events, the fields online counts read, absent ones left out
+      await store.appendEvents([{ ...ev('x4', 'rent', 'd', 'i2', T0 + 2), size: '8', occasion: 'wedding' }]);
+      const signals = await store.scanEventSignals({ afterSeq: page1[1].seq, limit: 5 });
+      assert.deepEqual(signals.map(({ seq: _seq, ...rest }) => rest), [
+        { id: 'x3', type: 'view', itemId: 'i', ts: T0 + 1 },
+        { id: 'x4', type: 'rent', itemId: 'i2', ts: T0 + 2, size: '8', occasion: 'wedding' },
+      ]);
+      assert.deepEqual(signals.map((s) => s.seq), (await store.scanEvents({ afterSeq: page1[1].seq, limit: 5 })).map((e) => e.seq));
     });
 
     it('forgets a member: profile, events and served pages gone, others untouched', async () => {

@@ -104,6 +104,9 @@ export interface StoredEvent extends VitrineEvent {
   seq: number;
 }
 
+/** What online counts (trending, occasions) read of a stored event: a start-up scan reads millions. */
+export type EventSignal = Pick<StoredEvent, 'seq' | 'id' | 'type' | 'itemId' | 'ts' | 'size' | 'occasion'>;
+
 /** Per-size rental and fit-feedback counts, derived from a member's events. */
 export interface SizeProfileEntry {
   rents: number;

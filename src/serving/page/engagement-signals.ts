@@ -6,7 +6,7 @@
  * Seeded at start-up from the stored log (in the background, bounded) and then kept live.
  */
 import { DAY_MS } from '../../core/time.ts';
-import type { EventType, VitrineEvent } from '../../core/types.ts';
+import type { EventSignal, EventType, VitrineEvent } from '../../core/types.ts';
 import { topN } from '../../ml/common/top-n.ts';
 import type { Store } from '../../storage/store.ts';
 
@@ -132,7 +132,7 @@ export class EngagementSignals {
     let read = 0;
     try {
       while (read < limit && !signal?.aborted) {
-        const page = await store.scanEvents({ afterSeq, limit: Math.min(SCAN_PAGE, limit - read) });
+        const page = await store.scanEventSignals({ afterSeq, limit: Math.min(SCAN_PAGE, limit - read) });
         if (page.length === 0) break;
         for (const e of page) if (!this.liveIds.has(e.id)) this.count(e);
         read += page.length;
@@ -145,7 +145,7 @@ export class EngagementSignals {
     return read;
   }
 
-  private count(e: VitrineEvent): void {
+  private count(e: Omit<EventSignal, 'seq'>): void {
     if (!e.itemId) return;
     const w = TRENDING_WEIGHTS[e.type];
     if (w !== undefined) {

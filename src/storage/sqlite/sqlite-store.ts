@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { heldFromEvents, sizeProfileFromEvents } from '../../core/member-derived.ts';
-import type { Item, ItemInput, SizeProfileEntry, StoredEvent, User, UserInput, UserStats, VitrineEvent } from '../../core/types.ts';
+import type { EventSignal, Item, ItemInput, SizeProfileEntry, StoredEvent, User, UserInput, UserStats, VitrineEvent } from '../../core/types.ts';
 import type {
   AppendResult, CarouselInput, CarouselRecord, ExperimentInput, ExperimentRecord, ImpressionRecord, ModelRecord,
   PageTemplateInput, PageTemplateRecord, Store, UpsertOutcome, VariantCounts,
@@ -33,6 +33,8 @@ export interface SqliteStoreOptions {
 
 // one page record (an ImpressionTuple's order): the serving connection and the page log's worker both run it
 const PUT_IMPRESSION_SQL = 'INSERT OR REPLACE INTO impressions (page_id, user_id, ts, variant, model_version, rows) VALUES (?, ?, ?, ?, ?, ?)';
+
+type SignalRow = [number, string, EventSignal['type'], string | null, number, string | null, string | null];
 
 const EVENT_COLUMNS = 'id, type, user_id, item_id, ts, size, fit, rating, value, occasion, page_id, row_id, position, variant, model_version';
 
@@ -114,6 +116,7 @@ export class SqliteStore implements Store {
                                   WHERE user_id = ? AND type IN ('rent', 'return', 'purchase')`),
       userSized: db.prepare('SELECT type, size, fit FROM events WHERE user_id = ? AND size IS NOT NULL'),
       scanEvents: db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      scanEventSignals: db.prepare('SELECT seq, id, type, item_id, ts, size, occasion FROM events WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
       countEvents: db.prepare('SELECT count(*) FROM events').pluck(),
       putModel: db.prepare(`INSERT INTO models (version, algorithm, status, created_at, data_from, data_to, metrics,
           artifact_path, params, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -270,6 +273,17 @@ export class SqliteStore implements Store {
 
   async scanEvents(opts: { afterSeq: number; limit: number }): Promise<StoredEvent[]> {
     return (guard(() => this.stmt.scanEvents.all(opts.afterSeq, opts.limit)) as EventRow[]).map(rowToEvent);
+  }
+
+  async scanEventSignals(opts: { afterSeq: number; limit: number }): Promise<EventSignal[]> {
+    const rows = guard(() => this.stmt.scanEventSignals.all(opts.afterSeq, opts.limit)) as SignalRow[];
+    return rows.map(([seq, id, type, itemId, ts, size, occasion]) => {
+      const e: EventSignal = { seq, id, type, ts };
+      if (itemId !== null) e.itemId = itemId;
+      if (size !== null) e.size = size;
+      if (occasion !== null) e.occasion = occasion;
+      return e;
+    });
   }
 
   async countEvents(): Promise<number> {
