@@ -11,6 +11,8 @@ export interface ServeMemoryRun {
   pageWorkers: number;
   /** serving.pageWorkerHeapMb (0 or absent: V8's default) */
   pageWorkerHeapMb?: number;
+  /** serving.heapGrowthPercent (0 or absent: V8's own factor) */
+  heapGrowthPercent?: number;
   points: Array<{ asked: number; held: number; rssMB: number; pagesPerSecond: number }>;
   bytesPerMember: number;
   projectedMBAt1M: number;
@@ -35,7 +37,7 @@ export function writeServeMemoryResults(run: ServeMemoryRun, worldMembers: numbe
 export function markdown(r: ServeMemoryRun, runs: readonly ServeMemoryRun[], worldMembers: number): string {
   return `# Serving memory — RSS as members' state fills the process
 
-${r.date} · ${r.cpus} cores · Node ${r.node} · ${r.pageWorkers} page worker(s)${r.pageWorkerHeapMb ? ` bounded at ${r.pageWorkerHeapMb} MB of heap each` : ''}, default caches (\`serving.rowCacheMembers\` 5,000)${r.nodeOptions ? ` · NODE_OPTIONS=${r.nodeOptions}` : ''}
+${r.date} · ${r.cpus} cores · Node ${r.node} · ${r.pageWorkers} page worker(s)${r.pageWorkerHeapMb ? ` bounded at ${r.pageWorkerHeapMb} MB of heap each` : ''}${r.heapGrowthPercent ? ` · heaps grow ${r.heapGrowthPercent}% past live (\`serving.heapGrowthPercent\`)` : ''}, default caches (\`serving.rowCacheMembers\` 5,000)${r.nodeOptions ? ` · NODE_OPTIONS=${r.nodeOptions}` : ''}
 Command: \`${r.command}\`
 
 Pages are asked for members never seen before, step by step (each hydrates the member's state from the
@@ -51,8 +53,8 @@ the world has ${worldMembers.toLocaleString('en')} members with events.
 
 ## Runs
 
-| date | NODE_OPTIONS | page workers | worker heap bound, MB | members held (last step) | RSS, MB | bytes per member | RSS at 1M members, MB (extrapolated) |
-|---|---|---|---|---|---|---|---|
-${runs.map((x) => `| ${x.date} | ${x.nodeOptions || '—'} | ${x.pageWorkers} | ${x.pageWorkerHeapMb || '—'} | ${x.points.at(-1)?.held.toLocaleString('en')} | ${x.points.at(-1)?.rssMB} | ${x.bytesPerMember} | ${x.projectedMBAt1M} |`).join('\n')}
+| date | NODE_OPTIONS | page workers | worker heap bound, MB | heap growth, % | members held (last step) | RSS, MB | bytes per member | RSS at 1M members, MB (extrapolated) |
+|---|---|---|---|---|---|---|---|---|
+${runs.map((x) => `| ${x.date} | ${x.nodeOptions || '—'} | ${x.pageWorkers} | ${x.pageWorkerHeapMb || '—'} | ${x.heapGrowthPercent || '—'} | ${x.points.at(-1)?.held.toLocaleString('en')} | ${x.points.at(-1)?.rssMB} | ${x.bytesPerMember} | ${x.projectedMBAt1M} |`).join('\n')}
 `;
 }

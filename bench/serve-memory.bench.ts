@@ -6,7 +6,7 @@
  * RSS and the members held are read. The bytes per member past the caches' bound (the last steps'
  * slope) extrapolate the RSS to 1M members: the 200k-member world holds fewer than that.
  *   node --import tsx bench/serve-memory.bench.ts [--users 200000 --items 20000 --days 90 --seed 11]
- *     [--page-workers 2] [--page-worker-heap-mb 0] [--steps 10000,20000,40000,80000] [--connections 32]
+ *     [--page-workers 2] [--page-worker-heap-mb 0] [--heap-growth-percent 0] [--steps 10000,20000,40000,80000] [--connections 32]
  * NODE_OPTIONS (e.g. --max-old-space-size=384, which bounds every thread's heap) reaches the server
  * and is recorded with the run; earlier runs are kept in the results file.
  */
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     // serving.pageWorkerHeapMb for the run (0: V8's default)
     'page-worker-heap-mb': { type: 'string', default: '0' },
+    // serving.heapGrowthPercent for the run (0: V8's own factor)
+    'heap-growth-percent': { type: 'string', default: '0' },
   },
 });
 const TARGET_MEMBERS = 1_000_000;
@@ -36,6 +38,7 @@ const world = { users: Number(values.users), items: Number(values.items), days: 
 const steps = values.steps.split(',').map(Number);
 const pageWorkers = Number(values['page-workers']);
 const pageWorkerHeapMb = Number(values['page-worker-heap-mb']);
+const heapGrowthPercent = Number(values['heap-growth-percent']);
 
 const built = ensureServeWorld(world);
 restoreServeStore(built.dataDir);
@@ -44,7 +47,7 @@ const db = new Database(join(built.dataDir, 'vitrine.db'), { readonly: true });
 const members = (db.prepare('SELECT user_id FROM events GROUP BY user_id ORDER BY substr(user_id, -3), user_id').pluck().all() as string[]);
 db.close();
 if (members.length < steps.at(-1)!) throw new Error(`the world has ${members.length} members with events, fewer than ${steps.at(-1)}`);
-writeFileSync(join(built.dataDir, 'vitrine.toml'), `# written by bench/serve-memory.bench.ts\n[serving]\nimpressionItemEvents = false\npageWorkers = ${pageWorkers}\npageWorkerHeapMb = ${pageWorkerHeapMb}\n`);
+writeFileSync(join(built.dataDir, 'vitrine.toml'), `# written by bench/serve-memory.bench.ts\n[serving]\nimpressionItemEvents = false\npageWorkers = ${pageWorkers}\npageWorkerHeapMb = ${pageWorkerHeapMb}\nheapGrowthPercent = ${heapGrowthPercent}\n`);
 
 const server = await startServer({ dataDir: built.dataDir, startTimeoutMs: 180_000 });
 const metric = async (name: string) => {
@@ -80,7 +83,7 @@ const projectedMB = Math.round(b.rssMB + ((TARGET_MEMBERS - b.held) * bytesPerMe
 const nodeOptions = process.env.NODE_OPTIONS ?? '';
 const result: ServeMemoryRun = {
   date: new Date().toISOString(), cpus: cpus().length, node: process.version, nodeOptions,
-  command: `${nodeOptions ? `NODE_OPTIONS=${nodeOptions} ` : ''}npm run bench:serve-memory -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --page-workers ${pageWorkers} --page-worker-heap-mb ${pageWorkerHeapMb} --steps ${values.steps} --connections ${values.connections}`,
-  pageWorkers, pageWorkerHeapMb, points, bytesPerMember: Math.round(bytesPerMember), projectedMBAt1M: projectedMB, targetMB: 1500, met: projectedMB <= 1500,
+  command: `${nodeOptions ? `NODE_OPTIONS=${nodeOptions} ` : ''}npm run bench:serve-memory -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --page-workers ${pageWorkers} --page-worker-heap-mb ${pageWorkerHeapMb} --heap-growth-percent ${heapGrowthPercent} --steps ${values.steps} --connections ${values.connections}`,
+  pageWorkers, pageWorkerHeapMb, heapGrowthPercent, points, bytesPerMember: Math.round(bytesPerMember), projectedMBAt1M: projectedMB, targetMB: 1500, met: projectedMB <= 1500,
 };
 console.log(writeServeMemoryResults(result, members.length));

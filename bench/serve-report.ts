@@ -12,7 +12,7 @@ export interface ServeResult {
   command: string;
   world: { users: number; items: number; days: number; seed: number; impressions: number; cached: boolean; buildSeconds: Record<string, number>;
     trainedMembers: number; trainedItems: number };
-  setup: { connections: number; durationSeconds: number; pool: number; rows: number; size: number; serverProcesses: number; pageWorkers?: number; itemImpressionEvents: boolean };
+  setup: { connections: number; durationSeconds: number; pool: number; rows: number; size: number; serverProcesses: number; pageWorkers?: number; heapGrowthPercent?: number; itemImpressionEvents: boolean };
   page: LoadResult;
   bare: LoadResult;
   ratioToBare: number;
@@ -45,6 +45,7 @@ export function writeServeResults(result: ServeResult): string {
     freshnessP99: result.freshness.p99Ms, recall: result.ann.recallAt20, serverProcesses: result.setup.serverProcesses, pageWorkers: result.setup.pageWorkers ?? 0,
     cpuMsPerPage: result.serverCpuMsPerPage.page, pageCacheHitRate: result.caches?.pageHitRate,
     offered: result.rated?.offeredPerSecond, ratedP99: result.rated?.latencyMs.p99, ratedFreshnessP99: result.freshnessAtRate?.p99Ms,
+    ...(result.setup.heapGrowthPercent === undefined ? {} : { note: `serving.heapGrowthPercent = ${result.setup.heapGrowthPercent}` }),
   };
   result.history = [...earlier, row];
   writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);

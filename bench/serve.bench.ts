@@ -5,7 +5,7 @@
  * → freshness trials under load → bare route load → bench/results/serve.{json,md}.
  *   node --import tsx bench/serve.bench.ts [--users 200000 --items 20000 --days 90 --seed 11]
  *     [--duration 30] [--connections 50] [--pool 5000] [--trials 300] [--rate 1000] [--trial-rate 20]
- *     [--profile DIR] [--row-cache-members N] [--page-workers N]
+ *     [--profile DIR] [--row-cache-members N] [--page-workers N] [--heap-growth-percent N]
  * Two loads on the same 50 connections (ADR 0008): closed-loop at saturation (throughput, the ratio to
  * the bare route) and open-loop at `--rate` pages/s (the latency targets: p99 and freshness).
  */
@@ -46,6 +46,8 @@ const { values } = parseArgs({
     'row-cache-members': { type: 'string', default: '20000' },
     // serving.pageWorkers for the run (ADR 0010: pages composed off the HTTP thread, members partitioned)
     'page-workers': { type: 'string', default: '2' },
+    // serving.heapGrowthPercent for the run (unset: the configured default)
+    'heap-growth-percent': { type: 'string' },
   },
 });
 const ROWS = 8, SIZE = 20, FRESHNESS_LOOPS = 10;
@@ -76,8 +78,9 @@ const paths = pool.map((id) => `/v1/users/${encodeURIComponent(id)}/page?${PAGE_
 console.log('server (on the store as built)…');
 restoreServeStore(built.dataDir);
 // the server runs in the data dir: its vitrine.toml is this run's configuration
+const heapGrowth = values['heap-growth-percent'] === undefined ? undefined : Number(values['heap-growth-percent']);
 await writeFile(join(built.dataDir, 'vitrine.toml'),
-  `# written by bench/serve.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\nrowCacheMembers = ${Number(values['row-cache-members'])}\npageWorkers = ${Number(values['page-workers'])}\n`);
+  `# written by bench/serve.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\nrowCacheMembers = ${Number(values['row-cache-members'])}\npageWorkers = ${Number(values['page-workers'])}\n${heapGrowth === undefined ? '' : `heapGrowthPercent = ${heapGrowth}\n`}`);
 const server = await startServer({
   dataDir: built.dataDir, startTimeoutMs: 120_000,
   ...(values.profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values.profile] } : {}),
@@ -145,9 +148,9 @@ const result: ServeResult = {
   benchmark: 'serve', date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
   loadAverage: { before: loadBefore, after: load1() },
-  command: `npm run bench:serve -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --duration ${duration} --connections ${connections} --pool ${poolSize} --trials ${values.trials} --rate ${rate} --trial-rate ${values['trial-rate']}${values['item-impressions'] ? ' --item-impressions' : ''} --row-cache-members ${values['row-cache-members']} --page-workers ${values['page-workers']}`,
+  command: `npm run bench:serve -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --duration ${duration} --connections ${connections} --pool ${poolSize} --trials ${values.trials} --rate ${rate} --trial-rate ${values['trial-rate']}${values['item-impressions'] ? ' --item-impressions' : ''} --row-cache-members ${values['row-cache-members']} --page-workers ${values['page-workers']}${heapGrowth === undefined ? '' : ` --heap-growth-percent ${heapGrowth}`}`,
   world: { ...world, cached: built.cached, buildSeconds: built.buildSeconds, trainedMembers: members.length, trainedItems: als.items.length },
-  setup: { connections, durationSeconds: duration, pool: pool.length, rows: ROWS, size: SIZE, serverProcesses: 1, pageWorkers: Number(values['page-workers']), itemImpressionEvents: values['item-impressions'] ?? false },
+  setup: { connections, durationSeconds: duration, pool: pool.length, rows: ROWS, size: SIZE, serverProcesses: 1, pageWorkers: Number(values['page-workers']), ...(heapGrowth === undefined ? {} : { heapGrowthPercent: heapGrowth }), itemImpressionEvents: values['item-impressions'] ?? false },
   page, bare, ratioToBare: ratio, pageBytes: Buffer.byteLength(pageJson), freshness, rated, freshnessAtRate,
   ann: { ...ann, lists: annBuild.lists, probes: annBuild.probes, calibrationRecall: round3(annBuild.recall), buildMs: annBuild.buildMs },
   serverRssMB: { afterWarm: rssAfterWarm, peak: rssPeak, startPeak: rssStartPeak },

@@ -42,5 +42,6 @@ describe('configuration', () => {
     check({ auth: { keys: [{ key: 'short', scopes: ['read'] }] } }, /key/);
     check(configFromEnv({ VITRINE_PORT: 'eighty' }), /port/);
     check(configFromEnv({ VITRINE_PAGE_WORKERS: 'two' }), /pageWorkers/);
+    check(configFromToml('[serving]\nheapGrowthPercent = 500\n'), /heapGrowthPercent/);
   });
 });

@@ -77,7 +77,7 @@ export const ConfigSchema = Type.Object({
     recentPerMember: Type.Integer({ minimum: 1, maximum: 1024 }),
     /** a member's newest events read from the store when they are first needed */
     hydrateEvents: Type.Integer({ minimum: 1, maximum: 100_000 }),
-    /** members whose fold-in vectors are cached */
+    /** members whose fold-in vectors are cached, per model version (0: computed on every page) */
     foldInCacheSize: Type.Integer({ minimum: 0 }),
     /** the primary model retrieves from an ANN index when it ranks at least this many items; below, scoring is exact */
     annMinItems: Type.Integer({ minimum: 1 }),
@@ -112,6 +112,13 @@ export const ConfigSchema = Type.Object({
      * that needs more exits and is replaced, so size it well above its live data
      */
     pageWorkerHeapMb: Type.Integer({ minimum: 0 }),
+    /**
+     * how far V8 lets each heap of the serving process grow past what a full collection left live, %
+     * (every thread; `vitrine serve` sets it at start; 0 = V8's own factor, which on a machine with much
+     * memory lets a busy heap reach several times its live data). Lower holds RSS nearer the live data
+     * for more frequent full collections (docs/operations.md, bench/results/serve-memory.md)
+     */
+    heapGrowthPercent: Type.Integer({ minimum: 0, maximum: 400 }),
   }, { additionalProperties: false }),
   training: Type.Object({
     /** train in a worker thread so serving is unaffected (false: on the serving thread, e.g. an in-memory store) */
@@ -165,14 +172,16 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     annRecallTarget: 0.97,
     impressionItemEvents: true,
     impressionFlushMs: 50,
-    // ~70 KB of heap per cached member (measured, docs/operations.md TODO(memory)): ~350 MB at 5,000,
-    // which leaves room for 1M members' state within 1.5 GB. Trade: fewer members reused on a busy site
+    // 13 KB of live heap per cached member, 25 KB once its page is reused (bench/serve-member-heap.ts
+    // --cached; docs/operations.md § Online member state and its memory): ~125 MB at 5,000 before the
+    // collectors' headroom. Trade: fewer members reused on a busy site
     rowCacheMembers: 5_000,
     rowCacheTtlMs: 300_000,
     rowCacheLiveTtlMs: 120_000,
     cacheTtlJitter: 0.25,
     pageWorkers: 0,
     pageWorkerHeapMb: 0,
+    heapGrowthPercent: 0,
   },
   training: {
     inWorker: true,

@@ -40,6 +40,8 @@ try {
   registerPayloadMetrics(registry, payloads, 'worker');
   // added up over the workers by /metrics: their heaps in all, and what bounds them
   new Gauge({ name: 'vitrine_page_worker_heap_used_bytes', help: 'Page workers\' V8 heaps in use, all workers', registers: [registry], collect() { this.set(getHeapStatistics().used_heap_size); } });
+  // committed, garbage and free pages included: what the heaps cost in RSS
+  new Gauge({ name: 'vitrine_page_worker_heap_total_bytes', help: 'Page workers\' V8 heaps committed, all workers', registers: [registry], collect() { this.set(getHeapStatistics().total_heap_size); } });
   new Gauge({ name: 'vitrine_page_worker_heap_limit_bytes', help: 'Page workers\' V8 heap limits, all workers (serving.pageWorkerHeapMb)', registers: [registry], collect() { this.set(getHeapStatistics().heap_size_limit); } });
   const listeners: IngestListener[] = [];
   const engine = new PageEngine({
