@@ -1,20 +1,77 @@
 /**
  * Members' fold-in vectors, computed lazily from their recent positives by the serving model's
  * `foldIn` and kept (LRU-bounded) until the member's state or the model version changes.
+ *
+ * The vectors of one model version live in one slab (a Float32Array of `capacity` × dim, grown as
+ * needed) behind a map of slots: ~330 bytes a member at 64 factors, where a Float32Array, its buffer
+ * and an entry object per member took ~650 (100,000 members per process by default: ~30 MB less, and
+ * 300,000 fewer objects for each full collection to mark). Trade: `vectorFor` hands out a copy (a slot
+ * is reused once its member leaves, and a page may still be using the vector then).
  */
 import type { MemberSnapshot, ModelHandle } from '../engine/contracts.ts';
 
-interface CachedVector {
-  algorithm: string;
-  revision: number;
-  version: string;
-  vector: Float32Array;
+/** model versions whose slabs are kept (an experiment may serve two at once; the rest left with a swap) */
+const SLABS_KEPT = 4;
+
+class VectorSlab {
+  /** member → slot; Map order is the LRU order */
+  readonly slots = new Map<string, number>();
+  private vectors = new Float32Array(0);
+  private revisions = new Float64Array(0);
+  private readonly free: number[] = [];
+
+  constructor(readonly dim: number, private readonly capacity: number) {}
+
+  get(userId: string, revision: number): Float32Array | undefined {
+    const slot = this.slots.get(userId);
+    if (slot === undefined) return undefined;
+    this.slots.delete(userId);
+    this.slots.set(userId, slot);
+    if (this.revisions[slot] !== revision) return undefined;
+    return this.vectors.slice(slot * this.dim, (slot + 1) * this.dim);
+  }
+
+  put(userId: string, revision: number, vector: Float32Array): void {
+    let slot = this.slots.get(userId);
+    if (slot === undefined) {
+      if (this.slots.size >= this.capacity) {
+        const [oldest, freed] = this.slots.entries().next().value as [string, number];
+        this.slots.delete(oldest);
+        this.free.push(freed);
+      }
+      slot = this.free.pop() ?? this.slots.size;
+      this.ensure(slot + 1);
+      this.slots.set(userId, slot);
+    }
+    this.vectors.set(vector, slot * this.dim);
+    this.revisions[slot] = revision;
+  }
+
+  forget(userId: string): void {
+    const slot = this.slots.get(userId);
+    if (slot === undefined) return;
+    this.slots.delete(userId);
+    this.free.push(slot);
+  }
+
+  /** Room for `n` slots: doubling, never past the capacity. */
+  private ensure(n: number): void {
+    if (n <= this.revisions.length) return;
+    const size = Math.min(this.capacity, Math.max(n, 1024, this.revisions.length * 2));
+    const vectors = new Float32Array(size * this.dim);
+    vectors.set(this.vectors);
+    const revisions = new Float64Array(size);
+    revisions.set(this.revisions);
+    this.vectors = vectors;
+    this.revisions = revisions;
+  }
 }
 
 export class FoldInCache {
-  /** member → their vectors, one per algorithm; Map order is the LRU order */
-  private readonly vectors = new Map<string, CachedVector[]>();
+  /** `${algorithm}\u0001${version}` → its slab; Map order is the LRU order */
+  private readonly slabs = new Map<string, VectorSlab>();
 
+  /** `capacity`: members whose vectors are kept, per model version (0: computed every time) */
   constructor(private readonly capacity: number) {}
 
   /**
@@ -23,14 +80,15 @@ export class FoldInCache {
    */
   vectorFor(snapshot: MemberSnapshot, handle: ModelHandle): Float32Array | undefined {
     const foldIn = handle.model.foldIn;
-    if (!foldIn || snapshot.recent.length === 0 || this.capacity === 0) return undefined;
-    const mine = this.vectors.get(snapshot.userId);
-    const hit = mine?.find((c) => c.algorithm === handle.algorithm);
-    if (mine) {
-      this.vectors.delete(snapshot.userId);
-      this.vectors.set(snapshot.userId, mine);
+    if (!foldIn || snapshot.recent.length === 0) return undefined;
+    const key = `${handle.algorithm}\u0001${handle.version}`;
+    const slab = this.slabs.get(key);
+    if (slab) {
+      this.slabs.delete(key);
+      this.slabs.set(key, slab);
+      const hit = slab.get(snapshot.userId, snapshot.revision);
+      if (hit) return hit;
     }
-    if (hit && hit.revision === snapshot.revision && hit.version === handle.version) return hit.vector;
     let vector: unknown;
     try {
       vector = foldIn.call(handle.model, snapshot.recent.map((r) => ({ itemId: r.itemId, weight: r.weight })));
@@ -38,20 +96,31 @@ export class FoldInCache {
       return undefined;
     }
     if (!(vector instanceof Float32Array) || !isUsable(vector)) return undefined;
-    const entry: CachedVector = { algorithm: handle.algorithm, revision: snapshot.revision, version: handle.version, vector };
-    if (mine) mine.splice(0, mine.length, ...mine.filter((c) => c.algorithm !== handle.algorithm), entry);
-    else this.vectors.set(snapshot.userId, [entry]);
-    if (this.vectors.size > this.capacity) this.vectors.delete(this.vectors.keys().next().value as string);
+    if (this.capacity > 0) this.slabFor(key, vector.length)?.put(snapshot.userId, snapshot.revision, vector);
     return vector;
   }
 
   /** Drops a member's vectors (forgotten or evicted). */
   forget(userId: string): void {
-    this.vectors.delete(userId);
+    for (const slab of this.slabs.values()) slab.forget(userId);
   }
 
+  /** Members with a vector kept, over the model versions. */
   get size(): number {
-    return this.vectors.size;
+    let n = 0;
+    for (const slab of this.slabs.values()) n += slab.slots.size;
+    return n;
+  }
+
+  /** The version's slab (made on its first vector); undefined when its vectors change length (a broken model). */
+  private slabFor(key: string, dim: number): VectorSlab | undefined {
+    let slab = this.slabs.get(key);
+    if (!slab) {
+      slab = new VectorSlab(dim, this.capacity);
+      this.slabs.set(key, slab);
+      if (this.slabs.size > SLABS_KEPT) this.slabs.delete(this.slabs.keys().next().value as string);
+    }
+    return slab.dim === dim ? slab : undefined;
   }
 }
 
