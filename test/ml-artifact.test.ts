@@ -3,6 +3,7 @@ import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadArtifact, payloadOf, saveArtifact, stringsOf, type ManifestDraft } from '../src/ml/artifact.ts';
+import { indexOf } from '../src/ml/id-lists.ts';
 import { assertCode, tempDir } from './helpers/ml-data.ts';
 
 const { dir: root, cleanup } = tempDir();
@@ -114,4 +115,18 @@ test('a pooled buffer of another size than the manifest says is not used: the fi
   const loaded = await loadArtifact(dir, 'toy', 3, { pool });
   assert.deepEqual(payloadOf(loaded, 'f32', Float32Array), payloads.f32);
   assert.equal(buffers.get(digest)?.byteLength, 12, 'replaced by the verified bytes');
+});
+
+test('artifacts listing the same ids share one frozen list and one index in the thread', async () => {
+  const first = await loadArtifact(await saved('ids-one'), 'toy', 3);
+  const second = await loadArtifact(await saved('ids-two'), 'toy', 3);
+  const ids = stringsOf(first, 'ids');
+  assert.equal(stringsOf(second, 'ids'), ids, 'the same array, found by its digest');
+  assert.deepEqual(ids, payloads.ids);
+  assert.ok(Object.isFrozen(ids), 'shared lists cannot be written');
+  assert.equal(indexOf(ids), indexOf(stringsOf(second, 'ids')));
+  assert.equal(indexOf(ids).get('b:c'), 1);
+  // another list (another digest) is read from its file as ever
+  await saveArtifact(join(root, 'ids-other'), draft, { ...payloads, ids: ['x', 'y'] });
+  assert.deepEqual(stringsOf(await loadArtifact(join(root, 'ids-other'), 'toy', 3), 'ids'), ['x', 'y']);
 });

@@ -44,6 +44,17 @@ test('a cold item added with addItem is similar and recommendable at once, and s
   assert.deepEqual(loaded.recommend({ userId: 'm2' }, 6), model.recommend({ userId: 'm2' }, 6));
 });
 
+test('an item added to one loaded content model stays out of the id list its artifact shares with the others', async () => {
+  const model = await train();
+  await model.save(`${root}/content-shared`);
+  const a = (await contentTrainer.load(`${root}/content-shared`)) as ContentModel;
+  const b = (await contentTrainer.load(`${root}/content-shared`)) as ContentModel;
+  a.addItem('boho9', { category: 'dress', tags: ['boho', 'floral'] });
+  assert.equal(a.similar('boho1', 1, { exclude: new Set(['boho2']) })[0].itemId, 'boho9');
+  assert.ok(!b.similar('boho1', 10).some((r) => r.itemId === 'boho9'), 'the other model of the same list never learned it');
+  await assertCode(() => b.similar('boho9', 1), 'VITRINE_MODEL_UNKNOWN_ITEM');
+});
+
 test('embeddings join the vector: items with no shared tokens are similar through them', async () => {
   const byId: Record<string, ContentItemInput> = {
     p: { category: 'top', embedding: [1, 0, 0] },

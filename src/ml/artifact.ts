@@ -8,9 +8,10 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { VitrineError } from '../core/errors.ts';
+import { idListOf, shareIdList } from './id-lists.ts';
 import type { ArtifactManifest } from './model.ts';
 
-export type Payload = Float32Array | Int32Array | Float64Array | Uint8Array | string[];
+export type Payload = Float32Array | Int32Array | Float64Array | Uint8Array | readonly string[];
 export type Payloads = Record<string, Payload>;
 export type ManifestDraft = Omit<ArtifactManifest, 'payloads'>;
 export interface LoadedArtifact {
@@ -94,19 +95,29 @@ export async function loadArtifact(
       throw new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', `artifact in ${dir} lacks payload "${name}"`, undefined, { cause });
     }
     if (sha256(bytes) !== entry.sha256) throw corrupt(dir, `payload "${name}" fails its sha256 check`);
+    // an id list this thread already holds (another model of the same data): verified, not kept twice
+    const known = entry.dtype === STRINGS ? knownIdList(entry) : undefined;
+    if (known) {
+      payloads[name] = known;
+      continue;
+    }
     const value = decodePayload(bytes, entry.dtype, opts.pool ? (n) => new SharedArrayBuffer(n) : undefined);
     if (value === undefined) throw corrupt(dir, `payload "${name}" does not decode as ${entry.dtype}`);
     if (value.length !== entry.length) {
       throw corrupt(dir, `payload "${name}" has ${value.length} values, the manifest says ${entry.length}`);
     }
-    if (opts.pool && !Array.isArray(value)) opts.pool.put(entry.sha256, value.buffer as SharedArrayBuffer);
+    if (isIdList(value)) {
+      payloads[name] = shareIdList(entry.sha256, value);
+      continue;
+    }
+    if (opts.pool) opts.pool.put(entry.sha256, value.buffer as SharedArrayBuffer);
     payloads[name] = value;
   }
   return { manifest, payloads };
 }
 
 /** The payload `name` as an instance of `kind`; VITRINE_MODEL_ARTIFACT_CORRUPT when missing or of another type. */
-export function payloadOf<T extends Exclude<Payload, string[]>>(
+export function payloadOf<T extends Exclude<Payload, readonly string[]>>(
   loaded: LoadedArtifact, name: string, kind: new (length: number) => T, length?: number,
 ): T {
   const value = loaded.payloads[name];
@@ -117,11 +128,15 @@ export function payloadOf<T extends Exclude<Payload, string[]>>(
   return value;
 }
 
-/** The string-list payload `name` (ids); VITRINE_MODEL_ARTIFACT_CORRUPT when missing. */
-export function stringsOf(loaded: LoadedArtifact, name: string): string[] {
+/** The string-list payload `name` (ids; shared by the thread's models, id-lists.ts); VITRINE_MODEL_ARTIFACT_CORRUPT when missing. */
+export function stringsOf(loaded: LoadedArtifact, name: string): readonly string[] {
   const value = loaded.payloads[name];
   if (!Array.isArray(value)) throw corrupt('the artifact', `payload "${name}" is missing or not a string list`);
   return value;
+}
+
+function isIdList(value: Payload): value is readonly string[] {
+  return Array.isArray(value);
 }
 
 function corrupt(dir: string, what: string): VitrineError {
@@ -172,10 +187,16 @@ function dtypeOf(value: Exclude<Payload, string[]>): TypedDtype {
 }
 
 function encodePayload(value: Payload): { bytes: Uint8Array; dtype: string } {
-  if (Array.isArray(value)) return { bytes: Buffer.from(JSON.stringify(value), 'utf8'), dtype: STRINGS };
+  if (isIdList(value)) return { bytes: Buffer.from(JSON.stringify(value), 'utf8'), dtype: STRINGS };
   const dtype = dtypeOf(value);
   const view = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   return { bytes: LITTLE_ENDIAN ? view : swapBytes(view, value.BYTES_PER_ELEMENT), dtype };
+}
+
+/** The thread's id list of this manifest entry's digest and length, if a model still holds one. */
+function knownIdList(entry: ArtifactManifest['payloads'][string]): readonly string[] | undefined {
+  const list = idListOf(entry.sha256);
+  return list && list.length === entry.length ? list : undefined;
 }
 
 /** The pooled payload of this manifest entry, when the pool holds bytes of its digest and size. */

@@ -6,6 +6,7 @@
  */
 import { VitrineError } from '../../core/errors.ts';
 import { payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
+import { indexOf } from '../id-lists.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
 import { resolveInteractions } from '../common/user-history.ts';
 import { calibrateProbes, IvfIndex, type RecallReport } from '../ann/index.ts';
@@ -34,15 +35,14 @@ type Interactions = ReadonlyArray<{ itemId: string; weight?: number }>;
 
 export class AlsModel extends ItemScoringModel {
   readonly k: number;
-  private userIndex: Map<string, number> | undefined;
   private itemNorms: Float32Array | undefined;
   private readonly folder: FoldInSolver;
   private ann: IvfIndex | undefined;
 
   constructor(
     manifest: ArtifactManifest,
-    itemIds: string[],
-    readonly userIds: string[],
+    itemIds: readonly string[],
+    readonly userIds: readonly string[],
     readonly userFactors: Float32Array,
     readonly itemFactors: Float32Array,
   ) {
@@ -134,8 +134,7 @@ export class AlsModel extends ItemScoringModel {
   /** The vector `user` is scored with (a copy-free view for a trained member). */
   userVector(user: UserQuery): Float32Array {
     if ('userId' in user) {
-      this.userIndex ??= new Map(this.userIds.map((id, u) => [id, u]));
-      const u = this.userIndex.get(user.userId);
+      const u = indexOf(this.userIds).get(user.userId);
       if (u === undefined) {
         throw new VitrineError('VITRINE_MODEL_UNKNOWN_USER', `als: member "${user.userId}" is not in the training data`);
       }

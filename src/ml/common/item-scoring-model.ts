@@ -6,17 +6,19 @@
 import { VitrineError } from '../../core/errors.ts';
 import { saveArtifact, type Payloads } from '../artifact.ts';
 import type { ArtifactManifest, Model, RecommendOptions, ScoredItem, UserQuery } from '../model.ts';
+import { indexOf } from '../id-lists.ts';
 import { topN } from './top-n.ts';
 
 export abstract class ItemScoringModel implements Model {
   manifest: ArtifactManifest;
-  protected itemIds: string[];
-  protected itemIndex: Map<string, number>;
+  protected itemIds: readonly string[];
+  protected itemIndex: ReadonlyMap<string, number>;
 
-  constructor(readonly algorithm: string, manifest: ArtifactManifest, itemIds: string[]) {
+  /** `itemIndex`: the list's shared index (id-lists.ts) unless the model keeps its own */
+  constructor(readonly algorithm: string, manifest: ArtifactManifest, itemIds: readonly string[], itemIndex = indexOf(itemIds)) {
     this.manifest = manifest;
     this.itemIds = itemIds;
-    this.itemIndex = new Map(itemIds.map((id, i) => [id, i]));
+    this.itemIndex = itemIndex;
   }
 
   /** One score per item index for the member; NaN or −Infinity marks an item never to recommend. */

@@ -6,6 +6,7 @@ import { VitrineError } from '../../core/errors.ts';
 import { payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import type { InteractionData } from '../dataset.ts';
 import type { UserQuery } from '../model.ts';
+import { indexOf } from '../id-lists.ts';
 import { buildCsr, type Csr, type DuplicateRule } from './csr.ts';
 
 /** A member's items as parallel arrays (item index, weight). */
@@ -15,9 +16,7 @@ export interface ResolvedHistory {
 }
 
 export class UserHistory {
-  private index: Map<string, number> | undefined;
-
-  constructor(readonly userIds: string[], readonly rows: Csr) {}
+  constructor(readonly userIds: readonly string[], readonly rows: Csr) {}
 
   /** The user × item matrix of the training data, duplicates merged by `rule`. */
   static fromInteractions(data: InteractionData, rule: DuplicateRule): UserHistory {
@@ -44,8 +43,7 @@ export class UserHistory {
 
   /** Row of a known member, or undefined. */
   rowOf(userId: string): number | undefined {
-    this.index ??= new Map(this.userIds.map((id, r) => [id, r]));
-    return this.index.get(userId);
+    return indexOf(this.userIds).get(userId);
   }
 
   /** The member's items (VITRINE_MODEL_UNKNOWN_USER for an unknown id or a list with no known item). */

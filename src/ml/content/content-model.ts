@@ -15,14 +15,23 @@ import { ItemVectors } from './item-vectors.ts';
 export const CONTENT_FORMAT_VERSION = 1;
 
 export class ContentModel extends ItemScoringModel {
+  // new items enter at once (addItem): this model's own list and index, not the ones its artifact's
+  // id list shares with the thread's other models (id-lists.ts)
+  private readonly ownIds: string[];
+  private readonly ownIndex: Map<string, number>;
+
   constructor(
     manifest: ArtifactManifest,
-    itemIds: string[],
+    itemIds: readonly string[],
     private readonly history: UserHistory,
     readonly space: ContentSpace,
     readonly vectors: ItemVectors,
   ) {
-    super(manifest.algorithm, manifest, itemIds);
+    const ownIds = [...itemIds];
+    const ownIndex = new Map(ownIds.map((id, i) => [id, i]));
+    super(manifest.algorithm, manifest, ownIds, ownIndex);
+    this.ownIds = ownIds;
+    this.ownIndex = ownIndex;
   }
 
   /** Rebuilds a saved content model; `prefix` names its payloads inside a larger artifact. */
@@ -52,14 +61,14 @@ export class ContentModel extends ItemScoringModel {
    */
   addItem(itemId: string, features: ContentItemInput): void {
     const vec = this.space.vectorize(features, `${this.algorithm}: item "${itemId}"`);
-    const existing = this.itemIndex.get(itemId);
+    const existing = this.ownIndex.get(itemId);
     if (existing !== undefined) {
       this.vectors.set(existing, vec);
       return;
     }
-    this.vectors.set(this.itemIds.length, vec);
-    this.itemIndex.set(itemId, this.itemIds.length);
-    this.itemIds.push(itemId);
+    this.vectors.set(this.ownIds.length, vec);
+    this.ownIndex.set(itemId, this.ownIds.length);
+    this.ownIds.push(itemId);
   }
 
   /** The member's unit profile vector (length `space.dim`): from their items, or a given vector. */

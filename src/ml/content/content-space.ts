@@ -23,7 +23,7 @@ export class ContentSpace {
   readonly tokenIndex: ReadonlyMap<string, number>;
 
   constructor(
-    readonly vocab: string[],
+    readonly vocab: readonly string[],
     readonly idf: Float32Array,
     readonly embeddingDim: number,
     readonly weights: SpaceWeights,

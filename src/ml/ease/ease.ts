@@ -30,7 +30,7 @@ const DEFAULTS: EaseParams = { lambda: 500, memoryBudgetGB: 4, threads: 0, block
 const MIN_ITEMS_FOR_WORKERS = 1500;
 
 export class EaseModel extends ItemScoringModel {
-  constructor(manifest: ArtifactManifest, itemIds: string[], private readonly history: UserHistory, private readonly weights: Float32Array) {
+  constructor(manifest: ArtifactManifest, itemIds: readonly string[], private readonly history: UserHistory, private readonly weights: Float32Array) {
     super('ease', manifest, itemIds);
   }
 

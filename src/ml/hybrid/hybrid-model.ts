@@ -24,7 +24,7 @@ const COMPONENTS_DIR = 'components';
 const FEATURE = Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, j]));
 
 export class HybridModel extends ItemScoringModel {
-  constructor(manifest: ArtifactManifest, itemIds: string[], readonly state: RankingState, readonly forest: Forest) {
+  constructor(manifest: ArtifactManifest, itemIds: readonly string[], readonly state: RankingState, readonly forest: Forest) {
     super('hybrid', manifest, itemIds);
   }
 

@@ -35,7 +35,7 @@ export class ItemStats {
     /** nItems × nOccasions rentals all time */
     readonly occasions: Float32Array,
     readonly category: Int32Array,
-    readonly categoryLabels: string[],
+    readonly categoryLabels: readonly string[],
     /** share of the recent window's rentals in each category */
     readonly categoryShare: Float32Array,
     /** Σ over items of pop7, pop30, popRecent, pop365, popDecayed, popAll; then the number of rented items */

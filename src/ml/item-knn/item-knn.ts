@@ -27,7 +27,7 @@ export class ItemKnnModel extends ItemScoringModel {
   /** row i: the items j that have i among their neighbours, with cos(i, j) */
   private readonly reverse: Csr;
 
-  constructor(manifest: ArtifactManifest, itemIds: string[], private readonly history: UserHistory, private readonly neighbours: Csr) {
+  constructor(manifest: ArtifactManifest, itemIds: readonly string[], private readonly history: UserHistory, private readonly neighbours: Csr) {
     super('item-knn', manifest, itemIds);
     this.reverse = transposeCsr(neighbours);
   }

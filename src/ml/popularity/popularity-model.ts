@@ -16,11 +16,11 @@ export class PopularityModel extends ItemScoringModel {
   constructor(
     algorithm: string,
     manifest: ArtifactManifest,
-    itemIds: string[],
+    itemIds: readonly string[],
     private readonly scores: Float32Array,
     /** nSegments × nItems, row-major */
     private readonly bySegmentScores: Float32Array = new Float32Array(0),
-    private readonly segmentLabels: string[] = [],
+    private readonly segmentLabels: readonly string[] = [],
     private readonly extraPayloads: Payloads = {},
   ) {
     super(algorithm, manifest, itemIds);

@@ -51,7 +51,7 @@ export class StyleClustersModel extends ItemScoringModel {
     private readonly assignment: Int32Array,
     /** k × dim, row-major */
     private readonly centroids: Float32Array,
-    readonly names: string[],
+    readonly names: readonly string[],
   ) {
     super('style-clusters', manifest, [...content.items]);
     this.typicality = new Float32Array(assignment.length);
