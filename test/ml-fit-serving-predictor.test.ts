@@ -6,6 +6,9 @@
  * equal the array walk, NaN included.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { alignFitData } from '../src/ml/fit/align-fit-data.ts';
 import type { FitColumn, FitData } from '../src/ml/fit/fit-data.ts';
@@ -114,6 +117,24 @@ describe('fit serving predictor (FitModel.predictItems)', () => {
         const F = serving.width;
         columns.forEach((col, f) => assertSameBits(Float64Array.from(col.keys(), (k) => got[k * F + f]), col, `${user} in ${size}: ${model.parts.featureNames[f]}`));
       }
+    }
+  });
+
+  it('a saved and loaded model serves the same rows from its saved keys (groups by owner, no key map)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-fit-keys-'));
+    try {
+      await model.save(dir);
+      const loaded = await FitModel.load(dir);
+      const trained = new FitServingPredictor(model.parts), served = new FitServingPredictor(loaded.parts);
+      for (const user of ['m0', 'm42', 'never-seen']) {
+        const itemIds = someItems(30);
+        assertSameBits(served.features(loaded.userIndexOf(user), itemIds, 8), trained.features(model.userIndexOf(user), itemIds, 8), user);
+      }
+      // the batch path still finds the same groups through the map it makes on first use
+      const rows = servingRows(model, 'm9', someItems(20), 'US 8');
+      assert.deepEqual(loaded.predictRows(rows), model.predictRows(rows));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -34,8 +34,10 @@ export function addRental(stats: GroupStats, g: number, label: number, size: num
 
 /** Groups named by a number key (e.g. item·8192 + size step), densely indexed in order of first sight. */
 export interface KeyedStats {
+  /** group g's key is keys[g] */
   keys: Float64Array;
-  index: Map<number, number>;
+  /** key → group (the batch path's lookup; serving reads `keys` through groups-by-owner.ts instead) */
+  readonly index: ReadonlyMap<number, number>;
   stats: GroupStats;
 }
 
@@ -63,10 +65,23 @@ export function collectKeyed(
 }
 
 /** Rebuilds the key map of keyed stats read back from an artifact. */
+/**
+ * Keyed stats as saved. The key → group map is made on first use: a serving thread never asks for it,
+ * and on the 1M-member bench world the two maps (member × category, item × size) held ~28 MB of
+ * tables and boxed keys in every thread.
+ */
 export function keyedFrom(keys: Float64Array, stats: GroupStats): KeyedStats {
-  const index = new Map<number, number>();
-  keys.forEach((key, g) => index.set(key, g));
-  return { keys, index, stats };
+  let index: Map<number, number> | undefined;
+  return {
+    keys, stats,
+    get index() {
+      if (!index) {
+        index = new Map<number, number>();
+        keys.forEach((key, g) => index?.set(key, g));
+      }
+      return index;
+    },
+  };
 }
 
 /**

@@ -2,8 +2,9 @@
  * Keyed group stats (item × size, member × category; see fit-tables.ts) re-indexed by their owner for
  * serving: the groups of owner o are entries start[o] … start[o + 1] − 1, each a key part (the size
  * step, the category code) and its group. Finding an item's group in a size is then a scan of that
- * item's few sizes instead of a Map lookup per row. Built from the same key → group map the training
- * path reads, so both find the same group. Memory: 8 bytes per group + 4 per owner.
+ * item's few sizes instead of a Map lookup per row. Built from the keys the training path's key →
+ * group map is made of (group g is keys[g]), so both find the same group, without making that map.
+ * Memory: 8 bytes per group + 4 per owner.
  */
 
 export interface GroupsByOwner {
@@ -12,26 +13,25 @@ export interface GroupsByOwner {
   group: Int32Array;
 }
 
-/** The groups of `index` (key = owner · span + part → group) by owner, for owners 0 … nOwners − 1. */
-export function groupsByOwner(index: ReadonlyMap<number, number>, nOwners: number, span: number): GroupsByOwner {
+/** The groups of `keys` (group g's key = owner · span + part) by owner, for owners 0 … nOwners − 1. */
+export function groupsByOwner(keys: Float64Array, nOwners: number, span: number): GroupsByOwner {
   const start = new Int32Array(nOwners + 1);
   const ownerOf = (key: number): number => Math.floor(key / span);
   // keys of owners the model does not know can never be asked for; they are left out
-  // forEach rather than for…of: no entry array per group (~150k of them on RTR)
-  index.forEach((_, key) => {
-    const o = ownerOf(key);
-    if (key >= 0 && o < nOwners) start[o + 1]++;
-  });
+  for (let g = 0; g < keys.length; g++) {
+    const o = ownerOf(keys[g]);
+    if (keys[g] >= 0 && o < nOwners) start[o + 1]++;
+  }
   for (let o = 0; o < nOwners; o++) start[o + 1] += start[o];
   const fill = start.slice(0, nOwners);
   const part = new Int32Array(start[nOwners]);
   const group = new Int32Array(start[nOwners]);
-  index.forEach((g, key) => {
-    const o = ownerOf(key);
-    if (key < 0 || o >= nOwners) return;
+  for (let g = 0; g < keys.length; g++) {
+    const key = keys[g], o = ownerOf(key);
+    if (key < 0 || o >= nOwners) continue;
     part[fill[o]] = key - o * span;
     group[fill[o]++] = g;
-  });
+  }
   return { start, part, group };
 }
 

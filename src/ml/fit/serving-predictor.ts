@@ -95,8 +95,8 @@ export class FitServingPredictor {
     this.itemColumns = columns.flatMap((c, j) => (c.scope === 'item' ? [j] : []));
     const { tables, vocab } = parts;
     // the spans of the composite keys, read off the key functions so they cannot drift apart
-    this.itemSizes = groupsByOwner(tables.itemSize.index, vocab.itemIds.length, itemSizeKey(1, 0) - itemSizeKey(0, 0));
-    this.userCategories = groupsByOwner(tables.userCategory.index, vocab.userIds.length, userCategoryKey(1, 0) - userCategoryKey(0, 0));
+    this.itemSizes = groupsByOwner(tables.itemSize.keys, vocab.itemIds.length, itemSizeKey(1, 0) - itemSizeKey(0, 0));
+    this.userCategories = groupsByOwner(tables.userCategory.keys, vocab.userIds.length, userCategoryKey(1, 0) - userCategoryKey(0, 0));
     let maxCode = -1;
     for (const code of this.userCategories.part) maxCode = Math.max(maxCode, code);
     this.categoryGroup = new Int32Array(maxCode + 1).fill(-1);
