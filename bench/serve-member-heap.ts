@@ -5,6 +5,7 @@
  * On the bench:serve world (run `npm run bench:serve` once to build it).
  *   node --expose-gc --import tsx bench/serve-member-heap.ts [--members 10000]   (caches off)
  *   node --expose-gc --import tsx bench/serve-member-heap.ts --cached 1500       (caches on)
+ *   ... [--users 1000000]                                                     (the 1M-member world)
  */
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
@@ -14,7 +15,7 @@ import { buildReadSide } from '../src/serving/read-side.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { ensureServeWorld } from './serve-world.ts';
 
-const { values } = parseArgs({ options: { members: { type: 'string', default: '10000' }, cached: { type: 'string', default: '0' } } });
+const { values } = parseArgs({ options: { members: { type: 'string', default: '10000' }, cached: { type: 'string', default: '0' }, users: { type: 'string', default: '200000' } } });
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
 // array buffers' backing stores are released by a task after the GC that drops them: let it run
@@ -26,7 +27,8 @@ const live = async () => {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 };
-const built = ensureServeWorld({ users: 200_000, items: 20_000, days: 90, seed: 11, impressions: 1 });
+// --users 1000000: the bench:serve-memory 1M-member world (built by its first run)
+const built = ensureServeWorld({ users: Number(values.users), items: 20_000, days: 90, seed: 11, impressions: 1 });
 const store = new SqliteStore(`${built.dataDir}/vitrine.db`);
 const members = store.db.prepare('SELECT user_id FROM events GROUP BY user_id').pluck().all() as string[];
 const query = { page: 'home', rows: 8, size: 20 };
