@@ -25,7 +25,7 @@ const live = async () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+  return { all: m.heapUsed + m.arrayBuffers, heap: m.heapUsed };
 };
 // --users 1000000: the bench:serve-memory 1M-member world (built by its first run)
 const built = ensureServeWorld({ users: Number(values.users), items: 20_000, days: 90, seed: 11, impressions: 1 });
@@ -46,21 +46,26 @@ async function engineWith(rowCacheMembers: number) {
 // one engine: caches off (--cached 0) for the state and serving costs, or room for the measured members
 const N = Number(values.members), C = Number(values.cached);
 const measured = C > 0 ? C : N;
+const before = await live();
 const { rs, engine } = await engineWith(C > 0 ? C + 2100 : 0);
+// one thread's read side: catalogue, models (typed payloads included: shared between threads in a server), signal counts
+const readSide = await live();
 const serve = async (ids: readonly string[]) => {
   for (const id of ids) await engine.servePage(id, query);
   await engine.flushServed();
 };
 // one-time structures (model indexes, predictor caches) are built by pages for other members first
 await serve(members.slice(measured, measured + 2000));
-const h0 = await live();
+const h0 = (await live()).all;
 for (const id of members.slice(0, measured)) await rs.online.get(id);
-const h1 = await live();
+const h1 = (await live()).all;
 await serve(members.slice(0, measured));
-const h2 = await live();
+const h2 = (await live()).all;
 await serve(members.slice(0, measured)); // a reused page makes its rows' JSON once
-const h3 = await live();
+const h3 = (await live()).all;
 const per = (bytes: number) => Math.round(bytes / measured);
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+console.log(JSON.stringify({ readSideMB: mb(readSide.all - before.all), readSideHeapMB: mb(readSide.heap - before.heap) }));
 console.log(JSON.stringify(C > 0
   ? { cachedMembers: C, stateBytesPerMember: per(h1 - h0), servingWithCachesBytesPerMember: per(h2 - h1), afterReuseBytesPerMember: per(h3 - h1) }
   : { members: N, stateBytesPerMember: per(h1 - h0), servingBytesPerMember: per(h2 - h1), afterRepeatBytesPerMember: per(h3 - h1) }, null, 2));
