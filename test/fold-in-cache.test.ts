@@ -14,7 +14,7 @@ const member = (userId: string, n: number, revision = 1) =>
   ({ userId, revision, recent: [{ itemId: `i${n}`, weight: 1 }] }) as unknown as MemberSnapshot;
 
 describe('fold-in vector cache', () => {
-  it('keeps at most `capacity` members per model version, the least recently used leaving first', () => {
+  it('keeps at most `capacity` members per algorithm, the least recently used leaving first', () => {
     const cache = new FoldInCache(2);
     const { handle, calls } = countingModel();
     const v1 = handle('v1');
@@ -41,11 +41,26 @@ describe('fold-in vector cache', () => {
     cache.vectorFor(member('a', 1, 2), handle('v1'));
     assert.equal(calls.length, 2, 'revision moved');
     cache.vectorFor(member('a', 1, 2), handle('v2'));
+    assert.equal(calls.length, 3, 'a new model version');
+    assert.equal(cache.size, 1, 'its vector took the old version\'s slot: a swap leaves nothing behind');
+    cache.vectorFor(member('a', 1, 2), handle('v2'));
+    assert.equal(calls.length, 3);
     cache.vectorFor(member('a', 1, 2), handle('v1'));
-    assert.equal(calls.length, 3, 'each version keeps its own vectors');
+    assert.equal(calls.length, 4, 'one vector per member and algorithm, as the cache always kept');
     cache.forget('a');
     cache.vectorFor(member('a', 1, 2), handle('v1'));
-    assert.equal(calls.length, 4, 'forgotten');
+    assert.equal(calls.length, 5, 'forgotten');
+  });
+
+  it('a version with other factors starts the algorithm\'s slab afresh', () => {
+    const cache = new FoldInCache(10);
+    const wide = { foldIn: () => Float32Array.of(1, 2, 3, 4) } as unknown as Model;
+    const { handle } = countingModel();
+    cache.vectorFor(member('a', 1), handle('v1'));
+    cache.vectorFor(member('b', 2), handle('v1'));
+    assert.deepEqual(Array.from(cache.vectorFor(member('a', 1), { version: 'v2', algorithm: 'als', model: wide }) ?? []), [1, 2, 3, 4]);
+    assert.equal(cache.size, 1, 'the 3-factor vectors went with their slab');
+    assert.deepEqual(Array.from(cache.vectorFor(member('a', 1), { version: 'v2', algorithm: 'als', model: wide }) ?? []), [1, 2, 3, 4]);
   });
 
   it('capacity 0 (serving.foldInCacheSize = 0) computes the vector every time', () => {

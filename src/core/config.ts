@@ -77,7 +77,7 @@ export const ConfigSchema = Type.Object({
     recentPerMember: Type.Integer({ minimum: 1, maximum: 1024 }),
     /** a member's newest events read from the store when they are first needed */
     hydrateEvents: Type.Integer({ minimum: 1, maximum: 100_000 }),
-    /** members whose fold-in vectors are cached, per model version (0: computed on every page) */
+    /** members whose fold-in vectors are cached, per algorithm (0: computed on every page) */
     foldInCacheSize: Type.Integer({ minimum: 0 }),
     /** the primary model retrieves from an ANN index when it ranks at least this many items; below, scoring is exact */
     annMinItems: Type.Integer({ minimum: 1 }),

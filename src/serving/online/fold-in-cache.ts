@@ -2,36 +2,36 @@
  * Members' fold-in vectors, computed lazily from their recent positives by the serving model's
  * `foldIn` and kept (LRU-bounded) until the member's state or the model version changes.
  *
- * The vectors of one model version live in one slab (a Float32Array of `capacity` × dim, grown as
- * needed) behind a map of slots: ~330 bytes a member at 64 factors, where a Float32Array, its buffer
- * and an entry object per member took ~650 (100,000 members per process by default: ~30 MB less, and
- * 300,000 fewer objects for each full collection to mark). Trade: `vectorFor` hands out a copy (a slot
- * is reused once its member leaves, and a page may still be using the vector then).
+ * The vectors of one algorithm live in one slab (a Float32Array of `capacity` × dim, grown as needed)
+ * behind a map of slots, each slot stamped with the member's revision and the model version: ~330
+ * bytes a member at 64 factors, where a Float32Array, its buffer and an entry object per member took
+ * ~650 (100,000 members per process by default: ~30 MB less, and 300,000 fewer objects for each full
+ * collection to mark). As before, a member keeps one vector per algorithm: a new version's vector
+ * takes the slot of the old one. Trade: `vectorFor` hands out a copy (a slot is reused once its
+ * member leaves, and a page may still be using the vector then).
  */
 import type { MemberSnapshot, ModelHandle } from '../engine/contracts.ts';
-
-/** model versions whose slabs are kept (an experiment may serve two at once; the rest left with a swap) */
-const SLABS_KEPT = 4;
 
 class VectorSlab {
   /** member → slot; Map order is the LRU order */
   readonly slots = new Map<string, number>();
   private vectors = new Float32Array(0);
   private revisions = new Float64Array(0);
+  private versions: string[] = [];
   private readonly free: number[] = [];
 
   constructor(readonly dim: number, private readonly capacity: number) {}
 
-  get(userId: string, revision: number): Float32Array | undefined {
+  get(userId: string, revision: number, version: string): Float32Array | undefined {
     const slot = this.slots.get(userId);
     if (slot === undefined) return undefined;
     this.slots.delete(userId);
     this.slots.set(userId, slot);
-    if (this.revisions[slot] !== revision) return undefined;
+    if (this.revisions[slot] !== revision || this.versions[slot] !== version) return undefined;
     return this.vectors.slice(slot * this.dim, (slot + 1) * this.dim);
   }
 
-  put(userId: string, revision: number, vector: Float32Array): void {
+  put(userId: string, revision: number, version: string, vector: Float32Array): void {
     let slot = this.slots.get(userId);
     if (slot === undefined) {
       if (this.slots.size >= this.capacity) {
@@ -45,6 +45,7 @@ class VectorSlab {
     }
     this.vectors.set(vector, slot * this.dim);
     this.revisions[slot] = revision;
+    this.versions[slot] = version;
   }
 
   forget(userId: string): void {
@@ -68,10 +69,10 @@ class VectorSlab {
 }
 
 export class FoldInCache {
-  /** `${algorithm}\u0001${version}` → its slab; Map order is the LRU order */
+  /** algorithm → its slab */
   private readonly slabs = new Map<string, VectorSlab>();
 
-  /** `capacity`: members whose vectors are kept, per model version (0: computed every time) */
+  /** `capacity`: members whose vectors are kept, per algorithm (0: computed every time) */
   constructor(private readonly capacity: number) {}
 
   /**
@@ -81,14 +82,8 @@ export class FoldInCache {
   vectorFor(snapshot: MemberSnapshot, handle: ModelHandle): Float32Array | undefined {
     const foldIn = handle.model.foldIn;
     if (!foldIn || snapshot.recent.length === 0) return undefined;
-    const key = `${handle.algorithm}\u0001${handle.version}`;
-    const slab = this.slabs.get(key);
-    if (slab) {
-      this.slabs.delete(key);
-      this.slabs.set(key, slab);
-      const hit = slab.get(snapshot.userId, snapshot.revision);
-      if (hit) return hit;
-    }
+    const hit = this.slabs.get(handle.algorithm)?.get(snapshot.userId, snapshot.revision, handle.version);
+    if (hit) return hit;
     let vector: unknown;
     try {
       vector = foldIn.call(handle.model, snapshot.recent.map((r) => ({ itemId: r.itemId, weight: r.weight })));
@@ -96,7 +91,7 @@ export class FoldInCache {
       return undefined;
     }
     if (!(vector instanceof Float32Array) || !isUsable(vector)) return undefined;
-    if (this.capacity > 0) this.slabFor(key, vector.length)?.put(snapshot.userId, snapshot.revision, vector);
+    if (this.capacity > 0) this.slabFor(handle.algorithm, vector.length).put(snapshot.userId, snapshot.revision, handle.version, vector);
     return vector;
   }
 
@@ -105,22 +100,21 @@ export class FoldInCache {
     for (const slab of this.slabs.values()) slab.forget(userId);
   }
 
-  /** Members with a vector kept, over the model versions. */
+  /** Members with a vector kept, over the algorithms. */
   get size(): number {
     let n = 0;
     for (const slab of this.slabs.values()) n += slab.slots.size;
     return n;
   }
 
-  /** The version's slab (made on its first vector); undefined when its vectors change length (a broken model). */
-  private slabFor(key: string, dim: number): VectorSlab | undefined {
-    let slab = this.slabs.get(key);
-    if (!slab) {
+  /** The algorithm's slab; a new one when its vectors change length (a version with other factors). */
+  private slabFor(algorithm: string, dim: number): VectorSlab {
+    let slab = this.slabs.get(algorithm);
+    if (!slab || slab.dim !== dim) {
       slab = new VectorSlab(dim, this.capacity);
-      this.slabs.set(key, slab);
-      if (this.slabs.size > SLABS_KEPT) this.slabs.delete(this.slabs.keys().next().value as string);
+      this.slabs.set(algorithm, slab);
     }
-    return slab.dim === dim ? slab : undefined;
+    return slab;
   }
 }
 
