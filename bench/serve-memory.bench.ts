@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from '../test/helpers/server-process.ts';
 import { runLoad } from './serve-load.ts';
-import { type ServeMemoryRun, writeServeMemoryResults } from './serve-memory-report.ts';
+import { type ServeMemoryRun, TARGET_MEMBERS, writeServeMemoryResults } from './serve-memory-report.ts';
 import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
 
 const { values } = parseArgs({
@@ -35,7 +35,6 @@ const { values } = parseArgs({
     'heap-growth-percent': { type: 'string', default: '0' },
   },
 });
-const TARGET_MEMBERS = 1_000_000;
 const world = { users: Number(values.users), items: Number(values.items), days: Number(values.days), seed: Number(values.seed), impressions: 1 };
 const steps = values.steps.split(',').map(Number);
 const pageWorkers = Number(values['page-workers']);
