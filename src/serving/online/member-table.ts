@@ -1,9 +1,11 @@
 /**
  * Members held in memory as slots of typed-array columns (a struct of arrays), at most `capacity` of
- * them: adding one more evicts the least recently used. A member costs a Map entry, its id string and
- * ~60 bytes of columns plus its list entries (packed-lists.ts) — not a graph of JS objects.
+ * them: adding one more evicts the least recently used. A member costs ~50 bytes of id table
+ * (id-table.ts: its id's characters and a bucket, outside the JS heap), ~40 bytes of columns, a
+ * profile reference and its list entries (packed-lists.ts) — not a graph of JS objects.
  */
 import type { UserPreferences } from '../../core/types.ts';
+import { IdTable } from './id-table.ts';
 import { PackedLists } from './packed-lists.ts';
 import { grownFloat64, grownInt32, grownUint8 } from './typed-growth.ts';
 
@@ -36,8 +38,7 @@ export class MemberTable {
   known: Uint8Array = new Uint8Array(0);
   readonly profiles: Array<MemberProfile | undefined> = [];
 
-  private readonly slots = new Map<string, number>();
-  private readonly userIds: Array<string | undefined> = [];
+  private readonly ids = new IdTable();
   private readonly freeSlots: number[] = [];
   private used = 0;
   // the LRU order as a doubly-linked list over slots: `newest` was touched last
@@ -50,30 +51,34 @@ export class MemberTable {
 
   /** The member's slot, or undefined when not in memory. */
   slotOf(userId: string): number | undefined {
-    return this.slots.get(userId);
+    return this.ids.get(userId);
+  }
+
+  /** True when `slot` holds `userId` (no string made). */
+  holds(slot: number, userId: string): boolean {
+    return this.ids.holds(slot, userId);
   }
 
   /** The id of the member in `slot`. */
   userIdOf(slot: number): string | undefined {
-    return this.userIds[slot];
+    return this.ids.idOf(slot);
   }
 
   get size(): number {
-    return this.slots.size;
+    return this.ids.size;
   }
 
   /** Adds an empty member (evicting the least recently used one when full); returns the slot and who left. */
   add(userId: string): { slot: number; evicted?: string } {
-    const existing = this.slots.get(userId);
+    const existing = this.ids.get(userId);
     if (existing !== undefined) return { slot: existing };
     let evicted: string | undefined;
-    if (this.slots.size >= this.capacity && this.oldest >= 0) {
-      evicted = this.userIds[this.oldest];
+    if (this.ids.size >= this.capacity && this.oldest >= 0) {
+      evicted = this.ids.idOf(this.oldest);
       if (evicted !== undefined) this.remove(evicted);
     }
     const slot = this.freeSlots.pop() ?? this.newSlot();
-    this.slots.set(userId, slot);
-    this.userIds[slot] = userId;
+    this.ids.set(userId, slot);
     this.revision[slot] = 0;
     this.lastEventAt[slot] = NaN;
     this.rents[slot] = 0;
@@ -85,12 +90,10 @@ export class MemberTable {
 
   /** Forgets a member; false when it was not in memory. */
   remove(userId: string): boolean {
-    const slot = this.slots.get(userId);
+    const slot = this.ids.delete(userId);
     if (slot === undefined) return false;
     this.unlink(slot);
     this.lists.clear(slot);
-    this.slots.delete(userId);
-    this.userIds[slot] = undefined;
     this.profiles[slot] = undefined;
     this.freeSlots.push(slot);
     return true;

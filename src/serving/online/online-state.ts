@@ -59,7 +59,7 @@ export class MemberStateStore implements OnlineState {
       }
       const installed = await this.hydrate(userId);
       if (installed === undefined) break; // forgotten while being read
-      if (this.table.userIdOf(installed) === userId) return snapshotOf(this.table, this.codes, installed, userId);
+      if (this.table.holds(installed, userId)) return snapshotOf(this.table, this.codes, installed, userId);
     }
     return coldSnapshot(userId);
   }
