@@ -13,6 +13,8 @@ export interface ServeMemoryRun {
   pageWorkerHeapMb?: number;
   /** serving.heapGrowthPercent (0 or absent: V8's own factor) */
   heapGrowthPercent?: number;
+  /** serving.rowCacheMembers, the config's default (absent in runs before it was recorded: 5,000) */
+  rowCacheMembers?: number;
   /** the generated world's members and items (absent in the first runs: 200,000 × 20,000) */
   world?: { users: number; items: number };
   points: Array<{ asked: number; held: number; rssMB: number; pagesPerSecond: number }>;
@@ -42,7 +44,7 @@ export function writeServeMemoryResults(run: ServeMemoryRun, worldMembers: numbe
 export function markdown(r: ServeMemoryRun, runs: readonly ServeMemoryRun[], worldMembers: number): string {
   return `# Serving memory — RSS as members' state fills the process
 
-${r.date} · ${r.cpus} cores · Node ${r.node} · ${r.pageWorkers} page worker(s)${r.pageWorkerHeapMb ? ` bounded at ${r.pageWorkerHeapMb} MB of heap each` : ''}${r.heapGrowthPercent ? ` · heaps grow ${r.heapGrowthPercent}% past live (\`serving.heapGrowthPercent\`)` : ''}, default caches (\`serving.rowCacheMembers\` 5,000)${r.nodeOptions ? ` · NODE_OPTIONS=${r.nodeOptions}` : ''}
+${r.date} · ${r.cpus} cores · Node ${r.node} · ${r.pageWorkers} page worker(s)${r.pageWorkerHeapMb ? ` bounded at ${r.pageWorkerHeapMb} MB of heap each` : ''}${r.heapGrowthPercent ? ` · heaps grow ${r.heapGrowthPercent}% past live (\`serving.heapGrowthPercent\`)` : ''}, default caches (\`serving.rowCacheMembers\` ${(r.rowCacheMembers ?? 5_000).toLocaleString('en')})${r.nodeOptions ? ` · NODE_OPTIONS=${r.nodeOptions}` : ''}
 Command: \`${r.command}\`
 
 Pages are asked for members never seen before, step by step (each hydrates the member's state from the

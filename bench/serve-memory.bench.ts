@@ -8,7 +8,7 @@
  * (`--users 1000000 --steps 100000,300000,600000,1000000`: ~15 min to build once, then ~45 min of
  * pages at ~400/s) the last step measures it.
  *   node --import tsx bench/serve-memory.bench.ts [--users 200000 --items 20000 --days 90 --seed 11]
- *     [--page-workers 2] [--page-worker-heap-mb 0] [--heap-growth-percent 0] [--steps 10000,20000,40000,80000] [--connections 32]
+ *     [--page-workers 2] [--page-worker-heap-mb 0] [--heap-growth-percent N (default: the config's, 50; 0 = V8's own factor)] [--steps 10000,20000,40000,80000] [--connections 32]
  * NODE_OPTIONS (e.g. --max-old-space-size=384, which bounds every thread's heap) reaches the server
  * and is recorded with the run; earlier runs are kept in the results file.
  */
@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveConfig } from '../src/core/config.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { runLoad } from './serve-load.ts';
 import { type ServeMemoryRun, TARGET_MEMBERS, writeServeMemoryResults } from './serve-memory-report.ts';
@@ -31,15 +32,16 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     // serving.pageWorkerHeapMb for the run (0: V8's default)
     'page-worker-heap-mb': { type: 'string', default: '0' },
-    // serving.heapGrowthPercent for the run (0: V8's own factor)
-    'heap-growth-percent': { type: 'string', default: '0' },
+    // serving.heapGrowthPercent for the run (0: V8's own factor; absent: the config's default)
+    'heap-growth-percent': { type: 'string' },
   },
 });
 const world = { users: Number(values.users), items: Number(values.items), days: Number(values.days), seed: Number(values.seed), impressions: 1 };
 const steps = values.steps.split(',').map(Number);
 const pageWorkers = Number(values['page-workers']);
 const pageWorkerHeapMb = Number(values['page-worker-heap-mb']);
-const heapGrowthPercent = Number(values['heap-growth-percent']);
+const heapGrowthPercent = values['heap-growth-percent'] === undefined ? resolveConfig({}).serving.heapGrowthPercent : Number(values['heap-growth-percent']);
+const rowCacheMembers = resolveConfig({}).serving.rowCacheMembers;
 
 const built = ensureServeWorld(world);
 restoreServeStore(built.dataDir);
@@ -86,6 +88,6 @@ const nodeOptions = process.env.NODE_OPTIONS ?? '';
 const result: ServeMemoryRun = {
   date: new Date().toISOString(), cpus: cpus().length, node: process.version, nodeOptions,
   command: `${nodeOptions ? `NODE_OPTIONS=${nodeOptions} ` : ''}npm run bench:serve-memory -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --page-workers ${pageWorkers} --page-worker-heap-mb ${pageWorkerHeapMb} --heap-growth-percent ${heapGrowthPercent} --steps ${values.steps} --connections ${values.connections}`,
-  pageWorkers, pageWorkerHeapMb, heapGrowthPercent, world: { users: world.users, items: world.items }, points, bytesPerMember: Math.round(bytesPerMember), projectedMBAt1M: projectedMB, targetMB: 1500, met: projectedMB <= 1500,
+  pageWorkers, pageWorkerHeapMb, heapGrowthPercent, rowCacheMembers, world: { users: world.users, items: world.items }, points, bytesPerMember: Math.round(bytesPerMember), projectedMBAt1M: projectedMB, targetMB: 1500, met: projectedMB <= 1500,
 };
 console.log(writeServeMemoryResults(result, members.length));

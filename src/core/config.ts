@@ -115,7 +115,7 @@ export const ConfigSchema = Type.Object({
     /**
      * how far V8 lets each heap of the serving process grow past what a full collection left live, %
      * (every thread; `vitrine serve` sets it at start; 0 = V8's own factor, which on a machine with much
-     * memory lets a busy heap reach several times its live data). Lower holds RSS nearer the live data
+     * memory lets a busy heap reach several times its live data; default 50). Lower holds RSS nearer the live data
      * for more frequent full collections (docs/operations.md, bench/results/serve-memory.md)
      */
     heapGrowthPercent: Type.Integer({ minimum: 0, maximum: 400 }),
@@ -173,15 +173,18 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     impressionItemEvents: true,
     impressionFlushMs: 50,
     // 13 KB of live heap per cached member, 25 KB once its page is reused (bench/serve-member-heap.ts
-    // --cached; docs/operations.md § Online member state and its memory): ~125 MB at 5,000 before the
-    // collectors' headroom. Trade: fewer members reused on a busy site
-    rowCacheMembers: 5_000,
+    // --cached; docs/operations.md § Online member state and its memory): ~50 MB at 2,000 before the
+    // collectors' headroom (5,000 until the 1M-member memory target was measured against it).
+    // Trade: fewer members' repeat views reused on a busy site (bench:serve sizes it for its hot pool)
+    rowCacheMembers: 2_000,
     rowCacheTtlMs: 300_000,
     rowCacheLiveTtlMs: 120_000,
     cacheTtlJitter: 0.25,
     pageWorkers: 0,
     pageWorkerHeapMb: 0,
-    heapGrowthPercent: 0,
+    // V8's own factor let the page workers' heaps reach ~4× their live data (docs/operations.md §
+    // Online member state and its memory): 50 holds them to 1.5× for more frequent full collections
+    heapGrowthPercent: 50,
   },
   training: {
     inWorker: true,
