@@ -56,9 +56,11 @@ const serve = async (ids: readonly string[]) => {
 };
 // one-time structures (model indexes, predictor caches) are built by pages for other members first
 await serve(members.slice(measured, measured + 2000));
-const h0 = (await live()).all;
+const l0 = await live();
+const h0 = l0.all;
 for (const id of members.slice(0, measured)) await rs.online.get(id);
-const h1 = (await live()).all;
+const l1 = await live();
+const h1 = l1.all;
 await serve(members.slice(0, measured));
 const h2 = (await live()).all;
 await serve(members.slice(0, measured)); // a reused page makes its rows' JSON once
@@ -67,6 +69,6 @@ const per = (bytes: number) => Math.round(bytes / measured);
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 console.log(JSON.stringify({ readSideMB: mb(readSide.all - before.all), readSideHeapMB: mb(readSide.heap - before.heap) }));
 console.log(JSON.stringify(C > 0
-  ? { cachedMembers: C, stateBytesPerMember: per(h1 - h0), servingWithCachesBytesPerMember: per(h2 - h1), afterReuseBytesPerMember: per(h3 - h1) }
-  : { members: N, stateBytesPerMember: per(h1 - h0), servingBytesPerMember: per(h2 - h1), afterRepeatBytesPerMember: per(h3 - h1) }, null, 2));
+  ? { cachedMembers: C, stateBytesPerMember: per(h1 - h0), stateHeapBytesPerMember: per(l1.heap - l0.heap), servingWithCachesBytesPerMember: per(h2 - h1), afterReuseBytesPerMember: per(h3 - h1) }
+  : { members: N, stateBytesPerMember: per(h1 - h0), stateHeapBytesPerMember: per(l1.heap - l0.heap), servingBytesPerMember: per(h2 - h1), afterRepeatBytesPerMember: per(h3 - h1) }, null, 2));
 await store.close();

@@ -17,7 +17,8 @@ export interface ServeMemoryRun {
   rowCacheMembers?: number;
   /** the generated world's members and items (absent in the first runs: 200,000 × 20,000) */
   world?: { users: number; items: number };
-  points: Array<{ asked: number; held: number; rssMB: number; pagesPerSecond: number }>;
+  /** heaps committed (/metrics): the HTTP thread's and the page workers' together (absent in earlier runs) */
+  points: Array<{ asked: number; held: number; rssMB: number; pagesPerSecond: number; httpHeapMB?: number; workersHeapMB?: number }>;
   bytesPerMember: number;
   projectedMBAt1M: number;
   targetMB: number;
@@ -50,9 +51,9 @@ Command: \`${r.command}\`
 Pages are asked for members never seen before, step by step (each hydrates the member's state from the
 store); RSS is the whole \`vitrine serve\` process (every thread), read from /proc after each step.
 
-| members asked for | members held | RSS, MB | pages/s (cold members) |
-|---|---|---|---|
-${r.points.map((p) => `| ${p.asked.toLocaleString('en')} | ${p.held.toLocaleString('en')} | ${p.rssMB} | ${p.pagesPerSecond || '—'} |`).join('\n')}
+| members asked for | members held | RSS, MB | HTTP thread heap, MB | page workers' heaps, MB | pages/s (cold members) |
+|---|---|---|---|---|---|
+${r.points.map((p) => `| ${p.asked.toLocaleString('en')} | ${p.held.toLocaleString('en')} | ${p.rssMB} | ${p.httpHeapMB ?? '—'} | ${p.workersHeapMB ?? '—'} | ${p.pagesPerSecond || '—'} |`).join('\n')}
 
 ${summary(r, worldMembers)}
 

@@ -61,10 +61,15 @@ const rssMB = async () => {
   const status = await readFile(`/proc/${server.child.pid}/status`, 'utf8');
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024);
 };
-const points: Array<{ asked: number; held: number; rssMB: number; pagesPerSecond: number }> = [];
+// what the collectors hold: committed heap of the HTTP thread and of the page workers together
+const heapsMB = async () => ({
+  httpHeapMB: Math.round((await metric('vitrine_nodejs_heap_size_total_bytes')) / 2 ** 20),
+  workersHeapMB: Math.round((await metric('vitrine_page_worker_heap_total_bytes')) / 2 ** 20),
+});
+const points: ServeMemoryRun['points'] = [];
 try {
   await new Promise((resolve) => setTimeout(resolve, 15_000)); // start-up work (trending counts) settles
-  points.push({ asked: 0, held: await metric('vitrine_online_members'), rssMB: await rssMB(), pagesPerSecond: 0 });
+  points.push({ asked: 0, held: await metric('vitrine_online_members'), rssMB: await rssMB(), ...await heapsMB(), pagesPerSecond: 0 });
   console.log(`start: ${points[0].rssMB} MB`);
   let from = 0;
   for (const upTo of steps) {
@@ -72,7 +77,7 @@ try {
     const load = await runLoad({ baseUrl: server.url, paths, connections: Number(values.connections), amount: paths.length });
     if (load.non2xx > 0 || load.errors > 0) throw new Error(`step ${upTo}: ${load.non2xx} non-2xx, ${load.errors} errors`);
     from = upTo;
-    const point = { asked: upTo, held: await metric('vitrine_online_members'), rssMB: await rssMB(), pagesPerSecond: load.perSecond };
+    const point = { asked: upTo, held: await metric('vitrine_online_members'), rssMB: await rssMB(), ...await heapsMB(), pagesPerSecond: load.perSecond };
     points.push(point);
     console.log(`${upTo} members asked for: ${point.held} held, ${point.rssMB} MB RSS (${point.pagesPerSecond} pages/s)`);
   }
