@@ -40,8 +40,9 @@ const world = { users: Number(values.users), items: Number(values.items), days: 
 const steps = values.steps.split(',').map(Number);
 const pageWorkers = Number(values['page-workers']);
 const pageWorkerHeapMb = Number(values['page-worker-heap-mb']);
-const heapGrowthPercent = values['heap-growth-percent'] === undefined ? resolveConfig({}).serving.heapGrowthPercent : Number(values['heap-growth-percent']);
-const rowCacheMembers = resolveConfig({}).serving.rowCacheMembers;
+const defaults = resolveConfig({}).serving;
+const heapGrowthPercent = values['heap-growth-percent'] === undefined ? defaults.heapGrowthPercent : Number(values['heap-growth-percent']);
+const rowCacheMembers = defaults.rowCacheMembers;
 
 const built = ensureServeWorld(world);
 restoreServeStore(built.dataDir);

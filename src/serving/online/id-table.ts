@@ -7,6 +7,8 @@
  * Trade: `idOf` builds a new string (callers use it on eviction only; `holds` compares in place).
  */
 
+import { grownInt32 } from './typed-growth.ts';
+
 const EMPTY = 0; // bucket value: slot + 1, 0 when empty
 const MIN_BUCKETS = 1024;
 
@@ -14,9 +16,9 @@ export class IdTable {
   private buckets = new Int32Array(MIN_BUCKETS);
   private mask = MIN_BUCKETS - 1;
   /** per slot: where its id starts in `chars`, its length (-1: the slot holds no id) and its hash */
-  private start = new Int32Array(0);
-  private length = new Int32Array(0);
-  private hashes = new Int32Array(0);
+  private start: Int32Array = new Int32Array(0);
+  private length: Int32Array = new Int32Array(0);
+  private hashes: Int32Array = new Int32Array(0);
   private chars = new Uint16Array(4096);
   private charsUsed = 0;
   private charsLive = 0;
@@ -46,7 +48,9 @@ export class IdTable {
 
   /** Puts `id` in `slot` (a slot that held another id is emptied first; an id already elsewhere moves). */
   set(id: string, slot: number): void {
-    this.delete(id);
+    const h = hashOf(id);
+    const found = this.find(id, h);
+    if (found >= 0) this.removeAt(found, this.buckets[found] - 1);
     if (slot < this.length.length && this.length[slot] >= 0) this.deleteSlot(slot);
     this.ensureSlots(slot + 1);
     if ((this.count + 1) * 2 > this.buckets.length) this.rehash(this.buckets.length * 2);
@@ -55,7 +59,6 @@ export class IdTable {
     for (let k = 0; k < id.length; k++) this.chars[from + k] = id.charCodeAt(k);
     this.charsUsed += id.length;
     this.charsLive += id.length;
-    const h = hashOf(id);
     this.start[slot] = from;
     this.length[slot] = id.length;
     this.hashes[slot] = h;
@@ -127,15 +130,10 @@ export class IdTable {
 
   private ensureSlots(n: number): void {
     if (n <= this.length.length) return;
-    const size = Math.max(n, this.length.length * 2, 64);
-    const grow = (a: Int32Array, fill: number) => {
-      const out = new Int32Array(size).fill(fill, a.length);
-      out.set(a);
-      return out;
-    };
-    this.start = grow(this.start, 0);
-    this.length = grow(this.length, -1);
-    this.hashes = grow(this.hashes, 0);
+    const old = this.length.length;
+    this.start = grownInt32(this.start, n);
+    this.length = grownInt32(this.length, n).fill(-1, old);
+    this.hashes = grownInt32(this.hashes, n);
   }
 
   /** Room for `n` more code units: evicted ids' characters are compacted away before the arena grows. */
