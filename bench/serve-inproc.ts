@@ -36,7 +36,8 @@ const config = loadConfig({
   dataDir: values.data, serving: { impressionItemEvents: false, ...(values['live-ttl'] ? { rowCacheLiveTtlMs: Number(values['live-ttl']) } : {}), ...(values['no-row-cache'] ? { rowCacheMembers: 0 } : {}) },
 }, {});
 const store = await openStore(`sqlite:${join(values.data, 'vitrine.db')}`);
-const { app, pages: engine } = await buildApp({ config, store, logger: false });
+const { app, context } = await buildApp({ config, store, logger: false });
+const engine = context.serving.localReplica()!.engine; // no page workers: pages are composed on this thread
 await app.ready();
 await engine.signalsSeeded(); // the start-up scan of the event log would be measured with the pages otherwise
 // known members: those the trained ALS model has vectors for, as bench:serve picks them

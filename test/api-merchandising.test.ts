@@ -4,7 +4,7 @@ import { recordImpression } from '../src/serving/experiments/record-impression.t
 import { DEFAULT_HOME_TEMPLATE } from '../src/serving/merchandising/default-templates.ts';
 import { MerchandisingCache } from '../src/serving/merchandising/merchandising-cache.ts';
 import { servableItems } from '../src/serving/merchandising/servable.ts';
-import { testApp, type TestApp } from './helpers/app.ts';
+import { localReplica, testApp, type TestApp } from './helpers/app.ts';
 
 const NOW = Date.UTC(2026, 4, 1);
 const DAY = 86_400_000;
@@ -36,7 +36,7 @@ describe('merchandising API: carousels and page templates', () => {
     assert.equal(body.activeFrom, Date.UTC(2026, 3, 1));
     const carousel = await t.context.merchandising.carousel('wedding');
     assert.ok(carousel, 'the page path sees the carousel at once');
-    assert.deepEqual(servableItems(carousel, t.context.catalogue, NOW), ['d2', 'd1']);
+    assert.deepEqual(servableItems(carousel, localReplica(t).catalogue, NOW), ['d2', 'd1']);
   });
 
   it('GET one and all; PUT again replaces (200); a later retirement shows up in unservable', async () => {

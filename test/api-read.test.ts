@@ -13,6 +13,7 @@ import { resolveConfig } from '../src/core/config.ts';
 import type { VitrineEvent } from '../src/core/types.ts';
 import { trainModels } from '../src/pipeline/model-training.ts';
 import { buildApp, type VitrineApp } from '../src/serving/app.ts';
+import { ownerOf } from '../src/serving/page-workers/protocol.ts';
 import type { Page } from '../src/serving/page/types.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { waitFor } from './helpers/wait-for.ts';
@@ -205,28 +206,44 @@ for (const pageWorkers of [0, 2]) describe(`read endpoints (${pageWorkers ? `${p
   }
 
   if (pageWorkers) {
-    it('pages come from the workers; a lost worker is replaced, its members served on the HTTP thread meanwhile, always fresh', async () => {
+    it('pages come from the workers; a lost worker\'s members are served by the other one, with both lost by a standby on the HTTP thread; always fresh', async () => {
       const metrics = async () => (await get('/metrics')).body;
       const composed = async (where: string) => Number(new RegExp(`vitrine_pages_composed_total\\{where="${where}"\\} (\\d+)`).exec(await metrics())?.[1] ?? 0);
+      const rent = async (itemId: string) => {
+        const r = await v.app.inject({ method: 'POST', url: '/v1/events', payload: { events: [{ id: `rent-${itemId}`, type: 'rent', userId: 'ann', itemId, ts: NOW, size: '8' }] } });
+        assert.equal(r.statusCode, 200, r.body);
+      };
       assert.ok(await composed('worker') > 0);
       assert.equal(await composed('http-thread'), 0);
       assert.match(await metrics(), /vitrine_page_workers_live 2\b/);
-
-      assert.ok(ids((await page('ann')).rows).includes('i06'), 'one of her looks in size 8, before she rents it');
       const threads = v.pageWorkers?.threads() ?? [];
       assert.equal(threads.length, 2);
-      await Promise.all(threads.map((t) => t.terminate()));
+
+      // ann's own worker lost: the other one reads her from the store and gets every change
+      const shown = ids((await page('ann')).rows);
+      assert.ok(shown.includes('i06') && shown.includes('i08'), 'two of her looks in size 8, before she rents them');
+      await threads[ownerOf('ann', 2)].terminate();
+      await waitFor(async () => /vitrine_page_workers_live 1\b/.test(await metrics()), 'her worker out of service');
+      await rent('i06');
+      assert.ok(!ids((await page('ann')).rows).includes('i06'), 'the rent is reflected by the other worker');
+      assert.ok(await composed('other-worker') > 0);
+      assert.equal(v.context.serving.localReplica(), undefined, 'the HTTP thread still holds no read side');
+      await waitFor(async () => /vitrine_page_workers_live 2\b/.test(await metrics()), 'her worker replaced', 60_000);
+
+      // both lost: a standby read side starts on the HTTP thread
+      await Promise.all((v.pageWorkers?.threads() ?? []).map((t) => t.terminate()));
       await waitFor(async () => /vitrine_page_workers_live 0\b/.test(await metrics()), 'both workers out of service');
-      const rent = { id: 'rent-i06', type: 'rent', userId: 'ann', itemId: 'i06', ts: NOW, size: '8' };
-      assert.equal((await v.app.inject({ method: 'POST', url: '/v1/events', payload: { events: [rent] } })).statusCode, 200);
-      assert.ok(!ids((await page('ann')).rows).includes('i06'), 'the rent is reflected on the HTTP thread');
+      await rent('i08');
+      assert.ok(!ids((await page('ann')).rows).includes('i08'), 'the rent is reflected on the HTTP thread');
       assert.ok(await composed('http-thread') > 0);
+      assert.ok(v.context.serving.localReplica(), 'the standby started');
 
       await waitFor(async () => /vitrine_page_workers_live 2\b/.test(await metrics()), 'both workers replaced', 60_000);
-      assert.match(await metrics(), /vitrine_page_worker_restarts_total 2\b/);
+      assert.match(await metrics(), /vitrine_page_worker_restarts_total 3\b/);
       const before = await composed('worker');
-      assert.ok(!ids((await page('ann')).rows).includes('i06'), 'the replacement reads her state from the store: the rent still holds');
-      assert.equal(await composed('worker'), before + 1, 'that page came from a worker again');
+      const again = ids((await page('ann')).rows);
+      assert.ok(!again.includes('i06') && !again.includes('i08'), 'the replacements read her state from the store: both rents still hold');
+      assert.equal(await composed('worker'), before + 1, 'that page came from her worker again');
     });
   }
 });

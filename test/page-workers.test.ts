@@ -65,6 +65,44 @@ describe('page workers', () => {
     assert.match((await v.app.inject({ url: '/metrics' })).body, /vitrine_pages_composed_total\{where="worker"\} [4-9]/);
   });
 
+  it('lists come from the workers too, the same lists the HTTP thread makes; an unknown item is still a 404 with its code', async () => {
+    const here = await buildApp({ config: config(0), store, logger: false, clock: () => NOW });
+    const answer = async (app: VitrineApp, url: string, payload?: object) => {
+      const r = await app.app.inject({ url, ...(payload ? { method: 'POST', payload } : {}) });
+      assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
+      const { tookMs: _took, ...list } = r.json();
+      return list;
+    };
+    try {
+      for (const [url, payload] of [
+        ['/v1/users/ann/recommendations?n=5'], ['/v1/users/eve/recommendations?n=5&size=8'], ['/v1/items/l05/similar?n=4'],
+        ['/v1/items/l05/similar?n=4&userId=eve'], ['/v1/occasions/wedding/items?n=3&userId=ann'],
+        ['/v1/users/ann/rank', { itemIds: ['l20', 'l04', 'l11'] }],
+      ] as Array<[string, object?]>) {
+        const [fromWorker, fromHere] = [await answer(v, url, payload), await answer(here, url, payload)];
+        assert.deepEqual(fromWorker, fromHere, url);
+      }
+      const ranked = await answer(v, '/v1/users/ann/rank', { itemIds: ['l20', 'l04', 'l11'] });
+      assert.equal(ranked.items[0].itemId, 'l04', 'her own neighbourhood of looks first');
+      const unknown = await v.app.inject({ url: '/v1/items/no-such-item/similar?n=4' });
+      assert.equal(unknown.statusCode, 404);
+      assert.equal(unknown.json().error.code, 'VITRINE_ITEM_NOT_FOUND');
+    } finally {
+      await here.app.close();
+    }
+  });
+
+  it('with workers serving, the HTTP thread holds no read side: no member state, no model, no catalogue of its own', async () => {
+    assert.ok(ids(await page(v, 'ann')).length > 0);
+    assert.equal(v.context.serving.localReplica(), undefined, 'no replica on the HTTP thread');
+    assert.equal(v.context.models.current('item-knn'), undefined, 'its model manager holds no model');
+    const serving = (await v.app.inject({ url: '/v1/models' })).json().serving as Record<string, { current?: string }>;
+    assert.ok(serving['item-knn']?.current, 'yet it knows which version the workers serve');
+    const metrics = (await v.app.inject({ url: '/metrics' })).body;
+    assert.match(metrics, /^vitrine_online_members [1-9]/m, 'the members the workers hold');
+    assert.doesNotMatch(metrics, /vitrine_pages_composed_total\{where="http-thread"\}/);
+  });
+
   it('a rent, a sell-out, a new item, a retirement, a batch of items and a model swap each reach the next page', async () => {
     for (const userId of ['ann', 'eve']) {
       const rented = ids(await page(v, userId))[0];

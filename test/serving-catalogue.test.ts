@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../src/serving/app.ts';
 import { MemoryCatalogue } from '../src/serving/catalogue/catalogue-view.ts';
-import { testApp, type TestApp } from './helpers/app.ts';
+import { localReplica, testApp, type TestApp } from './helpers/app.ts';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const DAY = 86_400_000;
@@ -22,7 +22,7 @@ describe('catalogue view', () => {
   it('an app started on a store loads its whole catalogue, with the indexes', async () => {
     // a second app on the same store: its view is read at start-up (in pages: load's page size is 5000)
     const second = await buildApp({ config: t.context.config, store: t.store, logger: false, clock: () => NOW });
-    const view = second.context.catalogue;
+    const view = localReplica(second).catalogue;
     await second.app.close();
     assert.equal(view.size(), 3);
     assert.deepEqual(view.newest(10, NOW), ['scarf', 'coat', 'old-dress']);
@@ -39,7 +39,7 @@ describe('catalogue view', () => {
   });
 
   it('an item written through the API is in the view at once: new, re-categorised, retired, sold out', async () => {
-    const cat = t.context.catalogue;
+    const cat = localReplica(t).catalogue;
     const put = (id: string, body: object) => t.app.inject({ method: 'PUT', url: `/v1/items/${id}`, payload: body });
     assert.equal((await put('gown', { title: 'Gown', category: 'dress', sizes: { '8': 1, '12': 3 } })).statusCode, 201);
     assert.equal(cat.isRecommendable('gown', NOW), true);
@@ -63,7 +63,7 @@ describe('catalogue view', () => {
   });
 
   it('batch upserts, future availability and placeholders', async () => {
-    const cat = t.context.catalogue;
+    const cat = localReplica(t).catalogue;
     const res = await t.app.inject({ method: 'POST', url: '/v1/items/batch', payload: { items: [
       { id: 'later', title: 'Later', category: 'dress', availableFrom: NOW + DAY },
       { id: 'bad', title: 'no category' },

@@ -9,7 +9,7 @@ import type { MemberSnapshot, ModelHandle } from '../src/serving/engine/contract
 import { MemberStateStore, type OnlineStateOptions } from '../src/serving/online/online-state.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../src/storage/store.ts';
-import { testApp, type TestApp } from './helpers/app.ts';
+import { localReplica, testApp, type TestApp } from './helpers/app.ts';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const H = 3_600_000;
@@ -53,13 +53,13 @@ describe('online member state through the API', () => {
 
   it('a rent is in the member\'s snapshot inside the ingest call, before the 200: held, and first in recent', async () => {
     await t.app.inject({ method: 'PUT', url: '/v1/users/m1', payload: { sizes: ['8'] } });
-    const before = await t.context.online.get('m1');
+    const before = await localReplica(t).online.get('m1');
     assert.equal(before.known, true);
     assert.deepEqual([...before.held], []);
     // a listener registered after online state's runs after it and before the ingest call returns
     let seenInside: MemberSnapshot | undefined;
     t.context.ingestor.onAccepted(async (events) => {
-      if (events.some((e) => e.id === 'r1')) seenInside = await t.context.online.get('m1');
+      if (events.some((e) => e.id === 'r1')) seenInside = await localReplica(t).online.get('m1');
     });
     const res = await post([{ id: 'r1', type: 'rent', userId: 'm1', itemId: 'dress-1', size: '8', ts: NOW - 1000 }]);
     assert.equal(res.statusCode, 200);
@@ -75,7 +75,7 @@ describe('online member state through the API', () => {
       { id: 'r2', type: 'return', userId: 'm1', itemId: 'dress-1', ts: NOW - 500 },
       { id: 'x1', type: 'dismiss', userId: 'm1', itemId: 'dress-9', ts: NOW - 400 },
     ]);
-    const s = await t.context.online.get('m1');
+    const s = await localReplica(t).online.get('m1');
     assert.deepEqual([...s.held], []);
     assert.deepEqual([...s.returned], [['dress-1', NOW - 500]]);
     assert.deepEqual([...s.dismissed], ['dress-9']);
@@ -89,22 +89,22 @@ describe('online member state through the API', () => {
       t.app.inject({ method: 'PUT', url: `/v1/users/${id}`, payload: { sizes: ['6'], preferences: { styles: ['boho'] }, upcoming } });
     await put('o1', [wedding, gala]);
     await put('o2', []);
-    const [o1, o2] = [await t.context.online.get('o1'), await t.context.online.get('o2')];
+    const [o1, o2] = [await localReplica(t).online.get('o1'), await localReplica(t).online.get('o2')];
     assert.deepEqual(o1.upcoming, [wedding, gala]);
     assert.deepEqual(o2.upcoming, []);
     assert.deepEqual([o1.sizes, o1.preferences], [o2.sizes, o2.preferences], 'the shared part');
     await put('o1', [gala]);
-    assert.deepEqual((await t.context.online.get('o1')).upcoming, [gala], 'replaced, not added to');
+    assert.deepEqual((await localReplica(t).online.get('o1')).upcoming, [gala], 'replaced, not added to');
     assert.deepEqual((await new MemberStateStore(t.context.store, OPTS).get('o1')).upcoming, [gala], 'hydrated alike');
   });
 
   it('a profile update is seen at once; forgetting the member clears the state', async () => {
     await t.app.inject({ method: 'PUT', url: '/v1/users/m1', payload: { sizes: ['10', '12'] } });
-    assert.deepEqual((await t.context.online.get('m1')).sizes, ['10', '12']);
-    const inMemory = t.context.online.size();
+    assert.deepEqual((await localReplica(t).online.get('m1')).sizes, ['10', '12']);
+    const inMemory = localReplica(t).online.size();
     assert.equal((await t.app.inject({ method: 'DELETE', url: '/v1/users/m1' })).statusCode, 200);
-    assert.equal(t.context.online.size(), inMemory - 1);
-    const gone = await t.context.online.get('m1');
+    assert.equal(localReplica(t).online.size(), inMemory - 1);
+    const gone = await localReplica(t).online.get('m1');
     assert.equal(gone.known, false);
     assert.deepEqual([gone.recent.length, gone.returned.size, gone.dismissed.size, gone.sizes.length], [0, 0, 0, 0]);
   });
@@ -114,8 +114,8 @@ describe('online member state: metrics', () => {
   it('/metrics reports the members in memory', async () => {
     const t = await testApp({ now: NOW });
     try {
-      await t.context.online.get('a');
-      await t.context.online.get('b');
+      await localReplica(t).online.get('a');
+      await localReplica(t).online.get('b');
       const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
       assert.match(text, /^vitrine_online_members 2$/m);
       assert.match(text, /^vitrine_online_list_bytes \d+$/m);

@@ -17,6 +17,7 @@ import type { Page } from '../src/serving/page/types.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { ids, looksWorld, NOW, rowsOf } from './helpers/looks-world.ts';
 import { waitFor } from './helpers/wait-for.ts';
+import { localReplica } from './helpers/app.ts';
 
 describe('page cache', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-page-cache-'));
@@ -30,7 +31,7 @@ describe('page cache', () => {
     assert.equal(r.statusCode, 200, r.body);
     return { page: r.json(), contentType: r.headers['content-type'] as string | undefined };
   };
-  const lookups = () => v.pages.pageCache?.stats() ?? { hits: -1, misses: -1 };
+  const lookups = () => localReplica(v).engine.pageCache?.stats() ?? { hits: -1, misses: -1 };
 
   before(async () => {
     await looksWorld(store);

@@ -5,6 +5,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { Registry } from 'prom-client';
 import type { VitrineConfig } from '../core/config.ts';
 import { ERROR_CODES } from '../core/errors.ts';
 import { ErrorBody } from '../core/schemas/common.ts';
@@ -13,15 +14,16 @@ import type { Store } from '../storage/store.ts';
 import { assertSafeBind, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { registerErrorHandling } from './http-errors.ts';
-import { attachPageEngine } from './page/attach-page-engine.ts';
-import type { PageEngine } from './page/page-engine.ts';
 import { createMetrics } from './metrics.ts';
 import { TrainingJobs } from './models/training-jobs.ts';
-import { registerOnlineStateMetrics } from './online/online-metrics.ts';
-import { registerPayloadMetrics } from './models/shared-payloads.ts';
-import { buildReadSide } from './read-side.ts';
-import { NO_REPLICAS } from './page-workers/protocol.ts';
-import { startPageWorkers } from './page-workers/attach-page-workers.ts';
+import { faultFromEnv } from './models/fault-injection.ts';
+import { RegistryModelManager } from './models/model-manager.ts';
+import { registerPayloadMetrics, SharedPayloads } from './models/shared-payloads.ts';
+import { MerchandisingCache } from './merchandising/merchandising-cache.ts';
+import { modelManagerOptions } from './read-side.ts';
+import { pageWorkersWanted, startPageWorkers } from './page-workers/attach-page-workers.ts';
+import { ServingReplica, type ServingReplicaOptions } from './serving-replica.ts';
+import { ServingRouter } from './serving-router.ts';
 import type { PageWorkerPool } from './page-workers/page-worker-pool.ts';
 import { browseRoutes } from './routes/browse.ts';
 import { carouselRoutes } from './routes/carousels.ts';
@@ -29,7 +31,9 @@ import { eventRoutes } from './routes/events.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
+import { listRoutes } from './routes/lists.ts';
 import { modelRoutes } from './routes/models.ts';
+import { pageRoutes } from './routes/page.ts';
 import { pageTemplateRoutes } from './routes/pages.ts';
 import { uiRoutes } from './routes/ui.ts';
 import { userRoutes } from './routes/users.ts';
@@ -46,8 +50,6 @@ export interface BuildAppOptions {
 export interface VitrineApp {
   app: FastifyInstance;
   context: AppContext;
-  /** the read side: page composition, its caches, the row-order bandit */
-  pages: PageEngine;
   /** the page workers, when serving.pageWorkers > 0 (ADR 0010) */
   pageWorkers?: PageWorkerPool;
 }
@@ -69,18 +71,36 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   });
   const metrics = createMetrics();
   const log = { warn: (m: string) => app.log.warn(m), info: (m: string) => app.log.info(m) };
-  const { online, catalogue, models, payloads, merchandising, jobs, fault } = await buildServingState(opts, clock, log.warn, log.info, () => context.replicas.sync({ kind: 'models' }));
+  const ingestor = new EventIngestor(store, { futureToleranceMs: config.ingest.futureToleranceMs, clock });
+  const fault = faultFromEnv();
+  const payloads = new SharedPayloads();
+  const merchandising = new MerchandisingCache(store, { clock });
+  const workers = pageWorkersWanted(config, store, log.warn);
+  // with page workers this thread serves nothing itself: its manager only loads, verifies and pools
+  // the versions the workers serve (ADR 0013)
+  const models = new RegistryModelManager(modelManagerOptions({ config, store, ...log, payloads, fault, serving: !workers }));
+  await models.reload();
+  const pool = workers ? await startPageWorkers({ config, metrics, clock, payloads }, log) : undefined;
+  const standbyRegistry = pool ? new Registry() : undefined;
+  const serving = await ServingRouter.start({
+    payloads, ...(pool ? { workers: pool } : {}), ...(standbyRegistry ? { standbyRegistry } : {}),
+    startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }) }, !!pool, log.warn),
+  });
+  const jobs = new TrainingJobs({
+    store, storeUrl: config.store.url, dataDir: config.dataDir, models, afterReload: () => serving.apply({ kind: 'models' }), gate: config.training.gate, clock,
+    // a second connection to an in-memory database would open another, empty one
+    inWorker: config.training.inWorker && !config.store.url.endsWith(':memory:'),
+  });
   const context: AppContext = {
-    config, store, metrics, clock,
-    ingestor: new EventIngestor(store, { futureToleranceMs: config.ingest.futureToleranceMs, clock }),
-    online, catalogue, models, payloads, jobs, ...(fault ? { fault } : {}),
-    merchandising, replicas: NO_REPLICAS,
+    config, store, metrics, clock, ingestor, models, payloads, jobs, ...(fault ? { fault } : {}), merchandising, serving,
   };
-  // online state sees every accepted event before the ingest call (and so the event's 200) returns
-  context.ingestor.onAccepted((events) => online.apply(events));
-  registerOnlineStateMetrics(metrics.registry, online);
+  // every replica sees every accepted event before the ingest call (and so the event's 200) returns
+  ingestor.onAccepted((events) => serving.apply({ kind: 'events', events }));
   registerPayloadMetrics(metrics.registry, payloads, 'http');
-  app.addHook('onClose', async () => jobs.close());
+  app.addHook('onClose', async () => {
+    await jobs.close();
+    await serving.close();
+  });
   if (fault) app.log.warn(`VITRINE_FAULT=${fault}: every current model is made to fail (tests and demonstrations only)`);
 
   registerErrorHandling(app);
@@ -115,26 +135,20 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   modelRoutes(app, context);
   carouselRoutes(app, context);
   pageTemplateRoutes(app, context);
-  const workers = await startPageWorkers(app, context, log);
-  const pages = attachPageEngine(app, context, workers);
-  experimentRoutes(app, context, async () => {
-    await Promise.all([pages.flushServed(), context.replicas.sync({ kind: 'flush' })]);
-  });
+  pageRoutes(app, serving);
+  listRoutes(app, serving);
+  experimentRoutes(app, context, () => serving.apply({ kind: 'flush' }));
   uiRoutes(app);
-  return { app, context, pages, ...(workers ? { pageWorkers: workers } : {}) };
+  return { app, context, ...(pool ? { pageWorkers: pool } : {}) };
 }
 
-/** The read side (read-side.ts) and the training jobs. */
-async function buildServingState(
-  opts: BuildAppOptions, clock: () => number, warn: (message: string) => void, info: (message: string) => void,
-  afterReload: () => Promise<void>,
-) {
-  const { config, store } = opts;
-  const readSide = await buildReadSide({ config, store, clock, warn, info });
-  const jobs = new TrainingJobs({
-    store, storeUrl: config.store.url, dataDir: config.dataDir, models: readSide.models, afterReload, gate: config.training.gate, clock,
-    // a second connection to an in-memory database would open another, empty one
-    inWorker: config.training.inWorker && !config.store.url.endsWith(':memory:'),
-  });
-  return { ...readSide, jobs };
+/**
+ * The HTTP thread's replica: with no page workers it shares this thread's model manager and
+ * merchandising; as the standby of page workers it loads its own models from the pooled payloads
+ * (nothing is read from files again) and says so in the log.
+ */
+async function startLocalReplica(opts: ServingReplicaOptions, standby: boolean, warn: (message: string) => void): Promise<ServingReplica> {
+  if (standby) warn('no page worker is live: pages are composed on the HTTP thread, whose standby read side starts now (ADR 0013)');
+  const payloads = standby ? new SharedPayloads(opts.payloads?.buffersHeld()) : opts.payloads;
+  return ServingReplica.start({ ...opts, ...(payloads ? { payloads } : {}) });
 }

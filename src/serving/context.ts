@@ -2,15 +2,13 @@
 import type { VitrineConfig } from '../core/config.ts';
 import type { EventIngestor } from '../pipeline/ingest.ts';
 import type { Store } from '../storage/store.ts';
-import type { MemoryCatalogue } from './catalogue/catalogue-view.ts';
 import type { MerchandisingCache } from './merchandising/merchandising-cache.ts';
 import type { AppMetrics } from './metrics.ts';
 import type { FaultMode } from './models/fault-injection.ts';
 import type { RegistryModelManager } from './models/model-manager.ts';
 import type { SharedPayloads } from './models/shared-payloads.ts';
 import type { TrainingJobs } from './models/training-jobs.ts';
-import type { MemberStateStore } from './online/online-state.ts';
-import type { ServingReplicas } from './page-workers/protocol.ts';
+import type { ServingRouter } from './serving-router.ts';
 
 export interface AppContext {
   config: Readonly<VitrineConfig>;
@@ -18,11 +16,10 @@ export interface AppContext {
   ingestor: EventIngestor;
   metrics: AppMetrics;
   clock: () => number;
-  /** members' online state (engine/contracts.ts OnlineState), updated by every accepted event before its 200 */
-  online: MemberStateStore;
-  /** the catalogue in memory (CatalogueView), kept current by the catalogue routes */
-  catalogue: MemoryCatalogue;
-  /** loaded model versions (ModelManager): current and previous per algorithm */
+  /**
+   * loaded model versions (ModelManager): current and previous per algorithm; with page workers a
+   * registry-only manager that serves nothing itself (ADR 0013)
+   */
   models: RegistryModelManager;
   /** the loaded models' typed payloads, shared with the page workers (ADR 0011) */
   payloads: SharedPayloads;
@@ -32,6 +29,9 @@ export interface AppContext {
   fault?: FaultMode;
   /** carousels, page templates and running experiments in memory (page/types.ts Merchandising) */
   merchandising: MerchandisingCache;
-  /** the page workers' copies of the page-side state (ADR 0010): every change above is also sent there before its response */
-  replicas: ServingReplicas;
+  /**
+   * where pages and lists are composed — this thread's replica, or the page workers (ADR 0010, 0013) —
+   * and every change they depend on is applied before its response
+   */
+  serving: ServingRouter;
 }

@@ -7,8 +7,8 @@ import type { VitrineConfig } from '../core/config.ts';
 import type { Store } from '../storage/store.ts';
 import { MemoryCatalogue } from './catalogue/catalogue-view.ts';
 import { MerchandisingCache } from './merchandising/merchandising-cache.ts';
-import { faultFromEnv } from './models/fault-injection.ts';
-import { RegistryModelManager } from './models/model-manager.ts';
+import { type FaultMode, faultFromEnv } from './models/fault-injection.ts';
+import { type ModelManagerOptions, RegistryModelManager } from './models/model-manager.ts';
 import { SharedPayloads } from './models/shared-payloads.ts';
 import { MemberStateStore } from './online/online-state.ts';
 
@@ -20,6 +20,27 @@ export interface ReadSideOptions {
   info: (message: string) => void;
   /** model payloads shared between threads (ADR 0011); the HTTP thread's own pool when omitted */
   payloads?: SharedPayloads;
+  /** a model manager already loaded (the HTTP thread's, when it composes pages itself); else one of its own */
+  models?: RegistryModelManager;
+  /** merchandising already loaded (the HTTP thread's); else its own */
+  merchandising?: MerchandisingCache;
+}
+
+/**
+ * The options of a serving model manager. `serving: false` is the HTTP thread's registry-only manager
+ * when page workers serve (ADR 0013): it loads and verifies versions and keeps their payloads for the
+ * workers, but holds no model, builds no ANN index and serves nothing itself.
+ */
+export function modelManagerOptions(
+  opts: Pick<ReadSideOptions, 'config' | 'store' | 'warn' | 'info'> & { payloads: SharedPayloads; fault?: FaultMode; serving?: boolean },
+): ModelManagerOptions {
+  const { config, store, warn, info, payloads, fault } = opts;
+  const serving = opts.serving ?? true;
+  return {
+    store, dataDir: config.dataDir, primaryAlgorithm: config.serving.primaryAlgorithm, log: warn, info, payloads,
+    ...(serving ? { ann: { minItems: config.serving.annMinItems, targetRecall: config.serving.annRecallTarget } } : { retainModels: false }),
+    ...(serving && fault ? { fault } : {}),
+  };
 }
 
 /** Loads the catalogue and the registry's active models; member state fills in as members are seen. */
@@ -27,16 +48,13 @@ export async function buildReadSide(opts: ReadSideOptions) {
   const { config, store, clock, warn, info } = opts;
   const payloads = opts.payloads ?? new SharedPayloads();
   const fault = faultFromEnv();
+  const models = opts.models ?? new RegistryModelManager(modelManagerOptions({ config, store, warn, info, payloads, fault }));
+  if (!opts.models) await models.reload();
   const online = new MemberStateStore(store, {
     capacity: config.serving.memberStateCap, recentLimit: config.serving.recentPerMember,
     hydrateEvents: config.serving.hydrateEvents, foldInCacheSize: config.serving.foldInCacheSize,
   });
   const catalogue = await MemoryCatalogue.load(store);
-  const models = new RegistryModelManager({
-    store, dataDir: config.dataDir, primaryAlgorithm: config.serving.primaryAlgorithm, fault, log: warn,
-    ann: { minItems: config.serving.annMinItems, targetRecall: config.serving.annRecallTarget }, info, payloads,
-  });
-  await models.reload();
-  const merchandising = new MerchandisingCache(store, { clock });
+  const merchandising = opts.merchandising ?? new MerchandisingCache(store, { clock });
   return { online, catalogue, models, merchandising, fault, payloads };
 }

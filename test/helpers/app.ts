@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConfigOverrides, resolveConfig } from '../../src/core/config.ts';
 import { buildApp, type VitrineApp } from '../../src/serving/app.ts';
+import type { ServingReplica } from '../../src/serving/serving-replica.ts';
 import { SqliteStore, type SqliteStoreOptions } from '../../src/storage/sqlite/sqlite-store.ts';
 
 export interface TestApp extends VitrineApp {
@@ -27,4 +28,11 @@ export async function testApp(opts: { config?: ConfigOverrides; now?: number; sq
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The HTTP thread's serving replica (online state, catalogue, page engine) of an app without page workers. */
+export function localReplica(app: Pick<VitrineApp, 'context'>): ServingReplica {
+  const replica = app.context.serving.localReplica();
+  if (!replica) throw new Error('this app has no serving replica on its HTTP thread (page workers compose its pages)');
+  return replica;
 }

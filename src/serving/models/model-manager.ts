@@ -31,13 +31,22 @@ export interface ModelManagerOptions {
   info?: (message: string) => void;
   /** typed payloads shared with other threads (ADR 0011); none: each load reads its own copy */
   payloads?: SharedPayloads;
+  /**
+   * false: a registry-only manager (the HTTP thread's while page workers serve, ADR 0013) — each
+   * version is loaded and verified, its payloads kept for the workers, and the model let go:
+   * current() and previous() answer nothing. Default true.
+   */
+  retainModels?: boolean;
 }
 
-/** A loaded version: its registry record, the model, and the handle serving gets (fault-wrapped or not). */
+/**
+ * A loaded version: its registry record, the model, and the handle serving gets (fault-wrapped or
+ * not); a registry-only manager keeps the record alone.
+ */
 interface Loaded {
   record: ModelRecord;
-  handle: ModelHandle;
-  served: ModelHandle;
+  handle?: ModelHandle;
+  served?: ModelHandle;
 }
 
 const ROLLED_BACK = 'rolled back';
@@ -187,6 +196,8 @@ export class RegistryModelManager implements ModelManager {
       if (!record.artifactPath) throw new VitrineError('VITRINE_MODEL_NOT_ACTIVATABLE', `model "${record.version}" has no artifact`);
       const pool = this.opts.payloads?.forVersion(record.version);
       const model = await getTrainer(record.algorithm).load(join(this.opts.dataDir, record.artifactPath), pool ? { pool } : undefined);
+      // verified and its payloads pooled: a registry-only manager needs no more of it
+      if (this.opts.retainModels === false) return { record };
       const annLine = prepareRetrieval(model, record.version, this.opts.ann);
       if (annLine) (this.opts.info ?? this.log)(annLine);
       const handle: ModelHandle = { version: record.version, algorithm: record.algorithm, model };

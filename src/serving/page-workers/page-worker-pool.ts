@@ -1,16 +1,17 @@
 /**
- * The HTTP thread's side of the page workers (ADR 0010): starts them, sends each page to the worker
- * that owns the member, and sends every change to all of them, resolving once each live one has
- * applied it.
+ * The HTTP thread's side of the page workers (ADR 0010): starts them, sends each page and list to the
+ * worker that owns the member, and sends every change to all of them, resolving once each live one
+ * has applied it.
  *
  * When a worker cannot serve — it exited (out of memory past serving.pageWorkerHeapMb, say), failed
  * to apply a change, or has left a request unanswered for HUNG_MS — it is retired and a new one is
  * started in its place (after RESTART_DELAY_MS, doubling while starts keep failing). Until the new
- * one is ready, and for any single page its worker does not answer within the request budget +
- * PAGE_GRACE_MS while answering nothing else (stuck, not merely busy), the page is composed on the
- * HTTP thread (`fallback`), whose state is always current. A starting worker is sent every change
- * from the moment it is spawned (it applies them after loading, in order), so it is current when it
- * goes live.
+ * one is ready, and for any single request its worker does not answer within the request budget +
+ * PAGE_GRACE_MS while answering nothing else (stuck, not merely busy), another live worker answers
+ * it: every worker gets every change and reads members it does not hold from the store, so its
+ * answer is as fresh. With no worker live the caller's standby does (the HTTP thread, ADR 0013). A
+ * starting worker is sent every change from the moment it is spawned (it applies them after loading,
+ * in order), so it is current when it goes live.
  */
 import type { Worker } from 'node:worker_threads';
 import { Counter, type Registry } from 'prom-client';
@@ -19,8 +20,9 @@ import { isErrorCode, VitrineError } from '../../core/errors.ts';
 import { spawnModuleWorker } from '../../ml/common/spawn-worker.ts';
 import { stopWorker } from '../../storage/sqlite/stop-worker.ts';
 import type { PayloadBuffers } from '../models/shared-payloads.ts';
-import { PageWorkerHandle } from './page-worker-handle.ts';
-import { ownerOf, type PageQuery, type PageWorkerData, type ServingChange, type ServingReplicas, type WorkerMetrics, type WorkerReply } from './protocol.ts';
+import { PageWorkerHandle, type Request } from './page-worker-handle.ts';
+import type { ItemList } from '../page/lists/list-types.ts';
+import { type ListQuery, listKey, ownerOf, type PageQuery, type PageWorkerData, type ServingChange, type WorkerMetrics, type WorkerReply } from './protocol.ts';
 
 // a page the worker has not answered by the request budget plus this is composed here instead
 const PAGE_GRACE_MS = 100;
@@ -43,7 +45,7 @@ export interface PageWorkerPoolOptions {
   payloads: () => PayloadBuffers;
 }
 
-export class PageWorkerPool implements ServingReplicas {
+export class PageWorkerPool {
   private readonly workers: PageWorkerHandle[] = [];
   private readonly restartDelay: number[];
   private closing = false;
@@ -53,7 +55,8 @@ export class PageWorkerPool implements ServingReplicas {
   private constructor(private readonly opts: PageWorkerPoolOptions) {
     this.restartDelay = Array.from({ length: opts.count }, () => RESTART_DELAY_MS);
     this.composed = new Counter({
-      name: 'vitrine_pages_composed_total', help: 'Pages composed by a page worker, or on the HTTP thread (a worker starting again, or late)',
+      name: 'vitrine_pages_composed_total',
+      help: 'Pages composed by the member\'s page worker (worker), another one (other-worker: the member\'s out of service or stuck), or the HTTP thread (http-thread: none live)',
       labelNames: ['where'] as const, registers: [opts.registry],
     });
     this.restarts = new Counter({ name: 'vitrine_page_worker_restarts_total', help: 'Page workers replaced after exiting, failing or hanging', registers: [opts.registry] });
@@ -73,38 +76,76 @@ export class PageWorkerPool implements ServingReplicas {
   }
 
   /**
-   * The member's page as JSON from its worker; from `fallback` (this thread) while that worker is not
-   * live or when it does not answer within the request budget plus PAGE_GRACE_MS.
+   * The member's page as JSON from its worker. While that worker is not live, or when it leaves the
+   * page unanswered past the request budget plus PAGE_GRACE_MS while answering nothing else (stuck),
+   * another live worker composes it (it reads the member from the store and gets every change, so the
+   * page is as fresh); with none live, `standby` (the HTTP thread) does.
    */
-  async page(userId: string, query: PageQuery, fallback: () => Promise<string>): Promise<string> {
-    const handle = this.workers[ownerOf(userId, this.workers.length)];
-    const here = () => {
+  async page(userId: string, query: PageQuery, standby: () => Promise<string>): Promise<string> {
+    const { reply, where } = await this.ask(userId, { op: 'page', userId, query });
+    if (!reply) {
       this.composed.inc({ where: 'http-thread' });
-      return fallback();
-    };
-    if (handle.state !== 'live') return here();
+      return standby();
+    }
+    if (!('json' in reply)) throw errorOf(reply);
+    this.composed.inc({ where });
+    return reply.json;
+  }
+
+  /** A one-list read, answered as a page for the same member would be (see page()). */
+  async list(query: ListQuery, standby: () => Promise<ItemList>): Promise<ItemList> {
+    const { reply } = await this.ask(listKey(query), { op: 'list', query });
+    if (!reply) return standby();
+    if (!('list' in reply)) throw errorOf(reply);
+    return reply.list;
+  }
+
+  /**
+   * `request`'s reply from the worker owning `key`, else from the next live one; none when no worker
+   * is live or each has gone or is stuck. The last live one asked is waited for however late (until
+   * HUNG_MS retires it): a standby read side is started only when no worker is live, not when every
+   * worker is merely slow (the first pages of a worker just started, say). An error the API knows (a
+   * VitrineError code) is a reply like any other.
+   */
+  private async ask(key: string, request: Request): Promise<{ reply?: WorkerReply; where: 'worker' | 'other-worker' }> {
+    const owner = ownerOf(key, this.workers.length);
+    const order = this.workers.map((_, k) => this.workers[(owner + k) % this.workers.length]);
+    const live = order.filter((w) => w.state === 'live');
+    for (const handle of live) {
+      const reply = await this.askOne(handle, request, handle === live.at(-1));
+      if (reply) return { reply, where: handle === order[0] ? 'worker' : 'other-worker' };
+    }
+    return { where: 'worker' };
+  }
+
+  /**
+   * The worker's reply, or none when it is gone or stuck on this request: late past the request
+   * budget + PAGE_GRACE_MS and answering nothing else meanwhile. `patient`: waited for while late
+   * unless it hangs (HUNG_MS).
+   */
+  private async askOne(handle: PageWorkerHandle, request: Request, patient: boolean): Promise<WorkerReply | undefined> {
     const waitMs = this.opts.config.serving.budgetMs + PAGE_GRACE_MS;
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), waitMs); });
+    const late = () => new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), waitMs); });
     try {
-      const answer = handle.request({ op: 'page', userId, query });
-      let reply = await Promise.race([answer, late]);
-      if (reply === 'late') {
-        if (handle.oldestPendingMs() > HUNG_MS) handle.retire(`left a request unanswered for over ${HUNG_MS} ms`);
-        // a worker answering other requests meanwhile is busy, not stuck: composing here as well would
-        // add this thread's work to an overload (and copy the member's state here), so wait for it; if
-        // it hangs after all, the HUNG_MS check retires it and the page is composed here then
-        else if (handle.state === 'live' && handle.msSinceReply() < waitMs) reply = await answer;
-        if (reply === 'late') return here();
+      const answer = handle.request(request);
+      let reply = await Promise.race([answer, late()]);
+      while (reply === 'late') {
+        if (handle.oldestPendingMs() > HUNG_MS) {
+          handle.retire(`left a request unanswered for over ${HUNG_MS} ms`);
+          return undefined;
+        }
+        // a worker answering other requests meanwhile is busy, not stuck: asking another as well would
+        // add to an overload (and copy the member's state there), so it is waited for
+        const busy = handle.state === 'live' && handle.msSinceReply() < waitMs;
+        if (!busy && !patient) return undefined;
+        clearTimeout(timer);
+        reply = await Promise.race([answer, late()]);
       }
-      if ('json' in reply) {
-        this.composed.inc({ where: 'worker' });
-        return reply.json;
-      }
-      throw errorOf(reply);
-    } catch (err) {
-      if (err instanceof VitrineError) throw err;
-      return here();
+      if ('error' in reply && !(reply.error.code && isErrorCode(reply.error.code))) return undefined;
+      return reply;
+    } catch {
+      return undefined;
     } finally {
       clearTimeout(timer);
     }

@@ -1,22 +1,16 @@
 /**
- * A page worker (ADR 0010): its own store connection, catalogue, models, merchandising and page
- * engine, and the online state of the members it owns. It composes their pages and applies every
- * change the HTTP thread forwards, answering each message once it is done.
+ * A page worker (ADR 0010): its own store connection and serving replica (catalogue, models,
+ * merchandising, page engine, and the online state of the members it serves). It composes their pages
+ * and lists and applies every change the HTTP thread forwards, answering each message once it is done.
  */
 import { Gauge, Registry } from 'prom-client';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { VitrineError } from '../../core/errors.ts';
-import type { VitrineEvent } from '../../core/types.ts';
-import type { IngestListener } from '../../pipeline/ingest.ts';
 import { openStore } from '../../storage/open-store.ts';
-import { recordImpressions } from '../experiments/record-impression.ts';
-import { registerOnlineStateMetrics } from '../online/online-metrics.ts';
-import { PageEngine } from '../page/page-engine.ts';
-import { pageJson } from '../page/page-json.ts';
 import { registerPayloadMetrics, SharedPayloads } from '../models/shared-payloads.ts';
-import { buildReadSide } from '../read-side.ts';
-import type { PageQuery, PageWorkerData, ServingChange, WorkerReply, WorkerRequest, WorkerStatus } from './protocol.ts';
+import { ServingReplica } from '../serving-replica.ts';
+import type { PageWorkerData, WorkerReply, WorkerRequest, WorkerStatus } from './protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('page-worker.ts runs as a worker thread (page-worker-pool.ts starts it)');
@@ -33,49 +27,17 @@ try {
   });
   const clock = clockOffsetMs === 0 ? Date.now : () => Date.now() + clockOffsetMs;
   const payloads = new SharedPayloads(handed);
-  const readSide = await buildReadSide({ config, store, clock, warn: (m) => log('warn', m), info: (m) => log('info', m), payloads });
-  const { online, catalogue, models, merchandising } = readSide;
   const registry = new Registry();
-  registerOnlineStateMetrics(registry, online);
+  const replica = await ServingReplica.start({
+    config, store, clock, warn: (m) => log('warn', m), info: (m) => log('info', m), payloads, registry,
+  });
   registerPayloadMetrics(registry, payloads, 'worker');
   // added up over the workers by /metrics: their heaps in all, and what bounds them
   new Gauge({ name: 'vitrine_page_worker_heap_used_bytes', help: 'Page workers\' V8 heaps in use, all workers', registers: [registry], collect() { this.set(getHeapStatistics().used_heap_size); } });
   // committed, garbage and free pages included: what the heaps cost in RSS
   new Gauge({ name: 'vitrine_page_worker_heap_total_bytes', help: 'Page workers\' V8 heaps committed, all workers', registers: [registry], collect() { this.set(getHeapStatistics().total_heap_size); } });
   new Gauge({ name: 'vitrine_page_worker_heap_limit_bytes', help: 'Page workers\' V8 heap limits, all workers (serving.pageWorkerHeapMb)', registers: [registry], collect() { this.set(getHeapStatistics().heap_size_limit); } });
-  const listeners: IngestListener[] = [];
-  const engine = new PageEngine({
-    config, store, online, catalogue, models, merchandising, registry, clock,
-    logImpressions: (pages) => recordImpressions(store, pages, { itemEvents: config.serving.impressionItemEvents }),
-    warn: (message, err) => log('warn', err ? `${message}: ${String(err)}` : message),
-  });
-  engine.start({ onAccepted: (listener) => listeners.push(listener) });
 
-  const applyEvents = async (events: readonly VitrineEvent[]) => {
-    online.apply(events);
-    for (const listener of listeners) await listener(events);
-  };
-  const apply = async (change: ServingChange): Promise<void> => {
-    switch (change.kind) {
-      case 'events': return applyEvents(change.events);
-      case 'items':
-        for (const item of change.items) catalogue.upsert(item);
-        return;
-      case 'retire': return catalogue.retire(change.itemId, change.ts);
-      case 'availability': return catalogue.setAvailability(change.itemId, change.sizes, change.ts);
-      case 'models':
-        if (change.payloads) payloads.adopt(change.payloads);
-        return models.reload();
-      case 'merchandising': return merchandising.reload();
-      case 'profile': return online.applyProfile(change.userId);
-      case 'forget': return online.forget(change.userId);
-      case 'flush': return engine.flushServed();
-    }
-  };
-  const page = async (userId: string, query: PageQuery): Promise<string> => {
-    const { page: composed, rowsJson } = await engine.servePage(userId, query);
-    return pageJson(composed, rowsJson);
-  };
   // changes apply one after another, and a page waits for every change received before it: messages
   // take effect in the order the HTTP thread sent them, though some changes (a model reload) await
   let changes: Promise<void> = Promise.resolve();
@@ -84,11 +46,15 @@ try {
     try {
       if (request.op === 'page') {
         await changes;
-        return { id, json: await page(request.userId, request.query) };
+        return { id, json: await replica.page(request.userId, request.query) };
+      }
+      if (request.op === 'list') {
+        await changes;
+        return { id, list: await replica.list(request.query) };
       }
       if (request.op === 'metrics') return { id, metrics: await registry.getMetricsAsJSON() };
       const change = request.change;
-      const applied = changes.then(() => apply(change));
+      const applied = changes.then(() => replica.apply(change));
       changes = applied.catch(() => undefined);
       await applied;
       return { id, done: true };
@@ -100,7 +66,7 @@ try {
   port.on('message', (request: WorkerRequest | 'stop') => {
     if (request === 'stop') {
       // stopWorker: everything sent before is answered; the pages served are logged; the thread then ends
-      void engine.close().then(() => store.close()).finally(() => port.close());
+      void replica.close().then(() => store.close()).finally(() => port.close());
       return;
     }
     void answer(request).then((reply) => port.postMessage(reply));

@@ -8,6 +8,7 @@ import type { VitrineConfig } from '../../core/config.ts';
 import type { Item, VitrineEvent } from '../../core/types.ts';
 import type { Registry } from 'prom-client';
 import type { PayloadBuffers } from '../models/shared-payloads.ts';
+import type { ItemList } from '../page/lists/list-types.ts';
 
 /** A change every worker applies before the request that made it is answered. */
 export type ServingChange =
@@ -38,8 +39,22 @@ export interface PageQuery {
   size: number;
 }
 
+/** A one-list read (routes/lists.ts), answered where the member's pages are composed. */
+export type ListQuery =
+  | { list: 'recommendations'; userId: string; n: number; category?: string; size?: string }
+  | { list: 'similar'; itemId: string; n: number; userId?: string }
+  | { list: 'rank'; userId: string; itemIds: string[] }
+  | { list: 'occasion'; occasion: string; n: number; userId?: string };
+
+/** Whose worker answers a list: the member's when one is named, else spread by what is asked about. */
+export function listKey(query: ListQuery): string {
+  if (query.userId !== undefined) return query.userId;
+  return query.list === 'similar' ? query.itemId : query.list === 'occasion' ? query.occasion : '';
+}
+
 export type WorkerRequest =
   | { id: number; op: 'page'; userId: string; query: PageQuery }
+  | { id: number; op: 'list'; query: ListQuery }
   | { id: number; op: 'change'; change: ServingChange }
   | { id: number; op: 'metrics' };
 
@@ -47,21 +62,13 @@ export type WorkerMetrics = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
 
 export type WorkerReply =
   | { id: number; json: string }
+  | { id: number; list: ItemList }
   | { id: number; done: true }
   | { id: number; metrics: WorkerMetrics }
   | { id: number; error: { code?: string; message: string } };
 
 /** Unprompted: ready once the catalogue and models are loaded (or failed), and log lines. */
 export type WorkerStatus = { ready: true } | { failed: string } | { log: 'warn' | 'info'; message: string };
-
-/** Applies changes to the page-side state wherever it lives: no-op without workers, else every worker. */
-export interface ServingReplicas {
-  sync(change: ServingChange): Promise<void>;
-  /** each replica's metrics, for /metrics to add up with the HTTP thread's */
-  metrics?(): Promise<WorkerMetrics[]>;
-}
-
-export const NO_REPLICAS: ServingReplicas = { sync: () => Promise.resolve() };
 
 /** The worker that owns `userId`'s state and pages, of `workers` (FNV-1a over UTF-16 code units). */
 export function ownerOf(userId: string, workers: number): number {

@@ -60,7 +60,7 @@ export function carouselRoutes(app: FastifyInstance, ctx: AppContext): void {
     const id = request.params.carouselId;
     const outcome = await store.putCarousel({ id, ...carouselInput(request.body) }, clock());
     await ctx.merchandising.reload();
-    await ctx.replicas.sync({ kind: 'merchandising' });
+    await ctx.serving.apply({ kind: 'merchandising' });
     return reply.status(outcome === 'created' ? 201 : 200).send(await view(await found(id)));
   });
 
@@ -88,7 +88,7 @@ export function carouselRoutes(app: FastifyInstance, ctx: AppContext): void {
       throw new VitrineError('VITRINE_CAROUSEL_NOT_FOUND', `no carousel "${request.params.carouselId}"`);
     }
     await ctx.merchandising.reload();
-    await ctx.replicas.sync({ kind: 'merchandising' });
+    await ctx.serving.apply({ kind: 'merchandising' });
     return { id: request.params.carouselId, deleted: true };
   });
 }

@@ -46,7 +46,7 @@ export function experimentRoutes(app: FastifyInstance, ctx: AppContext, flushSer
     }
     const outcome = await store.putExperiment({ id, ...input }, clock());
     await ctx.merchandising.reload();
-    await ctx.replicas.sync({ kind: 'merchandising' });
+    await ctx.serving.apply({ kind: 'merchandising' });
     const running = await ctx.merchandising.runningExperiments();
     if (input.status === 'running' && running.length > 1 && running[0].id !== id) {
       warnings.push(`experiment "${running[0].id}" is running and older: members take part in it only until it stops`);

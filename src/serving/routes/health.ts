@@ -22,9 +22,9 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } }, async (_request, reply) => {
     const { registry } = ctx.metrics;
-    const replicas = (await ctx.replicas.metrics?.()) ?? [];
+    const replicas = await ctx.serving.metrics();
     if (replicas.length === 0) return reply.type(registry.contentType).send(await registry.metrics());
-    // the page workers' counters (fallbacks, caches, members held) added to this thread's, by name and labels
+    // the page workers' (and a standby's) counters (fallbacks, caches, members held) added to this thread's, by name and labels
     const merged = AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), ...replicas]);
     return reply.type(registry.contentType).send(await merged.metrics());
   });

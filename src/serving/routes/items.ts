@@ -13,7 +13,7 @@ type Params = { itemId: string };
 
 /** Registers PUT/GET/DELETE /v1/items/:itemId, POST /v1/items/batch, PATCH …/availability. */
 export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const { store, clock, catalogue } = ctx;
+  const { store, clock } = ctx;
   const found = async (id: string): Promise<Item> => {
     const item = await store.getItem(id);
     if (!item) throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${id}"`);
@@ -31,8 +31,8 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (isInputRejection(input)) throw new VitrineError(input.code, input.message);
     const [outcome] = await store.upsertItems([{ id: request.params.itemId, ...input }], clock());
     const item = await found(request.params.itemId);
-    catalogue.upsert(item); // serving sees the item (new, changed, retired) from the next request on
-    await ctx.replicas.sync({ kind: 'items', items: [item] });
+    // serving sees the item (new, changed, retired) from the next request on
+    await ctx.serving.apply({ kind: 'items', items: [item] });
     return reply.status(outcome === 'created' ? 201 : 200).send(item);
   });
 
@@ -56,12 +56,10 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
     const stored: Item[] = [];
     for (const v of valid) {
       const item = await store.getItem(v.item.id);
-      if (!item) continue;
-      catalogue.upsert(item);
-      stored.push(item);
+      if (item) stored.push(item);
     }
     // the page workers take the whole batch in one message each
-    if (stored.length) await ctx.replicas.sync({ kind: 'items', items: stored });
+    if (stored.length) await ctx.serving.apply({ kind: 'items', items: stored });
     valid.forEach((v, k) => results.push({ index: v.index, id: v.item.id, status: outcomes[k] }));
     results.sort((a, b) => a.index - b.index);
     const count = (s: string) => results.filter((r) => r.status === s).length;
@@ -84,8 +82,7 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
       throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${request.params.itemId}"`);
     }
     const now = clock();
-    catalogue.retire(request.params.itemId, now);
-    await ctx.replicas.sync({ kind: 'retire', itemId: request.params.itemId, ts: now });
+    await ctx.serving.apply({ kind: 'retire', itemId: request.params.itemId, ts: now });
     return found(request.params.itemId);
   });
 
@@ -100,8 +97,7 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
       throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${request.params.itemId}"`);
     }
     const now = clock();
-    catalogue.setAvailability(request.params.itemId, request.body.sizes, now);
-    await ctx.replicas.sync({ kind: 'availability', itemId: request.params.itemId, sizes: request.body.sizes, ts: now });
+    await ctx.serving.apply({ kind: 'availability', itemId: request.params.itemId, sizes: request.body.sizes, ts: now });
     return { id: request.params.itemId, sizes: request.body.sizes };
   });
 }

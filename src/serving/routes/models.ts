@@ -105,7 +105,7 @@ export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   }, async (request) => {
     const model = await models.activate(request.params.version);
-    await ctx.replicas.sync({ kind: 'models' });
+    await ctx.serving.apply({ kind: 'models' });
     return { model };
   });
 
@@ -119,7 +119,7 @@ export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   }, async (request) => {
     const outcome = await models.rollback(request.body.algorithm);
-    await ctx.replicas.sync({ kind: 'models' });
+    await ctx.serving.apply({ kind: 'models' });
     return outcome;
   });
 }

@@ -2,12 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { errorResponses, idParams } from '../../core/schemas/common.ts';
 import { PageQuery, PageResponse } from '../../core/schemas/recommendations.ts';
-import type { PageWorkerPool } from '../page-workers/page-worker-pool.ts';
-import type { PageEngine } from '../page/page-engine.ts';
-import { pageJson } from '../page/page-json.ts';
+import type { ServingRouter } from '../serving-router.ts';
 
 /** Registers GET /v1/users/:userId/page: composed by the member's page worker when there are workers (ADR 0010), else here. */
-export function pageRoutes(app: FastifyInstance, engine: PageEngine, workers?: PageWorkerPool): void {
+export function pageRoutes(app: FastifyInstance, serving: ServingRouter): void {
   app.get<{ Params: { userId: string }; Querystring: { page: string; rows: number; size: number } }>('/v1/users/:userId/page', {
     config: { scope: 'read' },
     schema: {
@@ -16,16 +14,8 @@ export function pageRoutes(app: FastifyInstance, engine: PageEngine, workers?: P
       response: { 200: PageResponse, ...errorResponses },
     },
   }, async (request, reply) => {
-    const { userId } = request.params;
-    if (workers) {
-      const json = await workers.page(userId, request.query, async () => {
-        const { page, rowsJson } = await engine.servePage(userId, request.query);
-        return pageJson(page, rowsJson);
-      });
-      return reply.type('application/json; charset=utf-8').send(json);
-    }
-    const { page, rowsJson } = await engine.servePage(userId, request.query);
-    if (rowsJson === undefined) return page;
-    return reply.type('application/json; charset=utf-8').send(pageJson(page, rowsJson));
+    // the page is sent as composed (page-json.ts: PageResponse's fields), not serialised again here
+    const json = await serving.page(request.params.userId, request.query);
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 }

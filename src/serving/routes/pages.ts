@@ -48,7 +48,7 @@ export function pageTemplateRoutes(app: FastifyInstance, ctx: AppContext): void 
     const warnings = await checkTemplate(request.body, store);
     const outcome = await store.putPageTemplate({ name, ...request.body }, clock());
     await ctx.merchandising.reload();
-    await ctx.replicas.sync({ kind: 'merchandising' });
+    await ctx.serving.apply({ kind: 'merchandising' });
     const saved = await store.getPageTemplate(name);
     if (!saved) throw new VitrineError('VITRINE_INTERNAL_ERROR', `template "${name}" vanished after it was stored`);
     return reply.status(outcome === 'created' ? 201 : 200).send({ ...stored(saved), ...(warnings.length ? { warnings } : {}) });

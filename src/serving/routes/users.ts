@@ -12,7 +12,7 @@ type Params = { userId: string };
 
 /** Registers PUT/GET/DELETE /v1/users/:userId. */
 export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const { store, clock, online } = ctx;
+  const { store, clock } = ctx;
 
   const view = async (id: string) => {
     const user = await store.getUser(id);
@@ -31,8 +31,7 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
     const input = validateUser(request.body);
     if (isInputRejection(input)) throw new VitrineError(input.code, input.message);
     const outcome = await store.upsertUser(request.params.userId, input, clock());
-    await online.applyProfile(request.params.userId);
-    await ctx.replicas.sync({ kind: 'profile', userId: request.params.userId });
+    await ctx.serving.apply({ kind: 'profile', userId: request.params.userId });
     return reply.status(outcome === 'created' ? 201 : 200).send(await view(request.params.userId));
   });
 
@@ -54,8 +53,7 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!(await store.forgetUser(request.params.userId))) {
       throw new VitrineError('VITRINE_USER_NOT_FOUND', `no member "${request.params.userId}"`);
     }
-    online.forget(request.params.userId);
-    await ctx.replicas.sync({ kind: 'forget', userId: request.params.userId });
+    await ctx.serving.apply({ kind: 'forget', userId: request.params.userId });
     return { id: request.params.userId, forgotten: true };
   });
 }
