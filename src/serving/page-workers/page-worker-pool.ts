@@ -104,22 +104,26 @@ export class PageWorkerPool {
    * `request`'s reply from the worker owning `key`, else from the next live one; none when no worker
    * is live or each has gone or is stuck. The last live one asked is waited for however late (until
    * HUNG_MS retires it): a standby read side is started only when no worker is live, not when every
-   * worker is merely slow (the first pages of a worker just started, say). An error the API knows (a
-   * VitrineError code) is a reply like any other.
+   * worker is merely slow (the first pages of a worker just started, say), nor when a live one failed.
+   * An error the API knows (a VitrineError code) is a reply like any other.
    */
   private async ask(key: string, request: Request): Promise<{ reply?: WorkerReply; where: 'worker' | 'other-worker' }> {
     const owner = ownerOf(key, this.workers.length);
     const order = this.workers.map((_, k) => this.workers[(owner + k) % this.workers.length]);
     const live = order.filter((w) => w.state === 'live');
+    let failed: WorkerReply | undefined;
     for (const handle of live) {
       const reply = await this.askOne(handle, request, handle === live.at(-1));
-      if (reply) return { reply, where: handle === order[0] ? 'worker' : 'other-worker' };
+      if (!reply) continue;
+      // an error the API does not know (a bug) is worth another worker's try, but not a standby's
+      if ('error' in reply && !(reply.error.code && isErrorCode(reply.error.code))) failed = reply;
+      else return { reply, where: handle === order[0] ? 'worker' : 'other-worker' };
     }
-    return { where: 'worker' };
+    return { ...(failed ? { reply: failed } : {}), where: 'worker' };
   }
 
   /**
-   * The worker's reply, or none when it is gone or stuck on this request: late past the request
+   * The worker's reply (an error included), or none when it is gone or stuck on this request: late past the request
    * budget + PAGE_GRACE_MS and answering nothing else meanwhile. `patient`: waited for while late
    * unless it hangs (HUNG_MS).
    */
@@ -142,7 +146,6 @@ export class PageWorkerPool {
         clearTimeout(timer);
         reply = await Promise.race([answer, late()]);
       }
-      if ('error' in reply && !(reply.error.code && isErrorCode(reply.error.code))) return undefined;
       return reply;
     } catch {
       return undefined;
