@@ -3,6 +3,8 @@
  * own serving replica. With page workers (ADR 0010), by them — and the HTTP thread holds no read side
  * of its own (ADR 0013): a standby replica is started on it only when no worker is live (all lost at
  * once, or the only one), and kept from then on.
+ * TODO(standby): let the standby go once workers are live again (~170 MB on the 1M-member world);
+ * its counters (fallbacks, pages composed) would have to outlive it in /metrics first.
  */
 import type { Registry } from 'prom-client';
 import type { ItemList } from './page/lists/list-types.ts';
