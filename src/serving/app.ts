@@ -84,7 +84,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   const standbyRegistry = pool ? new Registry() : undefined;
   const serving = await ServingRouter.start({
     payloads, ...(pool ? { workers: pool } : {}), ...(standbyRegistry ? { standbyRegistry } : {}),
-    startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }) }, !!pool, log.warn),
+    startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }) }, !!pool),
   });
   const jobs = new TrainingJobs({
     store, storeUrl: config.store.url, dataDir: config.dataDir, models, afterReload: () => serving.apply({ kind: 'models' }), gate: config.training.gate, clock,
@@ -147,8 +147,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
  * merchandising; as the standby of page workers it loads its own models from the pooled payloads
  * (nothing is read from files again) and says so in the log.
  */
-async function startLocalReplica(opts: ServingReplicaOptions, standby: boolean, warn: (message: string) => void): Promise<ServingReplica> {
-  if (standby) warn('no page worker is live: pages are composed on the HTTP thread, whose standby read side starts now (ADR 0013)');
+async function startLocalReplica(opts: ServingReplicaOptions, standby: boolean): Promise<ServingReplica> {
+  if (standby) opts.warn('no page worker is live: pages are composed on the HTTP thread, whose standby read side starts now (ADR 0013)');
   const payloads = standby ? new SharedPayloads(opts.payloads?.buffersHeld()) : opts.payloads;
   return ServingReplica.start({ ...opts, ...(payloads ? { payloads } : {}) });
 }

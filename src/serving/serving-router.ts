@@ -74,11 +74,6 @@ export class ServingRouter {
     return this.localReady;
   }
 
-  /** The page workers, when pages are composed there. */
-  get workers(): PageWorkerPool | undefined {
-    return this.opts.workers;
-  }
-
   /** Logs the pages served and not yet logged, here and in the workers. */
   async close(): Promise<void> {
     await Promise.all([this.localReady?.close(), this.opts.workers?.close()]);

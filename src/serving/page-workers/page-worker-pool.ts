@@ -24,7 +24,7 @@ import { PageWorkerHandle, type Request } from './page-worker-handle.ts';
 import type { ItemList } from '../page/lists/list-types.ts';
 import { type ListQuery, listKey, ownerOf, type PageQuery, type PageWorkerData, type ServingChange, type WorkerMetrics, type WorkerReply } from './protocol.ts';
 
-// a page the worker has not answered by the request budget plus this is composed here instead
+// a request the worker has not answered by the request budget plus this goes to another worker (if it is stuck)
 const PAGE_GRACE_MS = 100;
 // a worker with a request unanswered this long is hung: retired and replaced
 const HUNG_MS = 10_000;
@@ -41,7 +41,7 @@ export interface PageWorkerPoolOptions {
   /** the app's clock (epoch ms): workers keep its offset from the system clock */
   clock: () => number;
   log: { warn(message: string): void; info(message: string): void };
-  /** the HTTP thread's model payloads, handed to each worker at start and with every `models` change */
+  /** the HTTP thread's model payloads, handed to each worker at start (a `models` change carries them after) */
   payloads: () => PayloadBuffers;
 }
 
@@ -156,10 +156,10 @@ export class PageWorkerPool {
 
   /**
    * Applies `change` on every worker; resolves once each live one has. A starting worker gets it too
-   * (in order, after its load). One that fails to apply it is retired and replaced.
+   * (in order, after its load). One that fails to apply it is retired and replaced. A `models` change
+   * carries the buffers to read (the serving router adds them).
    */
   async sync(change: ServingChange): Promise<void> {
-    if (change.kind === 'models') change = { ...change, payloads: this.opts.payloads() };
     await Promise.all(this.workers.filter((w) => w.state !== 'retired').map(async (w) => {
       const applied = w.request({ op: 'change', change }).then((reply) => {
         if ('error' in reply) throw errorOf(reply);
