@@ -140,6 +140,11 @@ describe('impression logging and the report on planted data', () => {
     ]);
     const long = impressionOf({ pageId: 'p'.repeat(128), userId: 'm1', rows: [{ rowId: 'r', kind: 'trending', items: [{ itemId: 'a' }] }] }, T0);
     assert.ok(long.events[0].id.length <= 128);
+    // the page record alone (serving.impressionItemEvents = false): the same record, no event made
+    const recordOnly = impressionOf({ pageId: 'pg1', userId: 'm1', variant: 'e:b', modelVersion: 'als-3',
+      rows: [{ rowId: 'for-you', kind: 'for-you', items: [{ itemId: 'a' }, { itemId: 'b' }] }, { rowId: 'trending', kind: 'trending', items: [{ itemId: 'c' }] }] }, T0, { itemEvents: false });
+    assert.deepEqual(recordOnly.record, record);
+    assert.deepEqual(recordOnly.events, []);
   });
 
   it('B has twice A\'s clicks: exact counts, CTR intervals that do not overlap, lift +100% with an interval above 0', async () => {

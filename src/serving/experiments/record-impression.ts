@@ -36,11 +36,16 @@ function recordRowsOf(rows: ServedPage['rows']): ImpressionRecord['rows'] {
   return made;
 }
 
-/** The impression record and per-item events of a page, as they are stored. */
-export function impressionOf(page: ServedPage, ts: number): { record: ImpressionRecord; events: VitrineEvent[] } {
+/**
+ * The impression record and per-item events of a page, as they are stored; `itemEvents: false` makes
+ * no events (160 event objects a page were ~30 KB of garbage per page served at 1,000 pages/s: the
+ * young-generation collections that paused the page workers).
+ */
+export function impressionOf(page: ServedPage, ts: number, { itemEvents = true }: { itemEvents?: boolean } = {}): { record: ImpressionRecord; events: VitrineEvent[] } {
   const record: ImpressionRecord = { pageId: page.pageId, userId: page.userId, ts, rows: recordRowsOf(page.rows) };
   if (page.variant !== undefined) record.variant = page.variant;
   if (page.modelVersion) record.modelVersion = page.modelVersion;
+  if (!itemEvents) return { record, events: [] };
   const prefix = eventIdPrefix(page.pageId);
   const events: VitrineEvent[] = [];
   for (let r = 0; r < page.rows.length; r++) {
@@ -70,16 +75,14 @@ export async function recordImpression(
   store: Pick<Store, 'putImpressionWithEvents'>, page: ServedPage, opts: number | RecordImpressionOptions = {},
 ): Promise<void> {
   if (typeof opts === 'number') opts = { ts: opts };
-  const { record, events } = impressionOf(page, opts.ts ?? Date.now());
-  await store.putImpressionWithEvents(record, opts.itemEvents === false ? [] : events);
+  const { record, events } = impressionOf(page, opts.ts ?? Date.now(), { itemEvents: opts.itemEvents !== false });
+  await store.putImpressionWithEvents(record, events);
 }
 
 /** Stores several served pages (each at its own ts) in one transaction, as recordImpression would one by one. */
 export async function recordImpressions(
   store: Pick<Store, 'putImpressionsWithEvents'>, pages: ReadonlyArray<{ page: ServedPage; ts: number }>, opts: { itemEvents?: boolean } = {},
 ): Promise<void> {
-  await store.putImpressionsWithEvents(pages.map(({ page, ts }) => {
-    const { record, events } = impressionOf(page, ts);
-    return { record, events: opts.itemEvents === false ? [] : events };
-  }));
+  const itemEvents = opts.itemEvents !== false;
+  await store.putImpressionsWithEvents(pages.map(({ page, ts }) => impressionOf(page, ts, { itemEvents })));
 }
