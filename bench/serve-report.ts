@@ -100,7 +100,7 @@ items scored per query; recall@20 ${r.ann.recallAt20} on ${r.ann.queries} member
 ${r.ann.annMsPerQuery} ms per query against ${r.ann.exactMsPerQuery} ms exact; built in ${r.ann.buildMs} ms at load.
 
 ${r.setup.pageWorkers ? `The HTTP thread parses, routes and sends; ${r.setup.pageWorkers} page worker thread(s) compose the pages, members partitioned among them, and an
-event's 200 waits until every worker has applied it ([ADR 0010](../../docs/decisions/0010-page-workers.md)).` : `One server thread serves every page (member state lives in it: that is what makes an event's 200 visible on
+event reaches every worker before its 200, ahead of any later page in each worker's queue ([ADR 0010](../../docs/decisions/0010-page-workers.md), [ADR 0014](../../docs/decisions/0014-events-do-not-wait-for-page-workers.md)).` : `One server thread serves every page (member state lives in it: that is what makes an event's 200 visible on
 the next page).`} Throughput is measured at saturation (closed loop), latency at the target rate (open loop, each
 request timed from when it fell due): with ${r.setup.connections} closed-loop connections latency is only the queue
 (≈ connections / throughput), see [ADR 0008](../../docs/decisions/0008-latency-at-the-target-rate.md). Where the CPU

@@ -51,7 +51,10 @@ export class ServingRouter {
 
   /**
    * Applies a change to every replica (this thread's, if it has one, and every worker); resolves once
-   * each has, so the next read reflects it.
+   * the next read is sure to reflect it. Accepted events are only sent to the workers, not waited for
+   * (ADR 0014): each worker handles its messages in order, so any read sent after is composed after
+   * them, and an event's 200 no longer waits behind the slower worker's queue. Every other change
+   * (rare, and an operator's) waits until each worker has applied it, so its failures show at once.
    */
   async apply(change: ServingChange): Promise<void> {
     if (change.kind === 'models') change = { ...change, payloads: this.opts.payloads.buffersHeld() };
@@ -59,7 +62,7 @@ export class ServingRouter {
     await Promise.all([
       // a standby that failed to start has nothing to change (the next one reads the store)
       local?.then((replica) => replica.apply(change), () => undefined),
-      this.opts.workers?.sync(change),
+      this.opts.workers?.sync(change, { awaitApplied: change.kind !== 'events' }),
     ]);
   }
 

@@ -54,6 +54,11 @@ export class PageWorkerHandle {
     });
   }
 
+  /** requests posted and not yet answered */
+  get unanswered(): number {
+    return this.pending.size;
+  }
+
   /** How long the oldest unanswered request has waited, ms (0 when none). */
   oldestPendingMs(): number {
     const first = this.pending.values().next();

@@ -31,6 +31,8 @@ const HUNG_MS = 10_000;
 // loading the catalogue and models (and building ANN indexes) at start-up
 const START_TIMEOUT_MS = 300_000;
 const RESTART_DELAY_MS = 1_000;
+// requests a worker may have unanswered before a change sent without waiting (events) is waited for
+const MAX_CHANGES_UNAWAITED = 1_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 
 export interface PageWorkerPoolOptions {
@@ -155,16 +157,20 @@ export class PageWorkerPool {
   }
 
   /**
-   * Applies `change` on every worker; resolves once each live one has. A starting worker gets it too
-   * (in order, after its load). One that fails to apply it is retired and replaced. A `models` change
-   * carries the buffers to read (the serving router adds them).
+   * Sends `change` to every worker; resolves once each live one has applied it, or, with
+   * `awaitApplied: false`, once it is sent (ADR 0014): a worker handles its messages in order, so
+   * every page or list sent to any worker after this resolves is composed after the change anyway.
+   * A starting worker gets it too (in order, after its load). One that fails to apply it answers no
+   * page after it and is retired and replaced. A `models` change carries the buffers to read (the
+   * serving router adds them).
    */
-  async sync(change: ServingChange): Promise<void> {
+  async sync(change: ServingChange, { awaitApplied = true }: { awaitApplied?: boolean } = {}): Promise<void> {
     await Promise.all(this.workers.filter((w) => w.state !== 'retired').map(async (w) => {
       const applied = w.request({ op: 'change', change }).then((reply) => {
         if ('error' in reply) throw errorOf(reply);
       }).catch((err: unknown) => w.retire(`could not apply a change (${change.kind}): ${err instanceof Error ? err.message : String(err)}`));
-      if (w.state === 'live') await applied;
+      // a worker this far behind holds the sender back (the event route's 200), so its queue stays bounded
+      if ((awaitApplied || w.unanswered > MAX_CHANGES_UNAWAITED) && w.state === 'live') await applied;
     }));
   }
 

@@ -10,6 +10,7 @@ import { VitrineError } from '../../core/errors.ts';
 import { openStore } from '../../storage/open-store.ts';
 import { registerPayloadMetrics, SharedPayloads } from '../models/shared-payloads.ts';
 import { ServingReplica } from '../serving-replica.ts';
+import { ChangeOrder } from './change-order.ts';
 import type { PageWorkerData, WorkerReply, WorkerRequest, WorkerStatus } from './protocol.ts';
 
 const port = parentPort;
@@ -38,25 +39,18 @@ try {
   new Gauge({ name: 'vitrine_page_worker_heap_total_bytes', help: 'Page workers\' V8 heaps committed, all workers', registers: [registry], collect() { this.set(getHeapStatistics().total_heap_size); } });
   new Gauge({ name: 'vitrine_page_worker_heap_limit_bytes', help: 'Page workers\' V8 heap limits, all workers (serving.pageWorkerHeapMb)', registers: [registry], collect() { this.set(getHeapStatistics().heap_size_limit); } });
 
-  // changes apply one after another, and a page waits for every change received before it: messages
-  // take effect in the order the HTTP thread sent them, though some changes (a model reload) await
-  let changes: Promise<void> = Promise.resolve();
+  // messages take effect in the order the HTTP thread sent them, though some changes (a model reload) await
+  const order = new ChangeOrder();
   const answer = async (request: WorkerRequest): Promise<WorkerReply> => {
     const { id } = request;
     try {
-      if (request.op === 'page') {
-        await changes;
-        return { id, json: await replica.page(request.userId, request.query) };
-      }
-      if (request.op === 'list') {
-        await changes;
-        return { id, list: await replica.list(request.query) };
+      if (request.op === 'page' || request.op === 'list') {
+        await order.beforeRead();
+        return request.op === 'page' ? { id, json: await replica.page(request.userId, request.query) } : { id, list: await replica.list(request.query) };
       }
       if (request.op === 'metrics') return { id, metrics: await registry.getMetricsAsJSON() };
       const change = request.change;
-      const applied = changes.then(() => replica.apply(change));
-      changes = applied.catch(() => undefined);
-      await applied;
+      await order.apply(change.kind, () => replica.apply(change));
       return { id, done: true };
     } catch (err) {
       const code = err instanceof VitrineError ? err.code : undefined;

@@ -1,8 +1,8 @@
 /**
  * What the HTTP thread and the page workers say to each other (ADR 0010). Pages go to the worker
  * that owns the member; every change to what pages are made from goes to every worker, and the
- * change's response waits for all of them to apply it, so "a 200 means the next page reflects it"
- * holds across threads.
+ * change reaches all of them before its response (and but for events is applied by all: ADR 0014); a
+ * worker handles its messages in order, so "a 200 means the next page reflects it" holds across threads.
  */
 import type { VitrineConfig } from '../../core/config.ts';
 import type { Item, VitrineEvent } from '../../core/types.ts';
