@@ -1,0 +1,121 @@
+/**
+ * A development harness for the serving latency (not a benchmark of record: `npm run bench:serve` is).
+ * Starts the real server on the cached bench:serve world with the given serving settings, warms the
+ * pool as bench:serve does, then runs `--repeat` pairs of (page load at `--rate`, paced freshness
+ * trials beside it) and prints, for each, the client's p50/p99 and the server's own share of page
+ * requests over 10 and 25 ms (from /metrics), so a change's effect on the tail can be told from noise.
+ *   node --import tsx bench/serve-diagnose.ts [--page-workers 2] [--live-ttl-ms N] [--warm 120]
+ *     [--repeat 2] [--duration 20] [--trials 200] [--toml 'key = value'…]
+ */
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { startServer } from '../test/helpers/server-process.ts';
+import { alsTrainer } from '../src/ml/als/als-trainer.ts';
+import type { AlsModel } from '../src/ml/als/als-model.ts';
+import { runFreshness } from './serve-freshness.ts';
+import { runLoad } from './serve-load.ts';
+import { runRatedLoad } from './serve-rated.ts';
+import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
+
+const { values } = parseArgs({
+  options: {
+    'page-workers': { type: 'string', default: '2' }, 'live-ttl-ms': { type: 'string' }, warm: { type: 'string', default: '120' },
+    repeat: { type: 'string', default: '2' }, duration: { type: 'string', default: '20' }, trials: { type: 'string', default: '200' },
+    rate: { type: 'string', default: '1000' }, toml: { type: 'string', multiple: true, default: [] }, 'node-arg': { type: 'string', multiple: true, default: [] },
+  },
+});
+const rate = Number(values.rate), connections = 50, LOOPS = 10, QUERY = 'rows=8&size=20';
+const built = ensureServeWorld({ users: 200_000, items: 20_000, days: 90, seed: 11, impressions: 1 });
+const members = ((await alsTrainer.load(built.alsDir)) as AlsModel).userIds;
+const pool = Array.from({ length: 5000 }, (_, j) => members[Math.floor((j * members.length) / 5000)]);
+const inPool = new Set(pool);
+const trialMembers = members.filter((_, u) => u % 7 === 3 && !inPool.has(members[u]));
+const paths = pool.map((id) => `/v1/users/${encodeURIComponent(id)}/page?${QUERY}`);
+restoreServeStore(built.dataDir);
+await writeFile(join(built.dataDir, 'vitrine.toml'), ['[serving]', 'impressionItemEvents = false', 'rowCacheMembers = 20000',
+  `pageWorkers = ${Number(values['page-workers'])}`, ...(values['live-ttl-ms'] ? [`rowCacheLiveTtlMs = ${Number(values['live-ttl-ms'])}`] : []),
+  ...values.toml, ''].join('\n'));
+const server = await startServer({ dataDir: built.dataDir, startTimeoutMs: 120_000, nodeArgs: values['node-arg'] });
+// --node-arg=--trace-gc: pauses per isolate during each load
+const gcLines: Array<{ at: number; line: string }> = [];
+let partial = '';
+server.child.stdout?.on('data', (chunk: Buffer) => {
+  const text = partial + chunk.toString('utf8');
+  const lines = text.split('\n');
+  partial = lines.pop() ?? '';
+  for (const line of lines) if (/ms: (Scavenge|Mark|Minor)/.test(line)) gcLines.push({ at: performance.now(), line });
+});
+const gcSummary = (from: number, to: number): string => {
+  const by = new Map<string, number[]>();
+  for (const { at, line } of gcLines) {
+    if (at < from || at > to) continue;
+    const isolate = /^\[\d+:(0x[0-9a-f]+)\]/.exec(line)?.[1] ?? '?';
+    const kind = /ms: (\w+)/.exec(line)?.[1] ?? '?';
+    const ms = Number(/MB, ([\d.]+) \/ /.exec(line)?.[1] ?? NaN);
+    const key = `${isolate.slice(-4)} ${kind}`;
+    by.set(key, [...(by.get(key) ?? []), ms]);
+  }
+  return [...by].map(([k, ms]) => `${k}: ${ms.length}× sum ${Math.round(ms.reduce((a, b) => a + b, 0))} max ${Math.max(...ms)}`).join('; ');
+};
+try {
+  await new Promise((resolve) => setTimeout(resolve, 8000));
+  const warm = Number(values.warm);
+  console.log(`warming over ${warm} s…`);
+  await runRatedLoad({ baseUrl: server.url, paths, connections, rate, seconds: warm, rampSeconds: warm });
+  await runLoad({ baseUrl: server.url, paths, connections, duration: 5 });
+  let trialAt = 0;
+  for (let r = 0; r < Number(values.repeat); r++) {
+    const before = await pageBuckets(server.url);
+    const threadsBefore = await threadTicks(server.child.pid);
+    const clientBefore = process.cpuUsage();
+    const loadFrom = performance.now();
+    const rated = await runRatedLoad({ baseUrl: server.url, paths, connections, rate, seconds: Number(values.duration) });
+    if (gcLines.length) console.log(`gc: ${gcSummary(loadFrom, performance.now())}`);
+    if (process.env.GC_DUMP) for (const { at, line } of gcLines) if (at >= loadFrom) console.log(`  ${Math.round(at - loadFrom)} ${line}`);
+    const after = await pageBuckets(server.url);
+    const threadsAfter = await threadTicks(server.child.pid);
+    const clientCpu = process.cpuUsage(clientBefore);
+    const secs = rated.seconds;
+    const perThread = [...threadsAfter].map(([tid, t]) => ({ name: t.name, pct: Math.round((t.ticks - (threadsBefore.get(tid)?.ticks ?? 0)) / secs) }))
+      .filter((t) => t.pct > 0).sort((a, b) => b.pct - a.pct);
+    console.log(`cpu %: client ${Math.round((clientCpu.user + clientCpu.system) / 1e4 / secs)}; server ${perThread.map((t) => `${t.name} ${t.pct}`).join(', ')}`);
+    const share = (le: string) => Math.round((1 - (after[le] - before[le]) / (after['+Inf'] - before['+Inf'])) * 10000) / 100;
+    console.log(`load: p50 ${rated.latencyMs.p50} p90 ${rated.latencyMs.p90} p99 ${rated.latencyMs.p99} max ${rated.latencyMs.max} ms;`
+      + ` server > 10 ms ${share('0.01')}%, > 25 ms ${share('0.025')}%; client loop p99 ${rated.clientLoopDelayMs.p99} max ${rated.clientLoopDelayMs.max}`);
+    const stop = new AbortController();
+    const bg = runRatedLoad({ baseUrl: server.url, paths, connections: connections - LOOPS, rate, seconds: 600, signal: stop.signal });
+    const trials = Number(values.trials);
+    const fresh = await runFreshness(server.url, trialMembers.slice(trialAt, trialAt + trials), trials, QUERY, LOOPS, 20);
+    trialAt += trials;
+    stop.abort();
+    const during = await bg;
+    console.log(`fresh: p50 ${fresh.p50Ms} p99 ${fresh.p99Ms} max ${fresh.maxMs} (event p99 ${fresh.eventP99Ms}) stale ${fresh.stale}; load beside p99 ${during.latencyMs.p99}`);
+  }
+} finally {
+  await server.stop();
+}
+
+/** Each server thread's CPU ticks so far (utime + stime, 100 a second), by thread id. */
+async function threadTicks(pid: number | undefined): Promise<Map<string, { name: string; ticks: number }>> {
+  const out = new Map<string, { name: string; ticks: number }>();
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    const name = /\((.*)\)/.exec(stat)?.[1] ?? '?';
+    const fields = stat.split(') ')[1]?.split(' ') ?? [];
+    out.set(tid, { name: `${name}#${tid}`, ticks: Number(fields[11]) + Number(fields[12]) });
+  }
+  return out;
+}
+
+/** Cumulative counts of page requests by latency bucket (le) from /metrics (every status). */
+async function pageBuckets(baseUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^vitrine_http_request_duration_seconds_bucket\{([^}]*)\} (\d+)/gm)) {
+    if (!m[1].includes('route="/v1/users/:userId/page"') || !m[1].includes('method="GET"')) continue;
+    const le = /le="([^"]+)"/.exec(m[1])?.[1];
+    if (le) out[le] = (out[le] ?? 0) + Number(m[2]);
+  }
+  return out;
+}
