@@ -31,9 +31,9 @@ const HUNG_MS = 10_000;
 // loading the catalogue and models (and building ANN indexes) at start-up
 const START_TIMEOUT_MS = 300_000;
 const RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 30_000;
 // requests a worker may have unanswered before a change sent without waiting (events) is waited for
 const MAX_CHANGES_UNAWAITED = 1_000;
-const MAX_RESTART_DELAY_MS = 30_000;
 
 export interface PageWorkerPoolOptions {
   config: Readonly<VitrineConfig>;
