@@ -6,13 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ChangeOrder } from '../src/serving/page-workers/change-order.ts';
-
-/** A promise settled by hand: the test decides when a change finishes, no clock involved. */
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } {
-  let resolve!: () => void, reject!: (err: Error) => void;
-  const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
-  return { promise, resolve, reject };
-}
+import { deferred } from './helpers/deferred.ts';
 
 describe('page worker change order', () => {
   it('a read waits for every change received before it, and changes apply in the order received', async () => {

@@ -130,8 +130,9 @@ describe('impression logging and the report on planted data', () => {
   });
 
   it('impressionOf gives one impression event per shown item with page, row, position, variant and model version', () => {
-    const { record, events } = impressionOf({ pageId: 'pg1', userId: 'm1', variant: 'e:b', modelVersion: 'als-3',
-      rows: [{ rowId: 'for-you', kind: 'for-you', items: [{ itemId: 'a' }, { itemId: 'b' }] }, { rowId: 'trending', kind: 'trending', items: [{ itemId: 'c' }] }] }, T0);
+    const page = { pageId: 'pg1', userId: 'm1', variant: 'e:b', modelVersion: 'als-3',
+      rows: [{ rowId: 'for-you', kind: 'for-you', items: [{ itemId: 'a' }, { itemId: 'b' }] }, { rowId: 'trending', kind: 'trending', items: [{ itemId: 'c' }] }] };
+    const { record, events } = impressionOf(page, T0);
     assert.deepEqual(record.rows, [{ rowId: 'for-you', kind: 'for-you', items: ['a', 'b'] }, { rowId: 'trending', kind: 'trending', items: ['c'] }]);
     assert.deepEqual(events.map((e) => [e.id, e.type, e.itemId, e.context]), [
       ['imp:pg1:0:0', 'impression', 'a', { pageId: 'pg1', rowId: 'for-you', position: 0, variant: 'e:b', modelVersion: 'als-3' }],
@@ -141,8 +142,7 @@ describe('impression logging and the report on planted data', () => {
     const long = impressionOf({ pageId: 'p'.repeat(128), userId: 'm1', rows: [{ rowId: 'r', kind: 'trending', items: [{ itemId: 'a' }] }] }, T0);
     assert.ok(long.events[0].id.length <= 128);
     // the page record alone (serving.impressionItemEvents = false): the same record, no event made
-    const recordOnly = impressionOf({ pageId: 'pg1', userId: 'm1', variant: 'e:b', modelVersion: 'als-3',
-      rows: [{ rowId: 'for-you', kind: 'for-you', items: [{ itemId: 'a' }, { itemId: 'b' }] }, { rowId: 'trending', kind: 'trending', items: [{ itemId: 'c' }] }] }, T0, { itemEvents: false });
+    const recordOnly = impressionOf(page, T0, { itemEvents: false });
     assert.deepEqual(recordOnly.record, record);
     assert.deepEqual(recordOnly.events, []);
   });

@@ -10,6 +10,7 @@ import { MemberStateStore, type OnlineStateOptions } from '../src/serving/online
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import type { Store } from '../src/storage/store.ts';
 import { localReplica, testApp, type TestApp } from './helpers/app.ts';
+import { deferred } from './helpers/deferred.ts';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const H = 3_600_000;
@@ -235,9 +236,3 @@ describe('online member state: hydration, bounds, fold-in', () => {
     assert.equal(state.foldIn(await state.get('h'), broken), undefined, 'a non-finite vector is never served');
   });
 });
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve: () => void = () => undefined;
-  const promise = new Promise<void>((r) => { resolve = r; });
-  return { promise, resolve };
-}
