@@ -16,7 +16,7 @@ import type { AlsModel } from '../src/ml/als/als-model.ts';
 import { runFreshness } from './serve-freshness.ts';
 import { runLoad } from './serve-load.ts';
 import { runRatedLoad } from './serve-rated.ts';
-import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
+import { ensureServeWorld, restoreServeStore, serveMembers } from './serve-world.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,9 +28,7 @@ const { values } = parseArgs({
 const rate = Number(values.rate), connections = 50, LOOPS = 10, QUERY = 'rows=8&size=20';
 const built = ensureServeWorld({ users: 200_000, items: 20_000, days: 90, seed: 11, impressions: 1 });
 const members = ((await alsTrainer.load(built.alsDir)) as AlsModel).userIds;
-const pool = Array.from({ length: 5000 }, (_, j) => members[Math.floor((j * members.length) / 5000)]);
-const inPool = new Set(pool);
-const trialMembers = members.filter((_, u) => u % 7 === 3 && !inPool.has(members[u]));
+const { pool, trialMembers } = serveMembers(members, 5000);
 const paths = pool.map((id) => `/v1/users/${encodeURIComponent(id)}/page?${QUERY}`);
 restoreServeStore(built.dataDir);
 await writeFile(join(built.dataDir, 'vitrine.toml'), ['[serving]', 'impressionItemEvents = false', 'rowCacheMembers = 20000',
@@ -53,7 +51,7 @@ const gcSummary = (from: number, to: number): string => {
     const isolate = /^\[\d+:(0x[0-9a-f]+)\]/.exec(line)?.[1] ?? '?';
     const kind = /ms: (\w+)/.exec(line)?.[1] ?? '?';
     const ms = Number(/MB, ([\d.]+) \/ /.exec(line)?.[1] ?? NaN);
-    const key = `${isolate.slice(-4)} ${kind}`;
+    const key = `${isolate} ${kind}`;
     by.set(key, [...(by.get(key) ?? []), ms]);
   }
   return [...by].map(([k, ms]) => `${k}: ${ms.length}× sum ${Math.round(ms.reduce((a, b) => a + b, 0))} max ${Math.max(...ms)}`).join('; ');

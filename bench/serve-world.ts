@@ -82,3 +82,15 @@ function run(args: string[]): number {
   if (result.status !== 0) throw new Error(`vitrine ${args[0]} failed (${result.status ?? result.signal})`);
   return Math.round((performance.now() - began) / 100) / 10;
 }
+
+/**
+ * The members a serving run asks for: a pool of known members evenly spread over the trained ones,
+ * and the freshness trials' members, none of them in the pool (so the trials' rents take no item away
+ * from a pooled member's pages).
+ */
+export function serveMembers(members: readonly string[], poolSize: number): { pool: string[]; trialMembers: string[] } {
+  const n = Math.min(poolSize, members.length);
+  const pool = Array.from({ length: n }, (_, j) => members[Math.floor((j * members.length) / n)]);
+  const inPool = new Set(pool);
+  return { pool, trialMembers: members.filter((id, u) => u % 7 === 3 && !inPool.has(id)) };
+}

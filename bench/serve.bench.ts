@@ -26,7 +26,7 @@ import { runFreshness } from './serve-freshness.ts';
 import { runLoad, startLoad } from './serve-load.ts';
 import { runRatedLoad } from './serve-rated.ts';
 import { type ServeResult, writeServeResults } from './serve-report.ts';
-import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
+import { ensureServeWorld, restoreServeStore, serveMembers } from './serve-world.ts';
 
 const { values } = parseArgs({
   options: {
@@ -69,10 +69,7 @@ const members = als.userIds;
 const annBuild = als.attachAnnIndex({ targetRecall: DEFAULT_CONFIG.serving.annRecallTarget, k: 20 });
 const ann = annRecall(als);
 
-// the pool: known members evenly spread; freshness trials use others, so their items are not rented away from the pool
-const pool = Array.from({ length: Math.min(poolSize, members.length) }, (_, j) => members[Math.floor((j * members.length) / Math.min(poolSize, members.length))]);
-const inPool = new Set(pool);
-const trialMembers = members.filter((_, u) => u % 7 === 3 && !inPool.has(members[u]));
+const { pool, trialMembers } = serveMembers(members, poolSize);
 const paths = pool.map((id) => `/v1/users/${encodeURIComponent(id)}/page?${PAGE_QUERY}`);
 
 console.log('server (on the store as built)…');
