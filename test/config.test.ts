@@ -43,5 +43,6 @@ describe('configuration', () => {
     check(configFromEnv({ VITRINE_PORT: 'eighty' }), /port/);
     check(configFromEnv({ VITRINE_PAGE_WORKERS: 'two' }), /pageWorkers/);
     check(configFromToml('[serving]\nheapGrowthPercent = 500\n'), /heapGrowthPercent/);
+    check(configFromToml('[serving]\nallocationSitePretenuring = "no"\n'), /allocationSitePretenuring/);
   });
 });

@@ -119,6 +119,13 @@ export const ConfigSchema = Type.Object({
      * for more frequent full collections (docs/operations.md, bench/results/serve-memory.md)
      */
     heapGrowthPercent: Type.Integer({ minimum: 0, maximum: 400 }),
+    /**
+     * V8's allocation-site pretenuring in the serving process (every thread; `vitrine serve` sets it at
+     * start). Off by default: on the serving threads it fed a loop of dead old objects keeping young
+     * ones alive, a full collection every ~1.25 s on the HTTP thread and scavenges 2-3× longer
+     * (ADR 0015, src/serving/v8-flags.ts)
+     */
+    allocationSitePretenuring: Type.Boolean(),
   }, { additionalProperties: false }),
   training: Type.Object({
     /** train in a worker thread so serving is unaffected (false: on the serving thread, e.g. an in-memory store) */
@@ -185,6 +192,8 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     // V8's own factor let the page workers' heaps reach ~4× their live data (docs/operations.md §
     // Online member state and its memory): 50 holds them to 1.5× for more frequent full collections
     heapGrowthPercent: 50,
+    // V8's pretenuring fed a promotion loop on the serving threads (ADR 0015)
+    allocationSitePretenuring: false,
   },
   training: {
     inWorker: true,

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { type ConfigOverrides, loadConfig } from '../../core/config.ts';
 import { openStore } from '../../storage/open-store.ts';
 import { buildApp } from '../../serving/app.ts';
-import { applyHeapGrowth } from '../../serving/heap-growth.ts';
+import { applyServingV8Flags } from '../../serving/v8-flags.ts';
 import { exitOnError } from '../exit.ts';
 
 export const SERVE_HELP = `vitrine serve [--data DIR] [--port 8080] [--host 127.0.0.1] [--store URL] [--config FILE] [--page-workers N]
@@ -52,7 +52,7 @@ export async function runServe(argv: string[]): Promise<number> {
     const env = flags.config ? { ...process.env, VITRINE_CONFIG: flags.config } : process.env;
     // a data dir given as a flag also moves the default store, even when VITRINE_STORE is unset
     const config = loadConfig(flags.overrides, env);
-    applyHeapGrowth(config.serving.heapGrowthPercent);
+    applyServingV8Flags(config.serving);
     const store = await openStore(config.store.url, {
       sqlite: {
         synchronous: config.store.synchronous, busyTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined,
