@@ -5,7 +5,9 @@
  * trials beside it) and prints, for each, the client's p50/p99 and the server's own share of page
  * requests over 10 and 25 ms (from /metrics), so a change's effect on the tail can be told from noise.
  *   node --import tsx bench/serve-diagnose.ts [--page-workers 2] [--live-ttl-ms N] [--warm 120]
- *     [--repeat 2] [--duration 20] [--trials 200] [--toml 'key = value'…]
+ *     [--repeat 2] [--duration 20] [--trials 200] [--toml 'key = value'…] [--node-arg=--trace-gc | --node-arg=--trace-gc-nvp]
+ * With --trace-gc-nvp and GC_DUMP=1 each collection's line is printed: survived and promoted bytes per
+ * scavenge per thread (how ADR 0015's promotion loop was found).
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
@@ -42,15 +44,17 @@ server.child.stdout?.on('data', (chunk: Buffer) => {
   const text = partial + chunk.toString('utf8');
   const lines = text.split('\n');
   partial = lines.pop() ?? '';
-  for (const line of lines) if (/ms: (Scavenge|Mark|Minor)/.test(line)) gcLines.push({ at: performance.now(), line });
+  for (const line of lines) if (/ms: (Scavenge|Mark|Minor)|pause=/.test(line)) gcLines.push({ at: performance.now(), line });
 });
 const gcSummary = (from: number, to: number): string => {
   const by = new Map<string, number[]>();
   for (const { at, line } of gcLines) {
     if (at < from || at > to) continue;
     const isolate = /^\[\d+:(0x[0-9a-f]+)\]/.exec(line)?.[1] ?? '?';
-    const kind = /ms: (\w+)/.exec(line)?.[1] ?? '?';
-    const ms = Number(/MB, ([\d.]+) \/ /.exec(line)?.[1] ?? NaN);
+    // --trace-gc lines ("ms: Scavenge … MB, 1.2 / 0.0 ms") or --trace-gc-nvp ones ("pause=1.2 … gc=s")
+    const nvp = /pause=([\d.]+).* gc=(\w+)/.exec(line);
+    const kind = nvp ? (nvp[2] === 's' ? 'Scavenge' : 'Mark') : /ms: (\w+)/.exec(line)?.[1] ?? '?';
+    const ms = Number(nvp?.[1] ?? /MB, ([\d.]+) \/ /.exec(line)?.[1] ?? NaN);
     const key = `${isolate} ${kind}`;
     by.set(key, [...(by.get(key) ?? []), ms]);
   }
@@ -81,6 +85,9 @@ try {
     const share = (le: string) => Math.round((1 - (after[le] - before[le]) / (after['+Inf'] - before['+Inf'])) * 10000) / 100;
     console.log(`load: p50 ${rated.latencyMs.p50} p90 ${rated.latencyMs.p90} p99 ${rated.latencyMs.p99} max ${rated.latencyMs.max} ms;`
       + ` server > 10 ms ${share('0.01')}%, > 25 ms ${share('0.025')}%; client loop p99 ${rated.clientLoopDelayMs.p99} max ${rated.clientLoopDelayMs.max}`);
+    const freshBefore = await pageBuckets(server.url);
+    const freshThreadsBefore = await threadTicks(server.child.pid);
+    const freshFrom = performance.now();
     const stop = new AbortController();
     const bg = runRatedLoad({ baseUrl: server.url, paths, connections: connections - LOOPS, rate, seconds: 600, signal: stop.signal });
     const trials = Number(values.trials);
@@ -88,7 +95,15 @@ try {
     trialAt += trials;
     stop.abort();
     const during = await bg;
-    console.log(`fresh: p50 ${fresh.p50Ms} p99 ${fresh.p99Ms} max ${fresh.maxMs} (event p99 ${fresh.eventP99Ms}) stale ${fresh.stale}; load beside p99 ${during.latencyMs.p99}`);
+    console.log(`fresh: p50 ${fresh.p50Ms} p99 ${fresh.p99Ms} max ${fresh.maxMs} (event p99 ${fresh.eventP99Ms}) stale ${fresh.stale}; load beside p50 ${during.latencyMs.p50} p90 ${during.latencyMs.p90} p99 ${during.latencyMs.p99} max ${during.latencyMs.max}`);
+    const freshAfter = await pageBuckets(server.url);
+    const freshThreadsAfter = await threadTicks(server.child.pid);
+    const freshSecs = (performance.now() - freshFrom) / 1000;
+    const freshShare = (le: string) => Math.round((1 - (freshAfter[le] - freshBefore[le]) / (freshAfter['+Inf'] - freshBefore['+Inf'])) * 10000) / 100;
+    console.log(`  during the trials: server > 10 ms ${freshShare('0.01')}%, > 25 ms ${freshShare('0.025')}%; cpu % ${[...freshThreadsAfter]
+      .map(([tid, t]) => ({ name: t.name, pct: Math.round((t.ticks - (freshThreadsBefore.get(tid)?.ticks ?? 0)) / freshSecs) }))
+      .filter((t) => t.pct > 0).sort((a, b) => b.pct - a.pct).map((t) => `${t.name} ${t.pct}`).join(', ')}`);
+    if (gcLines.length) console.log(`  gc during the trials: ${gcSummary(freshFrom, performance.now())}`);
   }
 } finally {
   await server.stop();
