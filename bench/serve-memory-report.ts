@@ -13,6 +13,8 @@ export interface ServeMemoryRun {
   pageWorkerHeapMb?: number;
   /** serving.heapGrowthPercent (0 or absent: V8's own factor) */
   heapGrowthPercent?: number;
+  /** serving.allocationSitePretenuring (absent in runs before ADR 0015: on, V8's default) */
+  allocationSitePretenuring?: boolean;
   /** serving.rowCacheMembers, the config's default (absent in runs before it was recorded: 5,000) */
   rowCacheMembers?: number;
   /** the generated world's members and items (absent in the first runs: 200,000 × 20,000) */
@@ -45,7 +47,7 @@ export function writeServeMemoryResults(run: ServeMemoryRun, worldMembers: numbe
 export function markdown(r: ServeMemoryRun, runs: readonly ServeMemoryRun[], worldMembers: number): string {
   return `# Serving memory — RSS as members' state fills the process
 
-${r.date} · ${r.cpus} cores · Node ${r.node} · ${r.pageWorkers} page worker(s)${r.pageWorkerHeapMb ? ` bounded at ${r.pageWorkerHeapMb} MB of heap each` : ''}${r.heapGrowthPercent ? ` · heaps grow ${r.heapGrowthPercent}% past live (\`serving.heapGrowthPercent\`)` : ''}, default caches (\`serving.rowCacheMembers\` ${(r.rowCacheMembers ?? 5_000).toLocaleString('en')})${r.nodeOptions ? ` · NODE_OPTIONS=${r.nodeOptions}` : ''}
+${r.date} · ${r.cpus} cores · Node ${r.node} · ${r.pageWorkers} page worker(s)${r.pageWorkerHeapMb ? ` bounded at ${r.pageWorkerHeapMb} MB of heap each` : ''}${r.heapGrowthPercent ? ` · heaps grow ${r.heapGrowthPercent}% past live (\`serving.heapGrowthPercent\`)` : ''} · allocation-site pretenuring ${r.allocationSitePretenuring === false ? 'off' : 'on'}, default caches (\`serving.rowCacheMembers\` ${(r.rowCacheMembers ?? 5_000).toLocaleString('en')})${r.nodeOptions ? ` · NODE_OPTIONS=${r.nodeOptions}` : ''}
 Command: \`${r.command}\`
 
 Pages are asked for members never seen before, step by step (each hydrates the member's state from the
@@ -59,9 +61,9 @@ ${summary(r, worldMembers)}
 
 ## Runs
 
-| date | world members | NODE_OPTIONS | page workers | worker heap bound, MB | heap growth, % | members held (last step) | RSS, MB | bytes per member | RSS at 1M members, MB (extrapolated unless held) |
-|---|---|---|---|---|---|---|---|---|---|
-${runs.map((x) => `| ${x.date} | ${(x.world?.users ?? 200_000).toLocaleString('en')} | ${x.nodeOptions || '—'} | ${x.pageWorkers} | ${x.pageWorkerHeapMb || '—'} | ${x.heapGrowthPercent || '—'} | ${x.points.at(-1)?.held.toLocaleString('en')} | ${x.points.at(-1)?.rssMB} | ${x.bytesPerMember} | ${x.projectedMBAt1M} |`).join('\n')}
+| date | world members | NODE_OPTIONS | page workers | worker heap bound, MB | heap growth, % | pretenuring | members held (last step) | RSS, MB | bytes per member | RSS at 1M members, MB (extrapolated unless held) |
+|---|---|---|---|---|---|---|---|---|---|---|
+${runs.map((x) => `| ${x.date} | ${(x.world?.users ?? 200_000).toLocaleString('en')} | ${x.nodeOptions || '—'} | ${x.pageWorkers} | ${x.pageWorkerHeapMb || '—'} | ${x.heapGrowthPercent || '—'} | ${x.allocationSitePretenuring === false ? 'off' : 'on'} | ${x.points.at(-1)?.held.toLocaleString('en')} | ${x.points.at(-1)?.rssMB} | ${x.bytesPerMember} | ${x.projectedMBAt1M} |`).join('\n')}
 `;
 }
 

@@ -8,7 +8,8 @@
  * (`--users 1000000 --steps 100000,300000,600000,1000000`: ~15 min to build once, then ~45 min of
  * pages at ~400/s) the last step measures it.
  *   node --import tsx bench/serve-memory.bench.ts [--users 200000 --items 20000 --days 90 --seed 11]
- *     [--page-workers 2] [--page-worker-heap-mb 0] [--heap-growth-percent N (default: the config's, 50; 0 = V8's own factor)] [--steps 10000,20000,40000,80000] [--connections 32]
+ *     [--page-workers 2] [--page-worker-heap-mb 0] [--heap-growth-percent N (default: the config's, 50; 0 = V8's own factor)]
+ *     [--allocation-site-pretenuring (V8's default; off is the config's, ADR 0015)] [--steps 10000,20000,40000,80000] [--connections 32]
  * NODE_OPTIONS (e.g. --max-old-space-size=384, which bounds every thread's heap) reaches the server
  * and is recorded with the run; earlier runs are kept in the results file.
  */
@@ -34,6 +35,8 @@ const { values } = parseArgs({
     'page-worker-heap-mb': { type: 'string', default: '0' },
     // serving.heapGrowthPercent for the run (0: V8's own factor; absent: the config's default)
     'heap-growth-percent': { type: 'string' },
+    // serving.allocationSitePretenuring = true for the run (V8's default; off is the config's, ADR 0015)
+    'allocation-site-pretenuring': { type: 'boolean', default: false },
   },
 });
 const world = { users: Number(values.users), items: Number(values.items), days: Number(values.days), seed: Number(values.seed), impressions: 1 };
@@ -43,6 +46,7 @@ const pageWorkerHeapMb = Number(values['page-worker-heap-mb']);
 const defaults = resolveConfig({}).serving;
 const heapGrowthPercent = values['heap-growth-percent'] === undefined ? defaults.heapGrowthPercent : Number(values['heap-growth-percent']);
 const rowCacheMembers = defaults.rowCacheMembers;
+const allocationSitePretenuring = values['allocation-site-pretenuring'];
 
 const built = ensureServeWorld(world);
 restoreServeStore(built.dataDir);
@@ -51,7 +55,7 @@ const db = new Database(join(built.dataDir, 'vitrine.db'), { readonly: true });
 const members = (db.prepare('SELECT user_id FROM events GROUP BY user_id ORDER BY substr(user_id, -3), user_id').pluck().all() as string[]);
 db.close();
 if (members.length < steps.at(-1)!) throw new Error(`the world has ${members.length} members with events, fewer than ${steps.at(-1)}`);
-writeFileSync(join(built.dataDir, 'vitrine.toml'), `# written by bench/serve-memory.bench.ts\n[serving]\nimpressionItemEvents = false\npageWorkers = ${pageWorkers}\npageWorkerHeapMb = ${pageWorkerHeapMb}\nheapGrowthPercent = ${heapGrowthPercent}\n`);
+writeFileSync(join(built.dataDir, 'vitrine.toml'), `# written by bench/serve-memory.bench.ts\n[serving]\nimpressionItemEvents = false\npageWorkers = ${pageWorkers}\npageWorkerHeapMb = ${pageWorkerHeapMb}\nheapGrowthPercent = ${heapGrowthPercent}\nallocationSitePretenuring = ${allocationSitePretenuring}\n`);
 
 const server = await startServer({ dataDir: built.dataDir, startTimeoutMs: 180_000 });
 const metric = async (name: string) => {
@@ -93,7 +97,7 @@ const projectedMB = b.held >= TARGET_MEMBERS ? b.rssMB : Math.round(b.rssMB + ((
 const nodeOptions = process.env.NODE_OPTIONS ?? '';
 const result: ServeMemoryRun = {
   date: new Date().toISOString(), cpus: cpus().length, node: process.version, nodeOptions,
-  command: `${nodeOptions ? `NODE_OPTIONS=${nodeOptions} ` : ''}npm run bench:serve-memory -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --page-workers ${pageWorkers} --page-worker-heap-mb ${pageWorkerHeapMb} --heap-growth-percent ${heapGrowthPercent} --steps ${values.steps} --connections ${values.connections}`,
-  pageWorkers, pageWorkerHeapMb, heapGrowthPercent, rowCacheMembers, world: { users: world.users, items: world.items }, points, bytesPerMember: Math.round(bytesPerMember), projectedMBAt1M: projectedMB, targetMB: 1500, met: projectedMB <= 1500,
+  command: `${nodeOptions ? `NODE_OPTIONS=${nodeOptions} ` : ''}npm run bench:serve-memory -- --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --page-workers ${pageWorkers} --page-worker-heap-mb ${pageWorkerHeapMb} --heap-growth-percent ${heapGrowthPercent}${allocationSitePretenuring ? ' --allocation-site-pretenuring' : ''} --steps ${values.steps} --connections ${values.connections}`,
+  pageWorkers, pageWorkerHeapMb, heapGrowthPercent, allocationSitePretenuring, rowCacheMembers, world: { users: world.users, items: world.items }, points, bytesPerMember: Math.round(bytesPerMember), projectedMBAt1M: projectedMB, targetMB: 1500, met: projectedMB <= 1500,
 };
 console.log(writeServeMemoryResults(result, members.length));
