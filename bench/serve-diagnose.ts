@@ -68,25 +68,18 @@ try {
   await runLoad({ baseUrl: server.url, paths, connections, duration: 5 });
   let trialAt = 0;
   for (let r = 0; r < Number(values.repeat); r++) {
-    const before = await pageBuckets(server.url);
-    const threadsBefore = await threadTicks(server.child.pid);
+    const window = await openWindow(server.url, server.child.pid);
     const clientBefore = process.cpuUsage();
     const loadFrom = performance.now();
     const rated = await runRatedLoad({ baseUrl: server.url, paths, connections, rate, seconds: Number(values.duration) });
     if (gcLines.length) console.log(`gc: ${gcSummary(loadFrom, performance.now())}`);
     if (process.env.GC_DUMP) for (const { at, line } of gcLines) if (at >= loadFrom) console.log(`  ${Math.round(at - loadFrom)} ${line}`);
-    const after = await pageBuckets(server.url);
-    const threadsAfter = await threadTicks(server.child.pid);
+    const load = await window.close(rated.seconds);
     const clientCpu = process.cpuUsage(clientBefore);
-    const secs = rated.seconds;
-    const perThread = [...threadsAfter].map(([tid, t]) => ({ name: t.name, pct: Math.round((t.ticks - (threadsBefore.get(tid)?.ticks ?? 0)) / secs) }))
-      .filter((t) => t.pct > 0).sort((a, b) => b.pct - a.pct);
-    console.log(`cpu %: client ${Math.round((clientCpu.user + clientCpu.system) / 1e4 / secs)}; server ${perThread.map((t) => `${t.name} ${t.pct}`).join(', ')}`);
-    const share = (le: string) => Math.round((1 - (after[le] - before[le]) / (after['+Inf'] - before['+Inf'])) * 10000) / 100;
+    console.log(`cpu %: client ${Math.round((clientCpu.user + clientCpu.system) / 1e4 / rated.seconds)}; server ${load.cpu}`);
     console.log(`load: p50 ${rated.latencyMs.p50} p90 ${rated.latencyMs.p90} p99 ${rated.latencyMs.p99} max ${rated.latencyMs.max} ms;`
-      + ` server > 10 ms ${share('0.01')}%, > 25 ms ${share('0.025')}%; client loop p99 ${rated.clientLoopDelayMs.p99} max ${rated.clientLoopDelayMs.max}`);
-    const freshBefore = await pageBuckets(server.url);
-    const freshThreadsBefore = await threadTicks(server.child.pid);
+      + ` server > 10 ms ${load.over10}%, > 25 ms ${load.over25}%; client loop p99 ${rated.clientLoopDelayMs.p99} max ${rated.clientLoopDelayMs.max}`);
+    const freshWindow = await openWindow(server.url, server.child.pid);
     const freshFrom = performance.now();
     const stop = new AbortController();
     const bg = runRatedLoad({ baseUrl: server.url, paths, connections: connections - LOOPS, rate, seconds: 600, signal: stop.signal });
@@ -96,17 +89,32 @@ try {
     stop.abort();
     const during = await bg;
     console.log(`fresh: p50 ${fresh.p50Ms} p99 ${fresh.p99Ms} max ${fresh.maxMs} (event p99 ${fresh.eventP99Ms}) stale ${fresh.stale}; load beside p50 ${during.latencyMs.p50} p90 ${during.latencyMs.p90} p99 ${during.latencyMs.p99} max ${during.latencyMs.max}`);
-    const freshAfter = await pageBuckets(server.url);
-    const freshThreadsAfter = await threadTicks(server.child.pid);
-    const freshSecs = (performance.now() - freshFrom) / 1000;
-    const freshShare = (le: string) => Math.round((1 - (freshAfter[le] - freshBefore[le]) / (freshAfter['+Inf'] - freshBefore['+Inf'])) * 10000) / 100;
-    console.log(`  during the trials: server > 10 ms ${freshShare('0.01')}%, > 25 ms ${freshShare('0.025')}%; cpu % ${[...freshThreadsAfter]
-      .map(([tid, t]) => ({ name: t.name, pct: Math.round((t.ticks - (freshThreadsBefore.get(tid)?.ticks ?? 0)) / freshSecs) }))
-      .filter((t) => t.pct > 0).sort((a, b) => b.pct - a.pct).map((t) => `${t.name} ${t.pct}`).join(', ')}`);
+    const trialsWindow = await freshWindow.close();
+    console.log(`  during the trials: server > 10 ms ${trialsWindow.over10}%, > 25 ms ${trialsWindow.over25}%; cpu % ${trialsWindow.cpu}`);
     if (gcLines.length) console.log(`  gc during the trials: ${gcSummary(freshFrom, performance.now())}`);
   }
 } finally {
   await server.stop();
+}
+
+/**
+ * A span of the server's life: on close, the share of page requests over 10 and 25 ms inside the
+ * server (/metrics) and each busy thread's CPU % over the span (over `seconds` when given).
+ */
+async function openWindow(baseUrl: string, pid: number | undefined) {
+  const buckets = await pageBuckets(baseUrl);
+  const ticks = await threadTicks(pid);
+  const from = performance.now();
+  return {
+    async close(seconds = (performance.now() - from) / 1000): Promise<{ over10: number; over25: number; cpu: string }> {
+      const bucketsAfter = await pageBuckets(baseUrl);
+      const ticksAfter = await threadTicks(pid);
+      const share = (le: string) => Math.round((1 - (bucketsAfter[le] - buckets[le]) / (bucketsAfter['+Inf'] - buckets['+Inf'])) * 10000) / 100;
+      const cpu = [...ticksAfter].map(([tid, t]) => ({ name: t.name, pct: Math.round((t.ticks - (ticks.get(tid)?.ticks ?? 0)) / seconds) }))
+        .filter((t) => t.pct > 0).sort((a, b) => b.pct - a.pct).map((t) => `${t.name} ${t.pct}`).join(', ');
+      return { over10: share('0.01'), over25: share('0.025'), cpu };
+    },
+  };
 }
 
 /** Each server thread's CPU ticks so far (utime + stime, 100 a second), by thread id. */

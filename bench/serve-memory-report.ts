@@ -47,7 +47,7 @@ export function writeServeMemoryResults(run: ServeMemoryRun, worldMembers: numbe
 export function markdown(r: ServeMemoryRun, runs: readonly ServeMemoryRun[], worldMembers: number): string {
   return `# Serving memory — RSS as members' state fills the process
 
-${r.date} · ${r.cpus} cores · Node ${r.node} · ${r.pageWorkers} page worker(s)${r.pageWorkerHeapMb ? ` bounded at ${r.pageWorkerHeapMb} MB of heap each` : ''}${r.heapGrowthPercent ? ` · heaps grow ${r.heapGrowthPercent}% past live (\`serving.heapGrowthPercent\`)` : ''} · allocation-site pretenuring ${r.allocationSitePretenuring === false ? 'off' : 'on'}, default caches (\`serving.rowCacheMembers\` ${(r.rowCacheMembers ?? 5_000).toLocaleString('en')})${r.nodeOptions ? ` · NODE_OPTIONS=${r.nodeOptions}` : ''}
+${r.date} · ${r.cpus} cores · Node ${r.node} · ${r.pageWorkers} page worker(s)${r.pageWorkerHeapMb ? ` bounded at ${r.pageWorkerHeapMb} MB of heap each` : ''}${r.heapGrowthPercent ? ` · heaps grow ${r.heapGrowthPercent}% past live (\`serving.heapGrowthPercent\`)` : ''} · allocation-site pretenuring ${pretenuring(r)}, default caches (\`serving.rowCacheMembers\` ${(r.rowCacheMembers ?? 5_000).toLocaleString('en')})${r.nodeOptions ? ` · NODE_OPTIONS=${r.nodeOptions}` : ''}
 Command: \`${r.command}\`
 
 Pages are asked for members never seen before, step by step (each hydrates the member's state from the
@@ -63,9 +63,12 @@ ${summary(r, worldMembers)}
 
 | date | world members | NODE_OPTIONS | page workers | worker heap bound, MB | heap growth, % | pretenuring | members held (last step) | RSS, MB | bytes per member | RSS at 1M members, MB (extrapolated unless held) |
 |---|---|---|---|---|---|---|---|---|---|---|
-${runs.map((x) => `| ${x.date} | ${(x.world?.users ?? 200_000).toLocaleString('en')} | ${x.nodeOptions || '—'} | ${x.pageWorkers} | ${x.pageWorkerHeapMb || '—'} | ${x.heapGrowthPercent || '—'} | ${x.allocationSitePretenuring === false ? 'off' : 'on'} | ${x.points.at(-1)?.held.toLocaleString('en')} | ${x.points.at(-1)?.rssMB} | ${x.bytesPerMember} | ${x.projectedMBAt1M} |`).join('\n')}
+${runs.map((x) => `| ${x.date} | ${(x.world?.users ?? 200_000).toLocaleString('en')} | ${x.nodeOptions || '—'} | ${x.pageWorkers} | ${x.pageWorkerHeapMb || '—'} | ${x.heapGrowthPercent || '—'} | ${pretenuring(x)} | ${x.points.at(-1)?.held.toLocaleString('en')} | ${x.points.at(-1)?.rssMB} | ${x.bytesPerMember} | ${x.projectedMBAt1M} |`).join('\n')}
 `;
 }
+
+/** Whether the run had V8's allocation-site pretenuring (runs before ADR 0015 did: V8's default). */
+const pretenuring = (run: ServeMemoryRun): string => (run.allocationSitePretenuring === false ? 'off' : 'on');
 
 /** The run's answer: measured when its last step held 1M members, else extrapolated from the last two steps. */
 function summary(r: ServeMemoryRun, worldMembers: number): string {
