@@ -28,7 +28,7 @@ export const ConfigSchema = Type.Object({
     url: Type.String(),
     synchronous: Type.Union([Type.Literal('NORMAL'), Type.Literal('FULL')]),
     busyTimeoutMs: Type.Integer({ minimum: 0 }),
-    /** 0 = unlimited */
+    /** 0 = unlimited; page records stop at 90% of it (sqlite-store.ts PAGE_LOG_SHARE), other writes at the cap */
     maxSizeBytes: Type.Integer({ minimum: 0 }),
   }, { additionalProperties: false }),
   auth: Type.Object({
@@ -154,7 +154,8 @@ export type Scope = Static<typeof Scope>;
 export const DEFAULT_CONFIG: VitrineConfig = {
   dataDir: './data',
   server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024 },
-  store: { url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 0 },
+  // 8 GiB: the 1M-member world with its histories is ~2 GB; page records are the first to stop at it
+  store: { url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 8 * 1024 ** 3 },
   auth: { keys: [] },
   ingest: { maxBatch: 1000, futureToleranceMs: 5 * 60_000 },
   log: { level: 'info' },
@@ -177,7 +178,8 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     foldInCacheSize: 100_000,
     annMinItems: 10_000,
     annRecallTarget: 0.97,
-    impressionItemEvents: true,
+    // a read must not grow members' histories (issue 20); page records count exposure all the same
+    impressionItemEvents: false,
     impressionFlushMs: 50,
     // 13 KB of live heap per cached member, 25 KB once its page is reused (bench/serve-member-heap.ts
     // --cached; docs/operations.md § Online member state and its memory): ~50 MB at 2,000 before the

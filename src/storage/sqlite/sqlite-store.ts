@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { VitrineError } from '../../core/errors.ts';
 import { heldFromEvents, sizeProfileFromEvents } from '../../core/member-derived.ts';
 import type { EventSignal, Item, ItemInput, SizeProfileEntry, StoredEvent, User, UserInput, UserStats, VitrineEvent } from '../../core/types.ts';
 import type {
@@ -23,7 +24,10 @@ export interface SqliteStoreOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** how long a writer waits for a lock before VITRINE_STORE_BUSY, ms */
   busyTimeoutMs?: number;
-  /** a hard cap on the database size; writes beyond it fail with VITRINE_STORE_FULL */
+  /**
+   * a hard cap on the database size; writes beyond it fail with VITRINE_STORE_FULL. Page records stop
+   * first, at PAGE_LOG_SHARE of it, so that events and profiles keep the rest (docs/operations.md § Store size)
+   */
   maxSizeBytes?: number;
   /** checkpoint the WAL from a worker thread instead of inside commits (wal-checkpointer.ts): for servers */
   backgroundCheckpoint?: boolean;
@@ -31,10 +35,16 @@ export interface SqliteStoreOptions {
   backgroundImpressionLog?: boolean;
 }
 
+/** page records are refused (VITRINE_STORE_FULL) once the file's used pages reach this share of maxSizeBytes */
+export const PAGE_LOG_SHARE = 0.9;
+
 // one page record (an ImpressionTuple's order): the serving connection and the page log's worker both run it
 const PUT_IMPRESSION_SQL = 'INSERT OR REPLACE INTO impressions (page_id, user_id, ts, variant, model_version, rows) VALUES (?, ?, ?, ?, ?, ?)';
 
 type SignalRow = [number, string, EventSignal['type'], string | null, number, string | null, string | null];
+
+// the file's pages in use (free pages are reused before the file grows): what the page log's cap compares
+const USED_PAGES_SQL = 'SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count())';
 
 const EVENT_COLUMNS = 'id, type, user_id, item_id, ts, size, fit, rating, value, occasion, page_id, row_id, position, variant, model_version';
 
@@ -49,6 +59,8 @@ export class SqliteStore implements Store {
   readonly checkpointer: WalCheckpointer | undefined;
   /** the page log's writer thread, when asked for */
   readonly impressionLog: ImpressionLogWriter | undefined;
+  /** page records are refused past this many used pages (undefined: no cap) */
+  private readonly pageLogMaxPages: number | undefined;
 
   constructor(path: string, opts: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -59,13 +71,17 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    // a forgotten member's rows are overwritten with zeros, not left readable in free space (issue 20)
+    this.db.pragma('secure_delete = ON');
     // ingest dirties index pages all over (user_id, ts); checkpointing every ~40 MB of WAL instead of
     // every 1,000 pages copies each hot page out far less often. Durability is unchanged.
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
     const autocheckpointPages = Math.round(40_000_000 / pageSize);
     this.db.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
     if (opts.maxSizeBytes) {
-      this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxSizeBytes / pageSize))}`);
+      const maxPages = Math.max(1, Math.floor(opts.maxSizeBytes / pageSize));
+      this.db.pragma(`max_page_count = ${maxPages}`);
+      this.pageLogMaxPages = Math.floor(maxPages * PAGE_LOG_SHARE);
     }
     guard(() => migrate(this.db));
     if (opts.backgroundCheckpoint && path !== ':memory:') {
@@ -77,12 +93,18 @@ export class SqliteStore implements Store {
         path, insertSql: PUT_IMPRESSION_SQL, busyTimeoutMs: opts.busyTimeoutMs ?? 5000, synchronous: opts.synchronous ?? 'NORMAL',
         autocheckpointPages: this.checkpointer ? 0 : autocheckpointPages,
         ...(opts.maxSizeBytes ? { maxPageCount: Math.max(1, Math.floor(opts.maxSizeBytes / pageSize)) } : {}),
-        writeHere: (records) => this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })(),
+        ...(this.pageLogMaxPages ? { pageLogMaxPages: this.pageLogMaxPages, usedPagesSql: USED_PAGES_SQL } : {}),
+        writeHere: (records) => {
+          this.assertPageLogRoom();
+          this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })();
+        },
       });
     }
     this.stmt = {
       insertEvent: db.prepare(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',').map(() => '?').join(',')})`),
       // one statement per batch (ids as a JSON array) rather than one call per member or item
+      userExists: db.prepare('SELECT 1 FROM users WHERE id = ?').pluck(),
+      usedPages: db.prepare(USED_PAGES_SQL).pluck(),
       ensureUsers: db.prepare('INSERT OR IGNORE INTO users (id, created_at, updated_at) SELECT value, ?, ? FROM json_each(?)'),
       ensureItems: db.prepare(`INSERT OR IGNORE INTO items (id, title, category, placeholder, created_at, updated_at)
                                SELECT value, value, 'unknown', 1, ?, ? FROM json_each(?)`),
@@ -110,8 +132,11 @@ export class SqliteStore implements Store {
       deleteUserImpressions: db.prepare('DELETE FROM impressions WHERE user_id = ?'),
       countUsers: db.prepare('SELECT count(*) FROM users').pluck(),
       userEvents: db.prepare('SELECT * FROM events WHERE user_id = ? ORDER BY ts DESC, seq DESC LIMIT ?'),
+      userEventsOfTypes: db.prepare(`SELECT * FROM events WHERE user_id = ? AND type IN (SELECT value FROM json_each(?))
+                                     ORDER BY ts DESC, seq DESC LIMIT ?`),
+      // actions only: impressions are what the member was shown, not something they did
       userStats: db.prepare(`SELECT count(*) AS events, sum(type = 'rent') AS rents, sum(type = 'heart') AS hearts,
-                             max(ts) AS last FROM events WHERE user_id = ?`),
+                             max(ts) AS last FROM events WHERE user_id = ? AND type <> 'impression'`),
       userRentReturn: db.prepare(`SELECT seq, type, item_id, ts FROM events
                                   WHERE user_id = ? AND type IN ('rent', 'return', 'purchase')`),
       userSized: db.prepare('SELECT type, size, fit FROM events WHERE user_id = ? AND size IS NOT NULL'),
@@ -207,11 +232,32 @@ export class SqliteStore implements Store {
   }
 
   async forgetUser(id: string): Promise<boolean> {
-    return guard(() => this.db.transaction(() => {
+    const known = guard(() => this.db.transaction(() => {
       const events = this.stmt.deleteUserEvents.run(id).changes;
       this.stmt.deleteUserImpressions.run(id);
       return this.stmt.deleteUser.run(id).changes > 0 || events > 0;
     })());
+    this.truncateWal();
+    return known;
+  }
+
+  /**
+   * Copies the WAL into the file and empties it, so that the frames that once wrote a forgotten
+   * member's rows are gone too (secure_delete zeroes them in the file). Waits for readers at most
+   * 200 ms: when they hold it longer, the background checkpoints get there and the WAL is rewritten
+   * from its start by the next commits.
+   */
+  private truncateWal(): void {
+    if (!this.db.open || this.db.memory) return;
+    const busy = this.db.pragma('busy_timeout', { simple: true }) as number;
+    try {
+      this.db.pragma(`busy_timeout = ${Math.min(busy, 200)}`);
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // a busy checkpoint is retried by the background ones; the delete itself is committed
+    } finally {
+      this.db.pragma(`busy_timeout = ${busy}`);
+    }
   }
 
   async countUsers(): Promise<number> {
@@ -223,14 +269,24 @@ export class SqliteStore implements Store {
     return guard(() => this.db.transaction(() => this.appendInTransaction(events))());
   }
 
-  /** appendEvents' work, inside the caller's transaction. */
-  private appendInTransaction(events: ReadonlyArray<VitrineEvent>): AppendResult {
+  /**
+   * appendEvents' work, inside the caller's transaction. `knownMembersOnly`: events of members the
+   * store does not hold are skipped (not stored, not counted as duplicates): a page served to an
+   * unknown id creates no member.
+   */
+  private appendInTransaction(events: ReadonlyArray<VitrineEvent>, knownMembersOnly = false): AppendResult {
     const duplicates: number[] = [];
     const users = new Set<string>();
     const items = new Set<string>();
     const insert = this.stmt.insertEvent;
+    const known = new Map<string, boolean>();
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
+      if (knownMembersOnly) {
+        let isKnown = known.get(e.userId);
+        if (isKnown === undefined) known.set(e.userId, (isKnown = this.stmt.userExists.get(e.userId) !== undefined));
+        if (!isKnown) continue;
+      }
       // an array binds positionally without spreading 15 arguments per row
       if (insert.run(eventParams(e)).changes === 0) {
         duplicates.push(i);
@@ -245,12 +301,11 @@ export class SqliteStore implements Store {
     return { accepted: events.length - duplicates.length, duplicates };
   }
 
-  async userEvents(userId: string, opts: { limit?: number; types?: string[] } = {}): Promise<StoredEvent[]> {
-    let rows = guard(() => this.stmt.userEvents.all(userId, opts.limit ?? 1000)) as EventRow[];
-    if (opts.types) {
-      const types = new Set(opts.types);
-      rows = rows.filter((r) => types.has(r.type));
-    }
+  async userEvents(userId: string, opts: { limit?: number; types?: readonly string[] } = {}): Promise<StoredEvent[]> {
+    const limit = opts.limit ?? 1000;
+    const rows = guard(() => (opts.types
+      ? this.stmt.userEventsOfTypes.all(userId, JSON.stringify(opts.types), limit)
+      : this.stmt.userEvents.all(userId, limit))) as EventRow[];
     return rows.map(rowToEvent);
   }
 
@@ -307,7 +362,10 @@ export class SqliteStore implements Store {
 
   // ── impressions ─────────────────────────────────────────────────────────────
   async putImpression(r: ImpressionRecord): Promise<void> {
-    guard(() => this.stmt.putImpression.run(...impressionTuple(r)));
+    guard(() => {
+      this.assertPageLogRoom();
+      this.stmt.putImpression.run(...impressionTuple(r));
+    });
   }
 
   async getImpression(pageId: string): Promise<ImpressionRecord | null> {
@@ -327,17 +385,30 @@ export class SqliteStore implements Store {
   async putImpressionsWithEvents(pages: ReadonlyArray<{ record: ImpressionRecord; events: ReadonlyArray<VitrineEvent> }>): Promise<void> {
     // page records alone go to the writer thread when there is one; item events stay here, with the
     // rest of the event log's writes
+    if (pages.length === 0) return;
     if (this.impressionLog && pages.every((p) => p.events.length === 0)) {
       return this.impressionLog.write(pages.map(({ record }) => impressionTuple(record)));
     }
     // one commit for the lot: on SQLite a commit costs about twice the row it writes (measured: 0.13 ms
     // per page alone, 0.04 ms in batches of 50)
-    guard(() => this.db.transaction(() => {
-      for (const { record: r, events } of pages) {
-        this.stmt.putImpression.run(...impressionTuple(r));
-        if (events.length > 0) this.appendInTransaction(events);
-      }
-    })());
+    guard(() => {
+      this.assertPageLogRoom();
+      this.db.transaction(() => {
+        for (const { record: r, events } of pages) {
+          this.stmt.putImpression.run(...impressionTuple(r));
+          if (events.length > 0) this.appendInTransaction(events, true);
+        }
+      })();
+    });
+  }
+
+  /** Throws VITRINE_STORE_FULL when page records have used their share of the size cap. */
+  private assertPageLogRoom(): void {
+    if (this.pageLogMaxPages === undefined) return;
+    const used = this.stmt.usedPages.get() as number;
+    if (used >= this.pageLogMaxPages) {
+      throw new VitrineError('VITRINE_STORE_FULL', `page records are not logged past ${PAGE_LOG_SHARE * 100}% of store.maxSizeBytes (${used} of ${this.pageLogMaxPages} pages used)`);
+    }
   }
 
   // ── merchandising and experiments (merchandising-store.ts, experiment-counts.ts) ──
