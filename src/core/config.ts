@@ -46,6 +46,10 @@ export const ConfigSchema = Type.Object({
   log: Type.Object({
     level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   }, { additionalProperties: false }),
+  models: Type.Object({
+    /** model artifacts kept per algorithm, newest first; active and previous versions are never removed (pipeline/artifact-gc.ts) */
+    keepVersions: Type.Integer({ minimum: 1, maximum: 1000 }),
+  }, { additionalProperties: false }),
   serving: Type.Object({
     /** the whole request's time budget (a variant may override it) */
     budgetMs: Type.Integer({ minimum: 10, maximum: 10_000 }),
@@ -159,6 +163,7 @@ export const DEFAULT_CONFIG: VitrineConfig = {
   auth: { keys: [] },
   ingest: { maxBatch: 1000, futureToleranceMs: 5 * 60_000 },
   log: { level: 'info' },
+  models: { keepVersions: 3 },
   serving: {
     budgetMs: 200,
     rowBudgetMs: 150,
