@@ -158,7 +158,7 @@ export type Scope = Static<typeof Scope>;
 export const DEFAULT_CONFIG: VitrineConfig = {
   dataDir: './data',
   server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024 },
-  // 8 GiB: the 1M-member world with its histories is ~2 GB; page records are the first to stop at it
+  // 8 GiB: room for a large catalogue and history, yet a bound on what reads can add (page records stop first)
   store: { url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 8 * 1024 ** 3 },
   auth: { keys: [] },
   ingest: { maxBatch: 1000, futureToleranceMs: 5 * 60_000 },
