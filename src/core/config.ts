@@ -28,7 +28,7 @@ export const ConfigSchema = Type.Object({
     url: Type.String(),
     synchronous: Type.Union([Type.Literal('NORMAL'), Type.Literal('FULL')]),
     busyTimeoutMs: Type.Integer({ minimum: 0 }),
-    /** 0 = unlimited; page records stop at 90% of it (sqlite-store.ts PAGE_LOG_SHARE), other writes at the cap */
+    /** 0 = unlimited; page records stop at 90% of it (page-log-cap.ts PAGE_LOG_SHARE), other writes at the cap */
     maxSizeBytes: Type.Integer({ minimum: 0 }),
   }, { additionalProperties: false }),
   auth: Type.Object({

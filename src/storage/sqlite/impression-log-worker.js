@@ -16,7 +16,7 @@ const insert = db.prepare(workerData.insertSql);
 const writeAll = db.transaction((records) => {
   for (const r of records) insert.run(...r);
 });
-// the page log's share of the size cap (sqlite-store.ts PAGE_LOG_SHARE): past it a batch is refused, not written
+// the page log's share of the size cap (page-log-cap.ts PAGE_LOG_SHARE): past it a batch is refused, not written
 const usedPages = workerData.pageLogMaxPages ? db.prepare(workerData.usedPagesSql).pluck() : undefined;
 function assertRoom() {
   if (!usedPages) return;

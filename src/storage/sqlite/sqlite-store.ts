@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { VitrineError } from '../../core/errors.ts';
 import { heldFromEvents, sizeProfileFromEvents } from '../../core/member-derived.ts';
 import type { EventSignal, Item, ItemInput, SizeProfileEntry, StoredEvent, User, UserInput, UserStats, VitrineEvent } from '../../core/types.ts';
 import type {
@@ -17,7 +16,8 @@ import {
 } from './rows.ts';
 import { translateSqliteError } from './sqlite-errors.ts';
 import { ImpressionLogWriter, type ImpressionTuple } from './impression-log-writer.ts';
-import { WalCheckpointer } from './wal-checkpointer.ts';
+import { PageLogCap, USED_PAGES_SQL } from './page-log-cap.ts';
+import { truncateWal, WalCheckpointer } from './wal-checkpointer.ts';
 
 export interface SqliteStoreOptions {
   /** 'NORMAL' survives a process crash (kill -9); 'FULL' also survives power loss, at a cost per commit */
@@ -26,7 +26,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /**
    * a hard cap on the database size; writes beyond it fail with VITRINE_STORE_FULL. Page records stop
-   * first, at PAGE_LOG_SHARE of it, so that events and profiles keep the rest (docs/operations.md § Store size)
+   * first, at PAGE_LOG_SHARE of it (page-log-cap.ts), so that events and profiles keep the rest (docs/operations.md § Store size)
    */
   maxSizeBytes?: number;
   /** checkpoint the WAL from a worker thread instead of inside commits (wal-checkpointer.ts): for servers */
@@ -35,16 +35,10 @@ export interface SqliteStoreOptions {
   backgroundImpressionLog?: boolean;
 }
 
-/** page records are refused (VITRINE_STORE_FULL) once the file's used pages reach this share of maxSizeBytes */
-export const PAGE_LOG_SHARE = 0.9;
-
 // one page record (an ImpressionTuple's order): the serving connection and the page log's worker both run it
 const PUT_IMPRESSION_SQL = 'INSERT OR REPLACE INTO impressions (page_id, user_id, ts, variant, model_version, rows) VALUES (?, ?, ?, ?, ?, ?)';
 
 type SignalRow = [number, string, EventSignal['type'], string | null, number, string | null, string | null];
-
-// the file's pages in use (free pages are reused before the file grows): what the page log's cap compares
-const USED_PAGES_SQL = 'SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count())';
 
 const EVENT_COLUMNS = 'id, type, user_id, item_id, ts, size, fit, rating, value, occasion, page_id, row_id, position, variant, model_version';
 
@@ -59,8 +53,8 @@ export class SqliteStore implements Store {
   readonly checkpointer: WalCheckpointer | undefined;
   /** the page log's writer thread, when asked for */
   readonly impressionLog: ImpressionLogWriter | undefined;
-  /** page records are refused past this many used pages (undefined: no cap) */
-  private readonly pageLogMaxPages: number | undefined;
+  /** the page log's share of the size cap (undefined: no cap) */
+  private readonly pageLogCap: PageLogCap | undefined;
 
   constructor(path: string, opts: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -81,7 +75,7 @@ export class SqliteStore implements Store {
     if (opts.maxSizeBytes) {
       const maxPages = Math.max(1, Math.floor(opts.maxSizeBytes / pageSize));
       this.db.pragma(`max_page_count = ${maxPages}`);
-      this.pageLogMaxPages = Math.floor(maxPages * PAGE_LOG_SHARE);
+      this.pageLogCap = new PageLogCap(this.db, maxPages);
     }
     guard(() => migrate(this.db));
     if (opts.backgroundCheckpoint && path !== ':memory:') {
@@ -93,9 +87,9 @@ export class SqliteStore implements Store {
         path, insertSql: PUT_IMPRESSION_SQL, busyTimeoutMs: opts.busyTimeoutMs ?? 5000, synchronous: opts.synchronous ?? 'NORMAL',
         autocheckpointPages: this.checkpointer ? 0 : autocheckpointPages,
         ...(opts.maxSizeBytes ? { maxPageCount: Math.max(1, Math.floor(opts.maxSizeBytes / pageSize)) } : {}),
-        ...(this.pageLogMaxPages ? { pageLogMaxPages: this.pageLogMaxPages, usedPagesSql: USED_PAGES_SQL } : {}),
+        ...(this.pageLogCap ? { pageLogMaxPages: this.pageLogCap.maxPages, usedPagesSql: USED_PAGES_SQL } : {}),
         writeHere: (records) => {
-          this.assertPageLogRoom();
+          this.pageLogCap?.assertRoom();
           this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })();
         },
       });
@@ -104,7 +98,6 @@ export class SqliteStore implements Store {
       insertEvent: db.prepare(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',').map(() => '?').join(',')})`),
       // one statement per batch (ids as a JSON array) rather than one call per member or item
       userExists: db.prepare('SELECT 1 FROM users WHERE id = ?').pluck(),
-      usedPages: db.prepare(USED_PAGES_SQL).pluck(),
       ensureUsers: db.prepare('INSERT OR IGNORE INTO users (id, created_at, updated_at) SELECT value, ?, ? FROM json_each(?)'),
       ensureItems: db.prepare(`INSERT OR IGNORE INTO items (id, title, category, placeholder, created_at, updated_at)
                                SELECT value, value, 'unknown', 1, ?, ? FROM json_each(?)`),
@@ -237,27 +230,9 @@ export class SqliteStore implements Store {
       this.stmt.deleteUserImpressions.run(id);
       return this.stmt.deleteUser.run(id).changes > 0 || events > 0;
     })());
-    this.truncateWal();
+    // the WAL still holds the frames that once wrote their rows (secure_delete zeroes them in the file)
+    truncateWal(this.db, 200);
     return known;
-  }
-
-  /**
-   * Copies the WAL into the file and empties it, so that the frames that once wrote a forgotten
-   * member's rows are gone too (secure_delete zeroes them in the file). Waits for readers at most
-   * 200 ms: when they hold it longer, the background checkpoints get there and the WAL is rewritten
-   * from its start by the next commits.
-   */
-  private truncateWal(): void {
-    if (!this.db.open || this.db.memory) return;
-    const busy = this.db.pragma('busy_timeout', { simple: true }) as number;
-    try {
-      this.db.pragma(`busy_timeout = ${Math.min(busy, 200)}`);
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // a busy checkpoint is retried by the background ones; the delete itself is committed
-    } finally {
-      this.db.pragma(`busy_timeout = ${busy}`);
-    }
   }
 
   async countUsers(): Promise<number> {
@@ -363,7 +338,7 @@ export class SqliteStore implements Store {
   // ── impressions ─────────────────────────────────────────────────────────────
   async putImpression(r: ImpressionRecord): Promise<void> {
     guard(() => {
-      this.assertPageLogRoom();
+      this.pageLogCap?.assertRoom();
       this.stmt.putImpression.run(...impressionTuple(r));
     });
   }
@@ -392,7 +367,7 @@ export class SqliteStore implements Store {
     // one commit for the lot: on SQLite a commit costs about twice the row it writes (measured: 0.13 ms
     // per page alone, 0.04 ms in batches of 50)
     guard(() => {
-      this.assertPageLogRoom();
+      this.pageLogCap?.assertRoom();
       this.db.transaction(() => {
         for (const { record: r, events } of pages) {
           this.stmt.putImpression.run(...impressionTuple(r));
@@ -402,14 +377,6 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Throws VITRINE_STORE_FULL when page records have used their share of the size cap. */
-  private assertPageLogRoom(): void {
-    if (this.pageLogMaxPages === undefined) return;
-    const used = this.stmt.usedPages.get() as number;
-    if (used >= this.pageLogMaxPages) {
-      throw new VitrineError('VITRINE_STORE_FULL', `page records are not logged past ${PAGE_LOG_SHARE * 100}% of store.maxSizeBytes (${used} of ${this.pageLogMaxPages} pages used)`);
-    }
-  }
 
   // ── merchandising and experiments (merchandising-store.ts, experiment-counts.ts) ──
   async putCarousel(c: CarouselInput & { id: string }, now: number): Promise<UpsertOutcome> { return this.merch.putCarousel(c, now); }
