@@ -15,7 +15,10 @@ import { collectArtifacts } from '../src/pipeline/artifact-gc.ts';
 import { trainModels } from '../src/pipeline/model-training.ts';
 import type { ModelRecord } from '../src/storage/store.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
-import { testApp, type TestApp } from './helpers/app.ts';
+import { buildApp } from '../src/serving/app.ts';
+import { resolveConfig } from '../src/core/config.ts';
+import { localReplica, testApp, type TestApp } from './helpers/app.ts';
+import { looksWorld, NOW as LOOKS_NOW } from './helpers/looks-world.ts';
 
 const NOW = Date.UTC(2026, 2, 1);
 const ITEMS = Array.from({ length: 20 }, (_, k) => ({ id: `look-${k}`, title: `Look ${k}`, category: 'dress', sizes: { 8: 3 } }));
@@ -61,6 +64,33 @@ for (const { impressionFlushMs, pageWorkers } of [{ impressionFlushMs: 0, pageWo
     });
   });
 }
+
+describe('forget leaves nothing in memory', () => {
+  it("the member's cached page and rows go with them, and their online state", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-forget-cache-'));
+    const store = new SqliteStore(join(dir, 'vitrine.db'));
+    await looksWorld(store, ['ann', 'bea']);
+    await trainModels(store, dir, { algorithms: ['item-knn', 'popularity'], gate: false });
+    const config = resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn' }, training: { inWorker: false } });
+    const v = await buildApp({ config, store, logger: false, clock: () => LOOKS_NOW });
+    try {
+      const engine = localReplica(v).engine;
+      for (const id of ['ann', 'bea']) assert.equal((await v.app.inject({ url: `/v1/users/${id}/page?rows=4&size=4` })).statusCode, 200);
+      // each member has two row-cache entries: their own rows, and rows shared by everyone in their sizes (row-cache.ts rowSlot)
+      const cached = () => [engine.pageCache?.stats().members ?? -1, engine.rowCache?.stats().members ?? -1];
+      const [pages, rows] = cached();
+      assert.equal(pages, 2, 'both members\' pages are cached');
+      assert.equal((await v.app.inject({ method: 'DELETE', url: '/v1/users/ann' })).statusCode, 200);
+      assert.equal(rows, 4);
+      assert.deepEqual(cached(), [pages - 1, rows - 2], 'ann\'s page and rows are gone, bea\'s are left');
+      assert.equal(localReplica(v).online.has('ann'), false);
+    } finally {
+      await v.app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('forget leaves no bytes behind', () => {
   it("a unique marker in the member's id and profile is in the file before the delete, in neither file nor WAL after", async () => {

@@ -181,11 +181,13 @@ export class PageEngine {
   }
 
   /**
-   * Forgets a member (DELETE /v1/users): their pages not yet logged are dropped, pages begun before
-   * now are never logged, and it resolves once the batches being committed are (the caller then
+   * Forgets a member (DELETE /v1/users): their cached page and rows go, their pages not yet logged are
+   * dropped, pages begun before now are never logged, and it resolves once the batches being committed are (the caller then
    * deletes what they wrote).
    */
   async forgetServed(userId: string): Promise<void> {
+    this.pageCache?.forget(userId);
+    this.rowCache?.forget(userId);
     this.forgotten.set(userId, this.pagesBegun);
     this.unlogged = this.unlogged.filter((p) => p.page.userId !== userId);
     await Promise.all([...this.logging]);
