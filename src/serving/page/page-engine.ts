@@ -151,7 +151,12 @@ export class PageEngine {
     this.bandit.recordImpressions(member.segment, page.rows.map((r) => r.kind));
     this.pageSegments.set(page.pageId, member.segment);
     const forgottenAt = this.forgotten.get(page.userId);
-    if (forgottenAt !== undefined && (begun === undefined || begun <= forgottenAt)) return;
+    if (forgottenAt !== undefined && (begun === undefined || begun <= forgottenAt)) {
+      // composed from what was forgotten meanwhile: neither logged nor kept
+      this.pageCache?.forget(page.userId);
+      this.rowCache?.forget(page.userId);
+      return;
+    }
     this.unlogged.push({ page, ts: this.opts.clock() });
     if (this.unlogged.length >= MAX_LOG_BATCH) void this.flushServed();
     else if (this.unlogged.length === 1) this.scheduleLog();
