@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type EventInput, type FetchLike, type ItemInput, type Page, VitrineApiError, VitrineClient } from 'vitrine/client';
+import { type EventInput, type FetchLike, type ItemInput, type Member, type Page, VitrineApiError, VitrineClient } from 'vitrine/client';
 import { testApp, type TestApp } from './helpers/app.ts';
 import { listen } from './helpers/listen.ts';
 
@@ -71,7 +71,7 @@ describe('client: the whole API over HTTP', () => {
   });
 
   it('members and events: profile, a batch with a bad event, duplicates, held items, the event list', async () => {
-    const ada = await client.users.put('ada', { sizes: ['8'], preferences: { styles: ['evening'] } });
+    const ada = await client.users.put('ada', { sizes: ['8'], preferences: { styles: ['evening'] } }) as Member;
     assert.deepEqual([ada.held, ada.stats.events], [[], 0]);
     const rent: EventInput = { id: 'e-bea-1', type: 'rent', userId: 'bea', itemId: 'dress-1', size: '8' };
     const wink = { id: 'e-bad', type: 'wink', userId: 'cy', itemId: 'dress-2' } as unknown as EventInput;

@@ -132,17 +132,17 @@ describe('impression logging and the report on planted data', () => {
   it('impressionOf gives one impression event per shown item with page, row, position, variant and model version', () => {
     const page = { pageId: 'pg1', userId: 'm1', variant: 'e:b', modelVersion: 'als-3',
       rows: [{ rowId: 'for-you', kind: 'for-you', items: [{ itemId: 'a' }, { itemId: 'b' }] }, { rowId: 'trending', kind: 'trending', items: [{ itemId: 'c' }] }] };
-    const { record, events } = impressionOf(page, T0);
+    const { record, events } = impressionOf(page, T0, { itemEvents: true });
     assert.deepEqual(record.rows, [{ rowId: 'for-you', kind: 'for-you', items: ['a', 'b'] }, { rowId: 'trending', kind: 'trending', items: ['c'] }]);
     assert.deepEqual(events.map((e) => [e.id, e.type, e.itemId, e.context]), [
       ['imp:pg1:0:0', 'impression', 'a', { pageId: 'pg1', rowId: 'for-you', position: 0, variant: 'e:b', modelVersion: 'als-3' }],
       ['imp:pg1:0:1', 'impression', 'b', { pageId: 'pg1', rowId: 'for-you', position: 1, variant: 'e:b', modelVersion: 'als-3' }],
       ['imp:pg1:1:0', 'impression', 'c', { pageId: 'pg1', rowId: 'trending', position: 0, variant: 'e:b', modelVersion: 'als-3' }],
     ]);
-    const long = impressionOf({ pageId: 'p'.repeat(128), userId: 'm1', rows: [{ rowId: 'r', kind: 'trending', items: [{ itemId: 'a' }] }] }, T0);
+    const long = impressionOf({ pageId: 'p'.repeat(128), userId: 'm1', rows: [{ rowId: 'r', kind: 'trending', items: [{ itemId: 'a' }] }] }, T0, { itemEvents: true });
     assert.ok(long.events[0].id.length <= 128);
-    // the page record alone (serving.impressionItemEvents = false): the same record, no event made
-    const recordOnly = impressionOf(page, T0, { itemEvents: false });
+    // the page record alone (serving.impressionItemEvents = false, the default): the same record, no event made
+    const recordOnly = impressionOf(page, T0);
     assert.deepEqual(recordOnly.record, record);
     assert.deepEqual(recordOnly.events, []);
   });

@@ -163,7 +163,8 @@ describe('online member state: hydration, bounds, fold-in', () => {
     // size 8: two rentals + a "fit" report; size 10: one rental − ½ for "small"
     assert.deepEqual(incremental.sizes, ['8', '10']);
     assert.equal(incremental.segment, 'size:8|tenure:regular');
-    assert.equal(incremental.lastEventAt, events[events.length - 1].ts);
+    // the last action: the closing impression is what the member was shown, not something they did
+    assert.equal(incremental.lastEventAt, events.find((e) => e.id === 'h11')?.ts);
   });
 
   it('a member with more events than the hydration window still gets held items, sizes and tenure from the store', async () => {

@@ -229,18 +229,37 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.equal(await store.getExperiment('x9'), null);
     });
 
-    it('stores a served page and its impression events in one call', async () => {
+    it('stores a served page and its impression events in one call; a page served to an unknown id creates no member', async () => {
+      await store.upsertUser('m1', {}, T0);
       const page = { pageId: 'p1', userId: 'm1', ts: T0, variant: 'x:a', modelVersion: 'v1', rows: [{ rowId: 'r1', kind: 'trending', items: ['d1', 'd2'] }] };
       await store.putImpressionWithEvents(page, ['d1', 'd2'].map((itemId, position) => ev(`imp:p1:${position}`, 'impression', 'm1', itemId, T0,
         { context: { pageId: 'p1', rowId: 'r1', position, variant: 'x:a', modelVersion: 'v1' } })));
       assert.deepEqual((await store.getImpression('p1'))?.rows, page.rows);
       const events = await store.userEvents('m1', { types: ['impression'] });
       assert.deepEqual(events.map((e) => [e.itemId, e.context?.position, e.context?.variant]).sort(), [['d1', 0, 'x:a'], ['d2', 1, 'x:a']]);
-      assert.ok(await store.getUser('m1'), 'like any event, an impression creates the member');
+      assert.deepEqual(await store.userStats('m1'), { events: 0, rents: 0, hearts: 0, lastEventAt: null }, 'impressions are not actions');
+
+      const [users, stored] = [await store.countUsers(), await store.countEvents()];
+      await store.putImpressionWithEvents({ ...page, pageId: 'p2', userId: 'stranger' },
+        [ev('imp:p2:0', 'impression', 'stranger', 'd1', T0, { context: { pageId: 'p2', rowId: 'r1', position: 0 } })]);
+      assert.equal((await store.getImpression('p2'))?.userId, 'stranger', 'the page record is kept');
+      assert.deepEqual([await store.countUsers(), await store.countEvents(), await store.getUser('stranger')], [users, stored, null],
+        'no member and no event for an id the store does not hold');
+    });
+
+    it('lists a member\'s events of the types asked for before the limit; stats count actions only', async () => {
+      await store.appendEvents([
+        ev('r1', 'rent', 'm1', 'd1', T0), ev('h1', 'heart', 'm1', 'd2', T0 + 1),
+        ...Array.from({ length: 5 }, (_, k) => ev(`i${k}`, 'impression', 'm1', 'd3', T0 + 10 + k)),
+      ]);
+      assert.deepEqual((await store.userEvents('m1', { limit: 2, types: ['rent', 'heart'] })).map((e) => e.id), ['h1', 'r1']);
+      assert.deepEqual((await store.userEvents('m1', { limit: 2 })).map((e) => e.id), ['i4', 'i3'], 'no types: every event');
+      assert.deepEqual(await store.userStats('m1'), { events: 2, rents: 1, hearts: 1, lastEventAt: T0 + 1 });
     });
 
     it('stores several served pages, each with its events, in one call', async () => {
       const rows = (item: string) => [{ rowId: 'r1', kind: 'for-you', items: [item] }];
+      await store.upsertUser('mb', {}, T0);
       await store.putImpressionsWithEvents([
         { record: { pageId: 'b1', userId: 'mb', ts: T0, rows: rows('d1') }, events: [ev('imp:b1:0', 'impression', 'mb', 'd1', T0, { context: { pageId: 'b1', rowId: 'r1', position: 0 } })] },
         { record: { pageId: 'b2', userId: 'mb', ts: T0 + 7, variant: 'x:b', rows: rows('d2') }, events: [] },

@@ -1,13 +1,16 @@
 /** Members: profiles with derived state, forgetting, listings, a member's events (API.md § Users). */
 import { path, type RequestOptions, type Transport } from './transport.ts';
-import type { ListOptions, Member, MemberEvent, MemberProfile, MembersPage, UserInput } from './types.ts';
+import type { EventType, ListOptions, Member, MemberEvent, MemberProfile, MembersPage, MemberWriteAck, UserInput } from './types.ts';
 
 export class UsersApi {
   readonly #http: Transport;
   constructor(http: Transport) { this.#http = http; }
 
-  /** Creates or updates a member's onboarding answers (PUT /v1/users/{id}). */
-  put(userId: string, profile: UserInput, options?: RequestOptions): Promise<Member> {
+  /**
+   * Creates or updates a member's onboarding answers (PUT /v1/users/{id}): the member view to a key
+   * that can read, `{id, status}` to a write-only key (ADR 0003).
+   */
+  put(userId: string, profile: UserInput, options?: RequestOptions): Promise<Member | MemberWriteAck> {
     return this.#http.send({ method: 'PUT', path: path`/v1/users/${userId}`, body: profile }, options);
   }
 
@@ -36,9 +39,10 @@ export class UsersApi {
     } while (after !== undefined);
   }
 
-  /** A member's most recent events, newest first (GET /v1/users/{id}/events). */
-  async events(userId: string, query: { limit?: number } = {}, options?: RequestOptions): Promise<MemberEvent[]> {
-    const res = await this.#http.send<{ events: MemberEvent[] }>({ method: 'GET', path: path`/v1/users/${userId}/events`, query }, options);
+  /** A member's most recent actions, or the `types` asked for (impressions only so), newest first (GET /v1/users/{id}/events). */
+  async events(userId: string, query: { limit?: number; types?: readonly EventType[] } = {}, options?: RequestOptions): Promise<MemberEvent[]> {
+    const q = { limit: query.limit, types: query.types?.join(',') };
+    const res = await this.#http.send<{ events: MemberEvent[] }>({ method: 'GET', path: path`/v1/users/${userId}/events`, query: q }, options);
     return res.events;
   }
 }

@@ -9,7 +9,7 @@ import type { ExperimentBody, ExperimentReportResponse, ExperimentResponse } fro
 import type { AvailabilityBody, BatchItem, BatchResult, ItemBody, ItemResponse } from '../core/schemas/items.ts';
 import type { CarouselBody, CarouselResponse, PageTemplateBody, PageTemplateResponse } from '../core/schemas/merchandising.ts';
 import type { ForUserQuery, ItemListResponse, PageQuery, PageResponse, RecommendationsQuery } from '../core/schemas/recommendations.ts';
-import type { UserBody, UserResponse } from '../core/schemas/users.ts';
+import type { UserBody, UserResponse, UserWriteAck } from '../core/schemas/users.ts';
 import type { StoredEvent, User } from '../core/types.ts';
 
 // ── catalogue ──────────────────────────────────────────────────────────────
@@ -23,6 +23,8 @@ export interface AvailabilityResult { id: string; sizes: Availability }
 // ── members and events ─────────────────────────────────────────────────────
 export type UserInput = Static<typeof UserBody>;
 export type Member = Static<typeof UserResponse>;
+/** PUT /v1/users/{id}'s answer to a write-only key: no member view. */
+export type MemberWriteAck = Static<typeof UserWriteAck>;
 /** A member as listings return it: the profile, without derived state. */
 export type MemberProfile = User;
 export type EventInput = Static<typeof EventDoc>;

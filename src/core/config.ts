@@ -28,7 +28,7 @@ export const ConfigSchema = Type.Object({
     url: Type.String(),
     synchronous: Type.Union([Type.Literal('NORMAL'), Type.Literal('FULL')]),
     busyTimeoutMs: Type.Integer({ minimum: 0 }),
-    /** 0 = unlimited */
+    /** 0 = unlimited; page records stop at 90% of it (page-log-cap.ts PAGE_LOG_SHARE), other writes at the cap */
     maxSizeBytes: Type.Integer({ minimum: 0 }),
   }, { additionalProperties: false }),
   auth: Type.Object({
@@ -45,6 +45,10 @@ export const ConfigSchema = Type.Object({
   }, { additionalProperties: false }),
   log: Type.Object({
     level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  }, { additionalProperties: false }),
+  models: Type.Object({
+    /** model artifacts kept per algorithm, newest first; active and previous versions are never removed (pipeline/artifact-gc.ts) */
+    keepVersions: Type.Integer({ minimum: 1, maximum: 1000 }),
   }, { additionalProperties: false }),
   serving: Type.Object({
     /** the whole request's time budget (a variant may override it) */
@@ -154,10 +158,12 @@ export type Scope = Static<typeof Scope>;
 export const DEFAULT_CONFIG: VitrineConfig = {
   dataDir: './data',
   server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024 },
-  store: { url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 0 },
+  // 8 GiB: room for a large catalogue and history, yet a bound on what reads can add (page records stop first)
+  store: { url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 8 * 1024 ** 3 },
   auth: { keys: [] },
   ingest: { maxBatch: 1000, futureToleranceMs: 5 * 60_000 },
   log: { level: 'info' },
+  models: { keepVersions: 3 },
   serving: {
     budgetMs: 200,
     rowBudgetMs: 150,
@@ -177,7 +183,8 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     foldInCacheSize: 100_000,
     annMinItems: 10_000,
     annRecallTarget: 0.97,
-    impressionItemEvents: true,
+    // a read must not grow members' histories (issue 20); page records count exposure all the same
+    impressionItemEvents: false,
     impressionFlushMs: 50,
     // 13 KB of live heap per cached member, 25 KB once its page is reused (bench/serve-member-heap.ts
     // --cached; docs/operations.md § Online member state and its memory): ~50 MB at 2,000 before the

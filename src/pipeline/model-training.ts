@@ -13,6 +13,7 @@ import type { TrainContext } from '../ml/model.ts';
 import { FIT_ALGORITHM } from '../ml/fit/fit-model-codec.ts';
 import { getTrainer } from '../ml/registry.ts';
 import type { ModelRecord, Store } from '../storage/store.ts';
+import { collectArtifacts } from './artifact-gc.ts';
 import { loadTrainingData, type TrainingData } from './training-data.ts';
 import { ValidationGate, type GateOptions } from './validation-gate.ts';
 
@@ -28,6 +29,8 @@ export interface TrainModelsOptions {
   clock?: () => number;
   /** the validation gate (default: DEFAULT_CONFIG.training.gate); false activates whatever trains */
   gate?: GateOptions | false;
+  /** artifacts kept per algorithm after the run (models.keepVersions; artifact-gc.ts) */
+  keepVersions?: number;
 }
 
 /** A new version id: algorithm, UTC timestamp, and a short random suffix. */
@@ -52,6 +55,7 @@ export async function trainModels(store: Store, dataDir: string, opts: TrainMode
   const gate = gateOptions === false ? undefined : new ValidationGate(data, gateOptions);
   const records: ModelRecord[] = [];
   for (const algorithm of algorithms) records.push(await trainOne(store, dataDir, algorithm, data, gate, opts, clock, log));
+  await collectArtifacts(store, dataDir, opts.keepVersions ?? DEFAULT_CONFIG.models.keepVersions, log);
   return records;
 }
 

@@ -88,6 +88,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   });
   const jobs = new TrainingJobs({
     store, storeUrl: config.store.url, dataDir: config.dataDir, models, afterReload: () => serving.apply({ kind: 'models' }), gate: config.training.gate, clock,
+    keepVersions: config.models.keepVersions,
     // a second connection to an in-memory database would open another, empty one
     inWorker: config.training.inWorker && !config.store.url.endsWith(':memory:'),
   });

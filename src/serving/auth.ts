@@ -13,6 +13,19 @@ declare module 'fastify' {
     /** the scope a route needs; routes without one (health, docs) are public */
     scope?: Scope;
   }
+  interface FastifyRequest {
+    /** the scopes of the request's key; null when the server runs open (no keys) or the route is public */
+    keyScopes: ReadonlySet<Scope> | null;
+  }
+}
+
+/**
+ * True when the request's key may do what `scope` allows (admin implies every scope; an open server
+ * allows all). A route that answers with stored data asks it for `read` (ADR 0003: write does not imply read).
+ */
+export function keyHasScope(request: FastifyRequest, scope: Scope): boolean {
+  const scopes = request.keyScopes;
+  return scopes === null || scopes.has(scope) || scopes.has('admin');
 }
 
 /** True when `host` only accepts connections from this machine. */
@@ -35,6 +48,7 @@ const digest = (key: string): Buffer => createHash('sha256').update(key).digest(
 /** Adds the scope check to every route that declares `config.scope`. */
 export function registerAuth(app: FastifyInstance, config: Readonly<VitrineConfig>): void {
   const keys = config.auth.keys.map((k) => ({ digest: digest(k.key), scopes: new Set<Scope>(k.scopes) }));
+  app.decorateRequest('keyScopes', null);
   if (keys.length === 0) {
     app.log.warn('no API keys configured: the API is open (allowed because the server is bound to a loopback address)');
     return;
@@ -51,5 +65,6 @@ export function registerAuth(app: FastifyInstance, config: Readonly<VitrineConfi
     if (!key.scopes.has(needed) && !key.scopes.has('admin')) {
       throw new VitrineError('VITRINE_AUTH_FORBIDDEN', `this key lacks the "${needed}" scope`);
     }
+    request.keyScopes = key.scopes;
   });
 }

@@ -76,7 +76,9 @@ export class ServingReplica {
         return this.models.reload();
       case 'merchandising': return this.merchandising.reload();
       case 'profile': return this.online.applyProfile(change.userId);
-      case 'forget': return this.online.forget(change.userId);
+      case 'forget':
+        this.online.forget(change.userId);
+        return this.engine.forgetServed(change.userId);
       case 'flush': return this.engine.flushServed();
     }
   }

@@ -33,7 +33,11 @@ export interface Store {
   upsertUsers(users: ReadonlyArray<{ id: string; input: UserInput }>, now: number): Promise<UpsertOutcome[]>;
   getUser(id: string): Promise<User | null>;
   listUsers(opts: { afterId?: string; limit: number }): Promise<User[]>;
-  /** Forgets the member: profile, events and impressions are deleted. False when unknown. */
+  /**
+   * Forgets the member: profile, events and served pages are deleted, and their bytes are not left
+   * readable in the store's files (SQLite: secure_delete, then the WAL truncated). False when the
+   * store held no profile or event of theirs (their served pages are deleted all the same).
+   */
   forgetUser(id: string): Promise<boolean>;
   countUsers(): Promise<number>;
 
@@ -44,8 +48,9 @@ export interface Store {
    * Members and items first seen here are created (items as placeholders, see docs/decisions).
    */
   appendEvents(events: ReadonlyArray<VitrineEvent>): Promise<AppendResult>;
-  /** A member's events, newest first. */
-  userEvents(userId: string, opts?: { limit?: number; types?: string[] }): Promise<StoredEvent[]>;
+  /** A member's events, newest first; `types` keeps only those types (applied before `limit`). */
+  userEvents(userId: string, opts?: { limit?: number; types?: readonly string[] }): Promise<StoredEvent[]>;
+  /** The member's actions: `events` and `lastEventAt` leave `impression` events out (what they were shown is no action). */
   userStats(userId: string): Promise<UserStats>;
   /** Items the member rented and has not returned since. */
   heldItems(userId: string): Promise<string[]>;
@@ -63,13 +68,16 @@ export interface Store {
   listModels(): Promise<ModelRecord[]>;
 
   // ── impressions (pages served) ────────────────────────────────────────────
+  // A store with a size cap refuses page records (VITRINE_STORE_FULL) before it refuses anything else:
+  // they are the first thing dropped at the cap (SQLite: past PAGE_LOG_SHARE of store.maxSizeBytes).
   putImpression(record: ImpressionRecord): Promise<void>;
   getImpression(pageId: string): Promise<ImpressionRecord | null>;
   /** The last page served to a member (the fallback chain's "last page"). */
   lastImpression(userId: string): Promise<ImpressionRecord | null>;
   /**
    * Stores a served page and its per-item `impression` events in one transaction (appendEvents'
-   * semantics for the events: duplicates by id skipped, unseen members and items created).
+   * semantics for the events — duplicates by id skipped, unseen items created — except that a read
+   * never creates a member: events of a member the store does not hold are not stored).
    */
   putImpressionWithEvents(record: ImpressionRecord, events: ReadonlyArray<VitrineEvent>): Promise<void>;
   /** Several served pages (each with its events) in one transaction: what a busy server logs per tick. */

@@ -62,19 +62,20 @@ export interface ExpectedStats {
   events: number;
   rents: number;
   hearts: number;
-  lastEventAt: number;
+  lastEventAt: number | null;
 }
 
-/** Per member, the stats GET /v1/users/:id must report once all these events are stored. */
+/** Per member, the stats GET /v1/users/:id must report once all these events are stored (actions: impressions left out). */
 export function expectedUserStats(events: readonly VitrineEvent[]): Map<string, ExpectedStats> {
   const stats = new Map<string, ExpectedStats>();
   for (const e of events) {
     let s = stats.get(e.userId);
-    if (!s) stats.set(e.userId, (s = { events: 0, rents: 0, hearts: 0, lastEventAt: e.ts }));
+    if (!s) stats.set(e.userId, (s = { events: 0, rents: 0, hearts: 0, lastEventAt: null }));
+    if (e.type === 'impression') continue;
     s.events++;
     if (e.type === 'rent') s.rents++;
     if (e.type === 'heart') s.hearts++;
-    if (e.ts > s.lastEventAt) s.lastEventAt = e.ts;
+    if (s.lastEventAt === null || e.ts > s.lastEventAt) s.lastEventAt = e.ts;
   }
   return stats;
 }

@@ -27,7 +27,7 @@ export const UserResponse = Type.Object({
   }),
   upcoming: Type.Array(Type.Object({ occasion: Type.String(), date: Type.Number() })),
   stats: Type.Object({
-    events: Type.Integer({ description: "this member's stored events, duplicates excluded" }),
+    events: Type.Integer({ description: "this member's stored actions (every event but impressions), duplicates excluded" }),
     rents: Type.Integer(), hearts: Type.Integer(), lastEventAt: Type.Union([Type.Number(), Type.Null()]),
   }),
   held: Type.Array(Type.String(), { description: 'items rented and not yet returned' }),
@@ -36,3 +36,9 @@ export const UserResponse = Type.Object({
   }), { description: 'per rented size: rentals and fit feedback' }),
   createdAt: Type.Number(), updatedAt: Type.Number(),
 }, { $id: 'User' });
+
+/** What a write-only key gets back from PUT /v1/users/{id}: no member view (ADR 0003: write does not imply read). */
+export const UserWriteAck = Type.Object({
+  id: Type.String(),
+  status: Type.Union([Type.Literal('created'), Type.Literal('updated')]),
+}, { $id: 'UserWriteAck', description: 'the answer to a key without the read scope' });

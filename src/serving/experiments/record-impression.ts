@@ -1,12 +1,12 @@
 /**
  * Logging a served page: the impression record (the fallback chain's "last page", the report's
- * exposure) and, unless turned off, one `impression` event per shown item carrying its page, row,
+ * exposure) and, when asked for (serving.impressionItemEvents), one `impression` event per shown item carrying its page, row,
  * position, variant and model version. Outcome events that name the page (context.pageId) link back
  * to the page and so to its variant and model version either way. One store transaction per page.
  * Cost (SQLite, 8 rows × 20 items, measured): ~1.3–1.6 ms of CPU per page with item events, each a row
  * in the indexed event log, against ~0.15 ms for the page record alone. At 1,000 pages/s item events
- * alone would take more than a core, so high-traffic deployments should log pages only
- * (`itemEvents: false`); experiment reports count the same either way.
+ * alone would take more than a core, and a read must not grow members' histories (issue 20): so they
+ * are off by default, and stored only for members the store holds. Experiment reports count the same either way.
  */
 import { createHash } from 'node:crypto';
 import type { VitrineEvent } from '../../core/types.ts';
@@ -37,11 +37,11 @@ function recordRowsOf(rows: ServedPage['rows']): ImpressionRecord['rows'] {
 }
 
 /**
- * The impression record and per-item events of a page, as they are stored; `itemEvents: false` makes
+ * The impression record and per-item events of a page, as they are stored; without `itemEvents` it makes
  * no events (160 event objects a page were ~30 KB of garbage per page served at 1,000 pages/s: the
  * young-generation collections that paused the page workers).
  */
-export function impressionOf(page: ServedPage, ts: number, { itemEvents = true }: { itemEvents?: boolean } = {}): { record: ImpressionRecord; events: VitrineEvent[] } {
+export function impressionOf(page: ServedPage, ts: number, { itemEvents = false }: { itemEvents?: boolean } = {}): { record: ImpressionRecord; events: VitrineEvent[] } {
   const record: ImpressionRecord = { pageId: page.pageId, userId: page.userId, ts, rows: recordRowsOf(page.rows) };
   if (page.variant !== undefined) record.variant = page.variant;
   if (page.modelVersion) record.modelVersion = page.modelVersion;
@@ -63,7 +63,7 @@ export function impressionOf(page: ServedPage, ts: number, { itemEvents = true }
 export interface RecordImpressionOptions {
   /** epoch ms of the page; now by default */
   ts?: number;
-  /** also write one `impression` event per shown item (default true); false stores the page record only */
+  /** also write one `impression` event per shown item of a member the store holds (default false: the page record only) */
   itemEvents?: boolean;
 }
 
@@ -75,7 +75,7 @@ export async function recordImpression(
   store: Pick<Store, 'putImpressionWithEvents'>, page: ServedPage, opts: number | RecordImpressionOptions = {},
 ): Promise<void> {
   if (typeof opts === 'number') opts = { ts: opts };
-  const { record, events } = impressionOf(page, opts.ts ?? Date.now(), { itemEvents: opts.itemEvents !== false });
+  const { record, events } = impressionOf(page, opts.ts ?? Date.now(), { itemEvents: opts.itemEvents === true });
   await store.putImpressionWithEvents(record, events);
 }
 
@@ -83,6 +83,6 @@ export async function recordImpression(
 export async function recordImpressions(
   store: Pick<Store, 'putImpressionsWithEvents'>, pages: ReadonlyArray<{ page: ServedPage; ts: number }>, opts: { itemEvents?: boolean } = {},
 ): Promise<void> {
-  const itemEvents = opts.itemEvents !== false;
+  const itemEvents = opts.itemEvents === true;
   await store.putImpressionsWithEvents(pages.map(({ page, ts }) => impressionOf(page, ts, { itemEvents })));
 }

@@ -9,6 +9,8 @@ export interface TrainingWorkerData {
   algorithms?: string[];
   params?: Record<string, Record<string, unknown>>;
   gate: GateOptions | false;
+  /** model artifacts kept per algorithm after the run (models.keepVersions) */
+  keepVersions?: number;
 }
 
 export type TrainingWorkerMessage =

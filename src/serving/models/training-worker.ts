@@ -20,6 +20,7 @@ try {
       algorithms: input.algorithms,
       params: input.params,
       gate: input.gate,
+      keepVersions: input.keepVersions,
       log: (line) => post({ type: 'log', line }),
       onProgress: (algorithm, fraction, label) => {
         const now = Date.now();

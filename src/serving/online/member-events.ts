@@ -29,7 +29,9 @@ export interface ApplyOptions {
 
 /** Applies `e` to the member in `slot`; true when something a page uses changed. */
 export function applyEventToSlot(table: MemberTable, codes: StateCodes, slot: number, e: VitrineEvent, opts: ApplyOptions): boolean {
-  if (!(table.lastEventAt[slot] >= e.ts)) table.lastEventAt[slot] = e.ts; // NaN (no event yet) compares false
+  // the member's last action, as the store's stats count it (an impression is what they were shown);
+  // NaN (no event yet) compares false
+  if (e.type !== 'impression' && !(table.lastEventAt[slot] >= e.ts)) table.lastEventAt[slot] = e.ts;
   let changed = table.known[slot] === 0;
   table.known[slot] = 1;
   if (opts.countAggregates && e.size !== undefined && (e.type === 'rent' || e.fit !== undefined)) {

@@ -19,6 +19,11 @@ export class BoundedMap<K, V> {
     }
   }
 
+  /** Drops `key`; true when it was there. */
+  delete(key: K): boolean {
+    return this.map.delete(key);
+  }
+
   get size(): number {
     return this.map.size;
   }

@@ -82,6 +82,11 @@ export class PageCache {
     });
   }
 
+  /** Drops the member's page (DELETE /v1/users: nothing of theirs stays in memory). */
+  forget(userId: string): void {
+    this.entries.delete(userId);
+  }
+
   stats(): { hits: number; misses: number; members: number } {
     return { hits: this.hits, misses: this.misses, members: this.entries.size };
   }

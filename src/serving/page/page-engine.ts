@@ -13,7 +13,8 @@ import type { Timers } from '../fallback/deadline.ts';
 import { recordImpressions } from '../experiments/record-impression.ts';
 import { createFallbackMetrics, type FallbackMetrics } from '../fallback/fallback-metrics.ts';
 import { StaticList } from '../fallback/static-list.ts';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
+import { VitrineError } from '../../core/errors.ts';
 import { BoundedMap } from './bounded-map.ts';
 import { composePage, type PageDeps } from './compose-page.ts';
 import { EngagementSignals } from './engagement-signals.ts';
@@ -28,6 +29,8 @@ const ENGAGEMENTS: ReadonlySet<string> = new Set(['click', 'heart', 'shortlist',
 const PAGES_REMEMBERED = 100_000;
 // pages logged at once at most: bounds one transaction, whatever serving.impressionFlushMs allows
 const MAX_LOG_BATCH = 500;
+// members forgotten lately, remembered so that a page begun before the forget is never logged after it
+const FORGETS_REMEMBERED = 10_000;
 
 export interface PageEngineOptions {
   config: Readonly<VitrineConfig>;
@@ -60,6 +63,14 @@ export class PageEngine {
   private readonly hydration = new AbortController();
   /** pages served and not yet logged (served → flushServed, on a timer, a full batch or close) */
   private unlogged: Array<{ page: Page; ts: number }> = [];
+  /** log batches being committed (a forget waits for them) */
+  private readonly logging = new Set<Promise<void>>();
+  /** pages begun so far; a forget remembers the count, and pages begun up to it are not logged */
+  private pagesBegun = 0;
+  private readonly forgotten = new BoundedMap<string, number>(FORGETS_REMEMBERED);
+  /** page records the store refused because it is full (store.maxSizeBytes) */
+  private readonly dropped: Counter;
+  private dropping = false;
   private logTimer: NodeJS.Timeout | undefined;
   private seeded: Promise<void> = Promise.resolve();
   private readonly warn: (message: string, err?: unknown) => void;
@@ -69,6 +80,10 @@ export class PageEngine {
     this.signals = new EngagementSignals(settings.trendingHalfLifeDays);
     this.bandit = new RowOrderBandit({ priorStrength: settings.banditPriorStrength, random: opts.random });
     this.metrics = createFallbackMetrics(opts.registry);
+    this.dropped = new Counter({
+      name: 'vitrine_page_records_dropped_total', registers: [opts.registry],
+      help: 'Served pages whose record the store refused because it is full (page records stop first: store.maxSizeBytes)',
+    });
     this.warn = opts.warn ?? (() => undefined);
     const { online, store, catalogue, models } = opts;
     const caches = createPageCaches(settings, { catalogue, models, signals: this.signals, clock: opts.clock, registry: opts.registry });
@@ -117,9 +132,10 @@ export class PageEngine {
 
   /** The member's page, composed (compose-page.ts) for their experiment variant and counted as served. */
   async servePage(userId: string, query: { page: string; rows: number; size: number }): Promise<{ page: Page; rowsJson?: string }> {
+    const begun = ++this.pagesBegun;
     const variant = await this.variantOf(userId);
     const { page, member, rowsJson } = await composePage({ userId, ...query, variant }, this.deps);
-    this.served(page, member);
+    this.served(page, member, begun);
     return rowsJson === undefined ? { page } : { page, rowsJson };
   }
 
@@ -129,10 +145,18 @@ export class PageEngine {
    * turn of the event loop), in one store transaction. Per turn, at 1,000 pages/s most transactions
    * held one or two pages, and the log cost 0.17 ms of the ~0.45 ms of CPU a reused page takes.
    * Trade: the "last page served" fallback may read the page before this one for that long.
+   * A page begun (`begun`, from servePage) before its member was forgotten is not logged.
    */
-  served(page: Page, member: MemberSnapshot): void {
+  served(page: Page, member: MemberSnapshot, begun?: number): void {
     this.bandit.recordImpressions(member.segment, page.rows.map((r) => r.kind));
     this.pageSegments.set(page.pageId, member.segment);
+    const forgottenAt = this.forgotten.get(page.userId);
+    if (forgottenAt !== undefined && (begun === undefined || begun <= forgottenAt)) {
+      // composed from what was forgotten meanwhile: neither logged nor kept
+      this.pageCache?.forget(page.userId);
+      this.rowCache?.forget(page.userId);
+      return;
+    }
     this.unlogged.push({ page, ts: this.opts.clock() });
     if (this.unlogged.length >= MAX_LOG_BATCH) void this.flushServed();
     else if (this.unlogged.length === 1) this.scheduleLog();
@@ -161,6 +185,19 @@ export class PageEngine {
     }
   }
 
+  /**
+   * Forgets a member (DELETE /v1/users): their cached page and rows go, their pages not yet logged are
+   * dropped, pages begun before now are never logged, and it resolves once the batches being committed are (the caller then
+   * deletes what they wrote).
+   */
+  async forgetServed(userId: string): Promise<void> {
+    this.pageCache?.forget(userId);
+    this.rowCache?.forget(userId);
+    this.forgotten.set(userId, this.pagesBegun);
+    this.unlogged = this.unlogged.filter((p) => p.page.userId !== userId);
+    await Promise.all([...this.logging]);
+  }
+
   /** Logs the pages served and not yet logged, now (reports that read the log call it first); never rejects. */
   flushServed(): Promise<void> {
     if (this.logTimer) clearTimeout(this.logTimer);
@@ -168,7 +205,23 @@ export class PageEngine {
     const pages = this.unlogged;
     if (pages.length === 0) return Promise.resolve();
     this.unlogged = [];
-    const logged = this.opts.logImpressions ? this.opts.logImpressions(pages) : recordImpressions(this.opts.store, pages, { itemEvents: false });
-    return logged.then(() => undefined, (err: unknown) => this.warn(`could not log ${pages.length} served page(s), ${pages[0]?.page.pageId} first`, err));
+    const log = this.opts.logImpressions ? this.opts.logImpressions(pages) : recordImpressions(this.opts.store, pages, { itemEvents: false });
+    const logged = log.then(() => {
+      this.dropping = false;
+    }, (err: unknown) => this.logFailed(pages, err));
+    this.logging.add(logged);
+    void logged.finally(() => this.logging.delete(logged));
+    return logged;
+  }
+
+  /** A full store drops page records first (counted, warned about once per episode); other failures are warned about. */
+  private logFailed(pages: ReadonlyArray<{ page: Page }>, err: unknown): void {
+    if (err instanceof VitrineError && err.code === 'VITRINE_STORE_FULL') {
+      this.dropped.inc(pages.length);
+      if (!this.dropping) this.warn('the store is full: served pages are no longer logged (store.maxSizeBytes; docs/operations.md § Store size)', err);
+      this.dropping = true;
+      return;
+    }
+    this.warn(`could not log ${pages.length} served page(s), ${pages[0]?.page.pageId} first`, err);
   }
 }

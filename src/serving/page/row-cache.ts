@@ -138,6 +138,12 @@ export class RowCache {
     return entry.fit;
   }
 
+  /** Drops the member's rows (both of their entries) and fit predictions (DELETE /v1/users). */
+  forget(userId: string): void {
+    this.entries.delete(userId);
+    this.entries.delete(sharedRowsOwner(userId));
+  }
+
   stats(): RowCacheStats {
     return { hits: this.hits, misses: this.misses, members: this.entries.size };
   }
@@ -167,8 +173,13 @@ export function rowSlot(
 ): RowSlot {
   const tail = `${target}|${primaryModel ?? ''}`;
   return shared
-    ? { owner: `${member.userId}\u0000across-events`, revision: 0, key: `${plan.rowId}|${plan.title}|${plan.seed ?? ''}|${member.sizes.join(',')}|${tail}` }
+    ? { owner: sharedRowsOwner(member.userId), revision: 0, key: `${plan.rowId}|${plan.title}|${plan.seed ?? ''}|${member.sizes.join(',')}|${tail}` }
     : { owner: member.userId, revision: member.revision, key: `${plan.rowId}|${tail}` };
+}
+
+/** The entry holding a member's shared rows (rowSlot). */
+function sharedRowsOwner(userId: string): string {
+  return `${userId}\u0000across-events`;
 }
 
 /** A share of a TTL drawn uniformly from (1 − jitter, 1]: never longer than the TTL, never below 1 − jitter of it. */

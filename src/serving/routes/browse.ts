@@ -4,6 +4,18 @@ import type { FastifyInstance } from 'fastify';
 import { errorResponses, Id, idParams } from '../../core/schemas/common.ts';
 import { ItemResponse } from '../../core/schemas/items.ts';
 import type { AppContext } from '../context.ts';
+import { EVENT_TYPES } from '../../core/types.ts';
+
+const TYPE_NAME = `(${EVENT_TYPES.join('|')})`;
+/** A member's event list shows actions unless asked for impressions too (what they were shown is no action). */
+const ACTION_TYPES: readonly string[] = EVENT_TYPES.filter((t) => t !== 'impression');
+const EventsQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+  types: Type.Optional(Type.String({
+    pattern: `^${TYPE_NAME}(,${TYPE_NAME})*$`, maxLength: 200,
+    description: 'comma-separated event types to list (e.g. rent,return); default: every type but impression',
+  })),
+}, { additionalProperties: false });
 
 const Page = Type.Object({
   after: Type.Optional(Id),
@@ -33,13 +45,16 @@ export function browseRoutes(app: FastifyInstance, ctx: AppContext): void {
     return { users, next: users.length === request.query.limit ? users[users.length - 1].id : null };
   });
 
-  app.get<{ Params: { userId: string }; Querystring: { limit: number } }>('/v1/users/:userId/events', {
+  app.get<{ Params: { userId: string }; Querystring: { limit: number; types?: string } }>('/v1/users/:userId/events', {
     config: { scope: 'read' },
     schema: {
-      tags: ['members'], summary: "A member's most recent events, newest first", params: idParams('userId'),
-      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }) }, { additionalProperties: false }),
+      tags: ['members'], summary: "A member's most recent actions (or the types asked for), newest first", params: idParams('userId'),
+      querystring: EventsQuery,
     },
-  }, async (request) => ({ events: await store.userEvents(request.params.userId, { limit: request.query.limit }) }));
+  }, async (request) => {
+    const types = request.query.types ? [...new Set(request.query.types.split(','))] : ACTION_TYPES;
+    return { events: await store.userEvents(request.params.userId, { limit: request.query.limit, types }) };
+  });
 
   app.get('/v1/stats', {
     config: { scope: 'read' },

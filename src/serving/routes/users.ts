@@ -3,8 +3,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { VitrineError } from '../../core/errors.ts';
 import { errorResponses, idParams } from '../../core/schemas/common.ts';
-import { UserBody, UserResponse } from '../../core/schemas/users.ts';
+import { UserBody, UserResponse, UserWriteAck } from '../../core/schemas/users.ts';
 import { isInputRejection, validateUser } from '../../core/validate-input.ts';
+import { keyHasScope } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 
 const params = idParams('userId');
@@ -21,18 +22,23 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
     return { ...user, stats, held, sizeProfile };
   };
 
+  const answer = Type.Union([UserResponse, UserWriteAck]);
   app.put<{ Params: Params; Body: unknown }>('/v1/users/:userId', {
     config: { scope: 'write' },
     schema: {
-      tags: ['members'], summary: 'Create or update a member profile (onboarding answers)', params, body: UserBody,
-      response: { 200: UserResponse, 201: UserResponse, ...errorResponses },
+      tags: ['members'], params, body: UserBody,
+      summary: 'Create or update a member profile (onboarding answers); the member view only to a key that can read',
+      response: { 200: answer, 201: answer, ...errorResponses },
     },
   }, async (request, reply) => {
     const input = validateUser(request.body);
     if (isInputRejection(input)) throw new VitrineError(input.code, input.message);
-    const outcome = await store.upsertUser(request.params.userId, input, clock());
-    await ctx.serving.apply({ kind: 'profile', userId: request.params.userId });
-    return reply.status(outcome === 'created' ? 201 : 200).send(await view(request.params.userId));
+    const id = request.params.userId;
+    const outcome = await store.upsertUser(id, input, clock());
+    await ctx.serving.apply({ kind: 'profile', userId: id });
+    // a storefront's write-only key must not read a member's stored state back (ADR 0003)
+    const body = keyHasScope(request, 'read') ? await view(id) : { id, status: outcome };
+    return reply.status(outcome === 'created' ? 201 : 200).send(body);
   });
 
   app.get<{ Params: Params }>('/v1/users/:userId', {
@@ -50,10 +56,14 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
       response: { 200: Type.Object({ id: Type.String(), forgotten: Type.Boolean() }), ...errorResponses },
     },
   }, async (request) => {
-    if (!(await store.forgetUser(request.params.userId))) {
-      throw new VitrineError('VITRINE_USER_NOT_FOUND', `no member "${request.params.userId}"`);
-    }
-    await ctx.serving.apply({ kind: 'forget', userId: request.params.userId });
-    return { id: request.params.userId, forgotten: true };
+    const userId = request.params.userId;
+    // the store first, so that no page composed from now on reads them back into memory; then every
+    // replica drops them from memory, drops their pages not yet logged and waits for the batches of
+    // page records being committed; a second pass deletes what those batches wrote meanwhile
+    const known = await store.forgetUser(userId);
+    await ctx.serving.apply({ kind: 'forget', userId });
+    await store.forgetUser(userId);
+    if (!known) throw new VitrineError('VITRINE_USER_NOT_FOUND', `no member "${userId}"`);
+    return { id: userId, forgotten: true };
   });
 }

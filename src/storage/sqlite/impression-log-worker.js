@@ -16,6 +16,15 @@ const insert = db.prepare(workerData.insertSql);
 const writeAll = db.transaction((records) => {
   for (const r of records) insert.run(...r);
 });
+// the page log's share of the size cap (page-log-cap.ts PAGE_LOG_SHARE): past it a batch is refused, not written
+const usedPages = workerData.pageLogMaxPages ? db.prepare(workerData.usedPagesSql).pluck() : undefined;
+function assertRoom() {
+  if (!usedPages) return;
+  const used = usedPages.get();
+  if (used >= workerData.pageLogMaxPages) {
+    throw Object.assign(new Error(`page records are not logged past their share of store.maxSizeBytes (${used} of ${workerData.pageLogMaxPages} pages used)`), { code: 'SQLITE_FULL' });
+  }
+}
 
 parentPort.on('message', (message) => {
   if (message === 'stop') {
@@ -24,6 +33,7 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
+    assertRoom();
     writeAll(message.records);
     parentPort.postMessage({ id: message.id });
   } catch (err) {

@@ -35,6 +35,9 @@ export interface ImpressionLogWriterOptions {
   autocheckpointPages: number;
   /** the serving connection's cap on the file, in pages */
   maxPageCount?: number;
+  /** page records are refused (SQLITE_FULL, so VITRINE_STORE_FULL) once usedPagesSql answers this many */
+  pageLogMaxPages?: number;
+  usedPagesSql?: string;
   /** writes on the caller's thread: for batches the worker can no longer take */
   writeHere: (records: readonly ImpressionTuple[]) => void;
 }
@@ -65,6 +68,7 @@ export class ImpressionLogWriter {
       workerData: {
         path: opts.path, insertSql: opts.insertSql, busyTimeoutMs: opts.busyTimeoutMs, synchronous: opts.synchronous,
         autocheckpointPages: opts.autocheckpointPages, maxPageCount: opts.maxPageCount,
+        pageLogMaxPages: opts.pageLogMaxPages, usedPagesSql: opts.usedPagesSql,
       },
     });
     // a store someone forgets to close must not keep its process alive; pending batches do (ref below)

@@ -16,14 +16,18 @@ import {
 } from './rows.ts';
 import { translateSqliteError } from './sqlite-errors.ts';
 import { ImpressionLogWriter, type ImpressionTuple } from './impression-log-writer.ts';
-import { WalCheckpointer } from './wal-checkpointer.ts';
+import { PageLogCap, USED_PAGES_SQL } from './page-log-cap.ts';
+import { truncateWal, WalCheckpointer } from './wal-checkpointer.ts';
 
 export interface SqliteStoreOptions {
   /** 'NORMAL' survives a process crash (kill -9); 'FULL' also survives power loss, at a cost per commit */
   synchronous?: 'NORMAL' | 'FULL';
   /** how long a writer waits for a lock before VITRINE_STORE_BUSY, ms */
   busyTimeoutMs?: number;
-  /** a hard cap on the database size; writes beyond it fail with VITRINE_STORE_FULL */
+  /**
+   * a hard cap on the database size; writes beyond it fail with VITRINE_STORE_FULL. Page records stop
+   * first, at PAGE_LOG_SHARE of it (page-log-cap.ts), so that events and profiles keep the rest (docs/operations.md § Store size)
+   */
   maxSizeBytes?: number;
   /** checkpoint the WAL from a worker thread instead of inside commits (wal-checkpointer.ts): for servers */
   backgroundCheckpoint?: boolean;
@@ -49,6 +53,8 @@ export class SqliteStore implements Store {
   readonly checkpointer: WalCheckpointer | undefined;
   /** the page log's writer thread, when asked for */
   readonly impressionLog: ImpressionLogWriter | undefined;
+  /** the page log's share of the size cap (undefined: no cap) */
+  private readonly pageLogCap: PageLogCap | undefined;
 
   constructor(path: string, opts: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -59,13 +65,17 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    // a forgotten member's rows are overwritten with zeros, not left readable in free space (issue 20)
+    this.db.pragma('secure_delete = ON');
     // ingest dirties index pages all over (user_id, ts); checkpointing every ~40 MB of WAL instead of
     // every 1,000 pages copies each hot page out far less often. Durability is unchanged.
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
     const autocheckpointPages = Math.round(40_000_000 / pageSize);
     this.db.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
     if (opts.maxSizeBytes) {
-      this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxSizeBytes / pageSize))}`);
+      const maxPages = Math.max(1, Math.floor(opts.maxSizeBytes / pageSize));
+      this.db.pragma(`max_page_count = ${maxPages}`);
+      this.pageLogCap = new PageLogCap(this.db, maxPages);
     }
     guard(() => migrate(this.db));
     if (opts.backgroundCheckpoint && path !== ':memory:') {
@@ -77,12 +87,17 @@ export class SqliteStore implements Store {
         path, insertSql: PUT_IMPRESSION_SQL, busyTimeoutMs: opts.busyTimeoutMs ?? 5000, synchronous: opts.synchronous ?? 'NORMAL',
         autocheckpointPages: this.checkpointer ? 0 : autocheckpointPages,
         ...(opts.maxSizeBytes ? { maxPageCount: Math.max(1, Math.floor(opts.maxSizeBytes / pageSize)) } : {}),
-        writeHere: (records) => this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })(),
+        ...(this.pageLogCap ? { pageLogMaxPages: this.pageLogCap.maxPages, usedPagesSql: USED_PAGES_SQL } : {}),
+        writeHere: (records) => {
+          this.pageLogCap?.assertRoom();
+          this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })();
+        },
       });
     }
     this.stmt = {
       insertEvent: db.prepare(`INSERT OR IGNORE INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',').map(() => '?').join(',')})`),
       // one statement per batch (ids as a JSON array) rather than one call per member or item
+      userExists: db.prepare('SELECT 1 FROM users WHERE id = ?').pluck(),
       ensureUsers: db.prepare('INSERT OR IGNORE INTO users (id, created_at, updated_at) SELECT value, ?, ? FROM json_each(?)'),
       ensureItems: db.prepare(`INSERT OR IGNORE INTO items (id, title, category, placeholder, created_at, updated_at)
                                SELECT value, value, 'unknown', 1, ?, ? FROM json_each(?)`),
@@ -110,8 +125,11 @@ export class SqliteStore implements Store {
       deleteUserImpressions: db.prepare('DELETE FROM impressions WHERE user_id = ?'),
       countUsers: db.prepare('SELECT count(*) FROM users').pluck(),
       userEvents: db.prepare('SELECT * FROM events WHERE user_id = ? ORDER BY ts DESC, seq DESC LIMIT ?'),
+      userEventsOfTypes: db.prepare(`SELECT * FROM events WHERE user_id = ? AND type IN (SELECT value FROM json_each(?))
+                                     ORDER BY ts DESC, seq DESC LIMIT ?`),
+      // actions only: impressions are what the member was shown, not something they did
       userStats: db.prepare(`SELECT count(*) AS events, sum(type = 'rent') AS rents, sum(type = 'heart') AS hearts,
-                             max(ts) AS last FROM events WHERE user_id = ?`),
+                             max(ts) AS last FROM events WHERE user_id = ? AND type <> 'impression'`),
       userRentReturn: db.prepare(`SELECT seq, type, item_id, ts FROM events
                                   WHERE user_id = ? AND type IN ('rent', 'return', 'purchase')`),
       userSized: db.prepare('SELECT type, size, fit FROM events WHERE user_id = ? AND size IS NOT NULL'),
@@ -207,11 +225,14 @@ export class SqliteStore implements Store {
   }
 
   async forgetUser(id: string): Promise<boolean> {
-    return guard(() => this.db.transaction(() => {
+    const known = guard(() => this.db.transaction(() => {
       const events = this.stmt.deleteUserEvents.run(id).changes;
       this.stmt.deleteUserImpressions.run(id);
       return this.stmt.deleteUser.run(id).changes > 0 || events > 0;
     })());
+    // the WAL still holds the frames that once wrote their rows (secure_delete zeroes them in the file)
+    truncateWal(this.db, 200);
+    return known;
   }
 
   async countUsers(): Promise<number> {
@@ -223,14 +244,24 @@ export class SqliteStore implements Store {
     return guard(() => this.db.transaction(() => this.appendInTransaction(events))());
   }
 
-  /** appendEvents' work, inside the caller's transaction. */
-  private appendInTransaction(events: ReadonlyArray<VitrineEvent>): AppendResult {
+  /**
+   * appendEvents' work, inside the caller's transaction. `knownMembersOnly`: events of members the
+   * store does not hold are skipped (not stored, not counted as duplicates): a page served to an
+   * unknown id creates no member.
+   */
+  private appendInTransaction(events: ReadonlyArray<VitrineEvent>, knownMembersOnly = false): AppendResult {
     const duplicates: number[] = [];
     const users = new Set<string>();
     const items = new Set<string>();
     const insert = this.stmt.insertEvent;
+    const known = new Map<string, boolean>();
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
+      if (knownMembersOnly) {
+        let isKnown = known.get(e.userId);
+        if (isKnown === undefined) known.set(e.userId, (isKnown = this.stmt.userExists.get(e.userId) !== undefined));
+        if (!isKnown) continue;
+      }
       // an array binds positionally without spreading 15 arguments per row
       if (insert.run(eventParams(e)).changes === 0) {
         duplicates.push(i);
@@ -245,12 +276,11 @@ export class SqliteStore implements Store {
     return { accepted: events.length - duplicates.length, duplicates };
   }
 
-  async userEvents(userId: string, opts: { limit?: number; types?: string[] } = {}): Promise<StoredEvent[]> {
-    let rows = guard(() => this.stmt.userEvents.all(userId, opts.limit ?? 1000)) as EventRow[];
-    if (opts.types) {
-      const types = new Set(opts.types);
-      rows = rows.filter((r) => types.has(r.type));
-    }
+  async userEvents(userId: string, opts: { limit?: number; types?: readonly string[] } = {}): Promise<StoredEvent[]> {
+    const limit = opts.limit ?? 1000;
+    const rows = guard(() => (opts.types
+      ? this.stmt.userEventsOfTypes.all(userId, JSON.stringify(opts.types), limit)
+      : this.stmt.userEvents.all(userId, limit))) as EventRow[];
     return rows.map(rowToEvent);
   }
 
@@ -307,7 +337,10 @@ export class SqliteStore implements Store {
 
   // ── impressions ─────────────────────────────────────────────────────────────
   async putImpression(r: ImpressionRecord): Promise<void> {
-    guard(() => this.stmt.putImpression.run(...impressionTuple(r)));
+    guard(() => {
+      this.pageLogCap?.assertRoom();
+      this.stmt.putImpression.run(...impressionTuple(r));
+    });
   }
 
   async getImpression(pageId: string): Promise<ImpressionRecord | null> {
@@ -327,18 +360,23 @@ export class SqliteStore implements Store {
   async putImpressionsWithEvents(pages: ReadonlyArray<{ record: ImpressionRecord; events: ReadonlyArray<VitrineEvent> }>): Promise<void> {
     // page records alone go to the writer thread when there is one; item events stay here, with the
     // rest of the event log's writes
+    if (pages.length === 0) return;
     if (this.impressionLog && pages.every((p) => p.events.length === 0)) {
       return this.impressionLog.write(pages.map(({ record }) => impressionTuple(record)));
     }
     // one commit for the lot: on SQLite a commit costs about twice the row it writes (measured: 0.13 ms
     // per page alone, 0.04 ms in batches of 50)
-    guard(() => this.db.transaction(() => {
-      for (const { record: r, events } of pages) {
-        this.stmt.putImpression.run(...impressionTuple(r));
-        if (events.length > 0) this.appendInTransaction(events);
-      }
-    })());
+    guard(() => {
+      this.pageLogCap?.assertRoom();
+      this.db.transaction(() => {
+        for (const { record: r, events } of pages) {
+          this.stmt.putImpression.run(...impressionTuple(r));
+          if (events.length > 0) this.appendInTransaction(events, true);
+        }
+      })();
+    });
   }
+
 
   // ── merchandising and experiments (merchandising-store.ts, experiment-counts.ts) ──
   async putCarousel(c: CarouselInput & { id: string }, now: number): Promise<UpsertOutcome> { return this.merch.putCarousel(c, now); }

@@ -64,3 +64,22 @@ export class WalCheckpointer {
     await stopWorker(this.worker); // its last checkpoint first
   }
 }
+
+/**
+ * Copies the WAL into the file and empties it (a TRUNCATE checkpoint on `db`'s own connection), so
+ * that no frame of rows deleted before it stays readable in the WAL. Waits for readers at most
+ * `maxWaitMs`: when they hold it longer the background checkpoints copy it, and later commits write
+ * over it from its start. Never throws (the caller's delete is committed either way).
+ */
+export function truncateWal(db: Database.Database, maxWaitMs: number): void {
+  if (!db.open || db.memory) return;
+  const busy = db.pragma('busy_timeout', { simple: true }) as number;
+  try {
+    db.pragma(`busy_timeout = ${Math.min(busy, maxWaitMs)}`);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // busy: see above
+  } finally {
+    db.pragma(`busy_timeout = ${busy}`);
+  }
+}

@@ -44,8 +44,8 @@ async function renderMember() {
     el('dt', {}, 'holds now'), el('dd', { 'data-testid': 'member-held' }, m.held.join(', ') || 'nothing'),
     el('dt', {}, 'size profile'), el('dd', {}, sizes.length ? sizes.map((s) => el('div', {}, s)) : '—'),
   ));
-  // every page the console shows logs impressions; list the member's own actions
-  const events = (await vitrine.users.events(id, { limit: 200 })).filter((e) => e.type !== 'impression').slice(0, 25);
+  // the member's own actions (the list leaves impressions out unless asked for them)
+  const events = await vitrine.users.events(id, { limit: 25 });
   $('eventList').replaceChildren(...events.map((e) => el('li', {},
     `${new Date(e.ts).toISOString().slice(0, 16).replace('T', ' ')} ${e.type} ${e.itemId ?? ''}${e.size ? ` size ${e.size}` : ''}${e.fit ? ` (${e.fit})` : ''}`)));
 }
