@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   // configuration and start-up
   VITRINE_CONFIG_INVALID: { status: 500, message: 'The configuration is not valid' },
   VITRINE_CONFIG_UNSAFE_BIND: { status: 500, message: 'Refusing to listen on a non-loopback address without API keys' },
+  VITRINE_SERVER_PORT_IN_USE: { status: 500, message: 'The port is already in use by another process' },
+  VITRINE_SERVER_CANNOT_LISTEN: { status: 500, message: 'The server cannot listen on the address (no permission, or not an address of this machine)' },
   // import
   VITRINE_IMPORT_UNKNOWN_FORMAT: { status: 400, message: 'Unknown import format' },
   VITRINE_IMPORT_FILE_NOT_FOUND: { status: 400, message: 'The import file does not exist' },

@@ -2,7 +2,10 @@
 import { parseArgs } from 'node:util';
 import { type ConfigOverrides, loadConfig } from '../../core/config.ts';
 import { openStore } from '../../storage/open-store.ts';
+import type { FastifyInstance } from 'fastify';
+import { VitrineError } from '../../core/errors.ts';
 import { buildApp } from '../../serving/app.ts';
+import { assertSafeBind } from '../../serving/auth.ts';
 import { applyServingV8Flags } from '../../serving/v8-flags.ts';
 import { exitOnError } from '../exit.ts';
 
@@ -52,6 +55,8 @@ export async function runServe(argv: string[]): Promise<number> {
     const env = flags.config ? { ...process.env, VITRINE_CONFIG: flags.config } : process.env;
     // a data dir given as a flag also moves the default store, even when VITRINE_STORE is unset
     const config = loadConfig(flags.overrides, env);
+    // before anything is opened: a refused bind has nothing to close and exits at once
+    assertSafeBind(config);
     applyServingV8Flags(config.serving);
     const store = await openStore(config.store.url, {
       sqlite: {
@@ -61,8 +66,16 @@ export async function runServe(argv: string[]): Promise<number> {
         backgroundCheckpoint: true, backgroundImpressionLog: true,
       },
     });
-    const { app } = await buildApp({ config, store });
-    await app.listen({ host: config.server.host, port: config.server.port });
+    let app: FastifyInstance | undefined;
+    try {
+      ({ app } = await buildApp({ config, store }));
+      await listen(app, config.server.host, config.server.port);
+    } catch (err) {
+      // the store's and the page workers' threads would keep the process alive after the error
+      await app?.close().catch(() => undefined);
+      await store.close().catch(() => undefined);
+      throw err;
+    }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     app.log.info({ store: config.store.url }, `vitrine listening on http://${config.server.host}:${port} (docs at /docs)`);
@@ -75,4 +88,20 @@ export async function runServe(argv: string[]): Promise<number> {
     await store.close();
     return 0;
   });
+}
+
+/** app.listen, with the usual reasons it fails as typed one-line errors instead of a stack trace. */
+async function listen(app: FastifyInstance, host: string, port: number): Promise<void> {
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') {
+      throw new VitrineError('VITRINE_SERVER_PORT_IN_USE', `cannot listen on ${host}:${port}: the port is in use by another process (choose another with --port)`);
+    }
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      throw new VitrineError('VITRINE_SERVER_CANNOT_LISTEN', `cannot listen on ${host}:${port}: ${(err as Error).message}`);
+    }
+    throw err;
+  }
 }
