@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   VITRINE_MODEL_NO_PREVIOUS: { status: 409, message: 'There is no previous model version to roll back to' },
   VITRINE_MODEL_TRAINING_BUSY: { status: 409, message: 'A training job is already running; wait for it (GET /v1/jobs/:jobId)' },
   VITRINE_JOB_NOT_FOUND: { status: 404, message: 'No such job' },
+  VITRINE_JOB_NOT_RUNNING: { status: 409, message: 'The job is not running (it succeeded, failed or was cancelled)' },
   // evaluation
   VITRINE_EVAL_NO_USERS: { status: 400, message: 'The protocol leaves no member to evaluate' },
   VITRINE_EVAL_BAD_PROTOCOL: { status: 400, message: 'Unknown or badly parameterised evaluation protocol' },

@@ -110,7 +110,8 @@ export interface AppendResult {
   duplicates: number[];
 }
 
-export type ModelStatus = 'active' | 'previous' | 'rejected' | 'training' | 'candidate' | 'retired';
+/** `failed`: training never finished (the job was cancelled, or the process stopped while it ran). */
+export type ModelStatus = 'active' | 'previous' | 'rejected' | 'training' | 'candidate' | 'retired' | 'failed';
 
 export interface ModelRecord {
   version: string;

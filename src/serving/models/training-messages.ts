@@ -9,6 +9,8 @@ export interface TrainingWorkerData {
   algorithms?: string[];
   params?: Record<string, Record<string, unknown>>;
   gate: GateOptions | false;
+  /** [0] becomes 1 when the job is cancelled (a SharedArrayBuffer: read while the worker computes) */
+  cancelFlag?: Int32Array;
 }
 
 export type TrainingWorkerMessage =
