@@ -81,6 +81,8 @@ export const ERROR_CODES = {
   VITRINE_EXPERIMENT_NOT_FOUND: { status: 404, message: 'No such experiment' },
   VITRINE_EXPERIMENT_INVALID: { status: 400, message: 'The experiment is not valid (duplicate variant names, a label over 128 characters…)' },
   VITRINE_EXPERIMENT_BAD_WEIGHTS: { status: 400, message: 'Variant weights must be finite, non-negative and sum to a positive number' },
+  VITRINE_EXPERIMENT_UNKNOWN_MODEL: { status: 400, message: 'A variant names a model that cannot serve: no such algorithm or version, or a version neither active nor previous' },
+  VITRINE_EXPERIMENT_UNKNOWN_TEMPLATE: { status: 400, message: 'A variant names a page template that does not exist' },
   // internal
   VITRINE_INTERNAL_ERROR: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
