@@ -2,12 +2,10 @@
 import { parseArgs } from 'node:util';
 import { type ConfigOverrides, loadConfig } from '../../core/config.ts';
 import { openStore } from '../../storage/open-store.ts';
-import type { FastifyInstance } from 'fastify';
-import { VitrineError } from '../../core/errors.ts';
-import { buildApp } from '../../serving/app.ts';
 import { assertSafeBind } from '../../serving/auth.ts';
 import { applyServingV8Flags } from '../../serving/v8-flags.ts';
 import { exitOnError } from '../exit.ts';
+import { serveApp } from '../serve-app.ts';
 
 export const SERVE_HELP = `vitrine serve [--data DIR] [--port 8080] [--host 127.0.0.1] [--store URL] [--config FILE] [--page-workers N]
 
@@ -66,16 +64,7 @@ export async function runServe(argv: string[]): Promise<number> {
         backgroundCheckpoint: true, backgroundImpressionLog: true,
       },
     });
-    let app: FastifyInstance | undefined;
-    try {
-      ({ app } = await buildApp({ config, store }));
-      await listen(app, config.server.host, config.server.port);
-    } catch (err) {
-      // the store's and the page workers' threads would keep the process alive after the error
-      await app?.close().catch(() => undefined);
-      await store.close().catch(() => undefined);
-      throw err;
-    }
+    const app = await serveApp(config, store);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     app.log.info({ store: config.store.url }, `vitrine listening on http://${config.server.host}:${port} (docs at /docs)`);
@@ -90,18 +79,3 @@ export async function runServe(argv: string[]): Promise<number> {
   });
 }
 
-/** app.listen, with the usual reasons it fails as typed one-line errors instead of a stack trace. */
-async function listen(app: FastifyInstance, host: string, port: number): Promise<void> {
-  try {
-    await app.listen({ host, port });
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (code === 'EADDRINUSE') {
-      throw new VitrineError('VITRINE_SERVER_PORT_IN_USE', `cannot listen on ${host}:${port}: the port is in use by another process (choose another with --port)`);
-    }
-    if (code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      throw new VitrineError('VITRINE_SERVER_CANNOT_LISTEN', `cannot listen on ${host}:${port}: ${(err as Error).message}`);
-    }
-    throw err;
-  }
-}
