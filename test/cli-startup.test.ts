@@ -85,6 +85,12 @@ describe('vitrine serve start-up errors', { concurrency: true }, () => {
     assertOneLineError(await serve(data, ['--data', data, '--port', '0']), 'VITRINE_STORE_UNAVAILABLE', file);
   });
 
+  it('a vitrine.toml that does not parse is one line too (the parser\'s excerpt joined)', async () => {
+    const data = dir('bad-toml');
+    writeFileSync(join(data, 'vitrine.toml'), '[server]\nport = = 8080\n');
+    assertOneLineError(await serve(data, ['--data', data, '--port', '0']), 'VITRINE_CONFIG_INVALID', 'vitrine.toml');
+  });
+
   it('refuses a store in a directory it cannot read', { skip: process.getuid?.() === 0 ? 'root reads every directory' : false }, async () => {
     const data = dir('unreadable');
     const locked = dir('unreadable/locked');
