@@ -91,6 +91,13 @@ describe('vitrine serve start-up errors', { concurrency: true }, () => {
     assertOneLineError(await serve(data, ['--data', data, '--port', '0']), 'VITRINE_CONFIG_INVALID', 'vitrine.toml');
   });
 
+  it('refuses a store whose directory cannot be made (a file is in the way)', async () => {
+    const data = dir('blocked');
+    const blocker = join(data, 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    assertOneLineError(await serve(data, ['--data', data, '--store', `sqlite:${blocker}/vitrine.db`, '--port', '0']), 'VITRINE_STORE_UNAVAILABLE', blocker);
+  });
+
   it('refuses a store in a directory it cannot read', { skip: process.getuid?.() === 0 ? 'root reads every directory' : false }, async () => {
     const data = dir('unreadable');
     const locked = dir('unreadable/locked');

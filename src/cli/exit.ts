@@ -24,5 +24,5 @@ export async function exitOnError(body: () => Promise<number>): Promise<number> 
 
 /** The message on one line, so a log line or a supervisor's status shows all of it. */
 function oneLine(message: string): string {
-  return message.replace(/\s*\n\s*/g, ' | ').trim();
+  return message.split('\n').map((line) => line.trim()).filter((line) => line !== '').join(' | ');
 }
