@@ -108,8 +108,9 @@ export class TrainingJobs {
       })
       .catch(async (err: unknown) => {
         job.status = active.cancelled ? 'cancelled' : 'failed';
-        // a terminated worker left its version in `training`
-        if (active.cancelled) await failInterruptedTraining(this.opts.store, 'training was cancelled').catch(() => undefined);
+        // a terminated or crashed worker left its version in `training`: nothing will finish it
+        const reason = active.cancelled ? 'training was cancelled' : 'the training job stopped before it finished';
+        await failInterruptedTraining(this.opts.store, reason).catch(() => undefined);
         job.error = err instanceof VitrineError
           ? { code: err.code, message: err.message }
           : { code: 'VITRINE_INTERNAL_ERROR', message: err instanceof Error ? err.message : String(err) };
