@@ -6,13 +6,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { VitrineConfig } from '../core/config.ts';
 import { VitrineError } from '../core/errors.ts';
-import { buildApp } from '../serving/app.ts';
 import type { Store } from '../storage/store.ts';
 
 /** The listening app on `config.server`; closes the app and the store and rethrows when it cannot start. */
 export async function serveApp(config: Readonly<VitrineConfig>, store: Store): Promise<FastifyInstance> {
   let app: FastifyInstance | undefined;
   try {
+    // loaded here, not at the top: a start-up that fails earlier (config, bind, store) exits without it
+    const { buildApp } = await import('../serving/app.ts');
     ({ app } = await buildApp({ config, store }));
     await listen(app, config.server.host, config.server.port);
     return app;
