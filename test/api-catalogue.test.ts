@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { testApp, type TestApp } from './helpers/app.ts';
+import { localReplica, testApp, type TestApp } from './helpers/app.ts';
 
 describe('catalogue API', () => {
   let t: TestApp;
@@ -66,14 +66,28 @@ describe('catalogue API', () => {
     assert.equal(res.json().error.code, 'VITRINE_REQUEST_INVALID');
   });
 
-  it('PATCH availability replaces sizes; unknown item is 404 with a code', async () => {
-    await put('avail', { title: 'A', category: 'gown', sizes: { '8': 1 } });
+  it('PATCH availability merges the sizes it names; PUT replaces; unknown item is 404 with a code', async () => {
+    await put('avail', { title: 'A', category: 'gown', sizes: { '6': 3, '8': 1, '12': 2 } });
     const res = await t.app.inject({ method: 'PATCH', url: '/v1/items/avail/availability', payload: { sizes: { '8': 0, '10': 2 } } });
     assert.equal(res.statusCode, 200);
-    assert.deepEqual((await t.app.inject({ method: 'GET', url: '/v1/items/avail' })).json().sizes, { '8': 0, '10': 2 });
-    const missing = await t.app.inject({ method: 'PATCH', url: '/v1/items/none/availability', payload: { sizes: {} } });
-    assert.equal(missing.statusCode, 404);
-    assert.equal(missing.json().error.code, 'VITRINE_ITEM_NOT_FOUND');
+    const merged = { '6': 3, '8': 0, '12': 2, '10': 2 };
+    assert.deepEqual(res.json(), { id: 'avail', sizes: merged }, 'the answer is every size after the merge');
+    assert.deepEqual((await t.app.inject({ method: 'GET', url: '/v1/items/avail' })).json().sizes, merged);
+    const cat = localReplica(t).catalogue;
+    assert.deepEqual([cat.hasUnitsIn('avail', ['6']), cat.hasUnitsIn('avail', ['8']), cat.hasUnitsIn('avail', ['10'])], [true, false, true],
+      'serving sees the merged record: size 6, never named, is still in stock');
+
+    const replaced = await t.app.inject({ method: 'PUT', url: '/v1/items/avail/availability', payload: { sizes: { '10': 1 } } });
+    assert.equal(replaced.statusCode, 200);
+    assert.deepEqual(replaced.json(), { id: 'avail', sizes: { '10': 1 } });
+    assert.deepEqual((await t.app.inject({ method: 'GET', url: '/v1/items/avail' })).json().sizes, { '10': 1 });
+    assert.equal(cat.hasUnitsIn('avail', ['6']), false, 'a replaced size is gone from serving too');
+
+    for (const method of ['PATCH', 'PUT'] as const) {
+      const missing = await t.app.inject({ method, url: '/v1/items/none/availability', payload: { sizes: {} } });
+      assert.equal(missing.statusCode, 404, method);
+      assert.equal(missing.json().error.code, 'VITRINE_ITEM_NOT_FOUND');
+    }
   });
 
   it('DELETE retires: the item stays readable, marked retired; unknown is 404', async () => {

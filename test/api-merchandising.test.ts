@@ -120,14 +120,43 @@ describe('experiments API', () => {
     assert.equal((await t.app.inject({ method: 'GET', url: '/v1/experiments/exp' })).json().error.code, 'VITRINE_EXPERIMENT_NOT_FOUND');
   });
 
+  it('refuses a variant naming a model or a template that does not exist; nothing is stored', async () => {
+    await t.store.putModel({ version: 'als-20261128120000-gone', algorithm: 'als', status: 'rejected', createdAt: NOW, metrics: {} });
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [{ model: 'no-such-algorithm' }, 'VITRINE_EXPERIMENT_UNKNOWN_MODEL', 'no algorithm or model version "no-such-algorithm"'],
+      [{ model: 'als-20261128120000-zzzz' }, 'VITRINE_EXPERIMENT_UNKNOWN_MODEL', 'no algorithm or model version'],
+      [{ model: 'als-20261128120000-gone' }, 'VITRINE_EXPERIMENT_UNKNOWN_MODEL', 'is rejected'],
+      [{ template: 'never-stored' }, 'VITRINE_EXPERIMENT_UNKNOWN_TEMPLATE', 'no page template "never-stored"'],
+    ];
+    for (const [config, code, message] of cases) {
+      for (const status of ['draft', 'running']) {
+        const res = await put('refused', { variants: [{ name: 'control', weight: 1 }, { name: 'b', weight: 1, config }], status });
+        assert.equal(res.statusCode, 400, JSON.stringify(config));
+        assert.equal(res.json().error.code, code);
+        assert.ok(res.json().error.message.includes(message), res.json().error.message);
+      }
+    }
+    // a registered algorithm with no active version: a draft may name it (with a warning), a running experiment may not
+    const untrained = { variants: [{ name: 'control', weight: 1 }, { name: 'b', weight: 1, config: { model: 'item-knn' } }] };
+    const running = await put('refused', { ...untrained, status: 'running' });
+    assert.deepEqual([running.statusCode, running.json().error.code], [400, 'VITRINE_EXPERIMENT_UNKNOWN_MODEL']);
+    assert.equal((await t.app.inject({ method: 'GET', url: '/v1/experiments/refused' })).statusCode, 404, 'nothing stored');
+    const draft = await put('refused-draft', untrained);
+    assert.equal(draft.statusCode, 201);
+    assert.deepEqual(draft.json().warnings, ['variant "b": algorithm "item-knn" has no active version yet: train it before the experiment runs']);
+  });
+
   it('stores an experiment (draft by default), labels its variants, and assigns members once it runs', async () => {
     const variants = [{ name: 'control', weight: 1, config: {} }, { name: 'ease', weight: 1, config: { model: 'ease', template: 'home-v2', rowOrder: 'fixed', budgetMs: 150 } }];
+    assert.equal((await t.app.inject({ method: 'PUT', url: '/v1/pages/home-v2', payload: { rows: [{ kind: 'for-you' }] } })).statusCode, 201);
     const draft = await put('model-test', { variants });
     assert.equal(draft.statusCode, 201);
     assert.equal(draft.json().status, 'draft');
     assert.deepEqual(draft.json().variants.map((v: { label: string }) => v.label), ['model-test:control', 'model-test:ease']);
-    assert.deepEqual(draft.json().warnings, ['variant "ease": no page template "home-v2" yet']);
+    assert.deepEqual(draft.json().warnings, ['variant "ease": algorithm "ease" has no active version yet: train it before the experiment runs']);
     assert.deepEqual(await t.context.merchandising.resolveVariant('m1'), { variant: 'default', config: {} }, 'a draft assigns nobody');
+    // a trained ease version (its registry row is what the check reads)
+    await t.store.putModel({ version: 'ease-20261128120000-abcd', algorithm: 'ease', status: 'active', createdAt: NOW, metrics: {} });
     const running = await put('model-test', { variants, status: 'running' });
     assert.equal(running.statusCode, 200);
     const resolved = await t.context.merchandising.resolveVariant('m1');
@@ -135,7 +164,7 @@ describe('experiments API', () => {
     assert.ok(['model-test:control', 'model-test:ease'].includes(resolved.variant));
     assert.deepEqual(await t.context.merchandising.resolveVariant('m1'), resolved, 'deterministic');
     const listed = (await t.app.inject({ method: 'GET', url: '/v1/experiments' })).json();
-    assert.deepEqual(listed.experiments.map((e: { id: string; status: string }) => [e.id, e.status]), [['model-test', 'running']]);
+    assert.deepEqual(listed.experiments.map((e: { id: string; status: string }) => [e.id, e.status]), [['model-test', 'running'], ['refused-draft', 'draft']], 'oldest first, then by id');
   });
 
   it('reports per variant from impressions logged by recordImpression and clicks/rents posted with the page id', async () => {

@@ -60,6 +60,7 @@ describe('client: the whole API over HTTP', () => {
 
     assert.deepEqual(await client.items.setAvailability('gown-1', { '6': 0, '8': 1 }), { id: 'gown-1', sizes: { '6': 0, '8': 1 } });
     assert.deepEqual((await client.items.get('gown-1')).sizes, { '6': 0, '8': 1 });
+    assert.deepEqual(await client.items.updateAvailability('gown-1', { '10': 2 }), { id: 'gown-1', sizes: { '6': 0, '8': 1, '10': 2 } }, 'a merge keeps the sizes it does not name');
 
     const first = await client.items.list({ limit: 3 });
     assert.deepEqual([first.items.map((i) => i.id), first.next], [['dress-0', 'dress-1', 'dress-2'], 'dress-2']);
@@ -177,6 +178,8 @@ describe('client: the whole API over HTTP', () => {
     assert.equal(started.status, 'running');
     const job = await client.models.waitForJob(started.jobId, { intervalMs: 50, signal: AbortSignal.timeout(60_000) });
     assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
+    const finished = await apiError(client.models.cancel(started.jobId));
+    assert.deepEqual([finished.status, finished.code], [409, 'VITRINE_JOB_NOT_RUNNING'], 'a finished job cannot be cancelled');
     const [trained] = job.models;
     assert.deepEqual([trained.algorithm, trained.status], ['popularity', 'active']);
     const overview = await client.models.list();

@@ -86,13 +86,16 @@ describe('row kinds', () => {
     assert.equal((await composePage(fixed('bo'), w.deps)).page.rows[0].title, 'For your next vacation');
   });
 
-  it('back in your size: looks hearted, never rented, available in the size now', async () => {
-    const w = fakeWorld({ items: [item('h1', { sizes: { 8: 1 } }), item('h2', { sizes: { 10: 1 } }), item('h3', { sizes: { 8: 1 } })] });
+  it('back in your size: looks hearted, never rented, restocked in the size and available now', async () => {
+    const w = fakeWorld({ items: [item('h1', { sizes: { 8: 1 } }), item('h2', { sizes: { 10: 1 } }), item('h3', { sizes: { 8: 1 } }), item('h4', { sizes: { 8: 1 } })] });
     w.templates.set('home', { name: 'home', rows: [{ kind: 'back-in-your-size' }] });
     w.online.members.set('ann', member('ann', {
       sizes: ['8'],
-      recent: [{ itemId: 'h3', type: 'rent', ts: 3, weight: 1 }, { itemId: 'h2', type: 'heart', ts: 2, weight: 0.6 }, { itemId: 'h1', type: 'heart', ts: 1, weight: 0.6 }, { itemId: 'h3', type: 'heart', ts: 0, weight: 0.6 }],
+      recent: [{ itemId: 'h4', type: 'heart', ts: 4, weight: 0.6 }, { itemId: 'h3', type: 'rent', ts: 3, weight: 1 }, { itemId: 'h2', type: 'heart', ts: 2, weight: 0.6 },
+        { itemId: 'h1', type: 'heart', ts: 1, weight: 0.6 }, { itemId: 'h3', type: 'heart', ts: 0, weight: 0.6 }],
     }));
+    // h4 was never out of stock: never "back"
+    for (const k of ['h1|8', 'h2|10', 'h3|8']) w.catalogue.restocks.add(k);
     const { page } = await composePage(fixed('ann'), w.deps);
     assert.deepEqual(page.rows.map((r) => [r.title, r.items.map((i) => i.itemId)]), [['Back in your size', ['h1']]]);
     assert.equal(page.rows[0].items[0].reason, 'Back in your size 8');

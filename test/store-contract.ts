@@ -57,6 +57,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.equal(await store.getItem('nope'), null);
     });
 
+    it('merges availability: the sizes named change, the others stay', async () => {
+      await store.upsertItems([{ id: 'm1', title: 'A', category: 'dress', sizes: { '8': 2, '10': 0, '12': 1 } }], T0);
+      assert.deepEqual(await store.mergeAvailability('m1', { '10': 4, '14': 1 }, T0 + 5), { '8': 2, '10': 4, '12': 1, '14': 1 });
+      assert.deepEqual((await store.getItem('m1'))?.sizes, { '8': 2, '10': 4, '12': 1, '14': 1 });
+      assert.equal((await store.getItem('m1'))?.updatedAt, T0 + 5);
+      assert.deepEqual(await store.mergeAvailability('m1', { '8': 0 }, T0 + 6), { '8': 0, '10': 4, '12': 1, '14': 1 });
+      assert.equal(await store.mergeAvailability('nope', { '8': 1 }, T0), null);
+      assert.equal(await store.getItem('nope'), null, 'a merge never creates an item');
+    });
+
     it('lists items in id order with keyset paging', async () => {
       await store.upsertItems(['c', 'a', 'e', 'b', 'd'].map((id) => ({ id, title: id, category: 'x' })), T0);
       const first = await store.listItems({ limit: 2 });

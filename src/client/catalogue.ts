@@ -26,9 +26,14 @@ export class ItemsApi {
     return this.#http.send({ method: 'DELETE', path: path`/v1/items/${itemId}` }, options);
   }
 
-  /** Replaces per-size units available (PATCH /v1/items/{id}/availability). */
-  setAvailability(itemId: string, sizes: Availability, options?: RequestOptions): Promise<AvailabilityResult> {
+  /** Sets the units of the sizes named, keeping the item's others; returns every size after it (PATCH /v1/items/{id}/availability). */
+  updateAvailability(itemId: string, sizes: Availability, options?: RequestOptions): Promise<AvailabilityResult> {
     return this.#http.send({ method: 'PATCH', path: path`/v1/items/${itemId}/availability`, body: { sizes } }, options);
+  }
+
+  /** Replaces per-size units available: sizes not named are no longer offered (PUT /v1/items/{id}/availability). */
+  setAvailability(itemId: string, sizes: Availability, options?: RequestOptions): Promise<AvailabilityResult> {
+    return this.#http.send({ method: 'PUT', path: path`/v1/items/${itemId}/availability`, body: { sizes } }, options);
   }
 
   /** One page of items in id order; pass `next` back as `after` (GET /v1/items). */

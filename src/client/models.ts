@@ -36,6 +36,14 @@ export class ModelsApi {
     return this.#http.send({ method: 'GET', path: path`/v1/jobs/${jobId}` }, options);
   }
 
+  /**
+   * Cancels a running job and returns it once stopped (`cancelled`; the version it was training is
+   * `failed`); 409 VITRINE_JOB_NOT_RUNNING when it already ended (POST /v1/jobs/{id}/cancel).
+   */
+  cancel(jobId: string, options?: RequestOptions): Promise<TrainingJob> {
+    return this.#http.send({ method: 'POST', path: path`/v1/jobs/${jobId}/cancel`, body: {} }, options);
+  }
+
   /** Polls a job until it is no longer running and returns it (use `signal` to give up). */
   async waitForJob(jobId: string, options: WaitOptions = {}): Promise<TrainingJob> {
     for (;;) {

@@ -54,7 +54,7 @@ export type Experiment = Static<typeof ExperimentResponse>;
 export type ExperimentReport = Static<typeof ExperimentReportResponse>;
 
 // ── models (src/serving/routes/models.ts keeps these schemas private) ──────
-export type ModelStatus = 'active' | 'previous' | 'candidate' | 'training' | 'rejected' | 'retired';
+export type ModelStatus = 'active' | 'previous' | 'candidate' | 'training' | 'rejected' | 'retired' | 'failed';
 
 export interface ModelRecord {
   version: string;
@@ -89,7 +89,7 @@ export interface TrainInput {
 export interface TrainingJob {
   jobId: string;
   kind: 'train';
-  status: 'running' | 'succeeded' | 'failed';
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   algorithms?: string[];
   createdAt: number;
   finishedAt?: number;

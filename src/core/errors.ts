@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   // configuration and start-up
   VITRINE_CONFIG_INVALID: { status: 500, message: 'The configuration is not valid' },
   VITRINE_CONFIG_UNSAFE_BIND: { status: 500, message: 'Refusing to listen on a non-loopback address without API keys' },
+  VITRINE_SERVER_PORT_IN_USE: { status: 500, message: 'The port is already in use by another process' },
+  VITRINE_SERVER_CANNOT_LISTEN: { status: 500, message: 'The server cannot listen on the address (no permission, or not an address of this machine)' },
   // import
   VITRINE_IMPORT_UNKNOWN_FORMAT: { status: 400, message: 'Unknown import format' },
   VITRINE_IMPORT_FILE_NOT_FOUND: { status: 400, message: 'The import file does not exist' },
@@ -63,6 +65,7 @@ export const ERROR_CODES = {
   VITRINE_MODEL_NO_PREVIOUS: { status: 409, message: 'There is no previous model version to roll back to' },
   VITRINE_MODEL_TRAINING_BUSY: { status: 409, message: 'A training job is already running; wait for it (GET /v1/jobs/:jobId)' },
   VITRINE_JOB_NOT_FOUND: { status: 404, message: 'No such job' },
+  VITRINE_JOB_NOT_RUNNING: { status: 409, message: 'The job is not running (it succeeded, failed or was cancelled)' },
   // evaluation
   VITRINE_EVAL_NO_USERS: { status: 400, message: 'The protocol leaves no member to evaluate' },
   VITRINE_EVAL_BAD_PROTOCOL: { status: 400, message: 'Unknown or badly parameterised evaluation protocol' },
@@ -78,6 +81,8 @@ export const ERROR_CODES = {
   VITRINE_EXPERIMENT_NOT_FOUND: { status: 404, message: 'No such experiment' },
   VITRINE_EXPERIMENT_INVALID: { status: 400, message: 'The experiment is not valid (duplicate variant names, a label over 128 characters…)' },
   VITRINE_EXPERIMENT_BAD_WEIGHTS: { status: 400, message: 'Variant weights must be finite, non-negative and sum to a positive number' },
+  VITRINE_EXPERIMENT_UNKNOWN_MODEL: { status: 400, message: 'A variant names a model that cannot serve: no such algorithm or version, or a version neither active nor previous' },
+  VITRINE_EXPERIMENT_UNKNOWN_TEMPLATE: { status: 400, message: 'A variant names a page template that does not exist' },
   // internal
   VITRINE_INTERNAL_ERROR: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -58,6 +58,8 @@ export interface Model {
 export interface Trainer<P = Record<string, unknown>> {
   readonly algorithm: string;
   readonly defaults: P;
+  /** Defaults merged with `given`; VITRINE_MODEL_BAD_PARAMS for an unknown name or a value out of its bounds (pure, cheap: run before a job starts). */
+  resolveParams(given?: Partial<P>): P;
   train(input: TrainInput, params?: Partial<P>, ctx?: TrainContext): Promise<Model>;
   /** Reads a saved model; `opts.pool` shares its typed payloads with other threads (artifact.ts). */
   load(dir: string, opts?: ArtifactLoadOptions): Promise<Model>;

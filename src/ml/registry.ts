@@ -33,6 +33,21 @@ export function algorithmNames(): string[] {
   return Object.keys(TRAINERS);
 }
 
+/**
+ * Checks a training request before any work: every algorithm named (to train, or in `params`) exists
+ * and its parameters are within their bounds. Throws VITRINE_MODEL_UNKNOWN_ALGORITHM or _BAD_PARAMS.
+ * The API (before a job is created) and `vitrine train` both call it.
+ */
+export function checkTrainingRequest(algorithms: readonly string[], params?: Readonly<Record<string, unknown>>): void {
+  if (params !== undefined && (params === null || typeof params !== 'object' || Array.isArray(params))) {
+    throw new VitrineError('VITRINE_MODEL_BAD_PARAMS', 'params must be an object of algorithm → parameters');
+  }
+  for (const name of new Set([...algorithms, ...Object.keys(params ?? {})])) {
+    const given = params && Object.hasOwn(params, name) ? params[name] : undefined;
+    getTrainer(name).resolveParams(given as Record<string, unknown> | undefined);
+  }
+}
+
 /** The trainer of `name`; VITRINE_MODEL_UNKNOWN_ALGORITHM (listing the valid names) otherwise. */
 export function getTrainer(name: string): Trainer {
   if (!Object.hasOwn(TRAINERS, name)) {

@@ -3,7 +3,9 @@
  * `<dataDir>/models/<version>/`, check that it loads back, and register it. The validation gate
  * (validation-gate.ts: a recent time split, against the active version and popularity) decides
  * activation: a version that fails to train, to load or to pass is registered as `rejected` with the
- * reason and its metrics, and never replaces the active one of its algorithm.
+ * reason and its metrics, and never replaces the active one of its algorithm. An aborted run (`signal`:
+ * a cancelled job) marks the version it was training `failed`, never active, and trains nothing more;
+ * versions it finished before the abort keep their status.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { DEFAULT_CONFIG } from '../core/config.ts';
 import { VitrineError } from '../core/errors.ts';
 import type { TrainContext } from '../ml/model.ts';
 import { FIT_ALGORITHM } from '../ml/fit/fit-model-codec.ts';
-import { getTrainer } from '../ml/registry.ts';
+import { checkTrainingRequest, getTrainer } from '../ml/registry.ts';
 import type { ModelRecord, Store } from '../storage/store.ts';
 import { collectArtifacts } from './artifact-gc.ts';
 import { loadTrainingData, type TrainingData } from './training-data.ts';
@@ -44,7 +46,7 @@ export async function trainModels(store: Store, dataDir: string, opts: TrainMode
   const clock = opts.clock ?? Date.now;
   const log = opts.log ?? (() => undefined);
   const algorithms = opts.algorithms ?? DEFAULT_TRAIN_ALGORITHMS;
-  for (const name of algorithms) getTrainer(name); // unknown names fail before any work
+  checkTrainingRequest(algorithms, opts.params); // unknown names and bad parameters fail before any work
   const data = await loadTrainingData(store);
   if (data.interactions.users.length === 0) {
     throw new VitrineError('VITRINE_MODEL_EMPTY_DATA', `the store has no ${data.positiveTypes.join('/')} events to train on`);
@@ -54,9 +56,18 @@ export async function trainModels(store: Store, dataDir: string, opts: TrainMode
   const gateOptions = opts.gate ?? DEFAULT_CONFIG.training.gate;
   const gate = gateOptions === false ? undefined : new ValidationGate(data, gateOptions);
   const records: ModelRecord[] = [];
-  for (const algorithm of algorithms) records.push(await trainOne(store, dataDir, algorithm, data, gate, opts, clock, log));
+  for (const algorithm of algorithms) {
+    // after a cancel nothing new starts (no registry row either)
+    stopIfCancelled(algorithm, opts.signal);
+    records.push(await trainOne(store, dataDir, algorithm, data, gate, opts, clock, log));
+  }
   await collectArtifacts(store, dataDir, opts.keepVersions ?? DEFAULT_CONFIG.models.keepVersions, log);
   return records;
+}
+
+/** Throws VITRINE_MODEL_ABORTED once the run is cancelled (checked between the steps of one version). */
+function stopIfCancelled(algorithm: string, signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new VitrineError('VITRINE_MODEL_ABORTED', `${algorithm}: training was cancelled`);
 }
 
 async function trainOne(store: Store, dataDir: string, algorithm: string, data: TrainingData, gate: ValidationGate | undefined,
@@ -72,6 +83,7 @@ async function trainOne(store: Store, dataDir: string, algorithm: string, data: 
   };
   await store.putModel(record);
   const started = performance.now();
+  let last: ModelRecord = record;
   try {
     const ctx: TrainContext = {
       signal: opts.signal,
@@ -80,6 +92,7 @@ async function trainOne(store: Store, dataDir: string, algorithm: string, data: 
     // the fit model learns from every event with fit feedback (a return carries it), not from positives
     const input = algorithm === FIT_ALGORITHM ? { interactions: data.fitFeedback, items: data.fitItems } : { interactions: data.interactions, items: data.items };
     const model = await getTrainer(algorithm).train(input, opts.params?.[algorithm], ctx);
+    stopIfCancelled(algorithm, opts.signal);
     const artifactPath = join('models', version);
     mkdirSync(join(dataDir, artifactPath), { recursive: true });
     await model.save(join(dataDir, artifactPath));
@@ -87,10 +100,13 @@ async function trainOne(store: Store, dataDir: string, algorithm: string, data: 
     const seconds = (performance.now() - started) / 1000;
     const candidate: ModelRecord = { ...record, status: 'candidate', artifactPath, metrics: { trainSeconds: seconds } };
     await store.putModel(candidate);
+    last = candidate;
     const active = (await store.listModels()).find((m) => m.algorithm === algorithm && m.status === 'active');
     opts.onProgress?.(algorithm, 1, 'validating');
     const verdict = gate ? await gate.judge(algorithm, opts.params?.[algorithm], active) : { passed: true, reason: 'no gate', metrics: {} };
     const metrics = { ...candidate.metrics, ...verdict.metrics };
+    // the last moment a cancel is heeded: past it the version is registered as the gate decided
+    stopIfCancelled(algorithm, opts.signal);
     if (!verdict.passed) {
       const rejected: ModelRecord = { ...candidate, status: 'rejected', metrics, note: `validation gate: ${verdict.reason}` };
       await store.putModel(rejected);
@@ -106,6 +122,11 @@ async function trainOne(store: Store, dataDir: string, algorithm: string, data: 
     log(`${algorithm}: trained in ${seconds.toFixed(1)} s → ${version} (active; ${verdict.reason})`);
     return done;
   } catch (err) {
+    if (opts.signal?.aborted) {
+      await store.putModel({ ...last, status: 'failed', note: 'training was cancelled' });
+      log(`${algorithm}: cancelled → ${version} failed`);
+      throw err instanceof VitrineError && err.code === 'VITRINE_MODEL_ABORTED' ? err : new VitrineError('VITRINE_MODEL_ABORTED', `${algorithm}: training was cancelled`, undefined, { cause: err });
+    }
     const reason = err instanceof VitrineError ? `${err.code}: ${err.message}` : String(err);
     const rejected: ModelRecord = { ...record, status: 'rejected', note: reason };
     await store.putModel(rejected);

@@ -10,6 +10,7 @@ import type { VitrineConfig } from '../core/config.ts';
 import { ERROR_CODES } from '../core/errors.ts';
 import { ErrorBody } from '../core/schemas/common.ts';
 import { EventIngestor } from '../pipeline/ingest.ts';
+import { failInterruptedTraining } from '../pipeline/interrupted-training.ts';
 import type { Store } from '../storage/store.ts';
 import { assertSafeBind, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -86,6 +87,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
     payloads, ...(pool ? { workers: pool } : {}), ...(standbyRegistry ? { standbyRegistry } : {}),
     startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }) }, !!pool),
   });
+  // no job runs yet: a `training` row is one a stopped process left behind
+  for (const m of await failInterruptedTraining(store, 'training was interrupted (the process stopped while it ran)')) {
+    log.warn(`model ${m.version} was left in training by a stopped process: marked failed`);
+  }
   const jobs = new TrainingJobs({
     store, storeUrl: config.store.url, dataDir: config.dataDir, models, afterReload: () => serving.apply({ kind: 'models' }), gate: config.training.gate, clock,
     keepVersions: config.models.keepVersions,

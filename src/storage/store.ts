@@ -24,6 +24,8 @@ export interface Store {
   retireItem(id: string, now: number): Promise<boolean>;
   /** Replaces an item's per-size availability. False when unknown. */
   setAvailability(id: string, sizes: Record<string, number>, now: number): Promise<boolean>;
+  /** Sets the units of the sizes named, keeping the others, in one write; the item's sizes after it, or null when unknown. */
+  mergeAvailability(id: string, sizes: Record<string, number>, now: number): Promise<Record<string, number> | null>;
   countItems(): Promise<number>;
 
   // ── members ───────────────────────────────────────────────────────────────
@@ -118,7 +120,8 @@ export interface AppendResult {
   duplicates: number[];
 }
 
-export type ModelStatus = 'active' | 'previous' | 'rejected' | 'training' | 'candidate' | 'retired';
+/** `failed`: training never finished (the job was cancelled, or the process stopped while it ran). */
+export type ModelStatus = 'active' | 'previous' | 'rejected' | 'training' | 'candidate' | 'retired' | 'failed';
 
 export interface ModelRecord {
   version: string;

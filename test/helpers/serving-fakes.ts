@@ -48,6 +48,9 @@ export class FakeCatalogue implements CatalogueView {
     return this.byAge.slice(0, n);
   }
   byCategory(category: string): readonly string[] { return [...this.items.values()].filter((i) => i.category === category).map((i) => i.id); }
+  /** `${itemId}|${size}` of the restocks a test declares */
+  readonly restocks = new Set<string>();
+  restockedIn(itemId: string, size: string): boolean { return this.restocks.has(`${itemId}|${size}`); }
   size(): number { return this.items.size; }
   upsert(it: Item): void { this.items.set(it.id, it); this.byAge = undefined; }
 }

@@ -9,10 +9,11 @@ import { parseArgs } from 'node:util';
 import { DAY_MS } from '../../core/time.ts';
 import { loadConfig } from '../../core/config.ts';
 import { describeSummary, importWorld } from '../../pipeline/import/index.ts';
-import { buildApp } from '../../serving/app.ts';
+import { assertSafeBind } from '../../serving/auth.ts';
 import { writeWorld } from '../../sim/world/write-world.ts';
 import { SqliteStore } from '../../storage/sqlite/sqlite-store.ts';
 import { ProgressBar } from '../progress.ts';
+import { serveApp } from '../serve-app.ts';
 import { trainDemoModels } from './demo-train.ts';
 
 export const DEMO_HELP = `vitrine demo [--data DIR] [--port 8080] [--host 127.0.0.1] [--members N] [--items M] [--days D] [--seed S] [--fresh]
@@ -42,6 +43,8 @@ export async function runDemo(argv: string[]): Promise<number> {
     store: { url: `sqlite:${join(dataDir, 'vitrine.db')}` },
     server: { ...(values.port ? { port: Number(values.port) } : {}), ...(values.host ? { host: values.host } : {}) },
   });
+  // an unsafe bind is refused before a world is generated and a store opened
+  assertSafeBind(config);
   const store = new SqliteStore(join(dataDir, 'vitrine.db'), { backgroundCheckpoint: true, backgroundImpressionLog: true });
   const log = (line: string) => console.error(`[demo] ${line}`);
 
@@ -64,8 +67,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   }
   await trainDemoModels(store, dataDir, log);
 
-  const { app } = await buildApp({ config, store });
-  await app.listen({ host: config.server.host, port: config.server.port });
+  const app = await serveApp(config, store);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   log(`ready: console http://${config.server.host}:${port}/  ·  API docs http://${config.server.host}:${port}/docs`);

@@ -2,9 +2,10 @@
 import { parseArgs } from 'node:util';
 import { type ConfigOverrides, loadConfig } from '../../core/config.ts';
 import { openStore } from '../../storage/open-store.ts';
-import { buildApp } from '../../serving/app.ts';
+import { assertSafeBind } from '../../serving/auth.ts';
 import { applyServingV8Flags } from '../../serving/v8-flags.ts';
 import { exitOnError } from '../exit.ts';
+import { serveApp } from '../serve-app.ts';
 
 export const SERVE_HELP = `vitrine serve [--data DIR] [--port 8080] [--host 127.0.0.1] [--store URL] [--config FILE] [--page-workers N]
 
@@ -52,6 +53,8 @@ export async function runServe(argv: string[]): Promise<number> {
     const env = flags.config ? { ...process.env, VITRINE_CONFIG: flags.config } : process.env;
     // a data dir given as a flag also moves the default store, even when VITRINE_STORE is unset
     const config = loadConfig(flags.overrides, env);
+    // before anything is opened: a refused bind has nothing to close and exits at once
+    assertSafeBind(config);
     applyServingV8Flags(config.serving);
     const store = await openStore(config.store.url, {
       sqlite: {
@@ -61,8 +64,7 @@ export async function runServe(argv: string[]): Promise<number> {
         backgroundCheckpoint: true, backgroundImpressionLog: true,
       },
     });
-    const { app } = await buildApp({ config, store });
-    await app.listen({ host: config.server.host, port: config.server.port });
+    const app = await serveApp(config, store);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     app.log.info({ store: config.store.url }, `vitrine listening on http://${config.server.host}:${port} (docs at /docs)`);
@@ -76,3 +78,4 @@ export async function runServe(argv: string[]): Promise<number> {
     return 0;
   });
 }
+

@@ -36,6 +36,7 @@ export async function trainAls(
 export const alsTrainer: Trainer<AlsParams> = {
   algorithm: 'als',
   defaults: ALS_DEFAULTS,
+  resolveParams: resolveAlsParams,
   train(input: TrainInput, params?: Partial<AlsParams>, ctx?: TrainContext): Promise<Model> {
     return trainAls(input, params, ctx);
   },

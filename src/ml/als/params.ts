@@ -2,7 +2,7 @@
  * Implicit ALS hyper-parameters (Hu, Koren & Volinsky 2008; defaults after EVALUATION.md's ALS row and
  * implicit's AlternatingLeastSquares), validated once before training.
  */
-import { nonNegative, oneOf, positive, resolveParams, type ParamRule } from '../common/params.ts';
+import { CEILING, intIn, nonNegative, oneOf, resolveParams, seedRule } from '../common/params.ts';
 
 export type AlsSolver = 'cg' | 'exact';
 
@@ -35,18 +35,15 @@ export const ALS_DEFAULTS: Readonly<AlsParams> = Object.freeze({
   threads: 0,
 });
 
-const integerAtLeast = (min: number): ParamRule => (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `must be an integer ≥ ${min}`;
-
 const RULES = {
-  factors: positive(true),
+  factors: intIn(1, CEILING.factors),
   regularization: nonNegative,
   alpha: nonNegative,
-  iterations: integerAtLeast(0),
-  cgSteps: positive(true),
-  seed: integerAtLeast(Number.MIN_SAFE_INTEGER),
+  iterations: intIn(0, CEILING.iterations),
+  cgSteps: intIn(1, 100),
+  seed: seedRule,
   solver: oneOf('cg', 'exact'),
-  threads: integerAtLeast(0),
+  threads: intIn(0, CEILING.threads),
 };
 
 /** Merges `params` over the defaults; bad values throw VITRINE_MODEL_BAD_PARAMS. */

@@ -1,6 +1,8 @@
 /**
  * Training parameters: defaults merged with overrides, every override checked against the type of its
  * default and a per-algorithm rule, so a typo or a negative λ fails loudly (VITRINE_MODEL_BAD_PARAMS).
+ * Every parameter that sets an amount of work or memory (iterations, factors, neighbours, rounds,
+ * leaves, candidates, folds, threads) has a ceiling, so `iterations: 1e8` is refused before a job starts.
  */
 import { VitrineError } from '../../core/errors.ts';
 
@@ -15,6 +17,9 @@ export function resolveParams<P extends Record<string, ParamValue>>(
   given: Partial<P> | undefined,
   rules: Partial<Record<keyof P, ParamRule>> = {},
 ): P {
+  if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) {
+    throw new VitrineError('VITRINE_MODEL_BAD_PARAMS', `${algorithm}: parameters must be an object of name → value, got ${JSON.stringify(given)}`);
+  }
   const out: Record<string, ParamValue> = { ...defaults };
   for (const [key, value] of Object.entries(given ?? {})) {
     if (value === undefined) continue;
@@ -40,6 +45,37 @@ export function resolveParams<P extends Record<string, ParamValue>>(
 /** Rule: a number > 0 (and an integer when `integer`). */
 export const positive = (integer = false): ParamRule => (v) =>
   typeof v === 'number' && v > 0 && (!integer || Number.isInteger(v)) ? undefined : `must be a positive ${integer ? 'integer' : 'number'}`;
+
+/** Rule: an integer in [min, max] (the ceiling of a count of work: iterations, factors, rounds…). */
+export const intIn = (min: number, max: number): ParamRule => (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? undefined : `must be an integer in ${min}..${max}`;
+
+/** Rule: a number in (0, max]. */
+export const positiveUpTo = (max: number): ParamRule => (v) =>
+  typeof v === 'number' && v > 0 && v <= max ? undefined : `must be a number in (0, ${max}]`;
+
+/** Rule: a seed, any safe integer. */
+export const seedRule: ParamRule = intIn(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+
+/** Ceilings shared by several algorithms (each far above what any run here has needed). */
+export const CEILING = {
+  /** worker threads */
+  threads: 64,
+  /** latent dimensions */
+  factors: 1024,
+  /** passes over the data (ALS, k-means, latent sizes) */
+  iterations: 1000,
+  /** boosting rounds */
+  rounds: 10_000,
+  /** leaves of one tree */
+  leaves: 1024,
+  /** neighbours, candidates, clusters, per-member negatives */
+  neighbours: 10_000,
+  /** vocabulary size of content features */
+  features: 1_000_000,
+  /** days of a window or half-life (100 years) */
+  days: 36_500,
+} as const;
 
 /** Rule: a number ≥ 0. */
 export const nonNegative: ParamRule = (v) => (typeof v === 'number' && v >= 0 ? undefined : 'must be ≥ 0');

@@ -1,7 +1,7 @@
 /** Trainer `content`: item vectors from category, brand, tags, attributes and embedding (see content-space.ts). */
 import { VitrineError } from '../../core/errors.ts';
 import { loadArtifact, type ArtifactLoadOptions } from '../artifact.ts';
-import { nonNegative, positive, resolveParams } from '../common/params.ts';
+import { CEILING, intIn, nonNegative, resolveParams } from '../common/params.ts';
 import { assertInteractions, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import { UserHistory } from '../common/user-history.ts';
 import type { ItemFeatures } from '../dataset.ts';
@@ -20,7 +20,10 @@ export type ContentParams = {
 };
 
 const DEFAULTS: ContentParams = { featureWeight: 1, embeddingWeight: 1, maxFeatures: 20_000 };
-const RULES = { featureWeight: nonNegative, embeddingWeight: nonNegative, maxFeatures: positive(true) };
+const RULES = { featureWeight: nonNegative, embeddingWeight: nonNegative, maxFeatures: intIn(1, CEILING.features) };
+
+/** Defaults merged with `given`, each value checked against its rule. */
+const resolveOwnParams = (given?: Partial<ContentParams>): ContentParams => resolveParams('content', DEFAULTS, given, RULES);
 
 /** Item i's features as the content model reads them. */
 export function contentItem(items: ItemFeatures, i: number): ContentItemInput {
@@ -71,8 +74,9 @@ export function trainContentModel(algorithm: string, input: TrainInput, p: Conte
 export const contentTrainer: Trainer<ContentParams> = {
   algorithm: 'content',
   defaults: DEFAULTS,
+  resolveParams: resolveOwnParams,
   async train(input: TrainInput, params?: Partial<ContentParams>, ctx: TrainContext = {}): Promise<Model> {
-    return trainContentModel('content', input, resolveParams('content', DEFAULTS, params, RULES), ctx);
+    return trainContentModel('content', input, resolveOwnParams(params), ctx);
   },
   async load(dir: string, opts?: ArtifactLoadOptions): Promise<Model> {
     return ContentModel.fromArtifact(await loadArtifact(dir, 'content', CONTENT_FORMAT_VERSION, opts));

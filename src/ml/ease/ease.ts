@@ -9,7 +9,7 @@ import { VitrineError } from '../../core/errors.ts';
 import { loadArtifact, payloadOf, stringsOf, type ArtifactLoadOptions, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import type { Csr } from '../common/csr.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
-import { nonNegative, positive, resolveParams } from '../common/params.ts';
+import { CEILING, intIn, positive, resolveParams } from '../common/params.ts';
 import { assertInteractions, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import { UserHistory } from '../common/user-history.ts';
 import type { ArtifactManifest, Model, Trainer, TrainContext, TrainInput, UserQuery } from '../model.ts';
@@ -26,6 +26,10 @@ export type EaseParams = {
 
 const FORMAT_VERSION = 1;
 const DEFAULTS: EaseParams = { lambda: 500, memoryBudgetGB: 4, threads: 0, blockSize: 64 };
+const RULES = { lambda: positive(), memoryBudgetGB: positive(), threads: intIn(0, CEILING.threads), blockSize: intIn(1, 4096) };
+
+/** Defaults merged with `given`, each value checked against its rule. */
+const resolveOwnParams = (given?: Partial<EaseParams>): EaseParams => resolveParams('ease', DEFAULTS, given, RULES);
 // below this many items, starting workers (~0.5 s under tsx) costs more than it saves
 const MIN_ITEMS_FOR_WORKERS = 1500;
 
@@ -98,10 +102,9 @@ export function easeWeights(p: Float64Array, n: number): Float32Array {
 export const easeTrainer: Trainer<EaseParams> = {
   algorithm: 'ease',
   defaults: DEFAULTS,
+  resolveParams: resolveOwnParams,
   async train(input: TrainInput, params?: Partial<EaseParams>, ctx: TrainContext = {}): Promise<Model> {
-    const p = resolveParams('ease', DEFAULTS, params, {
-      lambda: positive(), memoryBudgetGB: positive(), threads: nonNegative, blockSize: positive(true),
-    });
+    const p = resolveOwnParams(params);
     const data = input.interactions;
     assertInteractions('ease', data);
     const n = data.itemIds.length;

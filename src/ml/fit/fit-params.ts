@@ -1,5 +1,5 @@
 /** Training parameters of the fit model, their defaults (tuned on RTR validation splits) and checks. */
-import { nonNegative, positive, resolveParams, type ParamRule } from '../common/params.ts';
+import { CEILING, intIn, nonNegative, positive, resolveParams, type ParamRule } from '../common/params.ts';
 import { BOOST_DEFAULTS, type BoostParams } from './gbdt/boost.ts';
 import type { FitTableParams } from './fit-tables.ts';
 import { LATENT_SIZE_DEFAULTS } from './latent-size.ts';
@@ -34,19 +34,17 @@ export const FIT_DEFAULTS: Readonly<FitParams> = Object.freeze({
 });
 
 const fraction: ParamRule = (v) => (typeof v === 'number' && v > 0 && v <= 1 ? undefined : 'must be in (0, 1]');
-const integerAtLeast = (min: number): ParamRule => (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `must be an integer ≥ ${min}`;
 
 /** Defaults merged with `given`; VITRINE_MODEL_BAD_PARAMS on unknown keys or bad values. */
 export function resolveFitParams(given?: Partial<FitParams>): FitParams {
   return resolveParams<FitParams>('fit', { ...FIT_DEFAULTS }, given, {
-    rounds: integerAtLeast(1), learningRate: positive(), maxLeaves: integerAtLeast(2), minLeafRows: integerAtLeast(1),
+    rounds: intIn(1, CEILING.rounds), learningRate: positive(), maxLeaves: intIn(2, CEILING.leaves), minLeafRows: intIn(1, 10_000_000),
     minLeafHessian: nonNegative, lambda: nonNegative, minGain: nonNegative, rowSample: fraction, featureSample: fraction,
     maxBins: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 2 && v <= 256 ? undefined : 'must be an integer in 2..256'),
-    earlyStoppingRounds: integerAtLeast(1), evalEvery: integerAtLeast(1), seed: integerAtLeast(0), folds: integerAtLeast(2),
+    earlyStoppingRounds: intIn(1, CEILING.rounds), evalEvery: intIn(1, CEILING.rounds), seed: intIn(0, Number.MAX_SAFE_INTEGER), folds: intIn(2, 20),
     validationFraction: (v) => (typeof v === 'number' && v > 0 && v < 1 ? undefined : 'must be in (0, 1)'),
     smoothing: nonNegative, bodyRidge: nonNegative, latentLambdaUser: nonNegative, latentLambdaItem: nonNegative,
-    latentEpochs: integerAtLeast(0), latentLearningRate: positive(),
+    latentEpochs: intIn(0, CEILING.iterations), latentLearningRate: positive(),
     latentAnchorMembers: (v) => (v === 0 || v === 1 ? undefined : 'must be 0 or 1'),
   });
 }

@@ -14,7 +14,7 @@ import { assertInteractions, throwIfAborted } from '../common/train-input.ts';
 import type { ArtifactManifest, Model, RecommendOptions, ScoredItem, Trainer, TrainContext, TrainInput, UserQuery } from '../model.ts';
 import { decodeFitModel, encodeFitModel, FIT_ALGORITHM, FIT_FORMAT_VERSION } from './fit-model-codec.ts';
 import { FitModel, type FitProbabilities } from './fit-model.ts';
-import { FIT_DEFAULTS, type FitParams } from './fit-params.ts';
+import { FIT_DEFAULTS, resolveFitParams, type FitParams } from './fit-params.ts';
 import { fitDataFromInteractions } from './from-interactions.ts';
 import { trainFitModel } from './train-fit.ts';
 
@@ -69,6 +69,7 @@ export class FitRankingModel implements Model {
 export const fitTrainer: Trainer<FitParams> = {
   algorithm: FIT_ALGORITHM,
   defaults: FIT_DEFAULTS,
+  resolveParams: resolveFitParams,
   async train(input: TrainInput, params?: Partial<FitParams>, ctx: TrainContext = {}): Promise<Model> {
     assertInteractions(FIT_ALGORITHM, input.interactions);
     throwIfAborted(FIT_ALGORITHM, ctx.signal);

@@ -40,11 +40,9 @@ export function trainingClock(dataTo: number, now: number | undefined): number {
 
 /** Trains a hybrid model (see the file comment). */
 export async function trainHybrid(input: TrainInput, params?: Partial<HybridParams>, ctx: TrainContext = {}): Promise<HybridModel> {
+  // resolveHybridParams has refused unknown feature names
   const p = resolveHybridParams(params);
   const dropped = featureIndexes(p.dropFeatures);
-  if (dropped.unknown.length > 0) {
-    throw new VitrineError('VITRINE_MODEL_BAD_PARAMS', `hybrid: dropFeatures names unknown features ${dropped.unknown.join(', ')} (known: ${FEATURE_NAMES.join(', ')})`);
-  }
   const all = input.interactions;
   assertInteractions('hybrid', all);
   const asOf = trainingClock(dataRange(all).dataTo ?? 0, ctx.now);
@@ -98,6 +96,7 @@ function emptyForest(): Forest {
 export const hybridTrainer: Trainer<HybridParams> = {
   algorithm: 'hybrid',
   defaults: HYBRID_DEFAULTS,
+  resolveParams: resolveHybridParams,
   train(input: TrainInput, params?: Partial<HybridParams>, ctx?: TrainContext): Promise<Model> {
     return trainHybrid(input, params, ctx);
   },

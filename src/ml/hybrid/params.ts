@@ -2,7 +2,8 @@
  * The `hybrid` ranker's parameters: how the inner time split is cut, how many candidates each source
  * contributes, which component models run, and the boosted trees' settings. Validated once.
  */
-import { nonNegative, oneOf, positive, resolveParams, type ParamRule } from '../common/params.ts';
+import { CEILING, intIn, nonNegative, oneOf, positive, positiveUpTo, resolveParams, seedRule, type ParamRule } from '../common/params.ts';
+import { featureIndexes } from './features.ts';
 
 export type HybridParams = {
   /** the last `labelDays` of train are the inner label window; components and features see what precedes it */
@@ -79,35 +80,39 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   seed: 42,
 });
 
-const integer = (min: number): ParamRule => (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `must be an integer ≥ ${min}`;
+const integer = (min: number, max: number = CEILING.neighbours): ParamRule => intIn(min, max);
 const share: ParamRule = (v) => (typeof v === 'number' && v > 0 && v <= 1 ? undefined : 'must be in (0, 1]');
 
 const RULES = {
-  labelDays: positive(),
-  folds: integer(1),
+  labelDays: positiveUpTo(CEILING.days),
+  folds: integer(1, 10),
   popularCandidates: integer(1),
   sizeCandidates: integer(0),
   componentCandidates: integer(0),
   categoryCandidates: integer(0),
-  recentDays: positive(),
-  halfLifeDays: positive(),
+  recentDays: positiveUpTo(CEILING.days),
+  halfLifeDays: positiveUpTo(CEILING.days),
   knnNeighbours: integer(0),
-  easeItems: integer(0),
+  // EASE costs O(easeItems³)
+  easeItems: integer(0, 5000),
   easeLambda: positive(),
-  alsFactors: integer(0),
-  alsIterations: integer(1),
+  alsFactors: integer(0, CEILING.factors),
+  alsIterations: integer(1, CEILING.iterations),
   objective: oneOf('logloss', 'lambdarank'),
-  rounds: integer(1),
+  rounds: integer(1, CEILING.rounds),
   learningRate: positive(),
-  maxLeaves: integer(2),
-  minLeafRows: integer(1),
+  maxLeaves: integer(2, CEILING.leaves),
+  minLeafRows: integer(1, 10_000_000),
   leafLambda: nonNegative,
   featureSample: share,
   negativesPerMember: integer(1),
   validationShare: (v: string | number | boolean) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
-  earlyStoppingRounds: integer(1),
-  seed: integer(Number.MIN_SAFE_INTEGER),
+  earlyStoppingRounds: integer(1, CEILING.rounds),
+  seed: seedRule,
+  dropFeatures: (v: string | number | boolean) => {
+    const unknown = featureIndexes(String(v)).unknown;
+    return unknown.length === 0 ? undefined : `names unknown features ${unknown.join(', ')}`;
+  },
 };
 
 /** Merges `params` over the defaults; bad values throw VITRINE_MODEL_BAD_PARAMS. */

@@ -5,7 +5,7 @@
 import { loadArtifact, payloadOf, stringsOf, type ArtifactLoadOptions, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import { transposeCsr, type Csr } from '../common/csr.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
-import { nonNegative, positive, resolveParams } from '../common/params.ts';
+import { CEILING, intIn, nonNegative, resolveParams } from '../common/params.ts';
 import { assertInteractions, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import { UserHistory } from '../common/user-history.ts';
 import { VitrineError } from '../../core/errors.ts';
@@ -22,6 +22,10 @@ export type ItemKnnParams = {
 
 const FORMAT_VERSION = 1;
 const DEFAULTS: ItemKnnParams = { k: 100, shrinkage: 0, binary: true };
+const RULES = { k: intIn(1, CEILING.neighbours), shrinkage: nonNegative };
+
+/** Defaults merged with `given`, each value checked against its rule. */
+const resolveOwnParams = (given?: Partial<ItemKnnParams>): ItemKnnParams => resolveParams('item-knn', DEFAULTS, given, RULES);
 
 export class ItemKnnModel extends ItemScoringModel {
   /** row i: the items j that have i among their neighbours, with cos(i, j) */
@@ -98,8 +102,9 @@ export class ItemKnnModel extends ItemScoringModel {
 export const itemKnnTrainer: Trainer<ItemKnnParams> = {
   algorithm: 'item-knn',
   defaults: DEFAULTS,
+  resolveParams: resolveOwnParams,
   async train(input: TrainInput, params?: Partial<ItemKnnParams>, ctx: TrainContext = {}): Promise<Model> {
-    const p = resolveParams('item-knn', DEFAULTS, params, { k: positive(true), shrinkage: nonNegative });
+    const p = resolveOwnParams(params);
     const data = input.interactions;
     assertInteractions('item-knn', data);
     const history = UserHistory.fromInteractions(data, p.binary ? 'binary' : 'sum');

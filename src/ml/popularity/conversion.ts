@@ -25,6 +25,10 @@ export type ConversionParams = {
 };
 
 const DEFAULTS: ConversionParams = { prior: 'auto', alpha: 1, beta: 1, conversionWeight: 1, minViewsForPrior: 5 };
+const RULES = { prior: oneOf('fixed', 'auto'), alpha: positive(), beta: positive(), conversionWeight: nonNegative, minViewsForPrior: nonNegative };
+
+/** Defaults merged with `given`, each value checked against its rule. */
+const resolveOwnParams = (given?: Partial<ConversionParams>): ConversionParams => resolveParams('conversion', DEFAULTS, given, RULES);
 
 /** Distinct viewing and renting members per item. */
 export function viewsAndRents(data: InteractionData, conversionWeight: number): { views: Float32Array; rents: Float32Array } {
@@ -63,10 +67,9 @@ export function momentsPrior(views: Float32Array, rents: Float32Array, minViews:
 export const conversionTrainer: Trainer<ConversionParams> = {
   algorithm: 'conversion',
   defaults: DEFAULTS,
+  resolveParams: resolveOwnParams,
   async train(input: TrainInput, params?: Partial<ConversionParams>, ctx: TrainContext = {}): Promise<Model> {
-    const p = resolveParams('conversion', DEFAULTS, params, {
-      prior: oneOf('fixed', 'auto'), alpha: positive(), beta: positive(), conversionWeight: nonNegative, minViewsForPrior: nonNegative,
-    });
+    const p = resolveOwnParams(params);
     const data = input.interactions;
     assertInteractions('conversion', data);
     throwIfAborted('conversion', ctx.signal);

@@ -1,6 +1,6 @@
 /** Trainers `popularity` (distinct members, all time) and `popularity-recent` (interactions, last 90 days). */
 import { loadArtifact, type ArtifactLoadOptions } from '../artifact.ts';
-import { nonNegative, oneOf, positive, resolveParams } from '../common/params.ts';
+import { CEILING, nonNegative, oneOf, positiveUpTo, resolveParams } from '../common/params.ts';
 import { assertInteractions, dataRange, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import type { Model, Trainer, TrainContext, TrainInput } from '../model.ts';
 import { POPULARITY_FORMAT_VERSION, PopularityModel } from './popularity-model.ts';
@@ -9,8 +9,8 @@ import { groupedPopularity, interactionWeights, segmentKeys, type PopularityPara
 const RULES = {
   mode: oneOf('all', 'decayed', 'window'),
   count: oneOf('users', 'interactions'),
-  halfLifeDays: positive(),
-  windowDays: positive(),
+  halfLifeDays: positiveUpTo(CEILING.days),
+  windowDays: positiveUpTo(CEILING.days),
   minWeight: nonNegative,
   segmentBy: oneOf('none', 'size', 'occasion', 'category'),
 };
@@ -20,6 +20,7 @@ export function createPopularityTrainer(algorithm: string, defaults: PopularityP
   return {
     algorithm,
     defaults,
+    resolveParams: (given) => resolveParams(algorithm, defaults, given, RULES),
     async train(input: TrainInput, params?: Partial<PopularityParams>, ctx: TrainContext = {}): Promise<Model> {
       const p = resolveParams(algorithm, defaults, params, RULES);
       const data = input.interactions;

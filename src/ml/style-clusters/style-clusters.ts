@@ -8,7 +8,7 @@
 import { VitrineError } from '../../core/errors.ts';
 import { loadArtifact, payloadOf, stringsOf, type ArtifactLoadOptions, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
-import { nonNegative, positive, resolveParams } from '../common/params.ts';
+import { CEILING, intIn, nonNegative, resolveParams } from '../common/params.ts';
 import { throwIfAborted } from '../common/train-input.ts';
 import { ContentModel } from '../content/content-model.ts';
 import { trainContentModel, type ContentParams } from '../content/content-trainer.ts';
@@ -36,6 +36,13 @@ const DEFAULTS: StyleClustersParams = {
   featureWeight: 1, embeddingWeight: 1, maxFeatures: 20_000,
   k: 12, seed: 42, maxIterations: 50, restarts: 3, minDescriptorShare: 0.3,
 };
+const RULES = {
+  featureWeight: nonNegative, embeddingWeight: nonNegative, maxFeatures: intIn(1, CEILING.features),
+  k: intIn(1, CEILING.neighbours), seed: intIn(0, Number.MAX_SAFE_INTEGER), maxIterations: intIn(1, CEILING.iterations), restarts: intIn(1, 100), minDescriptorShare: nonNegative,
+};
+
+/** Defaults merged with `given`, each value checked against its rule. */
+const resolveOwnParams = (given?: Partial<StyleClustersParams>): StyleClustersParams => resolveParams('style-clusters', DEFAULTS, given, RULES);
 const CONTENT_PREFIX = 'content.';
 // within a cluster, a member's ranking follows how typical each item is (tiny next to affinity gaps)
 const TYPICALITY_WEIGHT = 1e-3;
@@ -151,11 +158,9 @@ export class StyleClustersModel extends ItemScoringModel {
 export const styleClustersTrainer: Trainer<StyleClustersParams> = {
   algorithm: 'style-clusters',
   defaults: DEFAULTS,
+  resolveParams: resolveOwnParams,
   async train(input: TrainInput, params?: Partial<StyleClustersParams>, ctx: TrainContext = {}): Promise<Model> {
-    const p = resolveParams('style-clusters', DEFAULTS, params, {
-      featureWeight: nonNegative, embeddingWeight: nonNegative, maxFeatures: positive(true),
-      k: positive(true), seed: nonNegative, maxIterations: positive(true), restarts: positive(true), minDescriptorShare: nonNegative,
-    });
+    const p = resolveOwnParams(params);
     const content = trainContentModel('style-clusters', input, p, ctx);
     const result = kMeans(content.vectors, {
       k: p.k, seed: p.seed, maxIterations: p.maxIterations, restarts: p.restarts,

@@ -1,8 +1,9 @@
 /**
  * The catalogue as serving sees it: every item in memory, loaded from the store at start and kept
  * current by the catalogue routes (upsert, retire, availability) as they write, so a retired or
- * sold-out item is out of the very next page. Indexes: by category, newest first, and per size the
- * items with units in it.
+ * sold-out item is out of the very next page. Indexes: by category, newest first, per size the
+ * items with units in it, and the sizes each item came back in (0 units → some) since the view loaded:
+ * "Back in your size" says only what it saw happen (after a restart, only restocks from then on).
  * TODO(scale-out): catalogue writes made by another process (an importer, another serving node) are
  * seen only after a restart; a change feed from the store (PostgreSQL LISTEN, a Redis stream) would
  * keep every node's view current.
@@ -27,6 +28,8 @@ export class MemoryCatalogue implements CatalogueView {
    */
   private readonly servableFrom = new Map<string, number>();
   private readonly order = new NewestOrder();
+  /** item → sizes whose units went from 0 to some (and have not sold out since) */
+  private readonly restocked = new Map<string, Set<string>>();
   private writes = 0;
   private restocks = 0;
   // the page filter's hot path (servableIn): items as dense slots, so a check is one Map lookup and array reads
@@ -104,6 +107,11 @@ export class MemoryCatalogue implements CatalogueView {
     };
   }
 
+  /** True when the item came back in `size`: its units there went from 0 to some while this view watched. */
+  restockedIn(itemId: string, size: string): boolean {
+    return this.restocked.get(itemId)?.has(size) ?? false;
+  }
+
   /** Items with at least one unit in `size` (the per-size availability index). */
   availableIn(size: string): ReadonlySet<string> {
     return this.inSize.get(size) ?? NO_SET;
@@ -155,6 +163,7 @@ export class MemoryCatalogue implements CatalogueView {
 
   private index(item: Item): void {
     const old = this.items.get(item.id);
+    if (old) this.noteRestocks(old, item);
     this.items.set(item.id, item);
     const wasListed = old !== undefined && !old.placeholder;
     if (wasListed && old.category !== item.category) removeFrom(this.categories.get(old.category), item.id);
@@ -175,6 +184,20 @@ export class MemoryCatalogue implements CatalogueView {
       set.add(item.id);
     }
     this.indexSlot(item, old);
+  }
+
+  /** Records the sizes `item` came back in since `old` (0 units before, some now); a size that sells out again is forgotten. */
+  private noteRestocks(old: Item, item: Item): void {
+    let sizes = this.restocked.get(item.id);
+    for (const [size, units] of Object.entries(item.sizes)) {
+      if (units <= 0) sizes?.delete(size);
+      else if (Object.hasOwn(old.sizes, size) && old.sizes[size] <= 0) {
+        if (!sizes) this.restocked.set(item.id, (sizes = new Set()));
+        sizes.add(size);
+      }
+    }
+    for (const size of sizes ?? []) if (!Object.hasOwn(item.sizes, size)) sizes?.delete(size);
+    if (sizes?.size === 0) this.restocked.delete(item.id);
   }
 
   /** The dense-slot mirror of `index` (servableIn reads it). */

@@ -36,6 +36,8 @@ export interface MemberSnapshot {
   recent: readonly RecentInteraction[];
   /** ts of the member's last event, or undefined */
   lastEventAt?: number;
+  /** fit reports (small / fit / large, with a size) the member gave; a fit reason "for you" needs one */
+  fitReports?: number;
   /** bandit segment, e.g. "size:8|tenure:new" */
   segment: string;
   /** increments on every change (cache key) */
@@ -65,6 +67,8 @@ export interface CatalogueView {
   newest(n: number, now: number): string[];
   /** item ids by category */
   byCategory(category: string): readonly string[];
+  /** true when the item's units in `size` went from none to some while this view watched (a restock: "back in your size") */
+  restockedIn?(itemId: string, size: string): boolean;
   size(): number;
   /** keeps the view current on catalogue writes */
   upsert(item: Item): void;

@@ -11,6 +11,8 @@ export interface TrainingWorkerData {
   gate: GateOptions | false;
   /** model artifacts kept per algorithm after the run (models.keepVersions) */
   keepVersions?: number;
+  /** [0] becomes 1 when the job is cancelled (a SharedArrayBuffer: read while the worker computes) */
+  cancelFlag?: Int32Array;
 }
 
 export type TrainingWorkerMessage =

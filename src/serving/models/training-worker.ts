@@ -12,6 +12,12 @@ import type { TrainingWorkerData, TrainingWorkerMessage } from './training-messa
 const input = workerData as TrainingWorkerData;
 const post = (message: TrainingWorkerMessage): void => parentPort?.postMessage(message);
 let lastProgress = 0;
+// the trainers check the signal at their progress points; this thread is too busy to read a message,
+// so the cancel arrives as a shared flag, read at every log line and progress report
+const cancel = new AbortController();
+const pollCancel = (): void => {
+  if (input.cancelFlag && Atomics.load(input.cancelFlag, 0) === 1 && !cancel.signal.aborted) cancel.abort();
+};
 
 try {
   const store = await openStore(input.storeUrl);
@@ -21,8 +27,13 @@ try {
       params: input.params,
       gate: input.gate,
       keepVersions: input.keepVersions,
-      log: (line) => post({ type: 'log', line }),
+      signal: cancel.signal,
+      log: (line) => {
+        pollCancel();
+        post({ type: 'log', line });
+      },
       onProgress: (algorithm, fraction, label) => {
+        pollCancel();
         const now = Date.now();
         if (now - lastProgress < 250 && fraction < 1) return;
         lastProgress = now;

@@ -39,6 +39,7 @@ export function applyEventToSlot(table: MemberTable, codes: StateCodes, slot: nu
     changed = true;
   }
   if (opts.countAggregates && e.type === 'rent') table.rents[slot]++;
+  if (opts.countAggregates && e.size !== undefined && e.fit !== undefined) table.fitReports[slot]++;
   if (PASSIVE_TYPES.has(e.type) || e.itemId === undefined) return changed;
 
   const item = codes.items.code(e.itemId);

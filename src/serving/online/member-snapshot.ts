@@ -47,6 +47,7 @@ export function snapshotOf(table: MemberTable, codes: StateCodes, slot: number, 
     held, returned, purchased, dismissed, recent,
     segment: `size:${sizes[0] ?? 'any'}|tenure:${tenureOf(table.rents[slot])}`,
     revision: table.revision[slot],
+    fitReports: table.fitReports[slot],
   };
   if (!Number.isNaN(last)) snapshot.lastEventAt = last;
   return snapshot;

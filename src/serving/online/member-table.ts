@@ -34,6 +34,8 @@ export class MemberTable {
   lastEventAt: Float64Array = new Float64Array(0);
   /** rentals ever (tenure) */
   rents: Int32Array = new Int32Array(0);
+  /** fit reports given (sized small / fit / large feedback) */
+  fitReports: Int32Array = new Int32Array(0);
   /** 1 when the store knows the member (a profile or an event) */
   known: Uint8Array = new Uint8Array(0);
   readonly profiles: Array<MemberProfile | undefined> = [];
@@ -82,6 +84,7 @@ export class MemberTable {
     this.revision[slot] = 0;
     this.lastEventAt[slot] = NaN;
     this.rents[slot] = 0;
+    this.fitReports[slot] = 0;
     this.known[slot] = 0;
     this.profiles[slot] = undefined;
     this.link(slot);
@@ -112,6 +115,7 @@ export class MemberTable {
     this.revision = grownFloat64(this.revision, n);
     this.lastEventAt = grownFloat64(this.lastEventAt, n);
     this.rents = grownInt32(this.rents, n);
+    this.fitReports = grownInt32(this.fitReports, n);
     this.known = grownUint8(this.known, n);
     this.prev = grownInt32(this.prev, n);
     this.next = grownInt32(this.next, n);

@@ -153,10 +153,12 @@ export class MemberStateStore implements OnlineState {
     for (const e of history.events) applyEventToSlot(table, codes, slot, e, opts);
     if (agg) {
       table.rents[slot] = agg.stats.rents;
+      table.fitReports[slot] = 0;
       table.lastEventAt[slot] = agg.stats.lastEventAt ?? NaN;
       for (const [size, p] of Object.entries(agg.sizeProfile)) {
         const fitScore = p.fit * FIT_REPORT_SCORE.fit + p.small * FIT_REPORT_SCORE.small + p.large * FIT_REPORT_SCORE.large;
         if (p.rents > 0 || p.small + p.fit + p.large > 0) countSize(table, codes.sizes.code(size), p.rents, fitScore, slot);
+        table.fitReports[slot] += p.small + p.fit + p.large;
       }
       reconcileHeld(table, slot, new Set(agg.held.map((id) => codes.items.code(id))));
     }

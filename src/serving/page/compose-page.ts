@@ -3,7 +3,8 @@
  * rows planned → rows ordered (bandit per segment, or the template's order) → rows filled in parallel,
  * each under its own deadline and fallback chain → de-duplicated across the page (earlier rows win,
  * curated rows first) → fit filters and boosts → empty rows dropped. Nothing a model does can fail the
- * page: the worst case is the static list, and the response says which fallbacks fired.
+ * page: the worst case is the static list, and the response says which fallbacks fired (a missing fit
+ * model too: fit-filter.ts).
  */
 import { VitrineError } from '../../core/errors.ts';
 import { timeOrderedId } from '../../core/ids.ts';
@@ -11,8 +12,9 @@ import type { MemberSnapshot } from '../engine/contracts.ts';
 import { DEFAULT_HOME_TEMPLATE } from '../merchandising/default-templates.ts';
 import { dedupeRows } from './dedupe.ts';
 import { type PageCache, pageCacheKey } from './page-cache.ts';
-import { byScore, fitAdmitter } from './fit-adjust.ts';
-import { asFitPredictor } from './model-capabilities.ts';
+import { countChain } from '../fallback/fallback-metrics.ts';
+import { byScore } from './fit-adjust.ts';
+import { FIT_FILTER_KIND, type FitFilter, fitFilterFor, fitFilterNote, hasFitHistory, onlyFitModelMissing } from './fit-filter.ts';
 import { type FilledList, RequestScope, RESPONSE_RESERVE_MS, type ScopeDeps } from './request-scope.ts';
 import type { RowOrderBandit } from './row-order-bandit.ts';
 import { mainSize, type PageContext, type RowPlan } from './row-source.ts';
@@ -69,9 +71,14 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
   if (reused) {
     const { userId, variant, modelVersion, rows } = reused.page;
     // the fields in the order a composed page has them, so both responses read alike
-    const page: Page = { pageId: timeOrderedId('pg-', deps.clock()), userId, variant, modelVersion, tookMs: scope.tookMs(), fallbacks: [], rows };
+    const page: Page = { pageId: timeOrderedId('pg-', deps.clock()), userId, variant, modelVersion, tookMs: scope.tookMs(), fallbacks: reused.page.fallbacks, rows };
     return { page, member, rowsJson: reused.rowsJson };
   }
+  const size = mainSize(member);
+  const fit = fitFilterFor(deps.models, member, size, () => ({
+    filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost,
+    ...(deps.rowCache && size !== undefined ? { cache: deps.rowCache.fitPredictions(member.userId, member.revision, size) } : {}),
+  }));
 
   const ordered = req.variant.config.rowOrder === 'fixed' ? plans : deps.bandit.order(member.segment, plans, (p) => p.kind);
 
@@ -85,7 +92,12 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
     next += batch.length;
     const rowStart = scope.deadline.timers.now();
     filled.push(...await Promise.all(batch.map((plan) => scope.fill(plan, ROW_SOURCES[plan.kind], rowStart, { cached: true }))));
-    rows = assembleRows(filled, ctx, deps, wanted).slice(0, wanted);
+    rows = assembleRows(filled, ctx, fit, wanted).slice(0, wanted);
+  }
+  const fitNote = fitFilterNote(fit);
+  if (fitNote) {
+    scope.notes.push(fitNote);
+    countChain(deps.metrics, FIT_FILTER_KIND, fitNote.used, fitNote.failed);
   }
 
   const forYou = filled.find((f) => f.plan.kind === 'for-you');
@@ -95,8 +107,9 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
     pageId: timeOrderedId('pg-', deps.clock()), userId: req.userId, variant: req.variant.variant, modelVersion,
     tookMs: scope.tookMs(), fallbacks: scope.notes, rows,
   };
-  if (cacheKey !== undefined && scope.notes.length === 0) {
-    deps.pageCache?.keep(member, cacheKey, { userId: page.userId, variant: page.variant, modelVersion, fallbacks: [], rows });
+  // a missing fit model holds until a model swap (which the cache key follows): such a page is reused, note and all
+  if (cacheKey !== undefined && onlyFitModelMissing(scope.notes)) {
+    deps.pageCache?.keep(member, cacheKey, { userId: page.userId, variant: page.variant, modelVersion, fallbacks: [...scope.notes], rows });
   }
   return { page, member };
 }
@@ -135,16 +148,11 @@ function planRows(ctx: PageContext, template: PageTemplate, size: number): RowPl
 }
 
 /** Filled rows in display order → de-duplicated with the fit filter and boost, trimmed, empty rows dropped. */
-function assembleRows(filled: readonly FilledList[], ctx: PageContext, deps: PageDeps, wanted: number): PageRow[] {
+function assembleRows(filled: readonly FilledList[], ctx: PageContext, fit: FitFilter, wanted: number): PageRow[] {
   const present = filled.filter((f) => f.fill && f.fill.items.length > 0);
-  const fit = asFitPredictor(deps.models?.current('fit')?.model);
-  const size = mainSize(ctx.member);
-  const admit = fit && size !== undefined
-    ? fitAdmitter(fit, ctx.member.userId, size, {
-      filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost,
-      ...(deps.rowCache ? { cache: deps.rowCache.fitPredictions(ctx.member.userId, ctx.member.revision, size) } : {}),
-    })
-    : undefined;
+  const { admit } = fit;
+  // "Runs true to size for you" is only said to a member who has told us how things fit
+  const fitReasons = hasFitHistory(ctx.member);
   if (admit) {
     // the items each shown row is likely to show, predicted in one batch (rejections pull in more, one by
     // one): de-duplicated first, since an item an earlier row claims is never predicted for a later one
@@ -153,7 +161,7 @@ function assembleRows(filled: readonly FilledList[], ctx: PageContext, deps: Pag
   }
   const shown = dedupeRows(present.map((f) => ({
     kind: f.plan.kind, items: f.fill?.items ?? [], limit: f.plan.size,
-    ...(admit ? { admit: (item: PageItem) => admit(item, FIT_REASON_KINDS.has(f.plan.kind)) } : {}),
+    ...(admit ? { admit: (item: PageItem) => admit(item, fitReasons && FIT_REASON_KINDS.has(f.plan.kind)) } : {}),
   })));
   const rows: PageRow[] = [];
   present.forEach((f, k) => {

@@ -29,6 +29,8 @@ export interface FitAdmitter {
   (item: PageItem, fitReasons: boolean): PageItem | undefined;
   /** Predicts these items in one batch when the model can (the likely-shown items of a page), so admitting them is a lookup. */
   warm(itemIds: Iterable<string>): void;
+  /** Items admitted so far with a sound prediction, and without one (the model threw or answered nonsense). */
+  tally(): { predicted: number; failed: number };
 }
 
 const sound = (answer: unknown): Probabilities | null => {
@@ -50,9 +52,15 @@ export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opt
     }
     return p;
   };
+  let predicted = 0;
+  let failed = 0;
   const admit = (item: PageItem, fitReasons: boolean): PageItem | undefined => {
     const p = predict(item.itemId);
-    if (!p) return item;
+    if (!p) {
+      failed++;
+      return item;
+    }
+    predicted++;
     if (p.fit < opts.filterBelow) return undefined;
     const adjusted: PageItem = { ...item, score: item.score + opts.boost * (p.fit - 0.5) * Math.abs(item.score) };
     if (fitReasons) {
@@ -73,7 +81,7 @@ export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opt
       // the per-item path decides, item by item
     }
   };
-  return Object.assign(admit, { warm });
+  return Object.assign(admit, { warm, tally: () => ({ predicted, failed }) });
 }
 
 /** Items by score, best first; ties keep their order. */

@@ -5,8 +5,9 @@
  * rows wanted, the planned rows with titles and curated contents), and an age under `ttlMs` (the live
  * rows' bound: trending and size counts). A reused page keeps the row order the bandit drew for it, so
  * a member's layout holds still for up to `ttlMs` between reloads (the bandit still learns from every
- * serving: it gets a new pageId and is logged and counted like any other). Pages with any fallback
- * are never kept.
+ * serving: it gets a new pageId and is logged and counted like any other). Pages with a fallback
+ * are never kept, but for a missing fit model (fit-filter.ts): that lasts until a model swap, and the
+ * reused page lists it again.
  */
 import type { MemberSnapshot } from '../engine/contracts.ts';
 import { BoundedMap } from './bounded-map.ts';
@@ -74,7 +75,7 @@ export class PageCache {
     return { page: e.page, rowsJson: e.rowsJson };
   }
 
-  /** Keeps a page composed without any fallback. Its rows are shared by later servings: never mutate them. */
+  /** Keeps a composed page (no fallback but a missing fit model). Its rows are shared by later servings: never mutate them. */
   keep(member: MemberSnapshot, key: string, page: ReusablePage): void {
     this.entries.set(member.userId, {
       key, revision: member.revision, generation: this.opts.generation(), live: this.opts.live(), madeAt: this.opts.clock(),

@@ -8,7 +8,7 @@ import type { ExperimentRecord } from '../../storage/store.ts';
 import type { AppContext } from '../context.ts';
 import { experimentReport } from '../experiments/report.ts';
 import { variantLabel } from '../experiments/resolve.ts';
-import { type ExperimentBodyShape, validateExperiment } from '../experiments/validate-experiment.ts';
+import { checkVariantReferences, type ExperimentBodyShape, validateExperiment } from '../experiments/validate-experiment.ts';
 
 const params = idParams('experimentId');
 type Params = { experimentId: string };
@@ -37,13 +37,9 @@ export function experimentRoutes(app: FastifyInstance, ctx: AppContext, flushSer
   }, async (request, reply) => {
     const id = request.params.experimentId;
     const input = validateExperiment(id, request.body);
-    const warnings: string[] = [];
-    for (const v of input.variants) {
-      const template = v.config.template;
-      if (template !== undefined && !(await ctx.merchandising.hasTemplate(template))) {
-        warnings.push(`variant "${v.name}": no page template "${template}" yet`);
-      }
-    }
+    const warnings = await checkVariantReferences(input, {
+      models: await store.listModels(), templateExists: (name) => ctx.merchandising.hasTemplate(name),
+    });
     const outcome = await store.putExperiment({ id, ...input }, clock());
     await ctx.merchandising.reload();
     await ctx.serving.apply({ kind: 'merchandising' });

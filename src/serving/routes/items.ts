@@ -11,7 +11,7 @@ import type { AppContext } from '../context.ts';
 const params = idParams('itemId');
 type Params = { itemId: string };
 
-/** Registers PUT/GET/DELETE /v1/items/:itemId, POST /v1/items/batch, PATCH …/availability. */
+/** Registers PUT/GET/DELETE /v1/items/:itemId, POST /v1/items/batch, PATCH and PUT …/availability. */
 export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { store, clock } = ctx;
   const found = async (id: string): Promise<Item> => {
@@ -86,18 +86,32 @@ export function itemRoutes(app: FastifyInstance, ctx: AppContext): void {
     return found(request.params.itemId);
   });
 
+  const availabilitySchema = (summary: string) => ({
+    tags: ['catalogue'], summary, params, body: AvailabilityBody,
+    response: { 200: Type.Object({ id: Type.String(), sizes: AvailabilityBody.properties.sizes }, { description: 'every size of the item after the write' }), ...errorResponses },
+  });
+  /** Tells serving the item's whole availability after a write (a merge sends the merged record). */
+  const availabilityChanged = async (itemId: string, sizes: Record<string, number>) => {
+    await ctx.serving.apply({ kind: 'availability', itemId, sizes, ts: clock() });
+    return { id: itemId, sizes };
+  };
+
   app.patch<{ Params: Params; Body: { sizes: Record<string, number> } }>('/v1/items/:itemId/availability', {
     config: { scope: 'write' },
-    schema: {
-      tags: ['catalogue'], summary: 'Replace per-size availability (the fast path)', params, body: AvailabilityBody,
-      response: { 200: Type.Object({ id: Type.String(), sizes: AvailabilityBody.properties.sizes }), ...errorResponses },
-    },
+    schema: availabilitySchema('Set the units of the sizes named; the item\'s other sizes are kept (the fast path)'),
+  }, async (request) => {
+    const merged = await store.mergeAvailability(request.params.itemId, request.body.sizes, clock());
+    if (!merged) throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${request.params.itemId}"`);
+    return availabilityChanged(request.params.itemId, merged);
+  });
+
+  app.put<{ Params: Params; Body: { sizes: Record<string, number> } }>('/v1/items/:itemId/availability', {
+    config: { scope: 'write' },
+    schema: availabilitySchema('Replace the item\'s per-size availability: sizes not named are no longer offered'),
   }, async (request) => {
     if (!(await store.setAvailability(request.params.itemId, request.body.sizes, clock()))) {
       throw new VitrineError('VITRINE_ITEM_NOT_FOUND', `no item "${request.params.itemId}"`);
     }
-    const now = clock();
-    await ctx.serving.apply({ kind: 'availability', itemId: request.params.itemId, sizes: request.body.sizes, ts: now });
-    return { id: request.params.itemId, sizes: request.body.sizes };
+    return availabilityChanged(request.params.itemId, { ...request.body.sizes });
   });
 }

@@ -9,7 +9,7 @@ import type { TrainRequest } from '../models/training-jobs.ts';
 const ModelRecordSchema = Type.Object({
   version: Type.String(),
   algorithm: Type.String(),
-  status: Type.String({ description: 'active | previous | candidate | training | rejected | retired' }),
+  status: Type.String({ description: 'active | previous | candidate | training | rejected | retired | failed (training never finished: cancelled, or the process stopped)' }),
   createdAt: Type.Number(),
   dataFrom: Type.Optional(Type.Number()),
   dataTo: Type.Optional(Type.Number()),
@@ -22,7 +22,7 @@ const ModelRecordSchema = Type.Object({
 const JobSchema = Type.Object({
   jobId: Type.String(),
   kind: Type.Literal('train'),
-  status: Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  status: Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')]),
   algorithms: Type.Optional(Type.Array(Type.String())),
   createdAt: Type.Number(),
   finishedAt: Type.Optional(Type.Number()),
@@ -49,7 +49,10 @@ const emptyBodyIsDefaults = async (request: FastifyRequest): Promise<void> => {
   request.body ??= {};
 };
 
-/** Registers GET /v1/models, POST /v1/models/train, GET /v1/jobs/:jobId, POST /v1/models/:version/activate, POST /v1/models/rollback. */
+/**
+ * Registers GET /v1/models, POST /v1/models/train, GET /v1/jobs/:jobId, POST /v1/jobs/:jobId/cancel,
+ * POST /v1/models/:version/activate, POST /v1/models/rollback.
+ */
 export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { store, models, jobs } = ctx;
 
@@ -95,6 +98,16 @@ export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!job) throw new VitrineError('VITRINE_JOB_NOT_FOUND', `no job "${request.params.jobId}"`);
     return job;
   });
+
+  app.post<{ Params: { jobId: string } }>('/v1/jobs/:jobId/cancel', {
+    config: { scope: 'admin' },
+    preValidation: emptyBodyIsDefaults,
+    schema: {
+      tags: ['models'], params: idParams('jobId'), body: Type.Object({}, { additionalProperties: false }),
+      summary: 'Cancel a running training job; answers once it has stopped (status cancelled; the version it was training is failed, never active)',
+      response: { 200: JobSchema, ...lifecycleErrors },
+    },
+  }, async (request) => jobs.cancel(request.params.jobId));
 
   app.post<{ Params: { version: string } }>('/v1/models/:version/activate', {
     config: { scope: 'admin' },

@@ -11,6 +11,7 @@
  */
 import { VitrineError } from '../../core/errors.ts';
 import { loadArtifact, saveArtifact } from '../../ml/artifact.ts';
+import { resolveParams } from '../../ml/common/params.ts';
 import { topN } from '../../ml/common/top-n.ts';
 import { trainingManifest } from '../../ml/common/train-input.ts';
 import type { ArtifactManifest, Model, RecommendOptions, ScoredItem, Trainer, UserQuery } from '../../ml/model.ts';
@@ -121,6 +122,7 @@ function trainerOf(algorithm: (typeof SIM_ONLY_ALGORITHMS)[number], truth: SimTr
   return {
     algorithm,
     defaults: {},
+    resolveParams: (given) => resolveParams(algorithm, {}, given as Record<string, never> | undefined),
     async train(input) {
       return make(trainingManifest(algorithm, FORMAT_VERSION, { latentDim: LATENT_DIM }, input.interactions));
     },

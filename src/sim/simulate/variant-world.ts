@@ -84,10 +84,12 @@ export async function simulateVariant(o: ResolvedSimulationOptions, v: number, l
     if (o.page === 'for-you') await serving.put(`/v1/pages/${FOR_YOU_TEMPLATE}`, { rows: [{ kind: 'for-you' }] });
     // TODO(bandit-seed): the row-order bandit draws from Math.random and buildApp cannot seed it, so
     // variants use the template's fixed row order; a seeded bandit would let rowOrder vary by variant.
-    const config = (algorithm: string) => ({ model: algorithm, rowOrder: 'fixed', ...(o.page === 'for-you' ? { template: FOR_YOU_TEMPLATE } : {}) });
+    const config = (algorithm?: string) => ({ ...(algorithm ? { model: algorithm } : {}), rowOrder: 'fixed', ...(o.page === 'for-you' ? { template: FOR_YOU_TEMPLATE } : {}) });
     const split = { id: EXPERIMENT_ID, variants: o.variants.map((x) => ({ name: x.name, weight: 1 })) };
+    // only this world's algorithm is trained here, and a running experiment may name only trained
+    // models: the other variants (weight 0 here, so never assigned) leave `model` out
     await serving.put(`/v1/experiments/${EXPERIMENT_ID}`, {
-      status: 'running', variants: o.variants.map((x, k) => ({ name: x.name, weight: k === v ? 1 : 0, config: config(x.algorithm) })),
+      status: 'running', variants: o.variants.map((x, k) => ({ name: x.name, weight: k === v ? 1 : 0, config: config(k === v ? x.algorithm : undefined) })),
     });
 
     const tallies = new Tallies(members.count, o.variants.map((x) => variantLabel(EXPERIMENT_ID, x.name)));

@@ -114,6 +114,8 @@ export class SqliteStore implements Store {
       listItems: db.prepare('SELECT * FROM items WHERE id > ? ORDER BY id LIMIT ?'),
       retireItem: db.prepare('UPDATE items SET retired = 1, updated_at = ? WHERE id = ?'),
       setSizes: db.prepare('UPDATE items SET sizes = ?, updated_at = ? WHERE id = ?'),
+      // one statement: two merges at once cannot lose each other's sizes
+      mergeSizes: db.prepare('UPDATE items SET sizes = json_patch(sizes, ?), updated_at = ? WHERE id = ? RETURNING sizes').pluck(),
       countItems: db.prepare('SELECT count(*) FROM items').pluck(),
       getUser: db.prepare('SELECT * FROM users WHERE id = ?'),
       listUsers: db.prepare('SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?'),
@@ -186,6 +188,11 @@ export class SqliteStore implements Store {
 
   async setAvailability(id: string, sizes: Record<string, number>, now: number): Promise<boolean> {
     return guard(() => this.stmt.setSizes.run(JSON.stringify(sizes), now, id)).changes > 0;
+  }
+
+  async mergeAvailability(id: string, sizes: Record<string, number>, now: number): Promise<Record<string, number> | null> {
+    const merged = guard(() => this.stmt.mergeSizes.get(JSON.stringify(sizes), now, id)) as string | undefined;
+    return merged === undefined ? null : JSON.parse(merged);
   }
 
   async countItems(): Promise<number> {

@@ -2,8 +2,9 @@
  * GET /v1/users/:id/recommendations: one list — the `for-you` row on its own, with optional category
  * and size filters, under the same deadline, business filters, fit adjustment and fallback chain.
  */
-import { byScore, fitAdmitter } from '../fit-adjust.ts';
-import { asFitPredictor } from '../model-capabilities.ts';
+import { countChain } from '../../fallback/fallback-metrics.ts';
+import { byScore } from '../fit-adjust.ts';
+import { FIT_FILTER_KIND, fitFilterFor, fitFilterNote, hasFitHistory } from '../fit-filter.ts';
 import { RequestScope, type ScopeDeps } from '../request-scope.ts';
 import { mainSize } from '../row-source.ts';
 import { forYouRow } from '../rows/for-you.ts';
@@ -27,17 +28,23 @@ export async function listRecommendations(req: RecommendationsRequest, deps: Sco
   const plan = { rowId: 'recommendations', kind: 'for-you' as const, title: '', size: req.n, ordinal: 0 };
   const filled = await scope.fill(plan, forYouRow, scope.deadline.timers.now());
   let items = filled.fill?.items ?? [];
-  const fit = asFitPredictor(deps.models?.current('fit')?.model);
   const size = req.size ?? mainSize(scope.member);
-  if (fit && size !== undefined) {
-    const admit = fitAdmitter(fit, req.userId, size, { filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost });
+  const fit = fitFilterFor(deps.models, scope.member, size, () => ({ filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost }));
+  const { admit } = fit;
+  if (admit) {
+    const fitReasons = hasFitHistory(scope.member);
     const admitted: PageItem[] = [];
     for (const item of items) {
       if (admitted.length >= req.n) break;
-      const shown = admit(item, true);
+      const shown = admit(item, fitReasons);
       if (shown) admitted.push(shown);
     }
     items = byScore(admitted);
+  }
+  const fitNote = fitFilterNote(fit);
+  if (fitNote) {
+    scope.notes.push(fitNote);
+    countChain(deps.metrics, FIT_FILTER_KIND, fitNote.used, fitNote.failed);
   }
   return {
     userId: req.userId, variant: req.variant.variant,

@@ -1,14 +1,20 @@
 /**
  * `back-in-your-size`: items the member showed interest in (hearts, shortlists, clicks) without
- * renting, that have units in their size now.
- * TODO(restock history): the catalogue view keeps no availability history, so "back" means "available
- * now"; recording 0 → n unit transitions per size would show only true restocks.
+ * renting, that came back in their size: out of stock there once, units again now (the catalogue
+ * view's restocks). An item that was never out of stock is not "back", so it is never here.
+ * TODO(restock history): restocks are seen from the view's start; a stored availability history
+ * would keep them across restarts.
  */
 import type { EventType } from '../../../core/types.ts';
 import { reasons, titles } from '../reasons.ts';
 import { mainSize, type PageContext, rankedItems, type RowSource } from '../row-source.ts';
 
 const INTEREST: ReadonlySet<EventType> = new Set(['heart', 'shortlist', 'click', 'view']);
+
+/** Items of interest that came back in `size`, newest first. */
+function backInSize(ctx: PageContext, size: string): string[] {
+  return interestItems(ctx).filter((id) => ctx.catalogue.restockedIn?.(id, size) === true);
+}
 
 /** Items of interest, newest first, never rented or bought. */
 function interestItems(ctx: PageContext): string[] {
@@ -27,10 +33,11 @@ export const backInYourSizeRow: RowSource = {
   cache: 'live',
   plan(ctx, row, ordinal, size) {
     const s = mainSize(ctx.member);
-    if (s === undefined || ordinal > 0 || interestItems(ctx).length === 0) return undefined;
+    if (s === undefined || ordinal > 0 || backInSize(ctx, s).length === 0) return undefined;
     return { rowId: 'back-in-your-size', kind: 'back-in-your-size', title: row.title ?? titles.backInSize, size, ordinal, seed: s };
   },
   async fill(ctx, plan) {
-    return { items: rankedItems(interestItems(ctx), ctx.allowed, plan.size, reasons.backInSize(plan.seed ?? '')) };
+    const size = plan.seed ?? '';
+    return { items: rankedItems(backInSize(ctx, size), ctx.allowed, plan.size, reasons.backInSize(size)) };
   },
 };

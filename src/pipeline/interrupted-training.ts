@@ -1,0 +1,17 @@
+/**
+ * Registry rows a training run left in `training` because it never finished: the process was killed
+ * (kill -9, power loss) or the job's worker was stopped. Nothing will ever finish them, so they are
+ * marked `failed` — at start-up, and after a cancelled job whose worker had to be stopped.
+ * TODO(scale-out): with several processes training against one store (a `vitrine train` beside the
+ * server) a start-up could mark another process's live run; that run's next registry write (candidate,
+ * active or rejected) overwrites the mark.
+ */
+import type { ModelRecord, Store } from '../storage/store.ts';
+
+/** Marks every `training` row failed with `reason`; returns the rows marked. */
+export async function failInterruptedTraining(store: Store, reason: string): Promise<ModelRecord[]> {
+  const stuck = (await store.listModels()).filter((m) => m.status === 'training');
+  const failed = stuck.map((m): ModelRecord => ({ ...m, status: 'failed', note: reason }));
+  for (const m of failed) await store.putModel(m);
+  return failed;
+}
