@@ -1,0 +1,34 @@
+import pg from 'pg';
+
+export interface PostgresPoolOptions {
+  /** connections in the pool (config store.poolSize) */
+  poolSize?: number;
+  /** how long opening a connection may take before VITRINE_STORE_UNAVAILABLE, ms */
+  connectTimeoutMs?: number;
+  /** an idle connection failed (server restart, network): told here, never thrown */
+  onPoolError?: (err: Error) => void;
+}
+
+// bigint columns hold epoch ms and counts, all well inside 2^53: numbers, not strings. Per pool, so
+// that other users of `pg` in the process keep the library's defaults.
+const INT8_OID = 20;
+const types = new pg.TypeOverrides();
+types.setTypeParser(INT8_OID, (v: string) => Number(v));
+
+/** A node-postgres pool whose sessions commit durably and whose idle-connection errors are reported, not thrown. */
+export function createPool(connectionString: string, opts: PostgresPoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    types,
+    // a 200 follows the commit: durable even on a server whose default is synchronous_commit = off
+    options: '-c synchronous_commit=on',
+    application_name: 'vitrine',
+  });
+  // without a listener, an idle client's error (e.g. the server restarting) is an uncaught exception;
+  // the pool drops that client and opens a new one on the next query
+  const report = opts.onPoolError ?? ((err: Error) => console.warn(`vitrine: a PostgreSQL connection failed while idle: ${err.message}`));
+  pool.on('error', report);
+  return pool;
+}
