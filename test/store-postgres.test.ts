@@ -8,11 +8,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { resolveConfig } from '../src/core/config.ts';
 import { VitrineError } from '../src/core/errors.ts';
 import type { VitrineEvent } from '../src/core/types.ts';
 import { openStore } from '../src/storage/open-store.ts';
 import { migrate, POSTGRES_MIGRATIONS } from '../src/storage/postgres/migrations.ts';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.ts';
+import type { Store } from '../src/storage/store.ts';
+import { pageWorkersWanted } from '../src/serving/page-workers/attach-page-workers.ts';
 import { storeContract } from './store-contract.ts';
 
 const ADMIN_URL = process.env.VITRINE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -24,7 +27,6 @@ const reachable = await admin.connect().then(() => true, (err: Error) => {
   return false;
 });
 const skip = reachable ? false : `PostgreSQL is not reachable at ${ADMIN_URL} (docs/development.md § Services): skipped`;
-if (!reachable) console.log(`# ${skip}`);
 
 const created: string[] = [];
 /** A fresh, empty database for this run; its URL. */
@@ -171,5 +173,15 @@ describe('PostgreSQL store', { skip }, () => {
       missing.pathname = `/${RUN}_never_created`;
       await assert.rejects(openStore(missing.toString()), (e: unknown) => e instanceof VitrineError && e.code === 'VITRINE_STORE_UNAVAILABLE');
     });
+  });
+});
+
+describe('serving on a PostgreSQL store', () => {
+  it('page workers open the store again by URL: wanted on PostgreSQL, not on sqlite::memory:', () => {
+    const warnings: string[] = [];
+    const config = (url: string) => resolveConfig({ store: { url }, serving: { pageWorkers: 2 } });
+    assert.equal(pageWorkersWanted(config('postgres://db.internal/vitrine'), { kind: 'postgres' } as Store, (m) => warnings.push(m)), true);
+    assert.equal(pageWorkersWanted(config('sqlite::memory:'), { kind: 'sqlite' } as Store, (m) => warnings.push(m)), false);
+    assert.equal(warnings.length, 1);
   });
 });
