@@ -97,7 +97,7 @@ try {
   const result = {
     date: new Date().toISOString(), command, machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}`,
     server: (await pool.query<{ v: string }>('SELECT version() AS v')).rows[0].v.split(' on ')[0],
-    synchronousCommit: (await pool.query<{ s: string }>('SHOW synchronous_commit')).rows[0].s,
+    synchronousCommit: (await pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0].synchronous_commit,
     events: total, batch: batchSize, loadAverage1m: { before: load1m, after: loadavg()[0] },
     appendEvents: append, bareUnnestInsert: bare,
     stored: { events: sizes.events, users: sizes.users, items: sizes.items, bytesPerEvent: Math.round(sizes.bytes / sizes.events) },
