@@ -149,6 +149,15 @@ describe('PostgreSQL store', { skip }, () => {
       await victim.close();
     });
 
+    it('every pooled connection busy past the connect timeout: VITRINE_STORE_BUSY, and work resumes once one is free', async () => {
+      const small = await PostgresStore.open(url, { poolSize: 1, connectTimeoutMs: 100 });
+      const held = await small.pool.connect();
+      await assert.rejects(small.ping(), (e: unknown) => e instanceof VitrineError && e.code === 'VITRINE_STORE_BUSY');
+      held.release();
+      await small.ping();
+      await small.close();
+    });
+
     it('size cap: page records are refused first, events only at the cap itself', async () => {
       const size = (await store.pool.query<{ s: number }>('SELECT pg_database_size(current_database()) AS s')).rows[0].s;
       // the database now sits between the page records' share (90%) and the cap

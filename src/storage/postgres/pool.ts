@@ -3,7 +3,7 @@ import pg from 'pg';
 export interface PostgresPoolOptions {
   /** connections in the pool (config store.poolSize) */
   poolSize?: number;
-  /** how long opening a connection may take before VITRINE_STORE_UNAVAILABLE, ms */
+  /** how long opening a connection may take before VITRINE_STORE_UNAVAILABLE, and waiting for a free one before VITRINE_STORE_BUSY, ms */
   connectTimeoutMs?: number;
   /** an idle connection failed (server restart, network): told here, never thrown */
   onPoolError?: (err: Error) => void;
