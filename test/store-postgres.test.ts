@@ -14,6 +14,7 @@ import type { VitrineEvent } from '../src/core/types.ts';
 import { openStore } from '../src/storage/open-store.ts';
 import { migrate, POSTGRES_MIGRATIONS } from '../src/storage/postgres/migrations.ts';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.ts';
+import { withClient } from '../src/storage/postgres/transaction.ts';
 import type { Store } from '../src/storage/store.ts';
 import { pageWorkersWanted } from '../src/serving/page-workers/attach-page-workers.ts';
 import { storeContract } from './store-contract.ts';
@@ -147,6 +148,20 @@ describe('PostgreSQL store', { skip }, () => {
       assert.equal(reported.length, 1);
       await victim.ping();
       await victim.close();
+    });
+
+    it('a connection that breaks inside a transaction: a typed error, no uncaught exception, the pool goes on', { timeout: 10_000 }, async () => {
+      await assert.rejects(withClient(store.pool, async (client) => {
+        await client.query('INSERT INTO users (id, created_at, updated_at) VALUES ($1, 0, 0)', ['never-committed']);
+        const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        const ended = new Promise((resolve) => client.once('end', resolve));
+        // killed between two queries: the client emits 'error' with no query to hand it to
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        await ended;
+        await client.query('SELECT 1');
+      }), (e: unknown) => e instanceof VitrineError && e.code === 'VITRINE_STORE_UNAVAILABLE');
+      assert.equal(await store.getUser('never-committed'), null);
+      await store.ping();
     });
 
     it('every pooled connection busy past the connect timeout: VITRINE_STORE_BUSY, and work resumes once one is free', async () => {

@@ -28,7 +28,7 @@ export function translatePgError(err: unknown): unknown {
   // node-postgres's own failures carry no code. Every pooled connection busy for connectTimeoutMs:
   // the server is there but this node has more work than connections (store.poolSize)
   if (/timeout exceeded when trying to connect/.test(message)) return typed('VITRINE_STORE_BUSY', 'store busy (no free connection in the pool)');
-  if (/Connection terminated|Client has encountered a connection error|connection timeout/i.test(message)) {
+  if (/Connection terminated|Client has encountered a connection error|Client was closed|connection timeout/i.test(message)) {
     return typed('VITRINE_STORE_UNAVAILABLE', 'store unavailable');
   }
   return err;

@@ -9,13 +9,14 @@ import { insertEvents } from './append-events.ts';
 import { experimentCounts } from './experiment-counts.ts';
 import { PostgresMerchandisingStore } from './merchandising-store.ts';
 import { migrate } from './migrations.ts';
-import { guardPg as guard, translatePgError } from './pg-errors.ts';
+import { guardPg as guard } from './pg-errors.ts';
 import { createPool, type PostgresPoolOptions } from './pool.ts';
 import {
   columnsOf, ITEM_COLUMN_TYPES, ITEM_COLUMNS, itemValues, rowToEvent, rowToImpression, rowToItem, rowToModel, rowToUser,
   type EventRow, type ImpressionRow, type ItemRow, type ModelRow, type UserRow,
 } from './rows.ts';
 import { PostgresSizeCap } from './size-cap.ts';
+import { withClient } from './transaction.ts';
 import { upsertUsersIn } from './upsert-users.ts';
 
 export interface PostgresStoreOptions extends PostgresPoolOptions {
@@ -58,15 +59,11 @@ export class PostgresStore implements Store {
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const pool = createPool(url, opts);
     try {
-      const client = await pool.connect();
-      try {
-        await migrate(client);
-      } finally {
-        client.release();
-      }
+      // migrate() runs its own transaction, under its advisory lock
+      await withClient(pool, (client) => migrate(client), false);
     } catch (err) {
       await pool.end().catch(() => undefined);
-      throw translatePgError(err);
+      throw err;
     }
     return new PostgresStore(pool, opts);
   }
@@ -81,22 +78,9 @@ export class PostgresStore implements Store {
     await guard(() => this.pool.query('SELECT 1'));
   }
 
-  /** Runs `fn` in one transaction on one pooled connection. */
+  /** Runs `fn` in one transaction on one pooled connection (transaction.ts). */
   private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return guard(async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    });
+    return withClient(this.pool, fn);
   }
 
   private async rows<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
