@@ -136,6 +136,13 @@ describe('PostgreSQL store', { skip }, () => {
       const { rows } = await fresh.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
       await fresh.close();
       assert.equal(rows[0].synchronous_commit, 'on');
+      // session options given in the URL are kept, and do not undo it
+      const withOptions = new URL(url);
+      withOptions.searchParams.set('options', '-c synchronous_commit=off -c statement_timeout=4321');
+      const optioned = await PostgresStore.open(withOptions.toString(), { poolSize: 1 });
+      const shown = await optioned.pool.query<{ s: string; t: string }>(`SELECT current_setting('synchronous_commit') AS s, current_setting('statement_timeout') AS t`);
+      await optioned.close();
+      assert.deepEqual(shown.rows[0], { s: 'on', t: '4321ms' });
     });
 
     it('an idle connection killed by the server is reported to onPoolError, and the next query gets a new one', async () => {

@@ -18,12 +18,10 @@ types.setTypeParser(INT8_OID, (v: string) => Number(v));
 /** A node-postgres pool whose sessions commit durably and whose idle-connection errors are reported, not thrown. */
 export function createPool(connectionString: string, opts: PostgresPoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
-    connectionString,
+    connectionString: withDurableCommits(connectionString),
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
     types,
-    // a 200 follows the commit: durable even on a server whose default is synchronous_commit = off
-    options: '-c synchronous_commit=on',
     application_name: 'vitrine',
   });
   // without a listener, an idle client's error (e.g. the server restarting) is an uncaught exception;
@@ -31,4 +29,16 @@ export function createPool(connectionString: string, opts: PostgresPoolOptions =
   const report = opts.onPoolError ?? ((err: Error) => console.warn(`vitrine: a PostgreSQL connection failed while idle: ${err.message}`));
   pool.on('error', report);
   return pool;
+}
+
+/**
+ * The URL with `-c synchronous_commit=on` added to its session options (after any it gives, so it
+ * wins): a 200 follows the durable commit even on a server whose default is off. In the URL rather
+ * than the pool's `options`, which a URL's own `?options=` would replace.
+ */
+export function withDurableCommits(connectionString: string): string {
+  const url = new URL(connectionString);
+  const given = url.searchParams.get('options');
+  url.searchParams.set('options', `${given ? `${given} ` : ''}-c synchronous_commit=on`);
+  return url.toString();
 }
