@@ -1,13 +1,10 @@
 /**
  * The store contract on PostgreSQL, plus what only PostgreSQL has (migrations under an advisory lock,
- * duplicates counted by the database, the pool's error handler). Each run works in throwaway
- * databases (`vitrine_test_<random>…`) created on VITRINE_TEST_PG (default the local server's
- * `postgres` database) and dropped after. Without a reachable server the tests skip, unless CI=true.
+ * duplicates counted by the database, the pool's error handler), in throwaway databases
+ * (helpers/throwaway-postgres.ts). Without a reachable server the tests skip, unless CI=true.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { resolveConfig } from '../src/core/config.ts';
 import { VitrineError } from '../src/core/errors.ts';
 import type { VitrineEvent } from '../src/core/types.ts';
@@ -17,34 +14,8 @@ import { PostgresStore } from '../src/storage/postgres/postgres-store.ts';
 import { withClient } from '../src/storage/postgres/transaction.ts';
 import type { Store } from '../src/storage/store.ts';
 import { pageWorkersWanted } from '../src/serving/page-workers/attach-page-workers.ts';
+import { admin, MISSING_DATABASE, databaseUrl, skip, throwawayDatabase } from './helpers/throwaway-postgres.ts';
 import { storeContract } from './store-contract.ts';
-
-const ADMIN_URL = process.env.VITRINE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const RUN = `vitrine_test_${randomBytes(4).toString('hex')}`;
-
-const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-const reachable = await admin.connect().then(() => true, (err: Error) => {
-  if (process.env.CI === 'true') throw new Error(`PostgreSQL is not reachable at ${ADMIN_URL} and CI=true: ${err.message}`);
-  return false;
-});
-const skip = reachable ? false : `PostgreSQL is not reachable at ${ADMIN_URL} (docs/development.md § Services): skipped`;
-
-const created: string[] = [];
-/** A fresh, empty database for this run; its URL. */
-async function throwawayDatabase(suffix: string): Promise<string> {
-  const name = `${RUN}_${suffix}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  created.push(name);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-after(async () => {
-  if (!reachable) return;
-  for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
-});
 
 const T0 = Date.UTC(2026, 0, 1);
 const ev = (id: string, userId: string, itemId: string, ts = T0): VitrineEvent => ({ id, type: 'view', userId, itemId, ts });
@@ -200,9 +171,7 @@ describe('PostgreSQL store', { skip }, () => {
         await assert.rejects(openStore(`${scheme}://postgres@127.0.0.1:1/x`),
           (e: unknown) => e instanceof VitrineError && e.code === 'VITRINE_STORE_UNAVAILABLE');
       }
-      const missing = new URL(ADMIN_URL);
-      missing.pathname = `/${RUN}_never_created`;
-      await assert.rejects(openStore(missing.toString()), (e: unknown) => e instanceof VitrineError && e.code === 'VITRINE_STORE_UNAVAILABLE');
+      await assert.rejects(openStore(databaseUrl(MISSING_DATABASE)), (e: unknown) => e instanceof VitrineError && e.code === 'VITRINE_STORE_UNAVAILABLE');
     });
   });
 });
