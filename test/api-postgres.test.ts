@@ -68,4 +68,29 @@ describe('the API on a PostgreSQL store', { skip }, () => {
     assert.deepEqual((await v.app.inject({ url: '/v1/stats' })).json(), { items: 12, users: 1, events: 1, store: 'postgres' });
     assert.deepEqual((await v.app.inject({ url: '/readyz' })).json(), { status: 'ready', store: 'postgres' });
   });
+
+  it('what PostgreSQL cannot store (U+0000 in text, a position past 32 bits) is one rejected entry, never a failed batch', async () => {
+    const good = { id: 'ok-1', type: 'view', userId: 'cat', itemId: 'look-2', ts: NOW - 100 };
+    const events = await v.app.inject({ method: 'POST', url: '/v1/events', payload: { events: [
+      { ...good, id: 'nul-size', type: 'rent', size: '8\u0000' },
+      { ...good, id: 'nul-occasion', occasion: 'party\u0000' },
+      { ...good, id: 'far-position', context: { position: 2 ** 31 } },
+      good,
+    ] } });
+    assert.equal(events.statusCode, 200);
+    const body = events.json() as { accepted: number; rejected: Array<{ index: number; code: string }> };
+    assert.equal(body.accepted, 1);
+    assert.deepEqual(body.rejected.map((r) => [r.index, r.code]), [[0, 'VITRINE_EVENT_INVALID'], [1, 'VITRINE_EVENT_INVALID'], [2, 'VITRINE_EVENT_INVALID']]);
+    assert.deepEqual((await store.userEvents('cat')).map((e) => e.id), ['ok-1']);
+
+    const items = await v.app.inject({ method: 'POST', url: '/v1/items/batch', payload: { items: [
+      { id: 'nul-title', title: 'Bad\u0000title', category: 'dress' }, { id: 'fine', title: 'Fine', category: 'dress' },
+    ] } });
+    assert.equal(items.statusCode, 200);
+    assert.deepEqual((items.json() as { results: Array<{ status: string }> }).results.map((r) => r.status), ['rejected', 'created']);
+    assert.equal(await store.getItem('nul-title'), null);
+
+    const carousel = await v.app.inject({ method: 'PUT', url: '/v1/carousels/c1', payload: { title: 'Nul\u0000', itemIds: ['fine'], personalize: false } });
+    assert.equal(carousel.statusCode, 400);
+  });
 });
