@@ -62,8 +62,7 @@ describe('PostgreSQL store', { skip }, () => {
         await client.query('COMMIT');
         await assert.rejects(PostgresStore.open(url), (e: unknown) => e instanceof VitrineError && e.code === 'VITRINE_STORE_SCHEMA_TOO_NEW');
       } finally {
-        await client.query('DELETE FROM schema_version WHERE version > $1', [POSTGRES_MIGRATIONS.length]);
-        client.release();
+        await client.query('DELETE FROM schema_version WHERE version > $1', [POSTGRES_MIGRATIONS.length]).finally(() => client.release());
       }
     });
 
@@ -76,9 +75,15 @@ describe('PostgreSQL store', { skip }, () => {
           (e: unknown) => e instanceof VitrineError && e.code === 'VITRINE_STORE_MIGRATION_FAILED' && /migration 2/.test(e.message));
         const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'badmig'`);
         assert.equal(rows[0].n, 0, 'nothing of the migrations is left');
+        // a role that may not create tables here: a typed error too, not a bare SQL one
+        await client.query(`CREATE ROLE vitrine_test_reader_${process.pid}; GRANT USAGE ON SCHEMA badmig TO vitrine_test_reader_${process.pid};
+          SET ROLE vitrine_test_reader_${process.pid}`);
+        await assert.rejects(migrate(client, ['CREATE TABLE t1 (x int)']),
+          (e: unknown) => e instanceof VitrineError && e.code === 'VITRINE_STORE_MIGRATION_FAILED' && /permission denied/.test(e.message));
       } finally {
-        await client.query('RESET search_path');
-        client.release();
+        // the schema holds the role's privilege: it goes first, and the connection is released whatever fails
+        await client.query(`RESET ROLE; RESET search_path; DROP SCHEMA IF EXISTS badmig CASCADE; DROP ROLE IF EXISTS vitrine_test_reader_${process.pid}`)
+          .finally(() => client.release());
       }
     });
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { VitrineError } from '../../core/errors.ts';
+import { translatePgError } from './pg-errors.ts';
 
 /**
  * Versioned schema migrations, as SQLite's (sqlite/migrations.ts), applied in one transaction under
@@ -137,6 +138,10 @@ export async function migrate(client: pg.PoolClient, migrations: readonly string
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
+    const typed = translatePgError(err);
+    if (typed instanceof VitrineError) throw typed;
+    // e.g. no CREATE privilege on the schema: the database is there, but cannot be made Vitrine's
+    throw new VitrineError('VITRINE_STORE_MIGRATION_FAILED', `preparing the schema failed: ${(err as Error).message}`,
+      undefined, { cause: err });
   }
 }
