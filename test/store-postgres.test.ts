@@ -9,7 +9,7 @@ import { resolveConfig } from '../src/core/config.ts';
 import { VitrineError } from '../src/core/errors.ts';
 import type { VitrineEvent } from '../src/core/types.ts';
 import { openStore } from '../src/storage/open-store.ts';
-import { migrate, POSTGRES_MIGRATIONS } from '../src/storage/postgres/migrations.ts';
+import { migrate, MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from '../src/storage/postgres/migrations.ts';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.ts';
 import { withClient } from '../src/storage/postgres/transaction.ts';
 import type { Store } from '../src/storage/store.ts';
@@ -51,6 +51,44 @@ describe('PostgreSQL store', { skip }, () => {
       store = await PostgresStore.open(url, { poolSize: 4 });
       assert.equal((await store.pool.query('SELECT count(*) AS n FROM schema_version')).rows[0].n, POSTGRES_MIGRATIONS.length);
       assert.equal(await store.countEvents(), 1);
+    });
+
+    it('a node opening while another migrates waits for it, however long, past store.busyTimeoutMs', async () => {
+      const holder = await store.pool.connect();
+      try {
+        await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+        const opening = PostgresStore.open(url, { poolSize: 1, lockTimeoutMs: 50 }).then((s) => s, (e: unknown) => e);
+        // until the opener has waited on the lock for 4× its lock timeout (bounded)
+        let waited = false;
+        for (let i = 0; i < 500 && !waited; i++) {
+          const { rows } = await holder.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event = 'advisory' AND now() - query_start > interval '200 ms'`);
+          waited = rows[0].n > 0;
+          if (!waited) await new Promise((r) => setTimeout(r, 10));
+        }
+        await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]);
+        const opened = await opening;
+        assert.ok(opened instanceof PostgresStore, `the open failed: ${String(opened)}`);
+        await opened.close();
+        assert.ok(waited);
+      } finally {
+        holder.release();
+      }
+    });
+
+    it('a write waiting on a row lock past store.busyTimeoutMs is VITRINE_STORE_BUSY', async () => {
+      await store.upsertUser('locked', { sizes: ['8'] }, T0);
+      const impatient = await PostgresStore.open(url, { poolSize: 1, lockTimeoutMs: 100 });
+      const holder = await store.pool.connect();
+      try {
+        await holder.query(`BEGIN; SELECT 1 FROM users WHERE id = 'locked' FOR UPDATE`);
+        await assert.rejects(impatient.upsertUser('locked', { sizes: ['10'] }, T0 + 1),
+          (e: unknown) => e instanceof VitrineError && e.code === 'VITRINE_STORE_BUSY');
+      } finally {
+        await holder.query('ROLLBACK').finally(() => holder.release());
+        await impatient.close();
+      }
+      assert.deepEqual((await store.getUser('locked'))?.sizes, ['8'], 'nothing of the refused write');
     });
 
     it('a database written by a newer Vitrine is refused', async () => {
@@ -115,10 +153,11 @@ describe('PostgreSQL store', { skip }, () => {
       // session options given in the URL are kept, and do not undo it
       const withOptions = new URL(url);
       withOptions.searchParams.set('options', '-c synchronous_commit=off -c statement_timeout=4321');
-      const optioned = await PostgresStore.open(withOptions.toString(), { poolSize: 1 });
-      const shown = await optioned.pool.query<{ s: string; t: string }>(`SELECT current_setting('synchronous_commit') AS s, current_setting('statement_timeout') AS t`);
+      const optioned = await PostgresStore.open(withOptions.toString(), { poolSize: 1, lockTimeoutMs: 1234 });
+      const shown = await optioned.pool.query<{ s: string; t: string; l: string }>(`SELECT current_setting('synchronous_commit') AS s,
+        current_setting('statement_timeout') AS t, current_setting('lock_timeout') AS l`);
       await optioned.close();
-      assert.deepEqual(shown.rows[0], { s: 'on', t: '4321ms' });
+      assert.deepEqual(shown.rows[0], { s: 'on', t: '4321ms', l: '1234ms' });
     });
 
     it('an idle connection killed by the server is reported to onPoolError, and the next query gets a new one', async () => {

@@ -131,7 +131,7 @@ export async function runImport(argv: string[]): Promise<number> {
     const config = loadConfig(importConfigOverrides(args));
     const store = await openStore(config.store.url, {
       sqlite: { synchronous: config.store.synchronous, busyTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined },
-      postgres: { poolSize: config.store.poolSize, maxSizeBytes: config.store.maxSizeBytes || undefined },
+      postgres: { poolSize: config.store.poolSize, lockTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined },
     });
     const bar = new ProgressBar();
     let summary: ImportSummary;

@@ -61,7 +61,7 @@ export async function runServe(argv: string[]): Promise<number> {
         // (wal-checkpointer.ts, impression-log-writer.ts)
         backgroundCheckpoint: true, backgroundImpressionLog: true,
       },
-      postgres: { poolSize: config.store.poolSize, maxSizeBytes: config.store.maxSizeBytes || undefined },
+      postgres: { poolSize: config.store.poolSize, lockTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined },
     });
     const { app } = await buildApp({ config, store });
     await app.listen({ host: config.server.host, port: config.server.port });

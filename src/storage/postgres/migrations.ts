@@ -111,12 +111,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
 ];
 
 // any fixed 64-bit key: every Vitrine node opening this database takes the same lock
-const MIGRATION_LOCK_KEY = 0x5669_7472_696e_65n; // "Vitrine"
+export const MIGRATION_LOCK_KEY = 0x5669_7472_696e_65n; // "Vitrine"
 
 /** Brings the schema to the latest version; refuses a database written by a newer Vitrine. */
 export async function migrate(client: pg.PoolClient, migrations: readonly string[] = POSTGRES_MIGRATIONS): Promise<void> {
   await client.query('BEGIN');
   try {
+    // however long another node's migration takes (store.busyTimeoutMs is for writes, not this)
+    await client.query('SET LOCAL lock_timeout = 0');
     // held until COMMIT/ROLLBACK: a second node waits here, then finds the schema current
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)');
