@@ -1,5 +1,5 @@
 /**
- * The one contract every Store implementation passes (SQLite now; PostgreSQL/Redis later).
+ * The one contract every Store implementation passes (SQLite: store-sqlite.test.ts; PostgreSQL: store-postgres.test.ts).
  * Call `storeContract(name, open)` from a `*.test.ts` file with a factory that opens an empty store.
  */
 import assert from 'node:assert/strict';

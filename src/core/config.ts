@@ -24,12 +24,14 @@ export const ConfigSchema = Type.Object({
     bodyLimitBytes: Type.Integer({ minimum: 1024 }),
   }, { additionalProperties: false }),
   store: Type.Object({
-    /** `sqlite:PATH`; empty means `sqlite:<dataDir>/vitrine.db` */
+    /** `sqlite:PATH` or `postgres://…`; empty means `sqlite:<dataDir>/vitrine.db` */
     url: Type.String(),
     synchronous: Type.Union([Type.Literal('NORMAL'), Type.Literal('FULL')]),
     busyTimeoutMs: Type.Integer({ minimum: 0 }),
     /** 0 = unlimited; page records stop at 90% of it (page-log-cap.ts PAGE_LOG_SHARE), other writes at the cap */
     maxSizeBytes: Type.Integer({ minimum: 0 }),
+    /** PostgreSQL connections per process (node-postgres runs one query per connection at a time) */
+    poolSize: Type.Integer({ minimum: 1, maximum: 1000 }),
   }, { additionalProperties: false }),
   auth: Type.Object({
     keys: Type.Array(Type.Object({
@@ -159,7 +161,7 @@ export const DEFAULT_CONFIG: VitrineConfig = {
   dataDir: './data',
   server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024 },
   // 8 GiB: room for a large catalogue and history, yet a bound on what reads can add (page records stop first)
-  store: { url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 8 * 1024 ** 3 },
+  store: { url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 8 * 1024 ** 3, poolSize: 10 },
   auth: { keys: [] },
   ingest: { maxBatch: 1000, futureToleranceMs: 5 * 60_000 },
   log: { level: 'info' },

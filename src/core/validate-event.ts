@@ -24,7 +24,10 @@ const TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
 const FIT_SET: ReadonlySet<string> = new Set(FIT_VALUES);
 
 const reject = (code: ErrorCode, message: string): EventRejection => ({ code, message });
-const isShortString = (v: unknown, max = 128): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+// no U+0000: a PostgreSQL text column cannot hold it, and one such event must not fail its batch there
+const isShortString = (v: unknown, max = 128): v is string => typeof v === 'string' && v.length > 0 && v.length <= max && !v.includes('\u0000');
+// a 32-bit integer: PostgreSQL stores position as integer
+const MAX_POSITION = 2_147_483_647;
 
 /**
  * Validates one raw event and normalises it (ts → epoch ms, missing ts → now).
@@ -63,9 +66,9 @@ export function validateEvent(raw: unknown, opts: EventValidationOptions): Vitri
   if (e.fit !== undefined && (typeof e.fit !== 'string' || !FIT_SET.has(e.fit))) {
     return reject('VITRINE_EVENT_BAD_FIT', 'fit must be small, fit or large');
   }
-  if (e.size !== undefined && !isShortString(e.size, 32)) return reject('VITRINE_EVENT_INVALID', 'size must be a string of 1-32 characters');
+  if (e.size !== undefined && !isShortString(e.size, 32)) return reject('VITRINE_EVENT_INVALID', 'size must be a string of 1-32 characters, without U+0000');
   if (e.occasion !== undefined && !isShortString(e.occasion, 64)) {
-    return reject('VITRINE_EVENT_INVALID', 'occasion must be a string of 1-64 characters');
+    return reject('VITRINE_EVENT_INVALID', 'occasion must be a string of 1-64 characters, without U+0000');
   }
   for (const key of ['rating', 'value'] as const) {
     if (e[key] !== undefined && (typeof e[key] !== 'number' || !Number.isFinite(e[key]))) {
@@ -97,8 +100,8 @@ function validateContext(raw: unknown): NonNullable<VitrineEvent['context']> | E
     if (!CONTEXT_FIELDS.has(key)) return reject('VITRINE_EVENT_UNKNOWN_FIELD', `unknown field "context.${key}"`);
     const v = c[key];
     if (key === 'position') {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        return reject('VITRINE_EVENT_INVALID', 'context.position must be a non-negative integer');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_POSITION) {
+        return reject('VITRINE_EVENT_INVALID', `context.position must be an integer from 0 to ${MAX_POSITION}`);
       }
       out.position = v;
     } else {

@@ -1,18 +1,20 @@
 import { resolve } from 'node:path';
 import { VitrineError } from '../core/errors.ts';
 import { translateSqliteError } from './sqlite/sqlite-errors.ts';
+import { PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.ts';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
 export interface OpenStoreOptions {
   sqlite?: SqliteStoreOptions;
+  postgres?: PostgresStoreOptions;
 }
 
 type Opener = (url: URL, raw: string, opts: OpenStoreOptions) => Promise<Store>;
 
 /**
  * Backends by URL scheme, one explicit map (as gorse does): `sqlite:./data/vitrine.db`,
- * `sqlite::memory:`. PostgreSQL and Redis register here when they land.
+ * `sqlite::memory:`, `postgres://user@host:5432/db` (or `postgresql://`). Redis registers here when it lands.
  */
 const OPENERS: Record<string, Opener> = {
   'sqlite:': async (_url, raw, opts) => {
@@ -28,6 +30,8 @@ const OPENERS: Record<string, Opener> = {
       throw typed;
     }
   },
+  'postgres:': async (_url, raw, opts) => PostgresStore.open(raw, opts.postgres),
+  'postgresql:': async (_url, raw, opts) => PostgresStore.open(raw, opts.postgres),
 };
 
 /** Opens the store a URL names, with its migrations applied. */

@@ -4,7 +4,7 @@ import type {
 
 /**
  * The store: catalogue, members, the append-only event log, the model registry and impressions.
- * Every implementation (SQLite now; PostgreSQL, Redis later) passes the one contract suite in
+ * Every implementation (SQLite, PostgreSQL) passes the one contract suite in
  * `test/store-contract.ts`. Methods are async so that networked stores fit the same shape.
  */
 export interface Store {
@@ -36,9 +36,11 @@ export interface Store {
   getUser(id: string): Promise<User | null>;
   listUsers(opts: { afterId?: string; limit: number }): Promise<User[]>;
   /**
-   * Forgets the member: profile, events and served pages are deleted, and their bytes are not left
-   * readable in the store's files (SQLite: secure_delete, then the WAL truncated). False when the
-   * store held no profile or event of theirs (their served pages are deleted all the same).
+   * Forgets the member: profile, events and served pages are deleted, nothing of theirs readable
+   * through the store afterwards. Their bytes on disk: SQLite leaves none readable in its files
+   * (secure_delete, then the WAL truncated); PostgreSQL keeps them until VACUUM and WAL, archives and
+   * backups rotate (docs/scale-out.md § Forget). False when the store held no profile or event of
+   * theirs (their served pages are deleted all the same).
    */
   forgetUser(id: string): Promise<boolean>;
   countUsers(): Promise<number>;
@@ -71,7 +73,8 @@ export interface Store {
 
   // ── impressions (pages served) ────────────────────────────────────────────
   // A store with a size cap refuses page records (VITRINE_STORE_FULL) before it refuses anything else:
-  // they are the first thing dropped at the cap (SQLite: past PAGE_LOG_SHARE of store.maxSizeBytes).
+  // they are the first thing dropped at the cap (SQLite: past PAGE_LOG_SHARE of store.maxSizeBytes;
+  // PostgreSQL: the same share of it, counted by pg_database_size).
   putImpression(record: ImpressionRecord): Promise<void>;
   getImpression(pageId: string): Promise<ImpressionRecord | null>;
   /** The last page served to a member (the fallback chain's "last page"). */

@@ -40,7 +40,7 @@ future are refused).
 
 Options:
   --data DIR       data directory; the store is sqlite:DIR/vitrine.db (env VITRINE_DATA_DIR, default ./data)
-  --store URL      store URL, overrides --data (env VITRINE_STORE), e.g. sqlite:/tmp/x.db
+  --store URL      store URL, overrides --data (env VITRINE_STORE), e.g. sqlite:/tmp/x.db, postgres://host/db
   --min-rating R   movielens only: keep ratings >= R (the others are counted as skipped, not bad)
   --batch N        events/items per transaction (default 1000)
   --json           print the summary as JSON on stdout instead of a sentence
@@ -131,6 +131,7 @@ export async function runImport(argv: string[]): Promise<number> {
     const config = loadConfig(importConfigOverrides(args));
     const store = await openStore(config.store.url, {
       sqlite: { synchronous: config.store.synchronous, busyTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined },
+      postgres: { poolSize: config.store.poolSize, lockTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined },
     });
     const bar = new ProgressBar();
     let summary: ImportSummary;

@@ -14,7 +14,8 @@ Serves the HTTP API (and the UI) until interrupted.
   --port N       port to listen on (env VITRINE_PORT, default 8080; 0 = any free port)
   --host H       address to bind (env VITRINE_HOST, default 127.0.0.1). Without API keys only a
                  loopback address is allowed.
-  --store URL    store URL, e.g. sqlite:./data/vitrine.db (env VITRINE_STORE; default sqlite:<data>/vitrine.db)
+  --store URL    store URL, e.g. sqlite:./data/vitrine.db or postgres://user@host/db (env VITRINE_STORE;
+                 default sqlite:<data>/vitrine.db)
   --config FILE  a vitrine.toml (env VITRINE_CONFIG; ./vitrine.toml is read when present)
   --page-workers N  threads composing pages, members partitioned among them (env VITRINE_PAGE_WORKERS,
                  serving.pageWorkers, default 0 = on the HTTP thread); 2 on a 2-core server (ADR 0010)
@@ -63,6 +64,7 @@ export async function runServe(argv: string[]): Promise<number> {
         // (wal-checkpointer.ts, impression-log-writer.ts)
         backgroundCheckpoint: true, backgroundImpressionLog: true,
       },
+      postgres: { poolSize: config.store.poolSize, lockTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined },
     });
     const app = await serveApp(config, store);
     const address = app.server.address();

@@ -4,6 +4,9 @@ import { ID_PATTERN } from '../ids.ts';
 
 export const Id = Type.String({ pattern: ID_PATTERN, description: '1-128 characters of [A-Za-z0-9._:@-]' });
 
+/** Free text: any character but U+0000, which a PostgreSQL text column cannot hold (both stores take the same input). */
+export const TEXT_PATTERN = '^[^\\u0000]*$';
+
 /**
  * A timestamp: ISO-8601 string or epoch milliseconds. The number comes first: with type coercion on,
  * a string-first union turned epoch ms into a digit string that no longer parsed as a timestamp.

@@ -1,19 +1,19 @@
 /** Catalogue schemas (API.md § Catalogue). */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Timestamp } from './common.ts';
+import { Id, TEXT_PATTERN, Timestamp } from './common.ts';
 
 const Attributes = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean()]));
 export const Sizes = Type.Record(Type.String({ minLength: 1, maxLength: 32 }), Type.Integer({ minimum: 0 }),
   { description: 'size label → units available now' });
 
 const itemFields = {
-  title: Type.String({ minLength: 1, maxLength: 300 }),
-  category: Type.String({ minLength: 1, maxLength: 64 }),
-  brand: Type.Optional(Type.String({ maxLength: 128 })),
+  title: Type.String({ minLength: 1, maxLength: 300, pattern: TEXT_PATTERN }),
+  category: Type.String({ minLength: 1, maxLength: 64, pattern: TEXT_PATTERN }),
+  brand: Type.Optional(Type.String({ maxLength: 128, pattern: TEXT_PATTERN })),
   tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),
   attributes: Type.Optional(Attributes),
   price: Type.Optional(Type.Number({ minimum: 0 })),
-  imageUrl: Type.Optional(Type.String({ maxLength: 2048 })),
+  imageUrl: Type.Optional(Type.String({ maxLength: 2048, pattern: TEXT_PATTERN })),
   embedding: Type.Optional(Type.Array(Type.Number(), { minItems: 1, maxItems: 4096 })),
   sizes: Type.Optional(Sizes),
   availableFrom: Type.Optional(Timestamp),

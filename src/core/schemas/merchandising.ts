@@ -1,11 +1,11 @@
 /** Merchandising schemas (API.md § Merchandising): stylists' carousels and page templates. */
 import { Type } from '@sinclair/typebox';
-import { Id, Timestamp } from './common.ts';
+import { Id, TEXT_PATTERN, Timestamp } from './common.ts';
 
 const Segments = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 50 });
 
 export const CarouselBody = Type.Object({
-  title: Type.String({ minLength: 1, maxLength: 300 }),
+  title: Type.String({ minLength: 1, maxLength: 300, pattern: TEXT_PATTERN }),
   itemIds: Type.Array(Id, {
     minItems: 1, maxItems: 500,
     description: 'in the stylist\'s order; repeats are dropped; unknown or retired ids are accepted, reported, never served',

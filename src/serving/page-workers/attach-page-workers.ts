@@ -6,12 +6,13 @@ import type { AppMetrics } from '../metrics.ts';
 import type { SharedPayloads } from '../models/shared-payloads.ts';
 import { PageWorkerPool } from './page-worker-pool.ts';
 
-/** Whether pages are composed by page workers: serving.pageWorkers > 0 and a store file the workers can open. */
+/** Whether pages are composed by page workers: serving.pageWorkers > 0 and a store the workers can open (a file or a server). */
 export function pageWorkersWanted(config: Readonly<VitrineConfig>, store: Store, warn: (message: string) => void): boolean {
   const count = config.serving.pageWorkers;
   if (count === 0) return false;
-  if (store.kind !== 'sqlite' || !config.store.url || config.store.url.endsWith(':memory:')) {
-    warn(`serving.pageWorkers = ${count} needs a store file the workers can open (store.url "${config.store.url}"): pages are composed on the HTTP thread`);
+  const opensAgain = store.kind === 'postgres' || (store.kind === 'sqlite' && !config.store.url.endsWith(':memory:'));
+  if (!opensAgain || !config.store.url) {
+    warn(`serving.pageWorkers = ${count} needs a store the workers can open (store.url "${config.store.url}"): pages are composed on the HTTP thread`);
     return false;
   }
   return true;

@@ -25,6 +25,7 @@ try {
       // the HTTP process checkpoints the file; this worker's page records are committed off its own thread too
       backgroundCheckpoint: false, backgroundImpressionLog: true,
     },
+    postgres: { poolSize: config.store.poolSize, lockTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined },
   });
   const clock = clockOffsetMs === 0 ? Date.now : () => Date.now() + clockOffsetMs;
   const payloads = new SharedPayloads(handed);
