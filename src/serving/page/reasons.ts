@@ -1,4 +1,5 @@
 /** The short texts members read: row titles, explanations and the reason on each item. */
+import { ownValue } from '../../core/dictionary.ts';
 
 const OCCASION_PLURALS: Record<string, string> = {
   wedding: 'weddings', party: 'parties', vacation: 'vacations', date: 'dates', 'formal affair': 'formal affairs',
@@ -7,7 +8,7 @@ const OCCASION_PLURALS: Record<string, string> = {
 
 /** "weddings", "parties", "formal affairs" … for an occasion label. */
 export function occasionPlural(occasion: string): string {
-  return OCCASION_PLURALS[occasion] ?? occasion;
+  return ownValue(OCCASION_PLURALS, occasion) ?? occasion;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
