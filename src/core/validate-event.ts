@@ -97,7 +97,7 @@ function validateContext(raw: unknown): NonNullable<VitrineEvent['context']> | E
     if (!CONTEXT_FIELDS.has(key)) return reject('VITRINE_EVENT_UNKNOWN_FIELD', `unknown field "context.${key}"`);
     const v = c[key];
     if (key === 'position') {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
         return reject('VITRINE_EVENT_INVALID', 'context.position must be a non-negative integer');
       }
       out.position = v;

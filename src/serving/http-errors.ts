@@ -1,23 +1,28 @@
 /** Turns every failure into `{error: {code, message, details}}` with a registered code and its status. */
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { clip } from '../core/clip.ts';
 import { type ErrorCode, VitrineError } from '../core/errors.ts';
 
-interface ValidationIssue { keyword: string; instancePath: string; params: Record<string, unknown>; message?: string }
+interface ValidationIssue { keyword: string; instancePath: string; params: Record<string, unknown>; message?: string; propertyName?: string }
 
 /** Maps Fastify's own errors (body parsing, limits, schema validation) to registry codes. */
 export function toVitrineError(err: FastifyError & { validation?: ValidationIssue[]; validationContext?: string }): VitrineError {
   if (err instanceof VitrineError) return err;
   if (err.validation) {
     const issue = err.validation[0];
-    const where = `${err.validationContext ?? 'body'}${issue?.instancePath ?? ''}`;
+    const where = clip(`${err.validationContext ?? 'body'}${issue?.instancePath ?? ''}`);
     if (issue?.keyword === 'additionalProperties') {
-      return new VitrineError('VITRINE_REQUEST_UNKNOWN_FIELD', `unknown field "${where}/${String(issue.params.additionalProperty)}"`);
+      return new VitrineError('VITRINE_REQUEST_UNKNOWN_FIELD', `unknown field "${where}/${clip(String(issue.params.additionalProperty))}"`);
+    }
+    if (issue?.propertyName !== undefined) {
+      // a key of a record (size label, attribute key) out of bounds
+      return new VitrineError('VITRINE_REQUEST_INVALID', `${where}: key "${clip(issue.propertyName)}" ${issue.message ?? 'is invalid'}`);
     }
     if (err.validationContext === 'params' && issue?.keyword === 'pattern') {
       return new VitrineError('VITRINE_REQUEST_BAD_ID', `${where}: an id must be 1-128 characters of [A-Za-z0-9._:@-]`);
     }
     return new VitrineError('VITRINE_REQUEST_INVALID', `${where} ${issue?.message ?? 'is invalid'}`,
-      err.validation.slice(0, 5).map((v) => ({ path: v.instancePath, message: v.message })));
+      err.validation.slice(0, 5).map((v) => ({ path: clip(v.instancePath), message: v.message })));
   }
   const byFastifyCode: Record<string, ErrorCode> = {
     FST_ERR_CTP_INVALID_JSON_BODY: 'VITRINE_REQUEST_INVALID_JSON',
@@ -44,7 +49,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.status(v.status).send({ error: v.toJSON() });
   });
   app.setNotFoundHandler((request, reply) => {
-    const v = new VitrineError('VITRINE_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url}`);
+    const v = new VitrineError('VITRINE_ROUTE_NOT_FOUND', `no route ${request.method} ${clip(request.url)}`);
     return reply.status(404).send({ error: v.toJSON() });
   });
 }
