@@ -4,10 +4,14 @@
  * then skips (Ajv's strictNumbers gates every number keyword on isFinite). So every number and
  * integer of every request schema gets one more keyword, `x-finite`, that Ajv runs on the coerced
  * value whatever its type: one rule at the mechanism, not a check per route.
+ * A JSON body can carry Infinity too (1e309 overflows): any such number refuses the body before
+ * validation, which would otherwise coerce it to the string "Infinity" where a string is allowed.
  */
 // ajv is Fastify's validator (its types are part of Fastify's own option types)
 import type { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
+import { clip } from '../core/clip.ts';
+import { VitrineError } from '../core/errors.ts';
 
 const KEYWORD = 'x-finite';
 const REQUEST_PARTS = ['body', 'querystring', 'params', 'headers'] as const;
@@ -48,8 +52,12 @@ export function withFiniteNumbers(schema: unknown): unknown {
   return out;
 }
 
-/** Every route registered after this call validates only finite numbers in its body, query, params and headers. */
+/** Every route registered after this call takes only finite numbers in its body, query, params and headers. */
 export function requireFiniteNumbers(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const at = nonFinitePath(request.body, '');
+    if (at !== undefined) throw new VitrineError('VITRINE_REQUEST_INVALID', `body${clip(at)} must be a finite number (a JSON number past ±1.8e308 is Infinity)`);
+  });
   app.addHook('onRoute', (route) => {
     const schema = route.schema as Schema | undefined;
     if (!schema) return;
@@ -57,6 +65,24 @@ export function requireFiniteNumbers(app: FastifyInstance): void {
     for (const part of REQUEST_PARTS) if (schema[part] !== undefined) copy[part] = withFiniteNumbers(schema[part]);
     route.schema = copy;
   });
+}
+
+/** The JSON pointer of the first non-finite number in `value`, if any (a walk costs about a tenth of the parse). */
+export function nonFinitePath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path || '/';
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const at = nonFinitePath(value[i], `${path}/${i}`);
+      if (at !== undefined) return at;
+    }
+    return undefined;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    const at = typeof v === 'object' || typeof v === 'number' ? nonFinitePath(v, `${path}/${key}`) : undefined;
+    if (at !== undefined) return at;
+  }
+  return undefined;
 }
 
 function isSchema(value: unknown): value is Schema {

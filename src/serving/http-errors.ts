@@ -1,5 +1,5 @@
 /** Turns every failure into `{error: {code, message, details}}` with a registered code and its status. */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clip } from '../core/clip.ts';
 import { type ErrorCode, VitrineError } from '../core/errors.ts';
 
@@ -30,6 +30,9 @@ export function toVitrineError(err: FastifyError & { validation?: ValidationIssu
     FST_ERR_CTP_BODY_TOO_LARGE: 'VITRINE_REQUEST_TOO_LARGE',
     FST_ERR_CTP_INVALID_MEDIA_TYPE: 'VITRINE_REQUEST_UNSUPPORTED_MEDIA',
     FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VITRINE_REQUEST_INVALID',
+    // the router's own refusals (frameworkErrors): a path parameter over maxParamLength, a malformed URL
+    FST_ERR_MAX_PARAM_LENGTH: 'VITRINE_REQUEST_BAD_ID',
+    FST_ERR_BAD_URL: 'VITRINE_REQUEST_INVALID',
   };
   const mapped = err.code ? byFastifyCode[err.code] : undefined;
   if (mapped) return new VitrineError(mapped, mapped === 'VITRINE_REQUEST_INVALID_JSON' ? `request body is not valid JSON: ${err.message}` : undefined);
@@ -39,6 +42,12 @@ export function toVitrineError(err: FastifyError & { validation?: ValidationIssu
   if (err.statusCode === 413) return new VitrineError('VITRINE_REQUEST_TOO_LARGE');
   if (err.statusCode === 415) return new VitrineError('VITRINE_REQUEST_UNSUPPORTED_MEDIA');
   return new VitrineError('VITRINE_INTERNAL_ERROR', 'internal error', undefined, { cause: err });
+}
+
+/** Fastify's `frameworkErrors` option: errors its router raises before any route or error handler runs. */
+export function sendFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const v = toVitrineError(err);
+  void reply.status(v.status).send({ error: v.toJSON() });
 }
 
 /** Installs the error and not-found handlers. */
