@@ -95,6 +95,19 @@ describe('hostile input', () => {
       }
       assert.equal((await t.app.inject({ url: '/v1/items/n1' })).statusCode, 404);
     });
+    it('in a batch, an overflowing number refuses that one event or item, not the batch', async () => {
+      const events = await t.app.inject({ method: 'POST', url: '/v1/events', headers: json, payload: JSON.stringify({ events: [
+        { id: 'inf-0', type: 'review', userId: 'rater', itemId: 'dress-1', rating: 4 },
+        { id: 'inf-1', type: 'review', userId: 'rater', itemId: 'dress-1', rating: 5 },
+      ] }).replace('"rating":5', '"rating":1e309') });
+      assert.equal(events.statusCode, 200, events.body);
+      assert.deepEqual(events.json().rejected.map((r: { index: number; code: string }) => [r.index, r.code]), [[1, 'VITRINE_EVENT_INVALID']]);
+      assert.equal(events.json().accepted, 1);
+      const items = await t.app.inject({ method: 'POST', url: '/v1/items/batch', headers: json,
+        payload: '{"items":[{"id":"inf-a","title":"x","category":"c","price":1e309},{"id":"inf-b","title":"x","category":"c","price":10}]}' });
+      assert.equal(items.statusCode, 200, items.body);
+      assert.deepEqual(items.json().results.map((r: { status: string; code?: string }) => [r.status, r.code]), [['rejected', 'VITRINE_ITEM_INVALID'], ['created', undefined]]);
+    });
   });
 
   describe('item 6: UI files, media types, record keys', () => {

@@ -5,11 +5,12 @@
  * integer of every request schema gets one more keyword, `x-finite`, that Ajv runs on the coerced
  * value whatever its type: one rule at the mechanism, not a check per route.
  * A JSON body can carry Infinity too (1e309 overflows): any such number refuses the body before
- * validation, which would otherwise coerce it to the string "Infinity" where a string is allowed.
+ * validation, which would otherwise coerce it to the string "Infinity" where a string is allowed —
+ * except in batches checked item by item (events, items), where that item alone is refused.
  */
 // ajv is Fastify's validator (its types are part of Fastify's own option types)
 import type { Ajv } from 'ajv';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { clip } from '../core/clip.ts';
 import { VitrineError } from '../core/errors.ts';
 
@@ -54,17 +55,28 @@ export function withFiniteNumbers(schema: unknown): unknown {
 
 /** Every route registered after this call takes only finite numbers in its body, query, params and headers. */
 export function requireFiniteNumbers(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
-    const at = nonFinitePath(request.body, '');
-    if (at !== undefined) throw new VitrineError('VITRINE_REQUEST_INVALID', `body${clip(at)} must be a finite number (a JSON number past ±1.8e308 is Infinity)`);
-  });
   app.addHook('onRoute', (route) => {
     const schema = route.schema as Schema | undefined;
     if (!schema) return;
     const copy: Schema = { ...schema };
     for (const part of REQUEST_PARTS) if (schema[part] !== undefined) copy[part] = withFiniteNumbers(schema[part]);
     route.schema = copy;
+    // a batch whose items are checked one by one (events, items) must not fail whole for one item's number
+    if (schema.body !== undefined && !checksItemByItem(schema.body)) {
+      route.preValidation = [...[route.preValidation ?? []].flat(), refuseNonFiniteBody];
+    }
   });
+}
+
+async function refuseNonFiniteBody(request: FastifyRequest): Promise<void> {
+  const at = nonFinitePath(request.body, '');
+  if (at !== undefined) throw new VitrineError('VITRINE_REQUEST_INVALID', `body${clip(at)} must be a finite number (a JSON number past ±1.8e308 is Infinity)`);
+}
+
+/** True when the body is a batch of items left to code to validate one by one (an array of unknown). */
+function checksItemByItem(body: unknown): boolean {
+  if (!isSchema(body) || !isSchema(body.properties)) return false;
+  return Object.values(body.properties).some((p) => isSchema(p) && p.type === 'array' && isSchema(p.items) && p.items.type === undefined && !p.items.anyOf);
 }
 
 /** The JSON pointer of the first non-finite number in `value`, if any (a walk costs about a tenth of the parse). */
