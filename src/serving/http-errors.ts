@@ -5,6 +5,8 @@ import { type ErrorCode, VitrineError } from '../core/errors.ts';
 
 interface ValidationIssue { keyword: string; instancePath: string; params: Record<string, unknown>; message?: string; propertyName?: string }
 
+const INVALID_JSON_BODY = 'request body is not valid JSON, or has a key "__proto__", or a key "constructor" holding "prototype" (refused)';
+
 /** Maps Fastify's own errors (body parsing, limits, schema validation) to registry codes. */
 export function toVitrineError(err: FastifyError & { validation?: ValidationIssue[]; validationContext?: string }): VitrineError {
   if (err instanceof VitrineError) return err;
@@ -35,6 +37,8 @@ export function toVitrineError(err: FastifyError & { validation?: ValidationIssu
     FST_ERR_BAD_URL: 'VITRINE_REQUEST_INVALID',
   };
   const mapped = err.code ? byFastifyCode[err.code] : undefined;
+  // Fastify's JSON parser gives one error for bad syntax and for the keys it refuses (prototype poisoning)
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new VitrineError('VITRINE_REQUEST_INVALID_JSON', INVALID_JSON_BODY);
   if (mapped) return new VitrineError(mapped, mapped === 'VITRINE_REQUEST_INVALID_JSON' ? `request body is not valid JSON: ${err.message}` : undefined);
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
     return new VitrineError('VITRINE_REQUEST_INVALID_JSON', `request body is not valid JSON: ${err.message}`);
