@@ -12,9 +12,9 @@ import { describeRequest, eventsBody, type FuzzRequest, hostileString, printable
 export const SENTINEL = 'sentinel:__proto__';
 
 /** Items, members, a carousel, a template and an experiment the generated requests can reach. */
-export async function seedWorld(t: TestApp, now: number): Promise<void> {
+export async function seedWorld(t: TestApp, now: number, headers: Record<string, string>): Promise<void> {
   const put = async (url: string, payload: object, method: 'PUT' | 'POST' = 'PUT') => {
-    const res = await t.app.inject({ method, url, payload });
+    const res = await t.app.inject({ method, url, payload, headers });
     assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
   };
   for (const [k, id] of SEEDED.items.entries()) {
@@ -88,9 +88,9 @@ export function assertPrototypeClean(after: string): void {
 }
 
 /** The sentinel member has nothing stored: no profile, no events, no size profile. */
-export async function assertSentinelUntouched(t: TestApp): Promise<void> {
+export async function assertSentinelUntouched(t: TestApp, headers: Record<string, string>): Promise<void> {
   assert.equal(await t.store.getUser(SENTINEL), null, 'the sentinel member has a row');
   assert.deepEqual(await t.store.userEvents(SENTINEL), [], 'the sentinel member has events');
   assert.equal((await t.store.userStats(SENTINEL)).events, 0);
-  assert.equal((await t.app.inject({ url: `/v1/users/${encodeURIComponent(SENTINEL)}` })).statusCode, 404);
+  assert.equal((await t.app.inject({ url: `/v1/users/${encodeURIComponent(SENTINEL)}`, headers })).statusCode, 404);
 }
