@@ -61,6 +61,14 @@ describe('hostile input', () => {
       assert.deepEqual(Object.keys(Object.prototype), []);
     });
 
+    it('an occasion named "constructor" reads as itself in reasons, not as a function', async () => {
+      const events = ['dress-1', 'dress-1'].map((itemId, k) => ({ id: `occ-${k}`, type: 'rent', userId: `occ-member-${k}`, itemId, occasion: 'constructor' }));
+      assert.equal((await t.app.inject({ method: 'POST', url: '/v1/events', payload: { events } })).json().accepted, 2);
+      const res = await t.app.inject({ url: '/v1/occasions/constructor/items' });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json().items.map((i: { itemId: string; reason?: string }) => [i.itemId, i.reason]), [['dress-1', 'Members rent it for constructor']]);
+    });
+
     it('a JSON key "__proto__" is refused with a registered code, not merged into anything', async () => {
       const res = await t.app.inject({ method: 'PUT', url: '/v1/items/p1', headers: json, payload: '{"title":"x","category":"c","sizes":{"__proto__":{"polluted":1}}}' });
       assert.equal(res.statusCode, 400);

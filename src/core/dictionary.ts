@@ -2,6 +2,7 @@
  * Records keyed by outside data (size labels, attribute keys, names): built without a prototype, so
  * "__proto__", "constructor" or "toString" are ordinary keys — an assignment never reaches
  * Object.prototype and a lookup never finds an inherited function. They serialise like `{}`.
+ * Constant lookup tables written as literals are read with `Object.hasOwn` first instead.
  */
 
 /** An empty record with no prototype (the lint rule points accumulators here or to a Map). */
@@ -9,7 +10,3 @@ export function emptyRecord<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
-/** The record's own value for `key`, never an inherited one (for lookup tables written as literals). */
-export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}

@@ -1,5 +1,4 @@
 /** The short texts members read: row titles, explanations and the reason on each item. */
-import { ownValue } from '../../core/dictionary.ts';
 
 const OCCASION_PLURALS: Record<string, string> = {
   wedding: 'weddings', party: 'parties', vacation: 'vacations', date: 'dates', 'formal affair': 'formal affairs',
@@ -8,7 +7,8 @@ const OCCASION_PLURALS: Record<string, string> = {
 
 /** "weddings", "parties", "formal affairs" … for an occasion label. */
 export function occasionPlural(occasion: string): string {
-  return ownValue(OCCASION_PLURALS, occasion) ?? occasion;
+  // own keys only: an occasion named "constructor" is its own plural, not Object
+  return Object.hasOwn(OCCASION_PLURALS, occasion) ? OCCASION_PLURALS[occasion] : occasion;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
