@@ -94,6 +94,8 @@ describe('hostile input', () => {
     it('a body number that overflows to Infinity, or the string "Infinity" where a number goes, is refused', async () => {
       for (const [field, code] of [['"price":1e309', 'VITRINE_REQUEST_INVALID'], ['"price":"Infinity"', 'VITRINE_REQUEST_INVALID'],
         ['"attributes":{"weight":-1e309}', 'VITRINE_REQUEST_INVALID'], ['"sizes":{"8":1e10}', 'VITRINE_REQUEST_INVALID'],
+        // finite, but Infinity once stored as float32
+        ['"embedding":[1e308,1]', 'VITRINE_REQUEST_INVALID'],
         // past the last date a JS Date holds: not a number the schema takes, nor a timestamp string
         ['"availableFrom":1e300', 'VITRINE_ITEM_INVALID']]) {
         const payload = `{"title":"x","category":"c",${field}}`;
@@ -103,6 +105,12 @@ describe('hostile input', () => {
       }
       assert.equal((await t.app.inject({ url: '/v1/items/n1' })).statusCode, 404);
     });
+    it('experiment weights whose sum would overflow are refused', async () => {
+      const res = await t.app.inject({ method: 'PUT', url: '/v1/experiments/huge', payload: { variants: [{ name: 'a', weight: 1e308 }, { name: 'b', weight: 1e308 }] } });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(errorCode(res), 'VITRINE_REQUEST_INVALID');
+    });
+
     it('in a batch, an overflowing number refuses that one event or item, not the batch', async () => {
       const events = await t.app.inject({ method: 'POST', url: '/v1/events', headers: json, payload: JSON.stringify({ events: [
         { id: 'inf-0', type: 'review', userId: 'rater', itemId: 'dress-1', rating: 4 },

@@ -8,7 +8,7 @@ export const Id = Type.String({ pattern: ID_PATTERN, description: '1-128 charact
  * A timestamp: ISO-8601 string or epoch milliseconds. The number comes first: with type coercion on,
  * a string-first union turned epoch ms into a digit string that no longer parsed as a timestamp.
  */
-export const Timestamp = Type.Union([Type.Number({ minimum: 0, maximum: 8.64e15 /* the last ms a JS Date holds, as toEpochMs */ }), Type.String({ maxLength: 40 })]);
+export const Timestamp = Type.Union([Type.Number({ minimum: 0, exclusiveMaximum: 8.64e15 /* past a JS Date's range, as toEpochMs */ }), Type.String({ maxLength: 40 })]);
 
 /**
  * A record (size labels, attribute keys) whose keys are 1–maxKey characters and at most maxKeys many.

@@ -15,7 +15,8 @@ const itemFields = {
   attributes: Type.Optional(Attributes),
   price: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
   imageUrl: Type.Optional(Type.String({ maxLength: 2048 })),
-  embedding: Type.Optional(Type.Array(Type.Number(), { minItems: 1, maxItems: 4096 })),
+  // |x| ≤ 1e6: embeddings are stored as float32 (1e308 became Infinity) and dot products must not overflow
+  embedding: Type.Optional(Type.Array(Type.Number({ minimum: -1e6, maximum: 1e6 }), { minItems: 1, maxItems: 4096 })),
   sizes: Type.Optional(Sizes),
   availableFrom: Type.Optional(Timestamp),
   retired: Type.Optional(Type.Boolean()),
