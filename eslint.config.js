@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const USE_A_MAP = 'a record keyed by outside data must have no prototype: use a Map or emptyRecord() (src/core/dictionary.ts)';
-/** Syntax that builds or fills a record with a prototype; "__proto__" or "toString" as a key would reach Object.prototype. */
+/** Syntax that builds, fills or reads a record as if it had no prototype: "__proto__" or "toString" as a key would reach Object.prototype. */
 const PROTOTYPE_HAZARDS = [
   ["VariableDeclarator[id.typeAnnotation.typeAnnotation.typeName.name='Record'] > ObjectExpression.init[properties.length=0]", USE_A_MAP],
   ["VariableDeclarator[id.typeAnnotation.typeAnnotation.type='TSTypeLiteral'] > ObjectExpression.init[properties.length=0]", USE_A_MAP],
@@ -12,6 +12,7 @@ const PROTOTYPE_HAZARDS = [
   ["CallExpression[callee.property.name='reduce'] > ObjectExpression.arguments[properties.length=0]", USE_A_MAP],
   ["AssignmentExpression[operator='??='] > MemberExpression.left[computed=true][property.type!='Literal']", USE_A_MAP],
   ["CallExpression[callee.object.name='Object'][callee.property.name='assign'] > ObjectExpression.arguments:first-child", 'Object.assign({}, x) sets the prototype when x has a "__proto__" key: use a spread'],
+  ["BinaryExpression[operator='in'][left.type!='Literal']", '`key in obj` finds inherited names too ("toString" in {}): use Map#has or Object.hasOwn'],
 ];
 
 export default tseslint.config(

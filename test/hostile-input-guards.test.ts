@@ -80,7 +80,7 @@ describe('the lint rule against prototype-backed records', () => {
     return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').length;
   };
 
-  it('flags each risky way of building a record from outside data', async () => {
+  it('flags each risky way of building or reading a record keyed by outside data', async () => {
     const risky = [
       'export function f(k: string): Record<string, number> { const out: Record<string, number> = {}; out[k] = 1; return out; }',
       'export function f(k: string): unknown { const out: { [key: string]: number } = {}; out[k] = 1; return out; }',
@@ -88,6 +88,7 @@ describe('the lint rule against prototype-backed records', () => {
       'export function f(ks: string[]): unknown { return ks.reduce((o, k) => ({ ...o, [k]: 1 }), {}); }',
       'export function f(x: object): unknown { return Object.assign({}, x); }',
       'export class C { private readonly byName: Record<string, number> = {}; }',
+      "const FILES = { 'a.js': 'text/javascript' }; export function f(k: string): boolean { return k in FILES; }",
     ];
     for (const code of risky) assert.ok(await lint(code) >= 1, code);
   });
