@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const USE_A_MAP = 'a record keyed by outside data must have no prototype: use a Map or emptyRecord() (src/core/dictionary.ts)';
-/** Syntax that builds, fills or reads a record as if it had no prototype: "__proto__" or "toString" as a key would reach Object.prototype. */
+/** Syntax that builds, fills or reads a record that has a prototype by key: a key "__proto__" or "toString" would reach Object.prototype. */
 const PROTOTYPE_HAZARDS = [
   ["VariableDeclarator[id.typeAnnotation.typeAnnotation.typeName.name='Record'] > ObjectExpression.init[properties.length=0]", USE_A_MAP],
   ["VariableDeclarator[id.typeAnnotation.typeAnnotation.type='TSTypeLiteral'] > ObjectExpression.init[properties.length=0]", USE_A_MAP],
