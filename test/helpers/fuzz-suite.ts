@@ -64,8 +64,10 @@ export function fuzzSuite(name: string, wanted: (route: string) => boolean, runs
 
     it('still answers afterwards, and has stored nothing for the sentinel member', async () => {
       assert.equal((await t.app.inject({ url: '/healthz' })).statusCode, 200);
+      // a page, or a registered refusal: a running experiment the run created may name a template that
+      // does not exist, and its members' pages are then 404 VITRINE_PAGE_NOT_FOUND (refused at PUT after issue 20)
       const page = await t.app.inject({ url: '/v1/users/m1/page', headers: admin });
-      assert.equal(page.statusCode, 200, page.body);
+      assertAnswer({ method: 'GET', url: '/v1/users/m1/page', route: '/v1/users/{userId}/page', headers: admin }, page);
       await assertSentinelUntouched(t, admin);
       assertPrototypeClean('the run');
     });
