@@ -182,10 +182,12 @@ describe('hostile input', () => {
       assert.deepEqual((await t.app.inject({ url: '/v1/items/b2' })).json().sizes, { toString: 1 });
     });
 
-    it('a path parameter over 512 characters is a registered 400, not the router\'s own 414', async () => {
-      const res = await t.app.inject({ url: `/v1/users/${'u'.repeat(600)}/page` });
-      assert.equal(res.statusCode, 400);
-      assert.equal(errorCode(res), 'VITRINE_REQUEST_BAD_ID');
+    it('a path parameter over 512 characters, or a malformed URL, is a registered 400, not the router\'s own answer', async () => {
+      const long = await t.app.inject({ url: `/v1/users/${'u'.repeat(600)}/page` });
+      assert.deepEqual([long.statusCode, errorCode(long)], [400, 'VITRINE_REQUEST_BAD_ID']);
+      const malformed = await t.app.inject({ url: '/v1/users/%E0%A4%A/page' });
+      assert.deepEqual([malformed.statusCode, errorCode(malformed)], [400, 'VITRINE_REQUEST_INVALID']);
+      assert.match(malformed.json().error.message, /percent-encoding/);
     });
   });
 });

@@ -32,13 +32,13 @@ export function toVitrineError(err: FastifyError & { validation?: ValidationIssu
     FST_ERR_CTP_BODY_TOO_LARGE: 'VITRINE_REQUEST_TOO_LARGE',
     FST_ERR_CTP_INVALID_MEDIA_TYPE: 'VITRINE_REQUEST_UNSUPPORTED_MEDIA',
     FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VITRINE_REQUEST_INVALID',
-    // the router's own refusals (frameworkErrors): a path parameter over maxParamLength, a malformed URL
-    FST_ERR_MAX_PARAM_LENGTH: 'VITRINE_REQUEST_BAD_ID',
-    FST_ERR_BAD_URL: 'VITRINE_REQUEST_INVALID',
   };
   const mapped = err.code ? byFastifyCode[err.code] : undefined;
-  // Fastify's JSON parser gives one error for bad syntax and for the keys it refuses (prototype poisoning)
+  // Fastify's JSON parser gives one error for bad syntax and for the keys it refuses (prototype poisoning);
+  // the router's own refusals (frameworkErrors) are a path parameter over maxParamLength and a malformed URL
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new VitrineError('VITRINE_REQUEST_INVALID_JSON', INVALID_JSON_BODY);
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new VitrineError('VITRINE_REQUEST_BAD_ID', 'a path parameter is over 512 characters; an id is 1-128 characters of [A-Za-z0-9._:@-]');
+  if (err.code === 'FST_ERR_BAD_URL') return new VitrineError('VITRINE_REQUEST_INVALID', 'the URL is malformed (bad percent-encoding)');
   if (mapped) return new VitrineError(mapped, mapped === 'VITRINE_REQUEST_INVALID_JSON' ? `request body is not valid JSON: ${err.message}` : undefined);
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
     return new VitrineError('VITRINE_REQUEST_INVALID_JSON', `request body is not valid JSON: ${err.message}`);
