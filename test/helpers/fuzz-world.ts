@@ -78,11 +78,13 @@ export function assertAnswer(req: FuzzRequest, res: { statusCode: number; body: 
   }
 }
 
-const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
+const PROTOTYPES = { Object: Object.prototype, Array: Array.prototype, Function: Function.prototype, String: String.prototype };
+const keysOf = (proto: object) => Reflect.ownKeys(proto).map(String).sort().join(',');
+const PROTOTYPE_KEYS = Object.entries(PROTOTYPES).map(([name, proto]) => [name, keysOf(proto)]);
 
-/** Object.prototype exactly as the process started: no key added, none of the fuzzed names set. */
+/** The built-in prototypes exactly as the process started: no key added, none of the fuzzed names set on Object's. */
 export function assertPrototypeClean(after: string): void {
-  assert.equal(Object.getOwnPropertyNames(Object.prototype).sort().join(','), PROTOTYPE_KEYS, `Object.prototype changed after ${after}`);
+  for (const [name, keys] of PROTOTYPE_KEYS) assert.equal(keysOf(PROTOTYPES[name as keyof typeof PROTOTYPES]), keys, `${name}.prototype changed after ${after}`);
   const probe = {} as Record<string, unknown>;
   for (const key of ['rents', 'fit', 'small', 'large', 'events', 'sizes', 'x']) assert.equal(probe[key], undefined, `({}).${key} is set after ${after}`);
 }
