@@ -191,3 +191,24 @@ describe('hostile input', () => {
     });
   });
 });
+
+describe('hostile input with page workers (issue 20, item 1: "with page workers it stays up and answers every event with 400")', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp({ now: NOW, config: { serving: { pageWorkers: 1 }, training: { inWorker: false } } });
+    assert.equal((await t.app.inject({ method: 'PUT', url: '/v1/items/dress-1', payload: { title: 'Dress', category: 'dress', sizes: { 8: 1 } } })).statusCode, 201);
+  });
+  after(async () => { await t.close(); });
+
+  it('a rent in size "__proto__" is served in pages, and the next events are accepted', async () => {
+    const send = (id: string, size: string) => t.app.inject({ method: 'POST', url: '/v1/events', payload: { events: [{ id, type: 'rent', userId: 'pw-victim', itemId: 'dress-1', size, fit: 'small' }] } });
+    assert.deepEqual((await send('pw-1', '__proto__')).json(), { accepted: 1, duplicates: 0, rejected: [] });
+    const page = await t.app.inject({ url: '/v1/users/pw-victim/page' });
+    assert.equal(page.statusCode, 200, page.body);
+    assert.deepEqual((await send('pw-2', '8')).json(), { accepted: 1, duplicates: 0, rejected: [] });
+    const member = await t.app.inject({ url: '/v1/users/pw-victim' });
+    assert.deepEqual(Object.keys(member.json().sizeProfile), ['8', '__proto__']);
+    assert.equal((await t.app.inject({ url: '/v1/users/pw-victim/page' })).statusCode, 200);
+    assert.equal(({} as Record<string, unknown>).rents, undefined);
+  });
+});
