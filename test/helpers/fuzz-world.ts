@@ -89,10 +89,11 @@ export function assertPrototypeClean(after: string): void {
   for (const key of ['rents', 'fit', 'small', 'large', 'events', 'sizes', 'x']) assert.equal(probe[key], undefined, `({}).${key} is set after ${after}`);
 }
 
-/** The sentinel member has nothing stored: no profile, no events, no size profile. */
+/** The sentinel member has nothing stored: no profile, no events, no page served. */
 export async function assertSentinelUntouched(t: TestApp, headers: Record<string, string>): Promise<void> {
   assert.equal(await t.store.getUser(SENTINEL), null, 'the sentinel member has a row');
   assert.deepEqual(await t.store.userEvents(SENTINEL), [], 'the sentinel member has events');
   assert.equal((await t.store.userStats(SENTINEL)).events, 0);
+  assert.equal(await t.store.lastImpression(SENTINEL), null, 'a page was logged for the sentinel member');
   assert.equal((await t.app.inject({ url: `/v1/users/${encodeURIComponent(SENTINEL)}`, headers })).statusCode, 404);
 }
