@@ -199,7 +199,9 @@ describe('size normaliser', () => {
       ['x-small', 1], ['Medium', 9], ['S/M', 7], ['8-10', 9], ['1X', 15],
     ];
     for (const [label, want] of cases) assert.equal(normaliseSize(label), want, `normaliseSize(${JSON.stringify(label)})`);
-    for (const label of ['one size', 'OS', '', 'banana', undefined, Number.NaN]) assert.ok(Number.isNaN(normaliseSize(label)));
+    for (const label of ['one size', 'OS', '', 'banana', undefined, Number.NaN, 'constructor', '__proto__', 'S/constructor']) {
+      assert.ok(Number.isNaN(normaliseSize(label)), `normaliseSize(${JSON.stringify(label)})`);
+    }
     assert.ok(normaliseSize('S') < normaliseSize('M') && normaliseSize('M') < normaliseSize('L'));
   });
 
@@ -208,5 +210,6 @@ describe('size normaliser', () => {
     assert.equal(cupOrdinal('B'), 2);
     assert.equal(cupOrdinal('dd'), cupOrdinal('e'));
     assert.ok(Number.isNaN(cupOrdinal('z')));
+    assert.ok(Number.isNaN(cupOrdinal('constructor')) && Number.isNaN(cupOrdinal('__proto__')));
   });
 });

@@ -61,7 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  // own keys only: `vitrine constructor` is an unknown command, not Object
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     console.error(`unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}`);
     return 2;

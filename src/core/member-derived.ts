@@ -1,4 +1,5 @@
 /** State derived from a member's events, computed the same way by every store and by online state. */
+import { emptyRecord } from './dictionary.ts';
 import type { SizeProfileEntry, VitrineEvent } from './types.ts';
 
 /** Items rented and not returned since, given the member's rent/return events in any order. */
@@ -13,12 +14,13 @@ export function heldFromEvents(events: ReadonlyArray<Pick<VitrineEvent, 'type' |
   return [...held];
 }
 
-/** Per size label: how many rentals, and how many small/fit/large fit reports. */
+/** Per size label: how many rentals, and how many small/fit/large fit reports (labels are members' data: no prototype). */
 export function sizeProfileFromEvents(events: ReadonlyArray<Pick<VitrineEvent, 'type' | 'size' | 'fit'>>): Record<string, SizeProfileEntry> {
-  const profile: Record<string, SizeProfileEntry> = {};
+  const profile = emptyRecord<SizeProfileEntry>();
   for (const e of events) {
     if (!e.size) continue;
-    const entry = (profile[e.size] ??= { rents: 0, small: 0, fit: 0, large: 0 });
+    let entry = profile[e.size];
+    if (!entry) profile[e.size] = entry = { rents: 0, small: 0, fit: 0, large: 0 };
     if (e.type === 'rent') entry.rents++;
     if (e.fit) entry[e.fit]++;
   }

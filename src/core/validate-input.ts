@@ -5,6 +5,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck, ValueErrorType } from '@sinclair/typebox/compiler';
+import { clip } from './clip.ts';
 import type { ErrorCode } from './errors.ts';
 import { isValidId } from './ids.ts';
 import { BatchItem, ItemBody } from './schemas/items.ts';
@@ -26,11 +27,21 @@ function firstProblem(schema: TSchema, value: unknown, invalidCode: ErrorCode): 
   if (c.Check(value)) return undefined;
   const err = c.Errors(value).First();
   if (!err) return { code: invalidCode, message: 'invalid' };
+  const path = clip(err.path);
+  if (err.type === ValueErrorType.ObjectAdditionalProperties && 'patternProperties' in err.schema) {
+    // a bounded record (sizes, attributes): the key is out of bounds, not an unknown field
+    const slash = err.path.lastIndexOf('/');
+    return { code: invalidCode, message: `${clip(err.path.slice(0, slash))}: key "${clip(err.path.slice(slash + 1))}" must be 1-${keyLimit(err.schema)} characters` };
+  }
   if (err.type === ValueErrorType.ObjectAdditionalProperties) {
-    return { code: 'VITRINE_REQUEST_UNKNOWN_FIELD', message: `unknown field "${err.path}"` };
+    return { code: 'VITRINE_REQUEST_UNKNOWN_FIELD', message: `unknown field "${path}"` };
   }
   if (err.path === '/id') return { code: 'VITRINE_REQUEST_BAD_ID', message: 'id must be 1-128 characters of [A-Za-z0-9._:@-]' };
-  return { code: invalidCode, message: `${err.path || '/'}: ${err.message}` };
+  return { code: invalidCode, message: `${path || '/'}: ${err.message}` };
+}
+
+function keyLimit(record: TSchema): number | string {
+  return (record.propertyNames as { maxLength?: number } | undefined)?.maxLength ?? 'N';
 }
 
 function normaliseTimestamp(value: unknown, field: string, code: ErrorCode): number | InputRejection | undefined {

@@ -54,7 +54,7 @@ export function reportJson(report: EvaluationReport, ctx: ReportContext, analysi
   if (analysis) {
     const extra = analysisJson(analysis);
     for (const [name, fields] of Object.entries(extra.perAlgorithm)) if (results[name]) Object.assign(results[name], fields);
-    for (const [key, value] of Object.entries(extra.top)) if (!(key in out)) out[key] = value;
+    for (const [key, value] of Object.entries(extra.top)) if (!Object.hasOwn(out, key)) out[key] = value;
   }
   return out;
 }

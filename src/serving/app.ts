@@ -14,7 +14,8 @@ import { failInterruptedTraining } from '../pipeline/interrupted-training.ts';
 import type { Store } from '../storage/store.ts';
 import { assertSafeBind, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
-import { registerErrorHandling } from './http-errors.ts';
+import { finiteNumberKeyword, requireFiniteNumbers } from './finite-numbers.ts';
+import { registerErrorHandling, sendFrameworkError } from './http-errors.ts';
 import { createMetrics } from './metrics.ts';
 import { TrainingJobs } from './models/training-jobs.ts';
 import { faultFromEnv } from './models/fault-injection.ts';
@@ -65,8 +66,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
     bodyLimit: config.server.bodyLimitBytes,
     // ids may be 128 characters; longer ones must reach the schema (400 BAD_ID), not miss the route
     routerOptions: { maxParamLength: 512 },
+    frameworkErrors: sendFrameworkError,
     // unknown fields must be rejected, not silently removed (Fastify's default strips them)
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false }, plugins: [finiteNumberKeyword] },
     // per-request info lines cost ingest throughput; latency per route is in /metrics instead
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -110,6 +112,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   if (fault) app.log.warn(`VITRINE_FAULT=${fault}: every current model is made to fail (tests and demonstrations only)`);
 
   registerErrorHandling(app);
+  requireFiniteNumbers(app);
+  // JSON only: Fastify's built-in text/plain parser would hand a string to the schema (400); it is a 415
+  app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorBody);
   await app.register(swagger, {
     openapi: {

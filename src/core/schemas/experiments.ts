@@ -12,7 +12,8 @@ export const VariantConfigSchema = Type.Object({
 export const ExperimentBody = Type.Object({
   variants: Type.Array(Type.Object({
     name: Type.String({ pattern: '^[A-Za-z0-9._@-]{1,64}$', description: 'unique in the experiment; 1-64 of [A-Za-z0-9._@-]' }),
-    weight: Type.Number({ description: 'relative share of members; weights must sum to a positive number' }),
+    // at most 1e6, so that no sum of weights overflows to Infinity (negative ones are VITRINE_EXPERIMENT_BAD_WEIGHTS)
+    weight: Type.Number({ maximum: 1_000_000, description: 'relative share of members (at most 1e6); weights must sum to a positive number' }),
     config: Type.Optional(VariantConfigSchema),
   }, { additionalProperties: false }), { minItems: 1, maxItems: 20 }),
   status: Type.Union([Type.Literal('draft'), Type.Literal('running'), Type.Literal('stopped')], { default: 'draft' }),

@@ -1,10 +1,11 @@
 /** Catalogue schemas (API.md § Catalogue). */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, TEXT_PATTERN, Timestamp } from './common.ts';
+import { BoundedRecord, Id, TEXT_PATTERN, Timestamp } from './common.ts';
 
-const Attributes = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean()]));
-export const Sizes = Type.Record(Type.String({ minLength: 1, maxLength: 32 }), Type.Integer({ minimum: 0 }),
-  { description: 'size label → units available now' });
+/** Free-form attributes: up to 100 keys of 1-64 characters (shared with member profiles). */
+export const Attributes = BoundedRecord(64, 100, Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean()]));
+export const Sizes = BoundedRecord(32, 100, Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
+  { description: 'size label (1-32 characters) → units available now' });
 
 const itemFields = {
   title: Type.String({ minLength: 1, maxLength: 300, pattern: TEXT_PATTERN }),
@@ -12,9 +13,10 @@ const itemFields = {
   brand: Type.Optional(Type.String({ maxLength: 128, pattern: TEXT_PATTERN })),
   tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),
   attributes: Type.Optional(Attributes),
-  price: Type.Optional(Type.Number({ minimum: 0 })),
+  price: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
   imageUrl: Type.Optional(Type.String({ maxLength: 2048, pattern: TEXT_PATTERN })),
-  embedding: Type.Optional(Type.Array(Type.Number(), { minItems: 1, maxItems: 4096 })),
+  // |x| ≤ 1e6: embeddings are stored as float32 (1e308 became Infinity) and dot products must not overflow
+  embedding: Type.Optional(Type.Array(Type.Number({ minimum: -1e6, maximum: 1e6 }), { minItems: 1, maxItems: 4096 })),
   sizes: Type.Optional(Sizes),
   availableFrom: Type.Optional(Timestamp),
   retired: Type.Optional(Type.Boolean()),
@@ -35,8 +37,10 @@ export const AvailabilityBody = Type.Object({ sizes: Sizes }, { additionalProper
 
 export const ItemResponse = Type.Object({
   id: Type.String(), title: Type.String(), category: Type.String(), brand: Type.Optional(Type.String()),
-  tags: Type.Array(Type.String()), attributes: Attributes, price: Type.Optional(Type.Number()),
-  imageUrl: Type.Optional(Type.String()), embedding: Type.Optional(Type.Array(Type.Number())), sizes: Sizes,
+  // records as stored, unfiltered: the serialiser drops keys a bounded record would not match
+  tags: Type.Array(Type.String()), attributes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+  price: Type.Optional(Type.Number()), imageUrl: Type.Optional(Type.String()), embedding: Type.Optional(Type.Array(Type.Number())),
+  sizes: Type.Record(Type.String(), Type.Integer(), { description: 'size label → units available now' }),
   availableFrom: Type.Optional(Type.Number()), retired: Type.Boolean(),
   placeholder: Type.Boolean({ description: 'first seen in an event, never catalogued: not recommended until it is' }),
   createdAt: Type.Number(), updatedAt: Type.Number(),

@@ -1,13 +1,13 @@
 /** Member schemas (API.md § Users). */
 import { type Static, Type } from '@sinclair/typebox';
 import { Timestamp } from './common.ts';
+import { Attributes } from './items.ts';
 
 const Words = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 });
 
 export const UserBody = Type.Object({
   sizes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { maxItems: 20 })),
-  attributes: Type.Optional(Type.Record(Type.String({ maxLength: 64 }),
-    Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean()]))),
+  attributes: Type.Optional(Attributes),
   preferences: Type.Optional(Type.Object({
     styles: Type.Optional(Words), occasions: Type.Optional(Words), avoid: Type.Optional(Words),
   }, { additionalProperties: false })),

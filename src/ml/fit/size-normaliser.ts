@@ -30,7 +30,7 @@ export function normaliseSize(label: string | number | null | undefined): number
   if (text === '') return Number.NaN;
   const ranged = text.split(/\s*[/–-]\s*(?=\S)/);
   // "S/M", "8-10": the middle of both ends (but "x-small" is one word, handled below)
-  if (ranged.length === 2 && !(text in LETTER_SIZES)) {
+  if (ranged.length === 2 && !Object.hasOwn(LETTER_SIZES, text)) {
     const a = normaliseOne(ranged[0]);
     const b = normaliseOne(ranged[1]);
     if (Number.isFinite(a) && Number.isFinite(b)) return (a + b) / 2;
@@ -39,7 +39,8 @@ export function normaliseSize(label: string | number | null | undefined): number
 }
 
 function normaliseOne(text: string): number {
-  if (text in LETTER_SIZES) return LETTER_SIZES[text];
+  // own keys only: a size labelled "constructor" or "__proto__" is not a size, not Object
+  if (Object.hasOwn(LETTER_SIZES, text)) return LETTER_SIZES[text];
   const plain = NUMERIC.exec(text);
   if (plain) return Number(plain[1]);
   const regional = REGIONAL.exec(text);
@@ -57,6 +58,6 @@ const CUP_ORDINAL: Record<string, number> = {
 /** The ordinal of a bra cup letter ("aa" → 0, "a" → 1 … "dd" = "e" → 5); NaN when unknown. */
 export function cupOrdinal(letter: string | null | undefined): number {
   if (typeof letter !== 'string') return Number.NaN;
-  const v = CUP_ORDINAL[letter.trim().toLowerCase()];
-  return v === undefined ? Number.NaN : v;
+  const key = letter.trim().toLowerCase();
+  return Object.hasOwn(CUP_ORDINAL, key) ? CUP_ORDINAL[key] : Number.NaN;
 }

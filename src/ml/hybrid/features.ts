@@ -152,8 +152,9 @@ export function extractFeatures(
 export function featureIndexes(names: string): { indexes: number[]; unknown: string[] } {
   const wanted = names.split(',').map((s) => s.trim()).filter(Boolean);
   return {
-    indexes: wanted.filter((n) => n in F).map((n) => F[n as FeatureName]),
-    unknown: wanted.filter((n) => !(n in F)),
+    // own names only: "toString" or "constructor" is an unknown feature, not an inherited property
+    indexes: wanted.filter((n) => Object.hasOwn(F, n)).map((n) => F[n as FeatureName]),
+    unknown: wanted.filter((n) => !Object.hasOwn(F, n)),
   };
 }
 

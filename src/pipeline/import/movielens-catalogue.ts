@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { emptyRecord } from '../../core/dictionary.ts';
 import type { AttributeValue, ItemInput } from '../../core/types.ts';
 import { parseCsvRecord } from './csv.ts';
 import { openLines } from './line-reader.ts';
@@ -53,7 +54,7 @@ export async function readMovieMetadata(path: string, wanted: ReadonlySet<string
 export function movieItem(id: string, meta: MovieMeta | undefined): { id: string } & ItemInput {
   const title = meta?.title.trim() ? meta.title.trim().slice(0, 300) : `movie ${id}`;
   const tags = (meta?.genres ?? []).filter((g) => g && g !== '(no genres listed)' && g !== 'unknown').map((g) => g.slice(0, 64));
-  const attributes: Record<string, AttributeValue> = {};
+  const attributes = emptyRecord<AttributeValue>();
   const year = /\((\d{4})\)\s*$/.exec(title)?.[1];
   if (year) attributes.year = Number(year);
   return { id, title, category: 'movie', tags: [...new Set(tags)].slice(0, 100), attributes };

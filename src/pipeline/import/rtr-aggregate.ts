@@ -2,6 +2,7 @@
  * What an RTR import learns across the whole file, one entry per item and per member (never per row):
  * an item's category and the sizes it was rented in; a member's rented sizes and latest body measurements.
  */
+import { emptyRecord } from '../../core/dictionary.ts';
 import type { AttributeValue, ItemInput, UserInput } from '../../core/types.ts';
 import type { MemberBody, RtrRecord } from './rtr-record.ts';
 
@@ -49,13 +50,13 @@ export class RtrAggregate {
   /** Adds one accepted rental (ts = its validated timestamp, line = where it starts in the file). */
   add(r: RtrRecord, ts: number, line: number): void {
     let item = this.items.get(r.itemId);
-    if (!item) this.items.set(r.itemId, (item = { firstLine: line, categories: {}, sizes: {} }));
+    if (!item) this.items.set(r.itemId, (item = { firstLine: line, categories: emptyRecord(), sizes: emptyRecord() }));
     if (r.category) item.categories[r.category] = (item.categories[r.category] ?? 0) + 1;
     if (r.size) item.sizes[r.size] = true;
 
     let member = this.members.get(r.userId);
     if (!member) {
-      member = { firstLine: line, sizeCounts: {}, sizeLatest: {}, body: {}, bodyTs: [0, 0, 0, 0, 0] };
+      member = { firstLine: line, sizeCounts: emptyRecord(), sizeLatest: emptyRecord(), body: {}, bodyTs: [0, 0, 0, 0, 0] };
       this.members.set(r.userId, member);
     }
     if (r.size) {
@@ -76,7 +77,7 @@ export class RtrAggregate {
   *itemInputs(): Generator<{ input: { id: string } & ItemInput; firstLine: number }> {
     for (const [id, t] of this.items) {
       const category = mostFrequent(t.categories) ?? 'unknown';
-      const sizes: Record<string, number> = {};
+      const sizes = emptyRecord<number>();
       for (const s of Object.keys(t.sizes).sort(bySizeLabel)) sizes[s] = RTR_UNITS_PER_SIZE_SEEN;
       yield { input: { id, title: `${category} ${id}`, category, sizes }, firstLine: t.firstLine };
     }
@@ -88,7 +89,7 @@ export class RtrAggregate {
       const sizes = Object.keys(t.sizeCounts)
         .sort((a, b) => t.sizeCounts[b] - t.sizeCounts[a] || t.sizeLatest[b] - t.sizeLatest[a] || bySizeLabel(a, b))
         .slice(0, MAX_MEMBER_SIZES);
-      const attributes: Record<string, AttributeValue> = {};
+      const attributes = emptyRecord<AttributeValue>();
       for (const key of BODY_KEYS) if (t.body[key] !== undefined) attributes[key] = t.body[key];
       yield { id, input: { sizes, attributes }, firstLine: t.firstLine };
     }

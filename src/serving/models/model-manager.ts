@@ -9,6 +9,7 @@
  * restart — not pushed; a registry change feed would make every node swap together.
  */
 import { join } from 'node:path';
+import { emptyRecord } from '../../core/dictionary.ts';
 import { VitrineError } from '../../core/errors.ts';
 import { getTrainer } from '../../ml/registry.ts';
 import type { ModelRecord, Store } from '../../storage/store.ts';
@@ -81,7 +82,7 @@ export class RegistryModelManager implements ModelManager {
 
   /** What is loaded, per algorithm (for GET /v1/models). */
   serving(): Record<string, { current?: string; previous?: string }> {
-    const out: Record<string, { current?: string; previous?: string }> = {};
+    const out = emptyRecord<{ current?: string; previous?: string }>();
     for (const [a, l] of this.currents) out[a] = { current: l.record.version };
     for (const [a, l] of this.previouses) out[a] = { ...out[a], previous: l.record.version };
     return out;

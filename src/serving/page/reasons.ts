@@ -7,7 +7,8 @@ const OCCASION_PLURALS: Record<string, string> = {
 
 /** "weddings", "parties", "formal affairs" … for an occasion label. */
 export function occasionPlural(occasion: string): string {
-  return OCCASION_PLURALS[occasion] ?? occasion;
+  // own keys only: an occasion named "constructor" is its own plural, not Object
+  return Object.hasOwn(OCCASION_PLURALS, occasion) ? OCCASION_PLURALS[occasion] : occasion;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VitrineError } from '../../core/errors.ts';
-import { ErrorBody, errorResponses, Id, idParams } from '../../core/schemas/common.ts';
+import { BoundedRecord, ErrorBody, errorResponses, Id, idParams } from '../../core/schemas/common.ts';
 import type { AppContext } from '../context.ts';
 import type { TrainRequest } from '../models/training-jobs.ts';
 
@@ -37,7 +37,8 @@ const JobSchema = Type.Object({
 
 const TrainBody = Type.Object({
   algorithms: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 })),
-  params: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()))),
+  // algorithm → parameter → value, keys bounded like every record of a request (issue 20)
+  params: Type.Optional(BoundedRecord(64, 20, BoundedRecord(64, 50, Type.Unknown()))),
 }, { additionalProperties: false });
 
 const RollbackBody = Type.Object({ algorithm: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false });

@@ -121,6 +121,14 @@ export class PostgresStore implements Store {
     return this.changed('UPDATE items SET sizes = $1, updated_at = $2 WHERE id = $3', [JSON.stringify(sizes), now, id]);
   }
 
+  async mergeAvailability(id: string, sizes: Record<string, number>, now: number): Promise<Record<string, number> | null> {
+    // one statement, so two merges racing on one item both keep their sizes (jsonb || overrides per key)
+    const [row] = await this.rows<{ sizes: string }>(
+      'UPDATE items SET sizes = (sizes::jsonb || $1::jsonb)::text, updated_at = $2 WHERE id = $3 RETURNING sizes',
+      [JSON.stringify(sizes), now, id]);
+    return row ? JSON.parse(row.sizes) : null;
+  }
+
   async countItems(): Promise<number> {
     return (await this.rows<{ n: number }>('SELECT count(*) AS n FROM items'))[0].n;
   }

@@ -8,6 +8,7 @@
  * with per-item events. Every path uses an index (impressions_by_variant, events_by_page, events_by_variant).
  */
 import type Database from 'better-sqlite3';
+import { emptyRecord } from '../../core/dictionary.ts';
 import type { VariantCounts } from '../store.ts';
 import { guardSqlite as guard } from './sqlite-errors.ts';
 
@@ -46,7 +47,7 @@ export function zeroCounts(): VariantCounts {
 export function experimentCountsQuery(db: Database.Database): (labels: readonly string[]) => Record<string, VariantCounts> {
   const stmt = db.prepare(COUNTS_SQL);
   return (labels) => {
-    const out: Record<string, VariantCounts> = {};
+    const out = emptyRecord<VariantCounts>();
     for (const label of labels) out[label] = zeroCounts();
     if (labels.length === 0) return out;
     const rows = guard(() => stmt.all(JSON.stringify(labels))) as Array<{ variant: string } & VariantCounts>;

@@ -24,7 +24,9 @@ export function el(tag, attrs = {}, ...children) {
 /** A colour block standing in for the item's photo, labelled with its colour (or category). */
 export function swatch(item) {
   const colour = String(item?.attributes?.colour ?? item?.attributes?.color ?? '').toLowerCase();
-  return el('div', { class: 'swatch', style: `background:${COLOURS[colour] ?? '#9c8f80'}` }, colour || item?.category || '');
+  // own keys only: a colour named "constructor" is an unknown colour, not Object
+  const background = Object.hasOwn(COLOURS, colour) ? COLOURS[colour] : '#9c8f80';
+  return el('div', { class: 'swatch', style: `background:${background}` }, colour || item?.category || '');
 }
 
 /** Shows a short message at the bottom right for a few seconds. */
