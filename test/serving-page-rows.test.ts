@@ -204,7 +204,9 @@ describe('row-order bandit', () => {
     assert.ok(Math.abs(posterior.alpha / (posterior.alpha + posterior.beta) - 0.5) < 0.05);
   });
 
-  it('pages served within serving.impressionFlushMs are logged in one batch, a full batch at once, the rest on close', async () => {
+  it('pages served within serving.impressionFlushMs are logged in one batch, a full batch at once, the rest on close', async (t) => {
+    // the flush window runs on mocked timers: a loaded machine cannot close it early (no wall-clock race)
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const w = fakeWorld({ items: [item('a')] });
     const batches: number[] = [];
     const engine = (flushMs: number) => new PageEngine({
@@ -218,9 +220,11 @@ describe('row-order bandit', () => {
     const timed = engine(20);
     for (let k = 0; k < 3; k++) timed.served(page(k), m);
     await new Promise((done) => setImmediate(done));
-    assert.deepEqual(batches, [], 'not logged in the same turn: the window is still open');
-    await waitFor(() => batches.length > 0, 'the batch');
-    assert.deepEqual(batches, [3], 'one transaction for the three');
+    t.mock.timers.tick(19);
+    assert.deepEqual(batches, [], 'not logged within the window');
+    t.mock.timers.tick(1);
+    await new Promise((done) => setImmediate(done));
+    assert.deepEqual(batches, [3], 'one transaction for the three, when the window closes');
     for (let k = 0; k < 501; k++) timed.served(page(k), m);
     assert.deepEqual(batches, [3, 500], 'a full batch is logged at once');
     await timed.close();
