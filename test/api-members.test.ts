@@ -23,6 +23,18 @@ describe('members API', () => {
     assert.deepEqual(got.held, []);
   });
 
+  it('attribute values keep their JSON type: a body is never coerced (170 stays a number, "170" a string)', async () => {
+    const attributes = { heightCm: 170, petite: true, bust: '34', note: '170' };
+    const put = await t.app.inject({ method: 'PUT', url: '/v1/users/typed', payload: { attributes } });
+    assert.equal(put.statusCode, 201, put.body);
+    assert.deepEqual(put.json().attributes, attributes);
+    assert.deepEqual((await t.store.getUser('typed'))?.attributes, attributes);
+    const item = await t.app.inject({ method: 'PUT', url: '/v1/items/typed', payload: { title: 'T', category: 'dress', attributes: { lengthCm: 90, lined: false } } });
+    assert.deepEqual(item.json().attributes, { lengthCm: 90, lined: false });
+    const badType = await t.app.inject({ method: 'PUT', url: '/v1/users/typed', payload: { sizes: 8 } });
+    assert.equal(badType.statusCode, 400, 'a number is not a list of sizes (no coercion to ["8"])');
+  });
+
   it('timestamps are ISO-8601 strings or epoch ms alike (API.md § Conventions): an upcoming date, an item availableFrom', async () => {
     const june5 = Date.UTC(2026, 5, 5);
     for (const date of [june5, '2026-06-05', '2026-06-05T00:00:00Z']) {

@@ -14,7 +14,8 @@ import { failInterruptedTraining } from '../pipeline/interrupted-training.ts';
 import type { Store } from '../storage/store.ts';
 import { assertSafeBind, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
-import { finiteNumberKeyword, requireFiniteNumbers } from './finite-numbers.ts';
+import { requireFiniteNumbers } from './finite-numbers.ts';
+import { AJV_OPTIONS, buildRequestValidator } from './request-validators.ts';
 import { registerErrorHandling, sendFrameworkError } from './http-errors.ts';
 import { createMetrics } from './metrics.ts';
 import { TrainingJobs } from './models/training-jobs.ts';
@@ -68,7 +69,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
     routerOptions: { maxParamLength: 512 },
     frameworkErrors: sendFrameworkError,
     // unknown fields must be rejected, not silently removed (Fastify's default strips them)
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false }, plugins: [finiteNumberKeyword] },
+    ajv: AJV_OPTIONS,
+    // query strings are coerced to their types, JSON bodies never (request-validators.ts)
+    schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
     // per-request info lines cost ingest throughput; latency per route is in /metrics instead
     logController: new LogController({ disableRequestLogging: true }),
   });
