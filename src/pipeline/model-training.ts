@@ -3,7 +3,8 @@
  * `<dataDir>/models/<version>/`, check that it loads back, and register it. The validation gate
  * (validation-gate.ts: a recent time split, against the active version and popularity) decides
  * activation: a version that fails to train, to load or to pass is registered as `rejected` with the
- * reason and its metrics, and never replaces the active one of its algorithm.
+ * reason and its metrics, and never replaces the active one of its algorithm. Then the gate's scores
+ * crown the champion (champion.ts): the top-N ranker that fills `for-you`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,11 +14,16 @@ import type { TrainContext } from '../ml/model.ts';
 import { FIT_ALGORITHM } from '../ml/fit/fit-model-codec.ts';
 import { getTrainer } from '../ml/registry.ts';
 import type { ModelRecord, Store } from '../storage/store.ts';
+import { crownChampion } from './champion.ts';
 import { loadTrainingData, type TrainingData } from './training-data.ts';
 import { ValidationGate, type GateOptions } from './validation-gate.ts';
 
-/** What `vitrine train` and the demo train when no list is given. */
-export const DEFAULT_TRAIN_ALGORITHMS = ['popularity', 'popularity-recent', 'item-knn', 'als', 'content', 'style-clusters', 'fit'];
+/**
+ * What `vitrine train`, POST /v1/models/train and the demo train when no list is given: every top-N
+ * ranker (the champion's contenders) and the models the other rows need. EASE only up to
+ * `training.easeMaxItems` items (it inverts an items × items matrix).
+ */
+export const DEFAULT_TRAIN_ALGORITHMS = ['popularity', 'popularity-recent', 'item-knn', 'ease', 'als', 'hybrid', 'content', 'style-clusters', 'fit'];
 
 export interface TrainModelsOptions {
   algorithms?: string[];
@@ -26,8 +32,10 @@ export interface TrainModelsOptions {
   onProgress?: (algorithm: string, fraction: number, label: string) => void;
   signal?: AbortSignal;
   clock?: () => number;
-  /** the validation gate (default: DEFAULT_CONFIG.training.gate); false activates whatever trains */
+  /** the validation gate (default: DEFAULT_CONFIG.training.gate); false activates whatever trains and crowns no champion */
   gate?: GateOptions | false;
+  /** EASE is left out of the default list above this many items (default: DEFAULT_CONFIG.training.easeMaxItems) */
+  easeMaxItems?: number;
 }
 
 /** A new version id: algorithm, UTC timestamp, and a short random suffix. */
@@ -40,19 +48,27 @@ export function newModelVersion(algorithm: string, now: number): string {
 export async function trainModels(store: Store, dataDir: string, opts: TrainModelsOptions = {}): Promise<ModelRecord[]> {
   const clock = opts.clock ?? Date.now;
   const log = opts.log ?? (() => undefined);
-  const algorithms = opts.algorithms ?? DEFAULT_TRAIN_ALGORITHMS;
-  for (const name of algorithms) getTrainer(name); // unknown names fail before any work
+  for (const name of opts.algorithms ?? []) getTrainer(name); // unknown names fail before any work
   const data = await loadTrainingData(store);
   if (data.interactions.users.length === 0) {
     throw new VitrineError('VITRINE_MODEL_EMPTY_DATA', `the store has no ${data.positiveTypes.join('/')} events to train on`);
   }
+  const nItems = data.interactions.itemIds.length;
   log(`training on ${data.interactions.users.length.toLocaleString()} positives (${data.positiveTypes.join(', ')}), `
-    + `${data.interactions.userIds.length.toLocaleString()} members, ${data.interactions.itemIds.length.toLocaleString()} items`);
+    + `${data.interactions.userIds.length.toLocaleString()} members, ${nItems.toLocaleString()} items`);
+  const algorithms = opts.algorithms ?? defaultAlgorithmsFor(nItems, opts.easeMaxItems ?? DEFAULT_CONFIG.training.easeMaxItems, log);
   const gateOptions = opts.gate ?? DEFAULT_CONFIG.training.gate;
   const gate = gateOptions === false ? undefined : new ValidationGate(data, gateOptions);
   const records: ModelRecord[] = [];
   for (const algorithm of algorithms) records.push(await trainOne(store, dataDir, algorithm, data, gate, opts, clock, log));
-  return records;
+  return gate && gateOptions ? crownChampion(store, gate, records, { margin: gateOptions.tolerance, log }) : records;
+}
+
+/** DEFAULT_TRAIN_ALGORITHMS, without EASE when the catalogue is past what it can invert in budget. */
+export function defaultAlgorithmsFor(nItems: number, easeMaxItems: number, log: (line: string) => void = () => undefined): string[] {
+  if (nItems <= easeMaxItems) return DEFAULT_TRAIN_ALGORITHMS;
+  log(`ease: left out — ${nItems.toLocaleString()} items is over training.easeMaxItems (${easeMaxItems.toLocaleString()})`);
+  return DEFAULT_TRAIN_ALGORITHMS.filter((a) => a !== 'ease');
 }
 
 async function trainOne(store: Store, dataDir: string, algorithm: string, data: TrainingData, gate: ValidationGate | undefined,

@@ -87,7 +87,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
     startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }) }, !!pool),
   });
   const jobs = new TrainingJobs({
-    store, storeUrl: config.store.url, dataDir: config.dataDir, models, afterReload: () => serving.apply({ kind: 'models' }), gate: config.training.gate, clock,
+    store, storeUrl: config.store.url, dataDir: config.dataDir, models, afterReload: () => serving.apply({ kind: 'models' }), gate: config.training.gate,
+    easeMaxItems: config.training.easeMaxItems, clock,
     // a second connection to an in-memory database would open another, empty one
     inWorker: config.training.inWorker && !config.store.url.endsWith(':memory:'),
   });

@@ -44,6 +44,8 @@ export interface TrainingJobsOptions {
   /** after a job's models are loaded here: the page workers load them too */
   afterReload?: () => Promise<void>;
   gate: GateOptions | false;
+  /** training.easeMaxItems */
+  easeMaxItems?: number;
   /** false: train on this thread (a store a second connection cannot open, e.g. sqlite::memory:) */
   inWorker: boolean;
   clock?: () => number;
@@ -122,6 +124,7 @@ export class TrainingJobs {
   private runInWorker(job: JobStatus, request: TrainRequest): Promise<ModelRecord[]> {
     const data: TrainingWorkerData = {
       storeUrl: this.opts.storeUrl, dataDir: this.opts.dataDir, algorithms: request.algorithms, params: request.params, gate: this.opts.gate,
+      easeMaxItems: this.opts.easeMaxItems,
     };
     return new Promise((resolve, reject) => {
       const worker = spawnModuleWorker(WORKER_ENTRY, data);
@@ -145,7 +148,7 @@ export class TrainingJobs {
 
   private runHere(job: JobStatus, request: TrainRequest): Promise<ModelRecord[]> {
     return trainModels(this.opts.store, this.opts.dataDir, {
-      algorithms: request.algorithms, params: request.params, gate: this.opts.gate, clock: this.clock,
+      algorithms: request.algorithms, params: request.params, gate: this.opts.gate, easeMaxItems: this.opts.easeMaxItems, clock: this.clock,
       log: (line) => this.addLog(job, line),
       onProgress: (algorithm, fraction, label) => { job.progress = { algorithm, fraction, label }; },
     });

@@ -9,6 +9,7 @@ export interface TrainingWorkerData {
   algorithms?: string[];
   params?: Record<string, Record<string, unknown>>;
   gate: GateOptions | false;
+  easeMaxItems?: number;
 }
 
 export type TrainingWorkerMessage =

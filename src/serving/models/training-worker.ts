@@ -20,6 +20,7 @@ try {
       algorithms: input.algorithms,
       params: input.params,
       gate: input.gate,
+      easeMaxItems: input.easeMaxItems,
       log: (line) => post({ type: 'log', line }),
       onProgress: (algorithm, fraction, label) => {
         const now = Date.now();
