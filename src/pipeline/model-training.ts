@@ -31,7 +31,14 @@ export interface TrainModelsOptions {
   log?: (line: string) => void;
   onProgress?: (algorithm: string, fraction: number, label: string) => void;
   signal?: AbortSignal;
+  /** registry timestamps and version ids */
   clock?: () => number;
+  /**
+   * the trainers' clock ("now" for recency features; TrainContext.now): a replay's cutoff. Unset in
+   * production: each trainer takes its data's last interaction, so an import of old data still has
+   * recent windows
+   */
+  trainingClock?: number;
   /** the validation gate (default: DEFAULT_CONFIG.training.gate); false activates whatever trains and crowns no champion */
   gate?: GateOptions | false;
   /** EASE is left out of the default list above this many items (default: DEFAULT_CONFIG.training.easeMaxItems) */
@@ -87,6 +94,7 @@ async function trainOne(store: Store, dataDir: string, algorithm: string, data: 
   try {
     const ctx: TrainContext = {
       signal: opts.signal,
+      ...(opts.trainingClock !== undefined ? { now: opts.trainingClock } : {}),
       onProgress: (fraction, label) => opts.onProgress?.(algorithm, fraction, label),
     };
     // the fit model learns from every event with fit feedback (a return carries it), not from positives

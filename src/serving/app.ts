@@ -45,6 +45,8 @@ export interface BuildAppOptions {
   clock?: () => number;
   /** pino logger options or false; defaults to JSON logs at config.log.level */
   logger?: boolean | Record<string, unknown>;
+  /** the row-order bandit's uniform [0, 1) source on the HTTP thread (replays seed it); Math.random by default */
+  random?: () => number;
 }
 
 export interface VitrineApp {
@@ -84,7 +86,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   const standbyRegistry = pool ? new Registry() : undefined;
   const serving = await ServingRouter.start({
     payloads, ...(pool ? { workers: pool } : {}), ...(standbyRegistry ? { standbyRegistry } : {}),
-    startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }) }, !!pool),
+    startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }), ...(opts.random ? { random: opts.random } : {}) }, !!pool),
   });
   const jobs = new TrainingJobs({
     store, storeUrl: config.store.url, dataDir: config.dataDir, models, afterReload: () => serving.apply({ kind: 'models' }), gate: config.training.gate,
