@@ -4,7 +4,7 @@
  * member, and saves itself as a versioned artifact. Serving must treat every call as fallible.
  */
 import type { ArtifactLoadOptions } from './artifact.ts';
-import type { InteractionData, ItemFeatures } from './dataset.ts';
+import type { InteractionData, ItemFeatures, MemberFeatures } from './dataset.ts';
 
 export interface ScoredItem {
   itemId: string;
@@ -42,6 +42,8 @@ export interface TrainContext {
 export interface TrainInput {
   interactions: InteractionData;
   items?: ItemFeatures;
+  /** member profiles (the fit model learns from body measurements); others ignore them */
+  members?: MemberFeatures;
 }
 
 export interface Model {

@@ -97,8 +97,11 @@ async function trainOne(store: Store, dataDir: string, algorithm: string, data: 
       ...(opts.trainingClock !== undefined ? { now: opts.trainingClock } : {}),
       onProgress: (fraction, label) => opts.onProgress?.(algorithm, fraction, label),
     };
-    // the fit model learns from every event with fit feedback (a return carries it), not from positives
-    const input = algorithm === FIT_ALGORITHM ? { interactions: data.fitFeedback, items: data.fitItems } : { interactions: data.interactions, items: data.items };
+    // the fit model learns from every event with fit feedback (a return carries it), not from positives,
+    // and from the bodies of the members who gave it
+    const input = algorithm === FIT_ALGORITHM
+      ? { interactions: data.fitFeedback, items: data.fitItems, members: data.fitMembers }
+      : { interactions: data.interactions, items: data.items };
     const model = await getTrainer(algorithm).train(input, opts.params?.[algorithm], ctx);
     const artifactPath = join('models', version);
     mkdirSync(join(dataDir, artifactPath), { recursive: true });
