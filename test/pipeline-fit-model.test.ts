@@ -10,6 +10,7 @@ import { getTrainer } from '../src/ml/registry.ts';
 import { trainModels } from '../src/pipeline/model-training.ts';
 import { loadTrainingData } from '../src/pipeline/training-data.ts';
 import { openStore } from '../src/storage/open-store.ts';
+import { testApp } from './helpers/app.ts';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MEMBERS = 200;
@@ -127,5 +128,29 @@ test('the pipeline\'s fit model learns from members\' bodies, and predicts from 
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('serving\'s fit filter reads the profile of a member the fit model never saw: the tall newcomer is not shown what runs small for her', async () => {
+  const t = await testApp({ now: T0 + 60 * DAY_MS, config: { serving: { primaryAlgorithm: 'popularity' }, training: { inWorker: false } } });
+  try {
+    const { events, heights } = bodyWorld();
+    await t.app.inject({ method: 'POST', url: '/v1/items/batch', payload: { items: ['d1', 'd2', 'd3'].map((id) => ({ id, title: id, category: 'dress', sizes: { '8': 2 } })) } });
+    await t.store.upsertUsers(heights.map((h, u) => ({ id: `b${u}`, input: { attributes: { heightIn: h } } })), T0);
+    await t.store.appendEvents(events);
+    await trainModels(t.store, t.dir, { algorithms: ['popularity', 'fit'], gate: false, log: () => undefined });
+    await t.context.models.reload();
+    await t.context.serving.apply({ kind: 'models' });
+    await t.app.inject({ method: 'PUT', url: '/v1/pages/solo', payload: { rows: [{ kind: 'for-you' }] } });
+    const shown = async (userId: string, heightIn: number): Promise<string[]> => {
+      await t.app.inject({ method: 'PUT', url: `/v1/users/${userId}`, payload: { sizes: ['8'], attributes: { heightIn } } });
+      const page = (await t.app.inject({ method: 'GET', url: `/v1/users/${userId}/page?page=solo&size=5` })).json();
+      assert.deepEqual(page.fallbacks, []);
+      return (page.rows[0]?.items ?? []).map((i: { itemId: string }) => i.itemId).sort();
+    };
+    assert.deepEqual(await shown('short-newcomer', 61), ['d1', 'd2', 'd3']);
+    assert.deepEqual(await shown('tall-newcomer', 71), [], 'P(fit) under serving.fitFilterBelow for every dress');
+  } finally {
+    await t.close();
   }
 });

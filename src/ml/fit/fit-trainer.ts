@@ -36,6 +36,11 @@ export class FitRankingModel implements Model {
     return this.fit.predict(userId, itemId, size, attributes && fitFeaturesOf(attributes));
   }
 
+  /** True when the model was trained on the member's feedback (it keeps their body and history). */
+  knows(userId: string): boolean {
+    return this.fit.userIndexOf(userId) >= 0;
+  }
+
   /** The same for many items at once (one pass: what serving uses for a page). */
   predictMany(userId: string, itemIds: readonly string[], size: string | number, attributes?: Readonly<Record<string, AttributeValue>>): FitProbabilities[] {
     const p = this.fit.predictItems(userId, itemIds, size, attributes && fitFeaturesOf(attributes));

@@ -11,8 +11,8 @@ import type { MemberSnapshot } from '../engine/contracts.ts';
 import { DEFAULT_HOME_TEMPLATE } from '../merchandising/default-templates.ts';
 import { dedupeRows } from './dedupe.ts';
 import { type PageCache, pageCacheKey } from './page-cache.ts';
-import { byScore, fitAdmitter } from './fit-adjust.ts';
-import { asFitPredictor } from './model-capabilities.ts';
+import { byScore, fitAdmitter, profileForFit } from './fit-adjust.ts';
+import { asFitPredictor, type FitPredictor, type MemberAttributes } from './model-capabilities.ts';
 import { type FilledList, RequestScope, RESPONSE_RESERVE_MS, type ScopeDeps } from './request-scope.ts';
 import type { RowOrderBandit } from './row-order-bandit.ts';
 import { mainSize, type PageContext, type RowPlan } from './row-source.ts';
@@ -75,6 +75,8 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
 
   const ordered = req.variant.config.rowOrder === 'fixed' ? plans : deps.bandit.order(member.segment, plans, (p) => p.kind);
 
+  const fit = mainSize(member) === undefined ? undefined : asFitPredictor(deps.models?.current('fit')?.model);
+  const body = await profileForFit(scope, fit, deps.memberAttributes);
   const filled: FilledList[] = [];
   let next = 0;
   let rows: PageRow[] = [];
@@ -85,7 +87,7 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
     next += batch.length;
     const rowStart = scope.deadline.timers.now();
     filled.push(...await Promise.all(batch.map((plan) => scope.fill(plan, ROW_SOURCES[plan.kind], rowStart, { cached: true }))));
-    rows = assembleRows(filled, ctx, deps, wanted).slice(0, wanted);
+    rows = assembleRows(filled, ctx, deps, wanted, fit, body).slice(0, wanted);
   }
 
   const forYou = filled.find((f) => f.plan.kind === 'for-you');
@@ -135,13 +137,14 @@ function planRows(ctx: PageContext, template: PageTemplate, size: number): RowPl
 }
 
 /** Filled rows in display order → de-duplicated with the fit filter and boost, trimmed, empty rows dropped. */
-function assembleRows(filled: readonly FilledList[], ctx: PageContext, deps: PageDeps, wanted: number): PageRow[] {
+function assembleRows(
+  filled: readonly FilledList[], ctx: PageContext, deps: PageDeps, wanted: number, fit: FitPredictor | undefined, body: MemberAttributes | undefined,
+): PageRow[] {
   const present = filled.filter((f) => f.fill && f.fill.items.length > 0);
-  const fit = asFitPredictor(deps.models?.current('fit')?.model);
   const size = mainSize(ctx.member);
   const admit = fit && size !== undefined
     ? fitAdmitter(fit, ctx.member.userId, size, {
-      filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost,
+      filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost, ...(body ? { attributes: body } : {}),
       ...(deps.rowCache ? { cache: deps.rowCache.fitPredictions(ctx.member.userId, ctx.member.revision, size) } : {}),
     })
     : undefined;

@@ -2,7 +2,7 @@
  * GET /v1/users/:id/recommendations: one list — the `for-you` row on its own, with optional category
  * and size filters, under the same deadline, business filters, fit adjustment and fallback chain.
  */
-import { byScore, fitAdmitter } from '../fit-adjust.ts';
+import { byScore, fitAdmitter, profileForFit } from '../fit-adjust.ts';
 import { asFitPredictor } from '../model-capabilities.ts';
 import { RequestScope, type ScopeDeps } from '../request-scope.ts';
 import { mainSize } from '../row-source.ts';
@@ -30,7 +30,8 @@ export async function listRecommendations(req: RecommendationsRequest, deps: Sco
   const fit = asFitPredictor(deps.models?.current('fit')?.model);
   const size = req.size ?? mainSize(scope.member);
   if (fit && size !== undefined) {
-    const admit = fitAdmitter(fit, req.userId, size, { filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost });
+    const body = await profileForFit(scope, fit, deps.memberAttributes);
+    const admit = fitAdmitter(fit, req.userId, size, { filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost, ...(body ? { attributes: body } : {}) });
     const admitted: PageItem[] = [];
     for (const item of items) {
       if (admitted.length >= req.n) break;
