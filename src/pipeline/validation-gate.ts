@@ -41,7 +41,7 @@ export class ValidationGate {
   /** scores by algorithm and params: a model is trained on the split once per run */
   private readonly scores = new Map<string, Promise<number>>();
 
-  constructor(private readonly data: TrainingData, private readonly opts: GateOptions) {}
+  constructor(private readonly data: Pick<TrainingData, 'name' | 'interactions'> & { items?: TrainingData['items'] }, private readonly opts: GateOptions) {}
 
   /** The gate's metric as named in the registry's metrics, e.g. `ndcg@10`. */
   get metricName(): string {
