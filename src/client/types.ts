@@ -71,7 +71,10 @@ export interface ModelRecord {
 }
 
 export interface ModelsOverview {
+  /** the algorithm of for-you: the champion unless serving.primaryAlgorithm pins one */
   primaryAlgorithm: string;
+  /** the top-N ranker the last gated training run crowned, with the gate's scores (metric → algorithm → value) */
+  champion?: { algorithm: string; version: string | null; scores: Record<string, Record<string, number>>; serving: boolean } | null;
   /** per algorithm, the versions loaded for serving */
   serving: Record<string, { current?: string; previous?: string }>;
   fault: string | null;

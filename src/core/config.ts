@@ -75,7 +75,11 @@ export const ConfigSchema = Type.Object({
     staticItems: Type.Array(Type.String()),
     /** pseudo-observations of a segment's row-order prior drawn from all segments */
     banditPriorStrength: Type.Number({ minimum: 0 }),
-    /** the algorithm of `for-you` (and of fold-in vectors) unless a variant names another */
+    /**
+     * the algorithm of `for-you` (and of fold-in vectors, and the seed of the other model-driven rows)
+     * unless a variant names another: `auto` = the champion the validation gate crowned at training
+     * (pipeline/champion.ts); an algorithm name pins it
+     */
     primaryAlgorithm: Type.String({ minLength: 1 }),
     /** members whose online state is held in memory; past it the least recently used are dropped (re-read on demand) */
     memberStateCap: Type.Integer({ minimum: 1 }),
@@ -136,6 +140,11 @@ export const ConfigSchema = Type.Object({
   training: Type.Object({
     /** train in a worker thread so serving is unaffected (false: on the serving thread, e.g. an in-memory store) */
     inWorker: Type.Boolean(),
+    /**
+     * EASE is trained by default only up to this many items: it inverts an items × items matrix
+     * (items² × 24 bytes while training, items² × 4 bytes served; 10,000 items ≈ 2.4 GB / 0.4 GB)
+     */
+    easeMaxItems: Type.Integer({ minimum: 0 }),
     /** the validation gate a new model must pass to be activated */
     gate: Type.Object({
       /** algorithms the gate judges; others (content, style clusters: not top-N rankers) activate when they train */
@@ -144,7 +153,10 @@ export const ConfigSchema = Type.Object({
       k: Type.Integer({ minimum: 1, maximum: 100 }),
       /** the newest share of positives held out as the recent test period */
       testFraction: Type.Number({ exclusiveMinimum: 0, maximum: 0.5 }),
-      /** the candidate must reach (1 − tolerance) × the active model's metric */
+      /**
+       * the candidate must reach (1 − tolerance) × the active model's metric; a challenger replaces
+       * the champion only above (1 + tolerance) × the champion's
+       */
       tolerance: Type.Number({ minimum: 0, maximum: 1 }),
       /** … and this multiple of popularity's */
       minVsPopularity: Type.Number({ minimum: 0 }),
@@ -178,7 +190,7 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     signalsScanLimit: 2_000_000,
     staticItems: [],
     banditPriorStrength: 10,
-    primaryAlgorithm: 'als',
+    primaryAlgorithm: 'auto',
     memberStateCap: 1_000_000,
     recentPerMember: 200,
     hydrateEvents: 1000,
@@ -206,6 +218,7 @@ export const DEFAULT_CONFIG: VitrineConfig = {
   },
   training: {
     inWorker: true,
+    easeMaxItems: 10_000,
     gate: {
       algorithms: ['popularity-recent', 'item-knn', 'ease', 'als', 'hybrid'],
       metric: 'ndcg',

@@ -2,6 +2,7 @@
  * What the model library trains from: interactions and item features as typed arrays over dense
  * indexes. Pure data; callers (pipeline, eval) build it from the store or from files.
  */
+import type { AttributeValue } from '../core/types.ts';
 
 /** Interactions as parallel arrays, one entry per interaction, in time order where it matters. */
 export interface InteractionData {
@@ -38,6 +39,12 @@ export interface ItemFeatures {
   /** row-major nItems × embeddingDim, or undefined when no item has one */
   embedding?: Float32Array;
   embeddingDim?: number;
+}
+
+/** Member side information: what members said about themselves (body measurements, age…), by member id. */
+export interface MemberFeatures {
+  /** profile attributes of the members who have any (numbers, text; a bust size like "34d" is read as band and cup) */
+  attributes: ReadonlyMap<string, Readonly<Record<string, AttributeValue>>>;
 }
 
 /** Number of users and items of a data set. */

@@ -4,7 +4,7 @@
  * member, and saves itself as a versioned artifact. Serving must treat every call as fallible.
  */
 import type { ArtifactLoadOptions } from './artifact.ts';
-import type { InteractionData, ItemFeatures } from './dataset.ts';
+import type { InteractionData, ItemFeatures, MemberFeatures } from './dataset.ts';
 
 export interface ScoredItem {
   itemId: string;
@@ -27,6 +27,8 @@ export interface RecommendOptions {
    * ADR 0005) answers from it; any other model ignores this and answers exactly. Evaluation never sets it.
    */
   approximate?: boolean;
+  /** the time the question is asked, epoch ms; time-dependent features are computed at it; default: the model's training clock */
+  asOf?: number;
 }
 
 export interface TrainContext {
@@ -40,6 +42,8 @@ export interface TrainContext {
 export interface TrainInput {
   interactions: InteractionData;
   items?: ItemFeatures;
+  /** member profiles (the fit model learns from body measurements); others ignore them */
+  members?: MemberFeatures;
 }
 
 export interface Model {
@@ -48,7 +52,7 @@ export interface Model {
   recommend(user: UserQuery, n: number, opts?: RecommendOptions): ScoredItem[];
   similar(itemId: string, n: number, opts?: RecommendOptions): ScoredItem[];
   /** Scores of `itemIds` for the member, in the given order (NaN for items the model never saw). */
-  score(user: UserQuery, itemIds: readonly string[]): Float32Array;
+  score(user: UserQuery, itemIds: readonly string[], opts?: { asOf?: number }): Float32Array;
   /** A member's vector from their interactions (models with user factors only). */
   foldIn?(interactions: ReadonlyArray<{ itemId: string; weight?: number }>): Float32Array;
   /** Writes the artifact (manifest + typed-array payloads) into `dir`. */

@@ -6,6 +6,7 @@
  * reason and its metrics, and never replaces the active one of its algorithm. An aborted run (`signal`:
  * a cancelled job) marks the version it was training `failed`, never active, and trains nothing more;
  * versions it finished before the abort keep their status.
+ * Then the gate's scores crown the champion (champion.ts): the top-N ranker that fills `for-you`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,11 +17,16 @@ import { FIT_ALGORITHM } from '../ml/fit/fit-model-codec.ts';
 import { checkTrainingRequest, getTrainer } from '../ml/registry.ts';
 import type { ModelRecord, Store } from '../storage/store.ts';
 import { collectArtifacts } from './artifact-gc.ts';
+import { crownChampion } from './champion.ts';
 import { loadTrainingData, type TrainingData } from './training-data.ts';
 import { ValidationGate, type GateOptions } from './validation-gate.ts';
 
-/** What `vitrine train` and the demo train when no list is given. */
-export const DEFAULT_TRAIN_ALGORITHMS = ['popularity', 'popularity-recent', 'item-knn', 'als', 'content', 'style-clusters', 'fit'];
+/**
+ * What `vitrine train`, POST /v1/models/train and the demo train when no list is given: every top-N
+ * ranker (the champion's contenders) and the models the other rows need. EASE only up to
+ * `training.easeMaxItems` items (it inverts an items × items matrix).
+ */
+export const DEFAULT_TRAIN_ALGORITHMS = ['popularity', 'popularity-recent', 'item-knn', 'ease', 'als', 'hybrid', 'content', 'style-clusters', 'fit'];
 
 export interface TrainModelsOptions {
   algorithms?: string[];
@@ -28,11 +34,20 @@ export interface TrainModelsOptions {
   log?: (line: string) => void;
   onProgress?: (algorithm: string, fraction: number, label: string) => void;
   signal?: AbortSignal;
+  /** registry timestamps and version ids */
   clock?: () => number;
-  /** the validation gate (default: DEFAULT_CONFIG.training.gate); false activates whatever trains */
+  /**
+   * the trainers' clock ("now" for recency features; TrainContext.now): a replay's cutoff. Unset in
+   * production: each trainer takes its data's last interaction, so an import of old data still has
+   * recent windows
+   */
+  trainingClock?: number;
+  /** the validation gate (default: DEFAULT_CONFIG.training.gate); false activates whatever trains and crowns no champion */
   gate?: GateOptions | false;
   /** artifacts kept per algorithm after the run (models.keepVersions; artifact-gc.ts) */
   keepVersions?: number;
+  /** EASE is left out of the default list above this many items (default: DEFAULT_CONFIG.training.easeMaxItems) */
+  easeMaxItems?: number;
 }
 
 /** A new version id: algorithm, UTC timestamp, and a short random suffix. */
@@ -45,14 +60,15 @@ export function newModelVersion(algorithm: string, now: number): string {
 export async function trainModels(store: Store, dataDir: string, opts: TrainModelsOptions = {}): Promise<ModelRecord[]> {
   const clock = opts.clock ?? Date.now;
   const log = opts.log ?? (() => undefined);
-  const algorithms = opts.algorithms ?? DEFAULT_TRAIN_ALGORITHMS;
-  checkTrainingRequest(algorithms, opts.params); // unknown names and bad parameters fail before any work
+  checkTrainingRequest(opts.algorithms ?? DEFAULT_TRAIN_ALGORITHMS, opts.params); // unknown names and bad parameters fail before any work
   const data = await loadTrainingData(store);
   if (data.interactions.users.length === 0) {
     throw new VitrineError('VITRINE_MODEL_EMPTY_DATA', `the store has no ${data.positiveTypes.join('/')} events to train on`);
   }
+  const nItems = data.interactions.itemIds.length;
   log(`training on ${data.interactions.users.length.toLocaleString()} positives (${data.positiveTypes.join(', ')}), `
-    + `${data.interactions.userIds.length.toLocaleString()} members, ${data.interactions.itemIds.length.toLocaleString()} items`);
+    + `${data.interactions.userIds.length.toLocaleString()} members, ${nItems.toLocaleString()} items`);
+  const algorithms = opts.algorithms ?? defaultAlgorithmsFor(nItems, opts.easeMaxItems ?? DEFAULT_CONFIG.training.easeMaxItems, log);
   const gateOptions = opts.gate ?? DEFAULT_CONFIG.training.gate;
   const gate = gateOptions === false ? undefined : new ValidationGate(data, gateOptions);
   const records: ModelRecord[] = [];
@@ -61,8 +77,16 @@ export async function trainModels(store: Store, dataDir: string, opts: TrainMode
     stopIfCancelled(algorithm, opts.signal);
     records.push(await trainOne(store, dataDir, algorithm, data, gate, opts, clock, log));
   }
+  const crowned = gate && gateOptions ? await crownChampion(store, gate, records, { margin: gateOptions.tolerance, log }) : records;
   await collectArtifacts(store, dataDir, opts.keepVersions ?? DEFAULT_CONFIG.models.keepVersions, log);
-  return records;
+  return crowned;
+}
+
+/** DEFAULT_TRAIN_ALGORITHMS, without EASE when the catalogue is past what it can invert in budget. */
+export function defaultAlgorithmsFor(nItems: number, easeMaxItems: number, log: (line: string) => void = () => undefined): string[] {
+  if (nItems <= easeMaxItems) return DEFAULT_TRAIN_ALGORITHMS;
+  log(`ease: left out — ${nItems.toLocaleString()} items is over training.easeMaxItems (${easeMaxItems.toLocaleString()})`);
+  return DEFAULT_TRAIN_ALGORITHMS.filter((a) => a !== 'ease');
 }
 
 /** Throws VITRINE_MODEL_ABORTED once the run is cancelled (checked between the steps of one version). */
@@ -87,10 +111,14 @@ async function trainOne(store: Store, dataDir: string, algorithm: string, data: 
   try {
     const ctx: TrainContext = {
       signal: opts.signal,
+      ...(opts.trainingClock !== undefined ? { now: opts.trainingClock } : {}),
       onProgress: (fraction, label) => opts.onProgress?.(algorithm, fraction, label),
     };
-    // the fit model learns from every event with fit feedback (a return carries it), not from positives
-    const input = algorithm === FIT_ALGORITHM ? { interactions: data.fitFeedback, items: data.fitItems } : { interactions: data.interactions, items: data.items };
+    // the fit model learns from every event with fit feedback (a return carries it), not from positives,
+    // and from the bodies of the members who gave it
+    const input = algorithm === FIT_ALGORITHM
+      ? { interactions: data.fitFeedback, items: data.fitItems, members: data.fitMembers }
+      : { interactions: data.interactions, items: data.items };
     const model = await getTrainer(algorithm).train(input, opts.params?.[algorithm], ctx);
     stopIfCancelled(algorithm, opts.signal);
     const artifactPath = join('models', version);

@@ -1,11 +1,12 @@
 /**
  * The store's event log as the model library's training data: positives (rentals and purchases; for a
  * catalogue without them, e.g. a MovieLens import, rated reviews) in arrival order, with their size,
- * fit and occasion, and the features of the items they name. Read in pages, never all events at once.
+ * fit and occasion, the features of the items they name, and the profiles (body measurements) of the
+ * members with fit feedback. Read in pages, never all events at once.
  */
-import type { EventType, Fit, Item, StoredEvent } from '../core/types.ts';
+import type { AttributeValue, EventType, Fit, Item, StoredEvent } from '../core/types.ts';
 import { FIT_VALUES } from '../core/types.ts';
-import type { InteractionData, ItemFeatures } from '../ml/dataset.ts';
+import type { InteractionData, ItemFeatures, MemberFeatures } from '../ml/dataset.ts';
 import type { Store } from '../storage/store.ts';
 
 /** Event types that are positives when the log has any of them. */
@@ -25,6 +26,8 @@ export interface TrainingData {
   fitFeedback: InteractionData;
   /** indexed like fitFeedback.itemIds */
   fitItems: ItemFeatures;
+  /** the profile attributes of fitFeedback's members who have any: the fit model's body columns */
+  fitMembers: MemberFeatures;
   /** events read */
   scanned: number;
 }
@@ -69,6 +72,7 @@ export async function loadTrainingData(store: Store, opts: TrainingDataOptions =
     positiveTypes: useReviews ? [FALLBACK_POSITIVE_TYPE] : [...POSITIVE_EVENT_TYPES],
     fitFeedback: fits,
     fitItems: await itemFeaturesFromStore(store, fits.itemIds, pageSize),
+    fitMembers: await memberFeaturesFromStore(store, fits.userIds, pageSize),
     scanned,
   };
 }
@@ -107,6 +111,21 @@ export async function itemFeaturesFromStore(store: Store, itemIds: readonly stri
     features.embeddingDim = dim;
   }
   return features;
+}
+
+/** The profile attributes of `userIds` that have any, from the store's members (read in pages). */
+export async function memberFeaturesFromStore(store: Store, userIds: readonly string[], pageSize = 5000): Promise<MemberFeatures> {
+  const wanted = new Set(userIds);
+  const attributes = new Map<string, Readonly<Record<string, AttributeValue>>>();
+  if (wanted.size === 0) return { attributes };
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await store.listUsers({ afterId, limit: pageSize });
+    if (page.length === 0) break;
+    for (const user of page) if (wanted.has(user.id) && Object.keys(user.attributes).length > 0) attributes.set(user.id, user.attributes);
+    afterId = page[page.length - 1].id;
+  }
+  return { attributes };
 }
 
 /** Interactions (positives, or fit feedback) as growing columns with dense member, item, size and occasion codes. */

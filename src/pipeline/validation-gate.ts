@@ -38,8 +38,21 @@ export interface GateVerdict {
 export class ValidationGate {
   private split?: EvalSplit | VitrineError;
   private popularity?: number;
+  /** scores by algorithm and params: a model is trained on the split once per run */
+  private readonly scores = new Map<string, Promise<number>>();
 
-  constructor(private readonly data: TrainingData, private readonly opts: GateOptions) {}
+  constructor(private readonly data: Pick<TrainingData, 'name' | 'interactions'> & { items?: TrainingData['items'] }, private readonly opts: GateOptions) {}
+
+  /** The gate's metric as named in the registry's metrics, e.g. `ndcg@10`. */
+  get metricName(): string {
+    return `${this.opts.metric}@${this.opts.k}`;
+  }
+
+  /** The metric of `algorithm` with `params` on this run's split; undefined when the split cannot judge. */
+  async scoreOf(algorithm: string, params: Record<string, unknown> | undefined): Promise<number | undefined> {
+    const split = this.recentSplit();
+    return split instanceof VitrineError ? undefined : this.score(split, algorithm, params);
+  }
 
   /** Judges a candidate trained with `params` against popularity and the active version of its algorithm. */
   async judge(algorithm: string, params: Record<string, unknown> | undefined, active: ModelRecord | undefined): Promise<GateVerdict> {
@@ -51,7 +64,7 @@ export class ValidationGate {
         ? { passed: false, reason: `${reason}; ${active.version} stays active`, metrics: {} }
         : { passed: true, reason: `${reason}; activated as the first ${algorithm} version`, metrics: {} };
     }
-    const name = `${this.opts.metric}@${this.opts.k}`;
+    const name = this.metricName;
     const candidate = await this.score(split, algorithm, params);
     this.popularity ??= await this.score(split, 'popularity', undefined);
     const metrics: Record<string, number> = {
@@ -91,11 +104,17 @@ export class ValidationGate {
   }
 
   /** The metric of `algorithm` trained on the split's train part with the params it is served with. */
-  private async score(split: EvalSplit, algorithm: string, params: Record<string, unknown> | undefined): Promise<number> {
+  private score(split: EvalSplit, algorithm: string, params: Record<string, unknown> | undefined): Promise<number> {
     // the trainer's own defaults, not EVALUATION.md's pinned ones: judge what would be served
     const served = { ...(getTrainer(algorithm).defaults as Record<string, unknown>), ...params };
-    const report = await evaluateSplit(split, { algorithms: [algorithm], k: this.opts.k, params: { [algorithm]: served }, threads: 1 });
-    return report.results[algorithm][this.opts.metric];
+    const key = `${algorithm} ${JSON.stringify(served)}`;
+    let score = this.scores.get(key);
+    if (!score) {
+      score = evaluateSplit(split, { algorithms: [algorithm], k: this.opts.k, params: { [algorithm]: served }, threads: 1 })
+        .then((report) => report.results[algorithm][this.opts.metric]);
+      this.scores.set(key, score);
+    }
+    return score;
   }
 }
 

@@ -48,6 +48,8 @@ export interface BuildAppOptions {
   clock?: () => number;
   /** pino logger options or false; defaults to JSON logs at config.log.level */
   logger?: boolean | Record<string, unknown>;
+  /** the row-order bandit's uniform [0, 1) source on the HTTP thread (replays seed it); Math.random by default */
+  random?: () => number;
 }
 
 export interface VitrineApp {
@@ -90,15 +92,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   const standbyRegistry = pool ? new Registry() : undefined;
   const serving = await ServingRouter.start({
     payloads, ...(pool ? { workers: pool } : {}), ...(standbyRegistry ? { standbyRegistry } : {}),
-    startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }) }, !!pool),
+    startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }), ...(opts.random ? { random: opts.random } : {}) }, !!pool),
   });
   // no job runs yet: a `training` row is one a stopped process left behind
   for (const m of await failInterruptedTraining(store, 'training was interrupted (the process stopped while it ran)')) {
     log.warn(`model ${m.version} was left in training by a stopped process: marked failed`);
   }
   const jobs = new TrainingJobs({
-    store, storeUrl: config.store.url, dataDir: config.dataDir, models, afterReload: () => serving.apply({ kind: 'models' }), gate: config.training.gate, clock,
-    keepVersions: config.models.keepVersions,
+    store, storeUrl: config.store.url, dataDir: config.dataDir, models, afterReload: () => serving.apply({ kind: 'models' }), gate: config.training.gate,
+    easeMaxItems: config.training.easeMaxItems, keepVersions: config.models.keepVersions, clock,
     // a second connection to an in-memory database would open another, empty one
     inWorker: config.training.inWorker && !config.store.url.endsWith(':memory:'),
   });

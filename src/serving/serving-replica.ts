@@ -25,6 +25,8 @@ import { buildReadSide, type ReadSideOptions } from './read-side.ts';
 export interface ServingReplicaOptions extends ReadSideOptions {
   /** where its counters (fallbacks, caches, members held) are registered */
   registry: Registry;
+  /** the row-order bandit's uniform [0, 1) source (a replay seeds it); Math.random by default */
+  random?: () => number;
 }
 
 type ReadSide = Awaited<ReturnType<typeof buildReadSide>>;
@@ -51,6 +53,7 @@ export class ServingReplica {
     registerOnlineStateMetrics(registry, this.online);
     this.engine = new PageEngine({
       config, store, online: this.online, catalogue: this.catalogue, models: this.models, merchandising: this.merchandising, registry, clock,
+      ...(opts.random ? { random: opts.random } : {}),
       logImpressions: (pages) => recordImpressions(store, pages, { itemEvents: config.serving.impressionItemEvents }),
       warn: (message, err) => opts.warn(err ? `${message}: ${String(err)}` : message),
     });

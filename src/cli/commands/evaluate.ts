@@ -13,6 +13,7 @@ import { RTR_DEFAULT_PATH } from '../../eval/rtr-csv.ts';
 import { loadRtrDataset, RTR_CITATION } from '../../eval/rtr-dataset.ts';
 import { parseProtocol, splitDataset } from '../../eval/splits.ts';
 import { loadTrainingData } from '../../pipeline/training-data.ts';
+import { evaluateServed, SERVED_FOR_YOU, SERVED_PAGE, type ServedEvaluation } from '../../sim/replay/served-evaluation.ts';
 import { openStore } from '../../storage/open-store.ts';
 import { exitOnError } from '../exit.ts';
 import { outcomeUsageError, resolveOutcome, writeReportFile, type OutcomeArgs } from './evaluate-outcome.ts';
@@ -20,7 +21,7 @@ import { outcomeUsageError, resolveOutcome, writeReportFile, type OutcomeArgs } 
 export const EVALUATE_HELP = `vitrine evaluate [--data DIR] [--file RTR_CSV] --protocol global-time|user-time [--cutoff DATE]
                  [--k 10] [--algorithms a,b,…] [--params JSON] [--json FILE] [--html FILE] [--threads N]
                  [--outcome churn [--horizon 60d] [--outcome-from DATE] | --outcome-csv FILE]
-                 [--bootstrap 1000] [--seed 1]
+                 [--bootstrap 1000] [--seed 1] [--served]
 
 Trains each algorithm on the train part of a protocol and ranks the whole vocabulary for every
 evaluated member through the public recommend API (their train items excluded; no sampled
@@ -45,6 +46,13 @@ Options:
                    bias, coverage, protocol and data range (and the outcome correlation)
   --threads N      recommendation threads: 0 = automatic (default), 1 = this thread only
   --bootstrap B    bootstrap resamples of members for the intervals (default 1000); --seed S (default 1)
+  --served         also replay the split through the real page path (EVALUATION.md § Served): the
+                   production pipeline (its default algorithms, the validation gate, the champion)
+                   trains on the train part, each evaluated member's home page is composed at the
+                   question's time (the cutoff; user-time: their last train interaction) with their train
+                   history as online state, and results gain served-for-you (the for-you row's first K)
+                   and served-page (the page's first K distinct items, rows top to bottom). --params
+                   applies to the pipeline's trainers too; --seed seeds the row-order bandit
 
 Outcome correlation (which offline metric predicts retention: point-biserial r and AUC, with intervals):
   --outcome churn  global-time only: retained = a rental or purchase in the horizon [E, E + H); metrics
@@ -73,6 +81,7 @@ interface EvaluateArgs {
   bootstrap: number;
   seed: number;
   outcomeArgs: OutcomeArgs;
+  served: boolean;
 }
 
 /** Parses evaluate's arguments; usage errors exit 2, bad protocols and algorithms are typed errors. */
@@ -84,13 +93,13 @@ export function evaluateArgs(argv: string[]): EvaluateArgs {
       k: { type: 'string' }, algorithms: { type: 'string' }, params: { type: 'string' }, json: { type: 'string' },
       html: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       outcome: { type: 'string' }, 'outcome-csv': { type: 'string' }, horizon: { type: 'string' }, 'outcome-from': { type: 'string' },
-      bootstrap: { type: 'string' }, seed: { type: 'string' },
+      bootstrap: { type: 'string' }, seed: { type: 'string' }, served: { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
   });
   const args: EvaluateArgs = {
-    help: values.help ?? false, k: 10, params: {}, threads: 0, bootstrap: 1000, seed: 1,
+    help: values.help ?? false, k: 10, params: {}, threads: 0, bootstrap: 1000, seed: 1, served: values.served ?? false,
     outcomeArgs: { outcome: values.outcome, outcomeCsv: values['outcome-csv'], horizon: values.horizon, outcomeFrom: values['outcome-from'] },
   };
   if (args.help) return args;
@@ -143,19 +152,48 @@ export async function runEvaluate(argv: string[]): Promise<number> {
         else if (phase === 'recommend') console.error(`${name}: trained in ${seconds?.toFixed(1)} s; ranking for ${split.users.length} members…`);
       },
     });
+    const served = args.served ? await replayServed(split, args) : undefined;
+    if (served) Object.assign(report.results, served.results);
     const ctx = { dataset: dataset.name, source };
     console.log(formatReportTable(report, ctx));
+    if (served) console.log(`\n${describeServed(served)}`);
     const wantsAnalysis = args.html !== undefined || args.json !== undefined || outcome !== undefined;
     const analysis = wantsAnalysis ? analyseReport(report, split, { bootstrap: { resamples: args.bootstrap, seed: args.seed }, outcome }) : undefined;
     if (analysis?.outcome) console.log(`\n${formatOutcomeTable(analysis.outcome, report.k)}`);
     if (dataset.name === 'rtr') console.log(`\n${RTR_CITATION}`);
-    if (args.json !== undefined) await writeReportFile(args.json, `${JSON.stringify(reportJson(report, ctx, analysis), null, 2)}\n`);
+    if (args.json !== undefined) {
+      const json = reportJson(report, ctx, analysis);
+      if (served) json.served = servedJson(served);
+      await writeReportFile(args.json, `${JSON.stringify(json, null, 2)}\n`);
+    }
     if (args.html !== undefined && analysis) {
       const citation = dataset.name === 'rtr' ? RTR_CITATION : undefined;
       await writeReportFile(args.html, evaluationReportHtml(report, analysis, { ...ctx, citation, command: `vitrine evaluate ${argv.join(' ')}` }));
     }
     return 0;
   });
+}
+
+/** The served replay of `split` (sim/replay/served-evaluation.ts), logging to stderr. */
+async function replayServed(split: Parameters<typeof evaluateServed>[0], args: EvaluateArgs): Promise<ServedEvaluation> {
+  console.error(`served: training the production pipeline and composing ${split.users.length} pages…`);
+  const params = Object.keys(args.params).length > 0 ? args.params : undefined;
+  return evaluateServed(split, { k: args.k, seed: args.seed, log: (line) => console.error(`served: ${line}`), ...(params ? { params } : {}) });
+}
+
+/** One paragraph: which model served and how the pages went. */
+function describeServed(s: ServedEvaluation): string {
+  return `${SERVED_FOR_YOU} / ${SERVED_PAGE}: the real page path — champion ${s.champion ?? 'none (the gate crowned nobody)'}, `
+    + `for-you from ${s.primaryAlgorithm}${s.modelVersion ? ` (${s.modelVersion})` : ''}; ${s.pagesWithoutForYou} pages without a for-you row, `
+    + `${s.pagesWithFallbacks} with a fallback; pipeline ${s.trainSeconds.toFixed(1)} s, pages ${s.pageSeconds.toFixed(1)} s`;
+}
+
+function servedJson(s: ServedEvaluation): Record<string, unknown> {
+  return {
+    champion: s.champion ?? null, primaryAlgorithm: s.primaryAlgorithm, modelVersion: s.modelVersion ?? null,
+    pagesWithoutForYou: s.pagesWithoutForYou, pagesWithFallbacks: s.pagesWithFallbacks,
+    trainSeconds: Math.round(s.trainSeconds * 1000) / 1000, pageSeconds: Math.round(s.pageSeconds * 1000) / 1000,
+  };
 }
 
 /** --file, else --data's store when it holds positives, else the default RTR file. */

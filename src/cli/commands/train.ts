@@ -16,6 +16,8 @@ active one.
   --data DIR        data directory (env VITRINE_DATA_DIR, default ./data)
   --store URL       store URL (env VITRINE_STORE, default sqlite:<data>/vitrine.db)
   --algorithms a,b  default: ${DEFAULT_TRAIN_ALGORITHMS.join(',')}
+                    (ease only up to training.easeMaxItems items, default 10,000). The gate's best
+                    top-N ranker becomes the champion that fills for-you (docs/operations.md)
                     all: ${algorithmNames().join(', ')}
   --params JSON     per-algorithm overrides, e.g. '{"als": {"factors": 32}}'`;
 
@@ -49,6 +51,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       params,
       gate: config.training.gate,
       keepVersions: config.models.keepVersions,
+      easeMaxItems: config.training.easeMaxItems,
       log: (line) => console.log(line),
       onProgress: (algorithm, fraction, label) => {
         const now = Date.now();

@@ -71,14 +71,15 @@ export class FitModel {
    * P(small/fit/large) of one member in each of `itemIds` in one size, row-major n × 3: the serving
    * shape (a page's items). Goes through FitServingPredictor (serving-predictor.ts: member features
    * once per call, owner indexes instead of composite-key lookups, a closure-free forest walk), built
-   * on the first call; its results equal `predictItemsByRows` bit for bit.
+   * on the first call; its results equal `predictItemsByRows` bit for bit. `features` override the
+   * member's columns (a profile's body for a member the model never saw: fitFeaturesOf).
    */
-  predictItems(user: number | string, itemIds: readonly string[], size: number | string): Float64Array {
+  predictItems(user: number | string, itemIds: readonly string[], size: number | string, features?: FitFeatureValues): Float64Array {
     this.serving ??= new FitServingPredictor(this.parts);
     const s = normaliseSize(size);
     // a model whose features are not the ones the serving predictor lays out takes the generic path
-    if (this.serving.width !== this.parts.forest.nFeatures) return this.predictItemsByRows(user, itemIds, size);
-    return this.serving.predict(this.userIndexOf(user), itemIds, s);
+    if (this.serving.width !== this.parts.forest.nFeatures) return this.predictItemsByRows(user, itemIds, size, features);
+    return this.serving.predict(this.userIndexOf(user), itemIds, s, features);
   }
 
   /**
@@ -95,15 +96,20 @@ export class FitModel {
   }
 
   /** The same through the generic `predictRows` path (one FitData for the batch): the reference. */
-  predictItemsByRows(user: number | string, itemIds: readonly string[], size: number | string): Float64Array {
+  predictItemsByRows(user: number | string, itemIds: readonly string[], size: number | string, features?: FitFeatureValues): Float64Array {
     const u = this.userIndexOf(user);
     const n = itemIds.length;
     const items = Int32Array.from(itemIds, (id) => this.parts.vocab.itemIndex.get(id) ?? -1);
     const columns = this.parts.vocab.columns.map((schema, c): FitColumn => {
+      const given = schema.scope === 'item' ? undefined : features?.[schema.name];
       const stored = (k: number): number => schema.scope === 'member' ? (u >= 0 ? this.parts.memberValues[c][u] : Number.NaN)
         : schema.scope === 'item' && items[k] >= 0 ? this.parts.itemValues[c][items[k]] : Number.NaN;
-      if (schema.kind === 'numeric') return { kind: 'numeric', name: schema.name, scope: schema.scope, values: Float64Array.from({ length: n }, (_, k) => stored(k)) };
-      const codes = Int32Array.from({ length: n }, (_, k) => { const v = stored(k); return Number.isNaN(v) ? -1 : v; });
+      if (schema.kind === 'numeric') {
+        const value = (k: number): number => (typeof given === 'number' ? given : typeof given === 'string' ? Number(given) : stored(k));
+        return { kind: 'numeric', name: schema.name, scope: schema.scope, values: Float64Array.from({ length: n }, (_, k) => value(k)) };
+      }
+      const givenCode = given === undefined ? undefined : schema.labels.indexOf(String(given));
+      const codes = Int32Array.from({ length: n }, (_, k) => { const v = givenCode ?? stored(k); return Number.isNaN(v) ? -1 : v; });
       return { kind: 'categorical', name: schema.name, scope: schema.scope, codes, labels: schema.labels };
     });
     return this.predictRows({

@@ -4,18 +4,19 @@
  * to filter and boost; the ranking methods answer "what fits this member best":
  * - `recommend`/`score`: items by P(fit) at the member's latent size (nearest size the item was rented in);
  * - `similar`: items whose sizing runs most like this one (closest latent size offset).
- * The input interactions are the fit-labelled events (rents, returns, purchases carrying `fit`).
- * TODO(member attributes): the Trainer API carries no member profile, so body columns (height, bust…)
- * are not used here; `vitrine evaluate-fit` passes them and gets its higher AUC with them.
+ * The input interactions are the fit-labelled events (rents, returns, purchases carrying `fit`); the
+ * input's member profiles give the body columns (height, weight, bust, body type…), which the model
+ * keeps per member and which a prediction may give for a member it never saw (`attributes`).
  */
 import { VitrineError } from '../../core/errors.ts';
 import { loadArtifact, type ArtifactLoadOptions } from '../artifact.ts';
 import { assertInteractions, throwIfAborted } from '../common/train-input.ts';
+import type { AttributeValue } from '../../core/types.ts';
 import type { ArtifactManifest, Model, RecommendOptions, ScoredItem, Trainer, TrainContext, TrainInput, UserQuery } from '../model.ts';
 import { decodeFitModel, encodeFitModel, FIT_ALGORITHM, FIT_FORMAT_VERSION } from './fit-model-codec.ts';
 import { FitModel, type FitProbabilities } from './fit-model.ts';
 import { FIT_DEFAULTS, resolveFitParams, type FitParams } from './fit-params.ts';
-import { fitDataFromInteractions } from './from-interactions.ts';
+import { fitDataFromInteractions, fitFeaturesOf } from './from-interactions.ts';
 import { trainFitModel } from './train-fit.ts';
 
 /** A member's fit ranking over the items the model knows; `predict` is what serving's fit filter calls. */
@@ -27,14 +28,22 @@ export class FitRankingModel implements Model {
     this.manifest = manifest ?? { ...encodeFitModel(fit.parts).draft, payloads: {} };
   }
 
-  /** P(small), P(fit), P(large) of the member in the item in the size. */
-  predict(userId: string, itemId: string, size: string | number): FitProbabilities {
-    return this.fit.predict(userId, itemId, size);
+  /**
+   * P(small), P(fit), P(large) of the member in the item in the size; `attributes` (their profile) stand
+   * in for the body the model kept for them, or never saw.
+   */
+  predict(userId: string, itemId: string, size: string | number, attributes?: Readonly<Record<string, AttributeValue>>): FitProbabilities {
+    return this.fit.predict(userId, itemId, size, attributes && fitFeaturesOf(attributes));
+  }
+
+  /** True when the model was trained on the member's feedback (it keeps their body and history). */
+  knows(userId: string): boolean {
+    return this.fit.userIndexOf(userId) >= 0;
   }
 
   /** The same for many items at once (one pass: what serving uses for a page). */
-  predictMany(userId: string, itemIds: readonly string[], size: string | number): FitProbabilities[] {
-    const p = this.fit.predictItems(userId, itemIds, size);
+  predictMany(userId: string, itemIds: readonly string[], size: string | number, attributes?: Readonly<Record<string, AttributeValue>>): FitProbabilities[] {
+    const p = this.fit.predictItems(userId, itemIds, size, attributes && fitFeaturesOf(attributes));
     return itemIds.map((_, k) => ({ small: p[k * 3], fit: p[k * 3 + 1], large: p[k * 3 + 2] }));
   }
 
@@ -73,7 +82,8 @@ export const fitTrainer: Trainer<FitParams> = {
   async train(input: TrainInput, params?: Partial<FitParams>, ctx: TrainContext = {}): Promise<Model> {
     assertInteractions(FIT_ALGORITHM, input.interactions);
     throwIfAborted(FIT_ALGORITHM, ctx.signal);
-    const data = fitDataFromInteractions(input.interactions, input.items);
+    const attributes = input.members?.attributes;
+    const data = fitDataFromInteractions(input.interactions, input.items, attributes && ((id) => attributes.get(id)));
     if (data.labels.length === 0) throw new VitrineError('VITRINE_MODEL_EMPTY_DATA', 'fit: no event carries fit feedback (small / fit / large)');
     return new FitRankingModel(trainFitModel(data, params, ctx));
   },

@@ -7,6 +7,7 @@
 import type { AttributeValue } from '../../core/types.ts';
 import type { InteractionData, ItemFeatures } from '../dataset.ts';
 import type { CategoricalColumn, FitColumn, FitData } from './fit-data.ts';
+import type { FitFeatureValues } from './fit-model.ts';
 import { cupOrdinal, normaliseSize } from './size-normaliser.ts';
 
 const BUST = /^(\d{2})\s*([a-k]{1,3}\+?)$/i;
@@ -59,6 +60,23 @@ export function fitDataFromInteractions(
     labels: Int8Array.from(rows, (k) => (fits as Int8Array)[k]),
     columns,
   };
+}
+
+/**
+ * A member's profile attributes as the member columns fitDataFromInteractions makes of them (a bust
+ * size split into `<key>.band` and `<key>.cup`): what a prediction for a member passes as features.
+ */
+export function fitFeaturesOf(attributes: Readonly<Record<string, AttributeValue>>): FitFeatureValues {
+  const out: FitFeatureValues = Object.create(null);
+  for (const [key, v] of Object.entries(attributes)) {
+    const bust = typeof v === 'string' ? BUST.exec(v.trim()) : null;
+    if (bust) {
+      out[`${key}.band`] = Number(bust[1]);
+      out[`${key}.cup`] = cupOrdinal(bust[2]);
+    } else if (typeof v === 'number' || typeof v === 'string') out[key] = v;
+    else out[key] = String(v);
+  }
+  return out;
 }
 
 function indexOf(index: Map<string, number>, id: string): number {

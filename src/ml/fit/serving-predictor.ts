@@ -27,6 +27,7 @@
 import { predictBodySize } from './body-size.ts';
 import { LARGE, SMALL, type FitColumn, type FitData } from './fit-data.ts';
 import type { FitModelParts } from './fit-model-codec.ts';
+import type { FitFeatureValues } from './fit-model.ts';
 import { itemSizeKey, userCategoryKey } from './fit-tables.ts';
 import { compileForest, type ForestScorer } from './gbdt/compiled-forest.ts';
 import { softmaxRows } from './gbdt/forest.ts';
@@ -136,14 +137,15 @@ export class FitServingPredictor {
 
   /**
    * Row-major n × 3 P(small/fit/large) of member u (model index, −1 never seen) in each item of
-   * `itemIds` (unknown ids: never seen) in size s (normalised, NaN unknown).
+   * `itemIds` (unknown ids: never seen) in size s (normalised, NaN unknown); `given` overrides the
+   * member's columns by name (as FitModel.predictItemsByRows).
    */
-  predict(u: number, itemIds: readonly string[], s: number): Float64Array {
+  predict(u: number, itemIds: readonly string[], s: number, given?: FitFeatureValues): Float64Array {
     const n = itemIds.length;
     const K = this.p.forest.nClasses;
     const out = new Float64Array(n * K);
     const { itemIndex } = this.p.vocab;
-    const category = this.prepareMember(u, s);
+    const category = this.prepareMember(u, s, given);
     try {
       for (let from = 0; from < n; from += CHUNK) {
         const m = Math.min(CHUNK, n - from);
@@ -178,22 +180,25 @@ export class FitServingPredictor {
    * The member and size part of every row into the template; the member's category groups by code.
    * Returns the category code when the category column is not item-scope (−1 then, in a trained model).
    */
-  private prepareMember(u: number, s: number): number {
+  private prepareMember(u: number, s: number, given?: FitFeatureValues): number {
     const { vocab, tables, memberValues, params } = this.p;
     const t = this.template;
     let category = -1;
     t[0] = s;
     vocab.columns.forEach((c, j) => {
       if (c.scope === 'item') return;
-      // rental columns are never known at serving time; member columns are what training last saw
+      // rental columns are never known at serving time; member columns are what training last saw, unless given
       const stored = c.scope === 'member' && u >= 0 ? memberValues[j][u] : Number.NaN;
+      const value = given?.[c.name];
       const probeColumn = this.probe.columns[j];
       if (probeColumn.kind === 'numeric') {
-        probeColumn.values[0] = stored;
-        t[1 + j] = stored;
+        const v = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : stored;
+        probeColumn.values[0] = v;
+        t[1 + j] = v;
         return;
       }
-      const code = Number.isNaN(stored) ? -1 : stored | 0; // | 0: the Int32Array store of the batch path
+      const code = value !== undefined && c.kind === 'categorical' ? c.labels.indexOf(String(value))
+        : Number.isNaN(stored) ? -1 : stored | 0; // | 0: the Int32Array store of the batch path
       probeColumn.codes[0] = code;
       t[1 + j] = code >= 0 ? code : Number.NaN;
       this.writeLevel(t, 0, j, code);

@@ -3,7 +3,8 @@
  * before it (previous, kept loaded for the fallback chain). Swapping is a reference swap, so a request
  * in flight finishes on the model it started with and no request is dropped. A version is loaded —
  * checksums verified — before the registry or serving points at it: a corrupt artifact never replaces
- * a working model. Reload, activate and rollback run one at a time.
+ * a working model. Reload, activate and rollback run one at a time. The primary algorithm (for-you,
+ * fold-in) is the registry's champion (pipeline/champion.ts) unless the config pins one.
  * TODO(scale-out): registry changes made by another process (`vitrine train` beside a running server,
  * another node) are picked up at the next reload — after a training job, activate, rollback or a
  * restart — not pushed; a registry change feed would make every node swap together.
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { emptyRecord } from '../../core/dictionary.ts';
 import { VitrineError } from '../../core/errors.ts';
 import { getTrainer } from '../../ml/registry.ts';
+import { recordedChampion } from '../../pipeline/champion.ts';
 import type { ModelRecord, Store } from '../../storage/store.ts';
 import type { ModelHandle, ModelManager } from '../engine/contracts.ts';
 import { type AnnRetrievalOptions, prepareRetrieval } from './ann-retrieval.ts';
@@ -22,6 +24,7 @@ export interface ModelManagerOptions {
   store: Store;
   /** artifacts live under it (ModelRecord.artifactPath is relative to it) */
   dataDir: string;
+  /** serving.primaryAlgorithm: an algorithm pins it; `auto` follows the registry's champion */
   primaryAlgorithm: string;
   /** VITRINE_FAULT: wraps every current model (tests only) */
   fault?: FaultMode;
@@ -52,8 +55,14 @@ interface Loaded {
 
 const ROLLED_BACK = 'rolled back';
 
+/** `serving.primaryAlgorithm` that follows the champion. */
+export const AUTO_PRIMARY = 'auto';
+
+/** With no champion recorded (no gate ran, or a registry older than champions): the first loaded of these. */
+export const PRIMARY_WITHOUT_CHAMPION = ['hybrid', 'ease', 'als', 'item-knn', 'popularity-recent', 'popularity'];
+
 export class RegistryModelManager implements ModelManager {
-  readonly primaryAlgorithm: string;
+  private championAlgorithm?: string;
   private readonly currents = new Map<string, Loaded>();
   private readonly previouses = new Map<string, Loaded>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -61,8 +70,19 @@ export class RegistryModelManager implements ModelManager {
   private readonly log: (message: string) => void;
 
   constructor(private readonly opts: ModelManagerOptions) {
-    this.primaryAlgorithm = opts.primaryAlgorithm;
     this.log = opts.log ?? (() => undefined);
+  }
+
+  /** The algorithm of for-you: the pinned one, else the champion, else the first loaded of PRIMARY_WITHOUT_CHAMPION. */
+  get primaryAlgorithm(): string {
+    if (this.opts.primaryAlgorithm !== AUTO_PRIMARY) return this.opts.primaryAlgorithm;
+    if (this.championAlgorithm && this.currents.has(this.championAlgorithm)) return this.championAlgorithm;
+    return PRIMARY_WITHOUT_CHAMPION.find((a) => this.currents.has(a)) ?? PRIMARY_WITHOUT_CHAMPION[0];
+  }
+
+  /** The pinned primary algorithm (serving.primaryAlgorithm), or undefined when it follows the champion. */
+  get pinnedAlgorithm(): string | undefined {
+    return this.opts.primaryAlgorithm === AUTO_PRIMARY ? undefined : this.opts.primaryAlgorithm;
   }
 
   /** The active model of an algorithm (the primary one when omitted). */
@@ -154,6 +174,11 @@ export class RegistryModelManager implements ModelManager {
   private async syncWithRegistry(): Promise<void> {
     const { store } = this.opts;
     const records = await store.listModels(); // newest first
+    const champion = recordedChampion(records)?.algorithm;
+    if (champion !== this.championAlgorithm) {
+      this.championAlgorithm = champion;
+      this.swaps++; // rows cached under the old primary must not be reused
+    }
     const algorithms = new Set(records.filter((r) => r.status === 'active' || r.status === 'previous').map((r) => r.algorithm));
     for (const gone of [...this.currents.keys()]) if (!algorithms.has(gone)) this.swap(gone, undefined, undefined);
     for (const algorithm of algorithms) {

@@ -51,6 +51,8 @@ export interface TrainingJobsOptions {
   gate: GateOptions | false;
   /** model artifacts kept per algorithm after a run (models.keepVersions) */
   keepVersions?: number;
+  /** training.easeMaxItems */
+  easeMaxItems?: number;
   /** false: train on this thread (a store a second connection cannot open, e.g. sqlite::memory:) */
   inWorker: boolean;
   clock?: () => number;
@@ -172,6 +174,7 @@ export class TrainingJobs {
       storeUrl: this.opts.storeUrl, dataDir: this.opts.dataDir, algorithms: request.algorithms, params: request.params, gate: this.opts.gate,
       keepVersions: this.opts.keepVersions,
       cancelFlag: active.cancelFlag,
+      easeMaxItems: this.opts.easeMaxItems,
     };
     return new Promise((resolve, reject) => {
       const worker = spawnModuleWorker(WORKER_ENTRY, data);
@@ -195,8 +198,8 @@ export class TrainingJobs {
 
   private runHere(job: JobStatus, request: TrainRequest, active: ActiveJob): Promise<ModelRecord[]> {
     return trainModels(this.opts.store, this.opts.dataDir, {
-      algorithms: request.algorithms, params: request.params, gate: this.opts.gate, clock: this.clock, signal: active.controller.signal,
-      keepVersions: this.opts.keepVersions,
+      algorithms: request.algorithms, params: request.params, gate: this.opts.gate, easeMaxItems: this.opts.easeMaxItems, clock: this.clock,
+      signal: active.controller.signal, keepVersions: this.opts.keepVersions,
       log: (line) => this.addLog(job, line),
       onProgress: (algorithm, fraction, label) => { job.progress = { algorithm, fraction, label }; },
     });

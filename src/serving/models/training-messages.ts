@@ -13,6 +13,7 @@ export interface TrainingWorkerData {
   keepVersions?: number;
   /** [0] becomes 1 when the job is cancelled (a SharedArrayBuffer: read while the worker computes) */
   cancelFlag?: Int32Array;
+  easeMaxItems?: number;
 }
 
 export type TrainingWorkerMessage =

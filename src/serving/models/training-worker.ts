@@ -26,6 +26,7 @@ try {
       algorithms: input.algorithms,
       params: input.params,
       gate: input.gate,
+      easeMaxItems: input.easeMaxItems,
       keepVersions: input.keepVersions,
       signal: cancel.signal,
       log: (line) => {

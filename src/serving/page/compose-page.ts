@@ -13,8 +13,9 @@ import { DEFAULT_HOME_TEMPLATE } from '../merchandising/default-templates.ts';
 import { dedupeRows } from './dedupe.ts';
 import { type PageCache, pageCacheKey } from './page-cache.ts';
 import { countChain } from '../fallback/fallback-metrics.ts';
-import { byScore } from './fit-adjust.ts';
+import { byScore, profileForFit } from './fit-adjust.ts';
 import { FIT_FILTER_KIND, type FitFilter, fitFilterFor, fitFilterNote, hasFitHistory, onlyFitModelMissing } from './fit-filter.ts';
+import { asFitPredictor } from './model-capabilities.ts';
 import { type FilledList, RequestScope, RESPONSE_RESERVE_MS, type ScopeDeps } from './request-scope.ts';
 import type { RowOrderBandit } from './row-order-bandit.ts';
 import { mainSize, type PageContext, type RowPlan } from './row-source.ts';
@@ -75,8 +76,10 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
     return { page, member, rowsJson: reused.rowsJson };
   }
   const size = mainSize(member);
+  // a member the fit model never saw is fitted by their body (profile attributes), read once per page
+  const body = size === undefined ? undefined : await profileForFit(scope, asFitPredictor(deps.models?.current('fit')?.model), deps.memberAttributes);
   const fit = fitFilterFor(deps.models, member, size, () => ({
-    filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost,
+    filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost, ...(body ? { attributes: body } : {}),
     ...(deps.rowCache && size !== undefined ? { cache: deps.rowCache.fitPredictions(member.userId, member.revision, size) } : {}),
   }));
 

@@ -5,7 +5,8 @@
  * once per item per request; a model that fails or answers nonsense leaves the item as it was.
  */
 import type { FitPredictionCache, FitProbabilities as Probabilities } from './fit-prediction-table.ts';
-import type { FitPredictor } from './model-capabilities.ts';
+import type { FitPredictor, MemberAttributes } from './model-capabilities.ts';
+import type { RequestScope, ScopeDeps } from './request-scope.ts';
 import { reasons } from './reasons.ts';
 import type { PageItem } from './types.ts';
 
@@ -16,6 +17,20 @@ export interface FitOptions {
   boost: number;
   /** predictions kept across requests for this member, model and size (row-cache.ts); default: this request's */
   cache?: FitPredictionCache;
+  /** the member's profile, for a model that never saw them (profileForFit) */
+  attributes?: MemberAttributes;
+}
+
+/**
+ * The member's profile attributes when the fit model never saw them, so their body speaks for them
+ * (a trained member's body is in the model); read from the store under a tenth of the budget. One
+ * read per page of such members only: the online state keeps no bodies (a unique profile per member
+ * would cost ~200 bytes each at a million members).
+ */
+export async function profileForFit(scope: RequestScope, fit: FitPredictor | undefined, read: ScopeDeps['memberAttributes']): Promise<MemberAttributes | undefined> {
+  const { member } = scope;
+  if (!fit || !read || !member.known || fit.knows?.(member.userId) !== false) return undefined;
+  return scope.attempt('member-profile', () => read(member.userId), 0.1, () => undefined, 'fit-without-profile');
 }
 
 const TRUE_TO_SIZE = 0.6;
@@ -44,7 +59,7 @@ export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opt
     let p = cache.get(itemId);
     if (p === undefined) {
       try {
-        p = sound(fit.predict(userId, itemId, size));
+        p = sound(opts.attributes ? fit.predict(userId, itemId, size, opts.attributes) : fit.predict(userId, itemId, size));
       } catch {
         p = null;
       }
@@ -74,7 +89,7 @@ export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opt
     const missing = [...new Set(itemIds)].filter((id) => !cache.has(id));
     if (missing.length === 0) return;
     try {
-      const answers: unknown = fit.predictMany(userId, missing, size);
+      const answers: unknown = opts.attributes ? fit.predictMany(userId, missing, size, opts.attributes) : fit.predictMany(userId, missing, size);
       // a batch of the wrong length or shape is ignored: admitting falls back to one predict per item
       if (Array.isArray(answers) && answers.length === missing.length) missing.forEach((id, k) => cache.set(id, sound(answers[k])));
     } catch {

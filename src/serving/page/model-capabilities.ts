@@ -3,6 +3,7 @@
  * model wrapped by the model manager (fault injection, instrumentation) keeps its extra abilities:
  * style clusters, per-segment popularity, a content space for onboarding answers, fit prediction.
  */
+import type { AttributeValue } from '../../core/types.ts';
 import type { UserPreferences } from '../../core/types.ts';
 import type { ContentModel } from '../../ml/content/content-model.ts';
 import { profileFromPreferences } from '../../ml/content/preferences.ts';
@@ -19,11 +20,17 @@ export interface SegmentedPopularity {
   bySegment(segment: string, n: number, opts?: RecommendOptions): ScoredItem[];
 }
 
+/** What a fit model is asked; `attributes` (the member's profile) stand in for a body it never saw. */
 export interface FitPredictor {
-  predict(user: string, itemId: string, size: string): { small: number; fit: number; large: number };
+  predict(user: string, itemId: string, size: string, attributes?: MemberAttributes): { small: number; fit: number; large: number };
   /** optional batch form (one pass over many items; the fit model's is ~4× cheaper per item) */
-  predictMany?(user: string, itemIds: readonly string[], size: string): Array<{ small: number; fit: number; large: number }>;
+  predictMany?(user: string, itemIds: readonly string[], size: string, attributes?: MemberAttributes): Array<{ small: number; fit: number; large: number }>;
+  /** false when the model never saw the member (then their profile is worth reading) */
+  knows?(user: string): boolean;
 }
+
+/** A member's profile attributes (body measurements…). */
+export type MemberAttributes = Readonly<Record<string, AttributeValue>>;
 
 const isFunction = (o: object, name: string): boolean => typeof (o as Record<string, unknown>)[name] === 'function';
 

@@ -94,6 +94,7 @@ export class PageEngine {
       timers: opts.timers, metrics: this.metrics, signals: this.signals, bandit: this.bandit,
       staticList: new StaticList(() => opts.catalogue, settings.staticItems),
       lastPage: (userId) => store.lastImpression(userId),
+      memberAttributes: async (userId) => (await store.getUser(userId))?.attributes,
       ...(caches ? { rowCache: caches.rowCache, pageCache: caches.pageCache, liveRevision: caches.live } : {}),
       ...(online.foldIn ? { foldIn: (member: MemberSnapshot, handle: ModelHandle) => online.foldIn?.(member, handle) } : {}),
     };

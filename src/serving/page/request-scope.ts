@@ -5,6 +5,7 @@
  */
 import type { VitrineConfig } from '../../core/config.ts';
 import { VitrineError } from '../../core/errors.ts';
+import type { AttributeValue } from '../../core/types.ts';
 import type { ImpressionRecord } from '../../storage/store.ts';
 import type { CatalogueView, MemberSnapshot, ModelHandle, ModelManager, OnlineState } from '../engine/contracts.ts';
 import { Deadline, type Timers, withDeadline } from '../fallback/deadline.ts';
@@ -28,6 +29,8 @@ export interface ScopeDeps {
   signals: EngagementSignals;
   staticList: StaticList;
   lastPage(userId: string): Promise<ImpressionRecord | null>;
+  /** the member's profile attributes (the fit filter reads them for members its model never saw) */
+  memberAttributes?(userId: string): Promise<Readonly<Record<string, AttributeValue>> | undefined>;
   /** the member's cached fold-in vector under a model (online state), when it can give one */
   foldIn?: (member: MemberSnapshot, handle: ModelHandle) => Float32Array | undefined;
   settings: VitrineConfig['serving'];

@@ -92,23 +92,28 @@ export function candidatesFor(ctx: PageContext, size: number): number {
   return Math.ceil(size * ctx.overfetch);
 }
 
-/** `model.recommend`, awaited (a wrapped model may answer late) and checked. */
+/**
+ * `model.recommend`, awaited (a wrapped model may answer late) and checked. Asked at the request's
+ * clock (`asOf`): time belongs to the query, not to the model's training.
+ */
 export async function recommendChecked(
   handle: ModelHandle, query: UserQuery, n: number, ctx: PageContext, opts: RecommendOptions = {},
 ): Promise<ScoredItem[]> {
-  const answer: unknown = await handle.model.recommend(query, n, { filter: ctx.allowed, ...opts });
+  const answer: unknown = await handle.model.recommend(query, n, { filter: ctx.allowed, asOf: ctx.now, ...opts });
   return checkScoredItems(answer, (id) => ctx.catalogue.get(id) !== undefined, handle.version);
 }
 
 /** `model.similar`, awaited and checked. */
 export async function similarChecked(handle: ModelHandle, itemId: string, n: number, ctx: PageContext): Promise<ScoredItem[]> {
-  const answer: unknown = await handle.model.similar(itemId, n, { filter: ctx.allowed });
+  const answer: unknown = await handle.model.similar(itemId, n, { filter: ctx.allowed, asOf: ctx.now });
   return checkScoredItems(answer, (id) => ctx.catalogue.get(id) !== undefined, handle.version);
 }
 
-/** `model.score`, awaited and checked. */
-export async function scoreChecked(handle: ModelHandle, query: UserQuery, itemIds: readonly string[]): Promise<ArrayLike<number>> {
-  const answer: unknown = await handle.model.score(query, itemIds);
+/** `model.score` at the request's clock, awaited and checked. */
+export async function scoreChecked(
+  handle: ModelHandle, query: UserQuery, itemIds: readonly string[], ctx: Pick<PageContext, 'now'>,
+): Promise<ArrayLike<number>> {
+  const answer: unknown = await handle.model.score(query, itemIds, { asOf: ctx.now });
   return checkScores(answer, itemIds.length, handle.version);
 }
 

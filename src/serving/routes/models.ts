@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VitrineError } from '../../core/errors.ts';
 import { BoundedRecord, ErrorBody, errorResponses, Id, idParams } from '../../core/schemas/common.ts';
+import { recordedChampion } from '../../pipeline/champion.ts';
 import type { AppContext } from '../context.ts';
 import type { TrainRequest } from '../models/training-jobs.ts';
 
@@ -17,6 +18,15 @@ const ModelRecordSchema = Type.Object({
   artifactPath: Type.Optional(Type.String()),
   params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   note: Type.Optional(Type.String()),
+});
+
+const ChampionSchema = Type.Object({
+  algorithm: Type.String(),
+  version: Type.Union([Type.String(), Type.Null()], { description: 'its active version (what fills for-you)' }),
+  scores: Type.Record(Type.String(), Type.Record(Type.String(), Type.Number()), {
+    description: 'the validation gate\'s scores that crowned it, on one recent split: metric → algorithm → value',
+  }),
+  serving: Type.Boolean({ description: 'false when serving.primaryAlgorithm pins another algorithm' }),
 });
 
 const JobSchema = Type.Object({
@@ -63,7 +73,8 @@ export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['models'], summary: 'Model versions (newest first) with status, data range and offline metrics; what is loaded',
       response: {
         200: Type.Object({
-          primaryAlgorithm: Type.String(),
+          primaryAlgorithm: Type.String({ description: 'the algorithm of for-you: the champion unless serving.primaryAlgorithm pins one' }),
+          champion: Type.Union([ChampionSchema, Type.Null()], { description: 'the top-N ranker the last gated training run crowned' }),
           serving: Type.Record(Type.String(), Type.Object({ current: Type.Optional(Type.String()), previous: Type.Optional(Type.String()) })),
           fault: Type.Union([Type.String(), Type.Null()]),
           training: Type.Union([Type.String(), Type.Null()], { description: 'the running job id' }),
@@ -72,13 +83,23 @@ export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
         ...lifecycleErrors,
       },
     },
-  }, async () => ({
-    primaryAlgorithm: models.primaryAlgorithm,
-    serving: models.serving(),
-    fault: ctx.fault ?? null,
-    training: jobs.running()?.jobId ?? null,
-    models: await store.listModels(),
-  }));
+  }, async () => {
+    const records = await store.listModels();
+    const champion = recordedChampion(records);
+    return {
+      primaryAlgorithm: models.primaryAlgorithm,
+      champion: champion ? {
+        algorithm: champion.algorithm,
+        version: records.find((r) => r.algorithm === champion.algorithm && r.status === 'active')?.version ?? null,
+        scores: champion.scores,
+        serving: models.primaryAlgorithm === champion.algorithm,
+      } : null,
+      serving: models.serving(),
+      fault: ctx.fault ?? null,
+      training: jobs.running()?.jobId ?? null,
+      models: records,
+    };
+  });
 
   app.post<{ Body: TrainRequest }>('/v1/models/train', {
     config: { scope: 'admin' },

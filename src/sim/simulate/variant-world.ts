@@ -73,8 +73,8 @@ export async function simulateVariant(o: ResolvedSimulationOptions, v: number, l
       memberIndex: new Map(members.records.map((r, m) => [r.id, m])), taste: members.taste, style: cat.style,
     });
     t = performance.now();
-    // every row of the default page needs its model (als is left out unless a variant names it: it is the slowest to train)
-    const algorithms = [...new Set([...DEFAULT_TRAIN_ALGORITHMS.filter((a) => a !== 'als'), variant.algorithm])];
+    // every row of the default page needs its model (the costly rankers are left out unless a variant names them)
+    const algorithms = [...new Set([...DEFAULT_TRAIN_ALGORITHMS.filter((a) => !['als', 'ease', 'hybrid'].includes(a)), variant.algorithm])];
     const records = await trainModels(store, dir, { algorithms, gate: false, clock: () => simStart, log });
     seconds.train = (performance.now() - t) / 1000;
 

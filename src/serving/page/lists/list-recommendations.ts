@@ -3,8 +3,9 @@
  * and size filters, under the same deadline, business filters, fit adjustment and fallback chain.
  */
 import { countChain } from '../../fallback/fallback-metrics.ts';
-import { byScore } from '../fit-adjust.ts';
+import { byScore, profileForFit } from '../fit-adjust.ts';
 import { FIT_FILTER_KIND, fitFilterFor, fitFilterNote, hasFitHistory } from '../fit-filter.ts';
+import { asFitPredictor } from '../model-capabilities.ts';
 import { RequestScope, type ScopeDeps } from '../request-scope.ts';
 import { mainSize } from '../row-source.ts';
 import { forYouRow } from '../rows/for-you.ts';
@@ -29,7 +30,10 @@ export async function listRecommendations(req: RecommendationsRequest, deps: Sco
   const filled = await scope.fill(plan, forYouRow, scope.deadline.timers.now());
   let items = filled.fill?.items ?? [];
   const size = req.size ?? mainSize(scope.member);
-  const fit = fitFilterFor(deps.models, scope.member, size, () => ({ filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost }));
+  const body = size === undefined ? undefined : await profileForFit(scope, asFitPredictor(deps.models?.current('fit')?.model), deps.memberAttributes);
+  const fit = fitFilterFor(deps.models, scope.member, size, () => ({
+    filterBelow: deps.settings.fitFilterBelow, boost: deps.settings.fitBoost, ...(body ? { attributes: body } : {}),
+  }));
   const { admit } = fit;
   if (admit) {
     const fitReasons = hasFitHistory(scope.member);

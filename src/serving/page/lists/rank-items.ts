@@ -39,7 +39,7 @@ export async function rankItems(req: RankRequest, deps: ScopeDeps): Promise<Item
     source: `${which}-model`,
     run: async () => {
       const handle = modelPicker(deps.models, which, req.variant.config.model).get();
-      const scores = await askAsMember(scope.ctx, handle, (q) => scoreChecked(handle, q, ids));
+      const scores = await askAsMember(scope.ctx, handle, (q) => scoreChecked(handle, q, ids, scope.ctx));
       if (!scores) throw new SourceUnavailable('the model does not know this member');
       versions.push(handle.version);
       return orderBy(ids, (k) => scores[k]);

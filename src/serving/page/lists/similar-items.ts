@@ -35,7 +35,7 @@ export async function similarItems(req: SimilarRequest, deps: ScopeDeps): Promis
   const primary = deps.models?.current(req.variant.config.model);
   if (req.userId !== undefined && primary && items.length > 1) {
     const ids = items.map((i) => i.itemId);
-    const scores = await scope.attempt('personalisation', () => askAsMember(scope.ctx, primary, (q) => scoreChecked(primary, q, ids)), 0.5,
+    const scores = await scope.attempt('personalisation', () => askAsMember(scope.ctx, primary, (q) => scoreChecked(primary, q, ids, scope.ctx)), 0.5,
       () => undefined, 'unpersonalised');
     if (scores) items = personalised(items, scores);
   }

@@ -37,7 +37,7 @@ export const curatedRow: RowSource = {
     if (!plan.carousel?.personalize || items.length < 2) return { items: items.slice(0, plan.size) };
     const handle = models.get();
     const ids = items.map((i) => i.itemId);
-    const scores = await askAsMember(ctx, handle, (query) => scoreChecked(handle, query, ids));
+    const scores = await askAsMember(ctx, handle, (query) => scoreChecked(handle, query, ids, ctx));
     if (!scores) return { items: items.slice(0, plan.size) };
     // best model score first; items the model never saw (NaN) keep the stylist's order after them
     const order = ids.map((_, k) => k).sort((a, b) => {

@@ -64,7 +64,7 @@ export const forOccasionRow: RowSource = {
     const primary = models.find();
     if (!primary || candidates.length < 2) return { items: candidates.slice(0, plan.size) };
     const ids = candidates.map((c) => c.itemId);
-    const scores = await askAsMember(ctx, primary, (query) => scoreChecked(primary, query, ids));
+    const scores = await askAsMember(ctx, primary, (query) => scoreChecked(primary, query, ids, ctx));
     return { items: (scores ? personalised(candidates, scores) : candidates).slice(0, plan.size), explanation: `What members rent for ${occasionPlural(occasion)}` };
   },
 };
