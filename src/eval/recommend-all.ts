@@ -39,7 +39,7 @@ export async function recommendAll(model: Model, plan: RecommendPlan): Promise<R
   const runHere = (from: number, to: number): void => {
     for (let m = from; m < to; m++) {
       const u = plan.users[m];
-      const list = recommendFor(model, u.userId, u.trainItems, plan.k);
+      const list = recommendFor(model, u.userId, u.trainItems, plan.k, u.asOf);
       if (list === undefined) unranked++;
       lists[m] = list ?? [];
     }

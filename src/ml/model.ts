@@ -27,6 +27,11 @@ export interface RecommendOptions {
    * ADR 0005) answers from it; any other model ignores this and answers exactly. Evaluation never sets it.
    */
   approximate?: boolean;
+  /**
+   * The time the question is asked, epoch ms; time-dependent features (recency, trending windows,
+   * item age) are computed at it. Default: the model's training clock.
+   */
+  asOf?: number;
 }
 
 export interface TrainContext {
@@ -48,7 +53,7 @@ export interface Model {
   recommend(user: UserQuery, n: number, opts?: RecommendOptions): ScoredItem[];
   similar(itemId: string, n: number, opts?: RecommendOptions): ScoredItem[];
   /** Scores of `itemIds` for the member, in the given order (NaN for items the model never saw). */
-  score(user: UserQuery, itemIds: readonly string[]): Float32Array;
+  score(user: UserQuery, itemIds: readonly string[], opts?: { asOf?: number }): Float32Array;
   /** A member's vector from their interactions (models with user factors only). */
   foldIn?(interactions: ReadonlyArray<{ itemId: string; weight?: number }>): Float32Array;
   /** Writes the artifact (manifest + typed-array payloads) into `dir`. */
