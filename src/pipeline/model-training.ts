@@ -13,7 +13,7 @@ import type { TrainContext } from '../ml/model.ts';
 import { FIT_ALGORITHM } from '../ml/fit/fit-model-codec.ts';
 import { getTrainer } from '../ml/registry.ts';
 import type { ModelRecord, Store } from '../storage/store.ts';
-import { loadTrainingData, type TrainingData } from './training-data.ts';
+import { loadTrainingData, type PositivesConfig, type TrainingData } from './training-data.ts';
 import { ValidationGate, type GateOptions } from './validation-gate.ts';
 
 /** What `vitrine train` and the demo train when no list is given. */
@@ -28,6 +28,8 @@ export interface TrainModelsOptions {
   clock?: () => number;
   /** the validation gate (default: DEFAULT_CONFIG.training.gate); false activates whatever trains */
   gate?: GateOptions | false;
+  /** which events are positives (`training.positives`; default DEFAULT_CONFIG's) */
+  positives?: PositivesConfig;
 }
 
 /** A new version id: algorithm, UTC timestamp, and a short random suffix. */
@@ -42,7 +44,7 @@ export async function trainModels(store: Store, dataDir: string, opts: TrainMode
   const log = opts.log ?? (() => undefined);
   const algorithms = opts.algorithms ?? DEFAULT_TRAIN_ALGORITHMS;
   for (const name of algorithms) getTrainer(name); // unknown names fail before any work
-  const data = await loadTrainingData(store);
+  const data = await loadTrainingData(store, { positives: opts.positives });
   if (data.interactions.users.length === 0) {
     throw new VitrineError('VITRINE_MODEL_EMPTY_DATA', `the store has no ${data.positiveTypes.join('/')} events to train on`);
   }

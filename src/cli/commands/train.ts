@@ -48,6 +48,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       algorithms: values.algorithms?.split(',').map((s) => s.trim()).filter(Boolean),
       params,
       gate: config.training.gate,
+      positives: config.training.positives,
       log: (line) => console.log(line),
       onProgress: (algorithm, fraction, label) => {
         const now = Date.now();
