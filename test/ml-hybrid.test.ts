@@ -66,9 +66,10 @@ function plantedWorld(): InteractionData {
 const data = plantedWorld();
 const onlyC0 = { exclude: new Set(['C0']) };
 let hybrid: Model;
+const trainingLog: string[] = [];
 
 before(async () => {
-  hybrid = await hybridTrainer.train({ interactions: data }, {}, { now: CLOCK });
+  hybrid = await hybridTrainer.train({ interactions: data }, {}, { now: CLOCK, onProgress: (_f, label) => trainingLog.push(label) });
 });
 
 const topFor = (model: Model, userId: string, n: number): string[] => model.recommend({ userId }, n, onlyC0).map((r) => r.itemId);
@@ -84,6 +85,11 @@ test('hybrid offers the newest items in the member\'s size, where popularity off
   const y = topFor(hybrid, 'Y', 3);
   assert.ok(y.includes('A356') && y.every(recentIn('A', 12)), `hybrid for Y (size 0): ${y}`);
   assert.equal(hybrid.manifest.extra?.learner, 'logloss');
+  // the guard: here the trees beat every component on held-out inner members, and say so
+  const guard = hybrid.manifest.extra?.guard as { current: { ranking: string; ndcg: Record<string, number> } };
+  assert.equal(hybrid.manifest.extra?.ranking, 'forest');
+  assert.ok(guard.current.ndcg.forest > guard.current.ndcg['size-popularity'], JSON.stringify(guard.current.ndcg));
+  assert.ok(trainingLog.some((l) => l.startsWith('questions at or after the training clock: ranking by forest (inner NDCG@10')), trainingLog.join('\n'));
 });
 
 test('without the size features X and Y look alike: the size is what tells them apart', async () => {

@@ -28,11 +28,13 @@ export interface LearnedRanking {
   validationNdcg: number;
 }
 
-/** Learns a forest from `sets`, lets the guard choose between it and the components, refits a winning forest. */
-export function learnRanking(sets: LearnerSets, p: HybridParams, onRound?: (fraction: number, label: string) => void): LearnedRanking {
+/** Learns a forest from `sets` (the rows of `questions`, named in the log), lets the guard choose between it and the components, refits a winning forest. */
+export function learnRanking(
+  sets: LearnerSets, p: HybridParams, questions: string, onRound?: (fraction: number, label: string) => void,
+): LearnedRanking {
   let learned = trainRanker(sets.train, sets.valid, p, (round) => onRound?.(0.5 * (round / p.rounds), 'learner'));
   const verdict = judgeRankings(learned.forest, sets.guard);
-  onRound?.(0.5, guardLabel(verdict));
+  onRound?.(0.5, `${questions}: ${guardLabel(verdict)}`);
   if (sets.guardTrain && verdict.ranking === 'forest') {
     learned = trainRanker(concatSets([sets.train, sets.guardTrain]), sets.valid, p, (round) => onRound?.(0.5 + 0.5 * (round / p.rounds), 'learner, refitted with the guard members'));
   }
