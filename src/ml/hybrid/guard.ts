@@ -23,8 +23,11 @@ export const COMPONENT_RANKINGS = {
 } as const satisfies Record<string, readonly FeatureName[]>;
 
 export type ComponentRanking = keyof typeof COMPONENT_RANKINGS;
-/** How a hybrid ranks its candidates. */
-export type Ranking = 'forest' | ComponentRanking;
+/**
+ * How a hybrid ranks its candidates: its forest, a component alone, or (for questions asked before the
+ * training clock) the forest learned for questions at the clock, when that one does better there.
+ */
+export type Ranking = 'forest' | 'clock-forest' | ComponentRanking;
 
 export interface GuardVerdict {
   ranking: Ranking;
@@ -37,7 +40,7 @@ const FEATURE_INDEX = new Map<string, number>(FEATURE_NAMES.map((n, j) => [n, j]
 
 /** True for a ranking name a model may be asked to use. */
 export function isRanking(name: unknown): name is Ranking {
-  return name === 'forest' || (typeof name === 'string' && Object.hasOwn(COMPONENT_RANKINGS, name));
+  return name === 'forest' || name === 'clock-forest' || (typeof name === 'string' && Object.hasOwn(COMPONENT_RANKINGS, name));
 }
 
 /**
@@ -50,8 +53,11 @@ export function componentScore(name: ComponentRanking, get: (f: number) => numbe
   return (Number.isNaN(first) ? 0 : first) + rest.reduce((s, x) => s + x, 0);
 }
 
-/** The best ranking on `guard` (the forest unless a component does at least as well); forest without a guard set. */
-export function judgeRankings(forest: Forest, guard: RankingSet | undefined): GuardVerdict {
+/**
+ * The best ranking on `guard`: the forest unless a component (or the clock's forest, when given) does
+ * at least as well; the forest without a guard set.
+ */
+export function judgeRankings(forest: Forest, guard: RankingSet | undefined, clockForest?: Forest): GuardVerdict {
   if (!guard || guard.labels.length === 0) return { ranking: 'forest', ndcg: {}, members: 0 };
   const n = guard.labels.length;
   const rows = new Float32Array(n * N_FEATURES);
@@ -59,7 +65,11 @@ export function judgeRankings(forest: Forest, guard: RankingSet | undefined): Gu
     for (let k = 0; k < n; k++) rows[k * N_FEATURES + f] = col[k];
   });
   const ndcg: Partial<Record<Ranking, number>> = { forest: meanNdcg(scoreRows(forest, rows, n), guard) };
-  let best: ComponentRanking | undefined;
+  let best: Exclude<Ranking, 'forest'> | undefined;
+  if (clockForest) {
+    ndcg['clock-forest'] = meanNdcg(scoreRows(clockForest, rows, n), guard);
+    best = 'clock-forest';
+  }
   for (const name of Object.keys(COMPONENT_RANKINGS) as ComponentRanking[]) {
     const raw = Float64Array.from({ length: n }, (_, k) => componentScore(name, (f) => guard.columns[f][k]));
     if (raw.every(Number.isNaN)) continue; // a component the hybrid did not train
@@ -67,5 +77,5 @@ export function judgeRankings(forest: Forest, guard: RankingSet | undefined): Gu
     if (best === undefined || (ndcg[name] as number) > (ndcg[best] as number)) best = name;
   }
   const forestWins = best === undefined || (ndcg.forest as number) > (ndcg[best] as number);
-  return { ranking: forestWins ? 'forest' : (best as ComponentRanking), ndcg, members: guard.queryStart.length - 1 };
+  return { ranking: forestWins ? 'forest' : (best as Exclude<Ranking, 'forest'>), ndcg, members: guard.queryStart.length - 1 };
 }

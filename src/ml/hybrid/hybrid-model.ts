@@ -163,7 +163,7 @@ export class HybridModel extends ItemScoringModel {
 
 /** Each candidate's score under `ranker` (NaN: a component that does not rank it; it stays in the tail). */
 function rankCandidates(ranker: HybridRanker, rows: Float32Array, count: number): Float64Array {
-  if (ranker.ranking === 'forest') return scoreRows(ranker.forest, rows, count);
+  if (ranker.ranking === 'forest' || ranker.ranking === 'clock-forest') return scoreRows(ranker.forest, rows, count);
   const name = ranker.ranking;
   return Float64Array.from({ length: count }, (_, k) => componentScore(name, (f) => rows[k * N_FEATURES + f]));
 }

@@ -65,7 +65,9 @@ export async function trainHybrid(input: TrainInput, params?: Partial<HybridPara
   const sets = await buildTrainingSets(data, input.items, scale, asOf, p, dropped.indexes, (fold, label) => progress((0.4 * fold) / splits, label));
   const step = (from: number, width: number) => (fraction: number, label: string): void => progress(from + width * fraction, label);
   const current = sets?.global ? learnRanking(sets.global, p, 'questions at or after the training clock', step(0.4, 0.2)) : undefined;
-  const past = sets?.memberTime ? learnRanking(sets.memberTime, p, 'questions before it (each member at their own time)', step(0.6, 0.2)) : undefined;
+  const past = sets?.memberTime
+    ? learnRanking(sets.memberTime, p, 'questions before it (each member at their own time)', step(0.6, 0.2), current?.forest)
+    : undefined;
   const currentRanker: HybridRanker = current ?? { forest: emptyForest(), ranking: 'size-popularity' };
   progress(0.8, 'serving state');
   const timeline = ItemTimeline.of(data, input.items, scale);

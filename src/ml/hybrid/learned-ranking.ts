@@ -28,17 +28,22 @@ export interface LearnedRanking {
   validationNdcg: number;
 }
 
-/** Learns a forest from `sets` (the rows of `questions`, named in the log), lets the guard choose between it and the components, refits a winning forest. */
+/**
+ * Learns a forest from `sets` (the rows of `questions`, named in the log), lets the guard choose
+ * between it, the components and `clockForest` (the past ranking may borrow the clock's forest when
+ * that one ranks past questions better: it learned from more members), refits a winning forest.
+ */
 export function learnRanking(
-  sets: LearnerSets, p: HybridParams, questions: string, onRound?: (fraction: number, label: string) => void,
+  sets: LearnerSets, p: HybridParams, questions: string, onRound?: (fraction: number, label: string) => void, clockForest?: Forest,
 ): LearnedRanking {
   let learned = trainRanker(sets.train, sets.valid, p, (round) => onRound?.(0.5 * (round / p.rounds), 'learner'));
-  const verdict = judgeRankings(learned.forest, sets.guard);
+  const verdict = judgeRankings(learned.forest, sets.guard, clockForest);
   onRound?.(0.5, `${questions}: ${guardLabel(verdict)}`);
   if (sets.guardTrain && verdict.ranking === 'forest') {
     learned = trainRanker(concatSets([sets.train, sets.guardTrain]), sets.valid, p, (round) => onRound?.(0.5 + 0.5 * (round / p.rounds), 'learner, refitted with the guard members'));
   }
-  return { forest: learned.forest, ranking: verdict.ranking, verdict, rounds: learned.rounds, validationNdcg: learned.validationNdcg };
+  const forest = verdict.ranking === 'clock-forest' && clockForest ? clockForest : learned.forest;
+  return { forest, ranking: verdict.ranking, verdict, rounds: learned.rounds, validationNdcg: learned.validationNdcg };
 }
 
 /** The training log's line for a verdict, e.g. "ranking by ease (inner NDCG@10 on 812 held-out members: forest 0.0101, ease 0.0123, …)". */
