@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { DAY_MS } from '../src/core/time.ts';
 import { buildInteractions, type InteractionData } from '../src/ml/dataset.ts';
 import { seededUniform } from '../src/ml/common/rng.ts';
+import type { HybridModel } from '../src/ml/hybrid/hybrid-model.ts';
 import { hybridTrainer, trainingClock } from '../src/ml/hybrid/hybrid-trainer.ts';
 import type { Model } from '../src/ml/model.ts';
 import { popularityRecentTrainer, popularityTrainer } from '../src/ml/popularity/popularity-trainer.ts';
@@ -65,9 +66,10 @@ function plantedWorld(): InteractionData {
 const data = plantedWorld();
 const onlyC0 = { exclude: new Set(['C0']) };
 let hybrid: Model;
+const trainingLog: string[] = [];
 
 before(async () => {
-  hybrid = await hybridTrainer.train({ interactions: data }, {}, { now: CLOCK });
+  hybrid = await hybridTrainer.train({ interactions: data }, {}, { now: CLOCK, onProgress: (_f, label) => trainingLog.push(label) });
 });
 
 const topFor = (model: Model, userId: string, n: number): string[] => model.recommend({ userId }, n, onlyC0).map((r) => r.itemId);
@@ -83,6 +85,11 @@ test('hybrid offers the newest items in the member\'s size, where popularity off
   const y = topFor(hybrid, 'Y', 3);
   assert.ok(y.includes('A356') && y.every(recentIn('A', 12)), `hybrid for Y (size 0): ${y}`);
   assert.equal(hybrid.manifest.extra?.learner, 'logloss');
+  // the guard: here the trees beat every component on held-out inner members, and say so
+  const guard = hybrid.manifest.extra?.guard as { current: { ranking: string; ndcg: Record<string, number> } };
+  assert.equal(hybrid.manifest.extra?.ranking, 'forest');
+  assert.ok(guard.current.ndcg.forest > guard.current.ndcg['size-popularity'], JSON.stringify(guard.current.ndcg));
+  assert.ok(trainingLog.some((l) => l.startsWith('questions at or after the training clock: ranking by forest (inner NDCG@10')), trainingLog.join('\n'));
 });
 
 test('without the size features X and Y look alike: the size is what tells them apart', async () => {
@@ -111,6 +118,29 @@ test('a live interaction list ranks like the member it describes; unknown member
   await assertCode(() => hybrid.recommend({ userId: 'nobody' }, 3), 'VITRINE_MODEL_UNKNOWN_USER');
   await assertCode(() => hybrid.recommend({ vector: new Float32Array(4) }, 3), 'VITRINE_MODEL_BAD_PARAMS');
   assert.ok(hybrid.similar('B358', 3).every((r) => r.itemId !== 'B358'));
+});
+
+test('time belongs to the query: asked at an earlier asOf, the hybrid\'s statistics and candidates are those of that day', () => {
+  const model = hybrid as HybridModel;
+  assert.equal(model.stateAt(undefined), model.state);
+  assert.equal(model.stateAt(CLOCK - DAY_MS / 2), model.state, 'within a day of the training clock: the trained state');
+  const past = model.stateAt(100 * DAY_MS + 3_600_000);
+  const index = (id: string): number => data.itemIds.indexOf(id);
+  const rentedBefore = (id: string, day: number): number => {
+    let n = 0;
+    for (let k = 0; k < data.users.length; k++) if (data.items[k] === index(id) && data.ts[k] < day * DAY_MS) n++;
+    return n;
+  };
+  // the day grid: asked at day 100 + 1 h, rows before day 101 count
+  assert.equal(past.stats.asOfDay, 101);
+  assert.ok(rentedBefore('A96', 101) > 0);
+  assert.equal(past.stats.columns.popAll[index('A96')], rentedBefore('A96', 101));
+  assert.equal(past.stats.columns.popAll[index('A352')], 0);
+  assert.ok(!past.stats.known(index('A352')) && model.state.stats.known(index('A352')));
+  // trending at day 101: A96 was among the newest; at the clock it is long forgotten
+  assert.ok(past.stats.columns.pop30[index('A96')] > 0 && model.state.stats.columns.pop30[index('A96')] === 0);
+  const live = hybrid.recommend({ userId: 'Y' }, 3, { ...onlyC0, asOf: 400 * DAY_MS });
+  assert.equal(live.length, 3, 'asked after the clock, from the statistics of that day');
 });
 
 test('hybrid artifact round-trips: identical scores and rankings after save and load', async () => {

@@ -36,6 +36,41 @@ test('popularity-recent counts interactions in the 90 days before the end of tra
   assert.deepEqual(scores(lastTenUsers), [0, 2, 1, 0]);
 });
 
+test('popularity-recent counts the 90 days before the time asked (asOf), not before the end of train', async () => {
+  const model = (await popularityRecentTrainer.train({ interactions: data }, {}, { now: END })) as PopularityModel;
+  const at = (day: number): number[] => [...model.score({ userId: 'x' }, ['A', 'B', 'C', 'D'], { asOf: day * DAY_MS })];
+  // asked on day 60: A (days 5–6) and D (day 50) are in [day −30, day 60]; B and C did not exist yet
+  assert.deepEqual(at(60), [4, 0, 0, 1]);
+  assert.deepEqual(model.recommend({ userId: 'x' }, 2, { asOf: 60 * DAY_MS }).map((r) => r.itemId), ['A', 'D']);
+  // day 97: A, popular only before asOf − 90 days, drops out; C's day-99 and day-100 rows are still ahead
+  assert.deepEqual(at(97), [0, 2, 0, 1]);
+  assert.deepEqual(at(95.5), [1, 1, 0, 1]);
+  assert.deepEqual(at(97), [0, 2, 0, 1], 'the cached count is not reused once a row enters or leaves the window');
+  // after the end of train the window slides on and rows leave it: D on day 140, B on day 186, C's first on 189
+  assert.deepEqual(at(141), [0, 2, 2, 0]);
+  assert.deepEqual(at(187), [0, 0, 2, 0]);
+  assert.deepEqual(at(189.5), [0, 0, 1, 0]);
+  assert.deepEqual(at(100), scores(model), 'asked at the end of train: the trained scores');
+  // the reference definition ignores asOf; all-time popularity does not depend on the clock either
+  const reference = (await popularityRecentTrainer.train({ interactions: data }, { clock: 'train' }, { now: END })) as PopularityModel;
+  assert.deepEqual([...reference.score({ userId: 'x' }, ['A', 'B', 'C', 'D'], { asOf: 60 * DAY_MS })], [0, 2, 2, 1]);
+  const allTime = (await popularityTrainer.train({ interactions: data })) as PopularityModel;
+  assert.deepEqual([...allTime.score({ userId: 'x' }, ['A', 'B', 'C', 'D'], { asOf: 60 * DAY_MS })], [3, 2, 1, 1]);
+  // and the timeline survives save/load
+  const dir = `${root}/recent-asof`;
+  await model.save(dir);
+  const loaded = await popularityRecentTrainer.load(dir);
+  assert.deepEqual([...loaded.score({ userId: 'x' }, ['A', 'B', 'C', 'D'], { asOf: 60 * DAY_MS })], [4, 0, 0, 1]);
+});
+
+test('decayed popularity recounted at asOf counts only rows at or before it', async () => {
+  const model = (await popularityTrainer.train({ interactions: data }, { mode: 'decayed', halfLifeDays: 10 }, { now: END })) as PopularityModel;
+  const [a, b, c, d] = [...model.score({ userId: 'x' }, ['A', 'B', 'C', 'D'], { asOf: 50 * DAY_MS })];
+  // A: u1 at day 6 (latest), u2 and u3 at day 5; D: u7 on day 50; B and C not yet rented
+  assert.ok(Math.abs(a - (0.5 ** 4.4 + 2 * 0.5 ** 4.5)) < 1e-6);
+  assert.deepEqual([b, c, d], [0, 0, 1]);
+});
+
 test('decayed popularity halves a member\'s weight every half-life, counting each member once at their latest', async () => {
   const model = (await popularityTrainer.train({ interactions: data }, { mode: 'decayed', halfLifeDays: 10 }, { now: END })) as PopularityModel;
   const h = (days: number): number => 0.5 ** (days / 10);

@@ -67,3 +67,25 @@ test('a log without rentals or purchases (MovieLens) uses rated reviews; RTR imp
   assert.equal((await loadTrainingData(empty)).interactions.users.length, 0);
   await empty.close();
 });
+
+test('training.positives: a shop\'s purchases, clicks and views with weights; reviews from a least rating', async () => {
+  const store = await storeWith([
+    ev('a', 'purchase', 'u1', 'i1', 1), ev('b', 'click', 'u1', 'i2', 2), ev('c', 'view', 'u2', 'i1', 3),
+    ev('d', 'heart', 'u2', 'i2', 4), ev('e', 'review', 'u3', 'i1', 5, { rating: 3 }), ev('f', 'review', 'u3', 'i2', 6, { rating: 4 }),
+  ]);
+  const shop = await loadTrainingData(store, {
+    positives: {
+      events: [{ type: 'purchase', weight: 1 }, { type: 'click', weight: 0.5 }, { type: 'view', weight: 0.25 }, { type: 'review', weight: 2 }],
+      fallback: [{ type: 'heart', weight: 1 }],
+      minRating: 4,
+    },
+  });
+  assert.deepEqual(shop.positiveTypes, ['purchase', 'click', 'view', 'review']);
+  assert.deepEqual(shop.interactions.userIds, ['u1', 'u2', 'u3']);
+  assert.deepEqual([...shop.interactions.weights], [1, 0.5, 0.25, 2], 'the heart is not listed; the rating-3 review is below minRating');
+  // none of the listed events in the log: the fallback list is used
+  const hearts = await loadTrainingData(store, { positives: { events: [{ type: 'rent', weight: 1 }], fallback: [{ type: 'heart', weight: 3 }], minRating: 0 } });
+  await store.close();
+  assert.deepEqual(hearts.positiveTypes, ['heart']);
+  assert.deepEqual([hearts.interactions.userIds, [...hearts.interactions.weights]], [['u2'], [3]]);
+});

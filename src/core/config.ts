@@ -8,12 +8,19 @@ import { Value } from '@sinclair/typebox/value';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { VitrineError } from './errors.ts';
+import { EVENT_TYPES } from './types.ts';
 
 const Scope = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')]);
 
 /** The fallback chain's sources (serving/fallback): a row that fails or is late tries the next. */
 export const FALLBACK_SOURCES = ['current-model', 'previous-model', 'last-page', 'segment-popularity', 'static'] as const;
 export type FallbackSource = (typeof FALLBACK_SOURCES)[number];
+
+/** A list of (event type, weight) positives; an array so that a config file's list replaces the default. */
+const PositiveEvents = Type.Array(Type.Object({
+  type: Type.Union(EVENT_TYPES.map((t) => Type.Literal(t))),
+  weight: Type.Number({ exclusiveMinimum: 0 }),
+}, { additionalProperties: false }), { minItems: 1 });
 
 export const ConfigSchema = Type.Object({
   dataDir: Type.String({ minLength: 1 }),
@@ -145,6 +152,15 @@ export const ConfigSchema = Type.Object({
      * (items² × 24 bytes while training, items² × 4 bytes served; 10,000 items ≈ 2.4 GB / 0.4 GB)
      */
     easeMaxItems: Type.Integer({ minimum: 0 }),
+    /** which events every algorithm learns from (pipeline/training-data.ts) */
+    positives: Type.Object({
+      /** event types that are positives, with the weight each counts with */
+      events: PositiveEvents,
+      /** used instead when the log holds none of `events` (e.g. a ratings import: rated reviews) */
+      fallback: PositiveEvents,
+      /** a `review` counts only with a rating ≥ this (0: any rating; reviews without one never count) */
+      minRating: Type.Number({ minimum: 0 }),
+    }, { additionalProperties: false }),
     /** the validation gate a new model must pass to be activated */
     gate: Type.Object({
       /** algorithms the gate judges; others (content, style clusters: not top-N rankers) activate when they train */
@@ -219,6 +235,11 @@ export const DEFAULT_CONFIG: VitrineConfig = {
   training: {
     inWorker: true,
     easeMaxItems: 10_000,
+    positives: {
+      events: [{ type: 'rent', weight: 1 }, { type: 'purchase', weight: 1 }],
+      fallback: [{ type: 'review', weight: 1 }],
+      minRating: 0,
+    },
     gate: {
       algorithms: ['popularity-recent', 'item-knn', 'ease', 'als', 'hybrid'],
       metric: 'ndcg',
@@ -296,9 +317,10 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   for (const [k, v] of Object.entries(over ?? {})) {
     if (v === undefined) continue;
     const b = base[k];
+    // arrays replace (a list in a file is the whole list); cloned, so that TOML's null-prototype tables become plain objects
     base[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
       ? deepMerge({ ...(b as Record<string, unknown>) }, v as Record<string, unknown>)
-      : v;
+      : Array.isArray(v) ? structuredClone(v) : v;
   }
   return base;
 }

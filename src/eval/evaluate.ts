@@ -18,7 +18,8 @@ export const EVALUATION_ALGORITHMS = ['popularity', 'popularity-recent', 'item-k
  * whatever the library's serving defaults become; `--params` overrides them per algorithm.
  */
 export const EVALUATION_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  'popularity-recent': { mode: 'window', count: 'interactions', windowDays: 90 },
+  // the reference row counts the 90 days before the end of train for everyone, whatever the member's time
+  'popularity-recent': { mode: 'window', count: 'interactions', windowDays: 90, clock: 'train' },
   'item-knn': { k: 100, shrinkage: 0, binary: true },
   ease: { lambda: 500 },
   als: { factors: 64, regularization: 0.1, alpha: 20, iterations: 15, solver: 'exact' },

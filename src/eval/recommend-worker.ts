@@ -9,7 +9,7 @@ try {
   const model = await getTrainer(job.algorithm).load(job.dir);
   const out: RecommendJobResult = { lists: [], unranked: 0 };
   for (const u of job.users) {
-    const list = recommendFor(model, u.userId, new Set(u.trainItems), job.k);
+    const list = recommendFor(model, u.userId, new Set(u.trainItems), job.k, u.asOf);
     if (list === undefined) out.unranked++;
     out.lists.push(list ?? []);
   }

@@ -14,7 +14,7 @@ export interface RecommendJob {
   algorithm: string;
   dir: string;
   k: number;
-  users: Array<{ userId: string; trainItems: string[] }>;
+  users: Array<{ userId: string; trainItems: string[]; asOf?: number }>;
 }
 
 /** What a worker answers. */
@@ -42,7 +42,7 @@ export async function recommendInWorkers(
     for (let w = 0; w < workers; w++) {
       const part = users.slice(w * chunk, (w + 1) * chunk);
       if (part.length === 0) continue;
-      jobs.push(runJob({ algorithm, dir, k, users: part.map((u) => ({ userId: u.userId, trainItems: [...u.trainItems] })) }));
+      jobs.push(runJob({ algorithm, dir, k, users: part.map((u) => ({ userId: u.userId, trainItems: [...u.trainItems], asOf: u.asOf })) }));
     }
     const results = await Promise.all(jobs);
     return { lists: results.flatMap((r) => r.lists), unranked: results.reduce((s, r) => s + r.unranked, 0) };

@@ -28,6 +28,11 @@ export interface EvalUser {
   userId: string;
   trainItems: ReadonlySet<string>;
   relevant: ReadonlySet<string>;
+  /**
+   * The time the question is asked (epoch ms), passed to `recommend` as `asOf`: the cutoff under
+   * global-time, the member's last train interaction under user-time (EVALUATION.md).
+   */
+  asOf: number;
 }
 
 export interface EvalSplit {
@@ -75,7 +80,11 @@ export function splitDataset(ds: EvalDataset, protocol: SplitProtocol): EvalSpli
 
   // per member (old user index): train items and relevant test items, as old item indexes
   const trainItemsOf = new Map<number, Set<number>>();
-  for (const k of trainKeep) setOf(trainItemsOf, data.users[k]).add(data.items[k]);
+  const lastTrainOf = new Map<number, number>();
+  for (const k of trainKeep) {
+    setOf(trainItemsOf, data.users[k]).add(data.items[k]);
+    if (!(data.ts[k] <= (lastTrainOf.get(data.users[k]) ?? -Infinity))) lastTrainOf.set(data.users[k], data.ts[k]);
+  }
   const relevantOf = new Map<number, Set<number>>();
   let testRows = 0;
   for (let k = 0; k < n; k++) {
@@ -88,6 +97,7 @@ export function splitDataset(ds: EvalDataset, protocol: SplitProtocol): EvalSpli
     userId: data.userIds[u],
     trainItems: new Set([...(trainItemsOf.get(u) ?? [])].map((i) => data.itemIds[i])),
     relevant: new Set([...(relevantOf.get(u) ?? [])].map((i) => data.itemIds[i])),
+    asOf: protocol.name === 'global-time' ? protocol.cutoff : (lastTrainOf.get(u) as number),
   }));
   if (users.length === 0) throw noUsers(protocol, whyNoRelevant(protocol, data.ts, testRows));
 

@@ -27,7 +27,10 @@ export interface RecommendOptions {
    * ADR 0005) answers from it; any other model ignores this and answers exactly. Evaluation never sets it.
    */
   approximate?: boolean;
-  /** the time the question is asked, epoch ms; time-dependent features are computed at it; default: the model's training clock */
+  /**
+   * The time the question is asked, epoch ms; time-dependent features (recency, trending windows,
+   * item age) are computed at it. Default: the model's training clock.
+   */
   asOf?: number;
 }
 

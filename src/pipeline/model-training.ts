@@ -18,7 +18,7 @@ import { checkTrainingRequest, getTrainer } from '../ml/registry.ts';
 import type { ModelRecord, Store } from '../storage/store.ts';
 import { collectArtifacts } from './artifact-gc.ts';
 import { crownChampion } from './champion.ts';
-import { loadTrainingData, type TrainingData } from './training-data.ts';
+import { loadTrainingData, type PositivesConfig, type TrainingData } from './training-data.ts';
 import { ValidationGate, type GateOptions } from './validation-gate.ts';
 
 /**
@@ -48,6 +48,8 @@ export interface TrainModelsOptions {
   keepVersions?: number;
   /** EASE is left out of the default list above this many items (default: DEFAULT_CONFIG.training.easeMaxItems) */
   easeMaxItems?: number;
+  /** which events are positives (`training.positives`; default DEFAULT_CONFIG's) */
+  positives?: PositivesConfig;
 }
 
 /** A new version id: algorithm, UTC timestamp, and a short random suffix. */
@@ -61,7 +63,7 @@ export async function trainModels(store: Store, dataDir: string, opts: TrainMode
   const clock = opts.clock ?? Date.now;
   const log = opts.log ?? (() => undefined);
   checkTrainingRequest(opts.algorithms ?? DEFAULT_TRAIN_ALGORITHMS, opts.params); // unknown names and bad parameters fail before any work
-  const data = await loadTrainingData(store);
+  const data = await loadTrainingData(store, { positives: opts.positives });
   if (data.interactions.users.length === 0) {
     throw new VitrineError('VITRINE_MODEL_EMPTY_DATA', `the store has no ${data.positiveTypes.join('/')} events to train on`);
   }

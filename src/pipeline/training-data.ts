@@ -1,18 +1,19 @@
 /**
- * The store's event log as the model library's training data: positives (rentals and purchases; for a
- * catalogue without them, e.g. a MovieLens import, rated reviews) in arrival order, with their size,
- * fit and occasion, the features of the items they name, and the profiles (body measurements) of the
- * members with fit feedback. Read in pages, never all events at once.
+ * The store's event log as the model library's training data: positives in arrival order, with their
+ * weight, size, fit and occasion, and the features of the items they name. Which events are positives
+ * is configuration (`training.positives`): by default rentals and purchases, and for a log without
+ * them (e.g. a MovieLens import) rated reviews; a shop of purchases, views and clicks lists those with
+ * weights. The profiles (body measurements) of the members with fit feedback come along for the fit
+ * model. Read in pages, never all events at once.
  */
+import { DEFAULT_CONFIG, type VitrineConfig } from '../core/config.ts';
 import type { AttributeValue, EventType, Fit, Item, StoredEvent } from '../core/types.ts';
 import { FIT_VALUES } from '../core/types.ts';
 import type { InteractionData, ItemFeatures, MemberFeatures } from '../ml/dataset.ts';
 import type { Store } from '../storage/store.ts';
 
-/** Event types that are positives when the log has any of them. */
-export const POSITIVE_EVENT_TYPES: readonly EventType[] = ['rent', 'purchase'];
-/** The positives of a log without rentals or purchases: reviews that carry a rating. */
-export const FALLBACK_POSITIVE_TYPE: EventType = 'review';
+/** `training.positives`: event types with weights, a fallback list, and the least rating of a review. */
+export type PositivesConfig = VitrineConfig['training']['positives'];
 
 export interface TrainingData {
   /** 'rtr' when the events came from the RTR importer (ids rtr-…), else 'store' */
@@ -20,7 +21,7 @@ export interface TrainingData {
   interactions: InteractionData;
   /** indexed like interactions.itemIds */
   items: ItemFeatures;
-  /** the event types counted as positives */
+  /** the event types counted as positives (`training.positives.events`, or its fallback when the log has none of those) */
   positiveTypes: EventType[];
   /** every event with fit feedback (rents, returns, purchases carrying `fit`): what the fit model learns from */
   fitFeedback: InteractionData;
@@ -35,14 +36,19 @@ export interface TrainingData {
 export interface TrainingDataOptions {
   /** events per scanEvents page (default 5000) */
   pageSize?: number;
+  /** which events are positives (default: DEFAULT_CONFIG.training.positives) */
+  positives?: PositivesConfig;
   onProgress?: (scanned: number) => void;
 }
 
 /** Reads the store's positives and item features (see the file comment). */
 export async function loadTrainingData(store: Store, opts: TrainingDataOptions = {}): Promise<TrainingData> {
   const pageSize = opts.pageSize ?? 5000;
+  const rules = opts.positives ?? DEFAULT_CONFIG.training.positives;
+  const primaryWeight = new Map(rules.events.map((r) => [r.type, r.weight]));
+  const fallbackWeight = new Map(rules.fallback.map((r) => [r.type, r.weight]));
   const primary = new PositiveColumns();
-  const reviews = new PositiveColumns();
+  const fallback = new PositiveColumns();
   const fitFeedback = new PositiveColumns();
   let afterSeq = 0;
   let scanned = 0;
@@ -52,9 +58,13 @@ export async function loadTrainingData(store: Store, opts: TrainingDataOptions =
     if (page.length === 0) break;
     for (const e of page) {
       if (e.itemId === undefined) continue;
-      if (e.fit !== undefined) fitFeedback.add(e);
-      if (POSITIVE_EVENT_TYPES.includes(e.type)) primary.add(e);
-      else if (e.type === FALLBACK_POSITIVE_TYPE && e.rating !== undefined) reviews.add(e);
+      if (e.fit !== undefined) fitFeedback.add(e, 1);
+      // a review is a positive only with a rating of at least minRating
+      if (e.type === 'review' && !(e.rating !== undefined && e.rating >= rules.minRating)) continue;
+      const weight = primaryWeight.get(e.type);
+      const fallbackW = fallbackWeight.get(e.type);
+      if (weight !== undefined) primary.add(e, weight);
+      else if (fallbackW !== undefined) fallback.add(e, fallbackW);
       else continue;
       firstId ??= e.id;
     }
@@ -62,14 +72,14 @@ export async function loadTrainingData(store: Store, opts: TrainingDataOptions =
     afterSeq = page[page.length - 1].seq;
     opts.onProgress?.(scanned);
   }
-  const useReviews = primary.size === 0;
-  const interactions = (useReviews ? reviews : primary).toInteractions();
+  const useFallback = primary.size === 0;
+  const interactions = (useFallback ? fallback : primary).toInteractions();
   const fits = fitFeedback.toInteractions();
   return {
     name: firstId?.startsWith('rtr-') ? 'rtr' : 'store',
     interactions,
     items: await itemFeaturesFromStore(store, interactions.itemIds, pageSize),
-    positiveTypes: useReviews ? [FALLBACK_POSITIVE_TYPE] : [...POSITIVE_EVENT_TYPES],
+    positiveTypes: (useFallback ? rules.fallback : rules.events).map((r) => r.type),
     fitFeedback: fits,
     fitItems: await itemFeaturesFromStore(store, fits.itemIds, pageSize),
     fitMembers: await memberFeaturesFromStore(store, fits.userIds, pageSize),
@@ -140,12 +150,14 @@ class PositiveColumns {
   private readonly sizes: number[] = [];
   private readonly occasions: number[] = [];
   private readonly fits: number[] = [];
+  private readonly weights: number[] = [];
 
   get size(): number {
     return this.users.length;
   }
 
-  add(e: StoredEvent): void {
+  add(e: StoredEvent, weight: number): void {
+    this.weights.push(weight);
     this.users.push(codeOf(this.userIndex, e.userId));
     this.items.push(codeOf(this.itemIndex, e.itemId as string));
     this.ts.push(e.ts);
@@ -161,7 +173,7 @@ class PositiveColumns {
       users: Int32Array.from(this.users),
       items: Int32Array.from(this.items),
       ts: Float64Array.from(this.ts),
-      weights: new Float32Array(this.users.length).fill(1),
+      weights: Float32Array.from(this.weights),
       sizes: Int32Array.from(this.sizes),
       sizeLabels: [...this.sizeIndex.keys()],
       fits: Int8Array.from(this.fits),

@@ -1,10 +1,11 @@
 /** `vitrine generate`: writes a synthetic fashion world (catalogue, members, events, latent truth) as JSONL. */
 import { parseArgs } from 'node:util';
 import { DEFAULT_START, resolveWorldOptions } from '../../sim/world/generate.ts';
+import type { WorldProfile } from '../../sim/world/profiles.ts';
 import { writeWorld } from '../../sim/world/write-world.ts';
 import { exitOnError } from '../exit.ts';
 
-export const GENERATE_HELP = `vitrine generate --users N --items M --days D --seed S --out DIR [--start ${DEFAULT_START}]
+export const GENERATE_HELP = `vitrine generate --users N --items M --days D --seed S --out DIR [--start ${DEFAULT_START}] [--profile rental|shop|media]
 
 Writes a synthetic fashion-rental world, deterministic by seed (same flags → byte-identical files):
   DIR/items.jsonl, users.jsonl, events.jsonl (sorted by ts), latent/members.jsonl, latent/items.jsonl, world.json
@@ -15,6 +16,10 @@ Writes a synthetic fashion-rental world, deterministic by seed (same flags → b
   --out DIR     output directory (created; its world files are replaced)
   --start DATE  first day, YYYY-MM-DD (default ${DEFAULT_START})
   --impressions N  items shown per visit, 1..20 (default 8; impressions are most of the events)
+  --profile P   the business the world is told as (default rental):
+                rental  fashion rental: sizes, rentals, returns with fit and rating, purchases
+                shop    a plain shop: no sizes; purchases, views, clicks (no rentals or returns)
+                media   ratings and long histories: no sizes; reviews with a rating (2-10), 3x the visits
 Load it with: vitrine import world DIR`;
 
 const REQUIRED = ['users', 'items', 'days', 'seed', 'out'] as const;
@@ -26,7 +31,8 @@ export async function runGenerate(argv: string[]): Promise<number> {
       args: argv,
       options: {
         users: { type: 'string' }, items: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' },
-        out: { type: 'string' }, start: { type: 'string' }, impressions: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        out: { type: 'string' }, start: { type: 'string' }, impressions: { type: 'string' }, profile: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
       allowPositionals: false,
@@ -44,6 +50,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
       users: Number(values.users), items: Number(values.items), days: Number(values.days),
       seed: Number(values.seed), start: values.start,
       impressionsPerVisit: values.impressions === undefined ? undefined : Number(values.impressions),
+      profile: values.profile as WorldProfile | undefined,
     };
     resolveWorldOptions(opts); // fail on bad values before creating the directory
     const out = values.out as string;
@@ -51,9 +58,10 @@ export async function runGenerate(argv: string[]): Promise<number> {
     const meta = await writeWorld(opts, out);
     const seconds = (performance.now() - began) / 1000;
     const { events, churned, byType } = meta.counts;
+    const positives = `${byType.rent} rents, ${byType.purchase} purchases, ${byType.review} reviews`;
     console.log(
       `wrote ${meta.counts.items} items, ${meta.counts.users} members (${churned} cancelled), ${events} events ` +
-        `(${byType.rent} rents) over ${meta.args.days} days to ${out} in ${seconds.toFixed(1)} s ` +
+        `(${positives}) over ${meta.args.days} days to ${out} in ${seconds.toFixed(1)} s ` +
         `(${Math.round(events / seconds)} events/s)`,
     );
     return 0;

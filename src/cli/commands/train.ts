@@ -52,6 +52,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       gate: config.training.gate,
       keepVersions: config.models.keepVersions,
       easeMaxItems: config.training.easeMaxItems,
+      positives: config.training.positives,
       log: (line) => console.log(line),
       onProgress: (algorithm, fraction, label) => {
         const now = Date.now();

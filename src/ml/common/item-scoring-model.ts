@@ -21,8 +21,11 @@ export abstract class ItemScoringModel implements Model {
     this.itemIndex = itemIndex;
   }
 
-  /** One score per item index for the member; NaN or −Infinity marks an item never to recommend. */
-  protected abstract userScores(user: UserQuery): Float32Array;
+  /**
+   * One score per item index for the member, asked at `asOf` (epoch ms; undefined = the training
+   * clock); NaN or −Infinity marks an item never to recommend. Models without time features ignore asOf.
+   */
+  protected abstract userScores(user: UserQuery, asOf?: number): Float32Array;
   /** One score per item index for its likeness to item `item`. */
   protected abstract itemScores(item: number): Float32Array;
   /** The model's own payloads; `itemIds` is added by `save`. */
@@ -34,7 +37,7 @@ export abstract class ItemScoringModel implements Model {
   }
 
   recommend(user: UserQuery, n: number, opts: RecommendOptions = {}): ScoredItem[] {
-    return this.rank(this.userScores(user), n, opts);
+    return this.rank(this.userScores(user, opts.asOf), n, opts);
   }
 
   similar(itemId: string, n: number, opts: RecommendOptions = {}): ScoredItem[] {
@@ -42,8 +45,8 @@ export abstract class ItemScoringModel implements Model {
     return this.rank(this.itemScores(item), n, opts, item);
   }
 
-  score(user: UserQuery, itemIds: readonly string[]): Float32Array {
-    const scores = this.userScores(user);
+  score(user: UserQuery, itemIds: readonly string[], opts: { asOf?: number } = {}): Float32Array {
+    const scores = this.userScores(user, opts.asOf);
     return Float32Array.from(itemIds, (id) => {
       const i = this.itemIndex.get(id);
       return i === undefined ? NaN : scores[i];

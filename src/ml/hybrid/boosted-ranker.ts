@@ -169,7 +169,7 @@ function lambdaGradients(raw: Float64Array, set: RankingSet, grad: Float64Array,
 }
 
 /** Mean NDCG@10 over queries with a positive, ranking each query's rows by `raw`. */
-function meanNdcg(raw: Float64Array, set: RankingSet): number {
+export function meanNdcg(raw: Float64Array, set: RankingSet): number {
   let sum = 0;
   let count = 0;
   for (let q = 0; q + 1 < set.queryStart.length; q++) {
@@ -178,7 +178,7 @@ function meanNdcg(raw: Float64Array, set: RankingSet): number {
     let nPos = 0;
     for (let k = start; k < end; k++) nPos += set.labels[k];
     if (nPos === 0) continue;
-    const order = Int32Array.from({ length: end - start }, (_, j) => start + j).sort((a, b) => raw[b] - raw[a] || a - b);
+    const order = Int32Array.from({ length: end - start }, (_, j) => start + j).sort((a, b) => descending(raw[a], raw[b]) || a - b);
     let dcg = 0;
     for (let r = 0; r < Math.min(NDCG_K, order.length); r++) if (set.labels[order[r]]) dcg += 1 / Math.log2(r + 2);
     let ideal = 0;
@@ -187,6 +187,13 @@ function meanNdcg(raw: Float64Array, set: RankingSet): number {
     count++;
   }
   return count > 0 ? sum / count : 0;
+}
+
+/** Sort order of scores, highest first, NaN last. */
+function descending(a: number, b: number): number {
+  const x = Number.isNaN(a) ? -Infinity : a;
+  const y = Number.isNaN(b) ? -Infinity : b;
+  return x === y ? 0 : y > x ? 1 : -1;
 }
 
 function addTree(tree: GrownTree, bins: Uint8Array, nF: number, raw: Float64Array): void {

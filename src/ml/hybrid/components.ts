@@ -109,10 +109,17 @@ export class Components {
   }
 }
 
-/** The `n` items with the most rentals in the last year (all-time rentals break ties), ascending indexes. */
+/**
+ * `n` items for EASE, ascending indexes: half the most rented in the last year (all-time rentals break
+ * ties), the rest the most rented of all time — members asked about an earlier time (user-time) rent
+ * what was popular then, which last year's list would leave out.
+ */
 function popularItems(stats: ItemStats, n: number): Int32Array {
   const { pop365, popAll } = stats.columns;
-  const order = Int32Array.from({ length: stats.nItems }, (_, i) => i).filter((i) => popAll[i] > 0);
-  order.sort((a, b) => pop365[b] - pop365[a] || popAll[b] - popAll[a] || a - b);
-  return order.slice(0, n).sort();
+  const rented = Int32Array.from({ length: stats.nItems }, (_, i) => i).filter((i) => popAll[i] > 0);
+  const lastYear = rented.slice().sort((a, b) => pop365[b] - pop365[a] || popAll[b] - popAll[a] || a - b);
+  const allTime = rented.slice().sort((a, b) => popAll[b] - popAll[a] || a - b);
+  const picked = new Set(lastYear.subarray(0, Math.ceil(n / 2)));
+  for (let r = 0; r < allTime.length && picked.size < Math.min(n, rented.length); r++) picked.add(allTime[r]);
+  return Int32Array.from(picked).sort();
 }

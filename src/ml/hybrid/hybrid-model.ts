@@ -1,30 +1,52 @@
 /**
  * The trained `hybrid` ranker: for a member, candidates from cheap sources are scored by the boosted
- * trees over FEATURE_NAMES; every other item follows below them in recent-popularity order, so the
- * ranking is complete for any n and `exclude` / `filter` can drop as many items as they like. Items
- * like an item (`similar`) come from item-kNN (else content), then recent popularity.
+ * trees over FEATURE_NAMES (or by the component ranking the guard chose, guard.ts); every other item
+ * follows below them in recent-popularity order, so the ranking is complete for any n and `exclude` /
+ * `filter` can drop as many items as they like. Time features and candidates are computed at the
+ * time the question is asked (`asOf`, on queryClock's day grid). Items like an item (`similar`) come
+ * from item-kNN (else content), then recent popularity.
  */
 import { join } from 'node:path';
 import { VitrineError } from '../../core/errors.ts';
-import { loadArtifact, payloadOf, stringsOf, type ArtifactLoadOptions, type Payloads } from '../artifact.ts';
+import { loadArtifact, payloadOf, stringsOf, type ArtifactLoadOptions, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
 import type { Forest } from '../fit/gbdt/forest.ts';
 import type { ArtifactManifest, UserQuery } from '../model.ts';
 import { scoreRows } from './boosted-ranker.ts';
 import { Components, type ComponentName } from './components.ts';
-import { FEATURE_NAMES, featureIndexes, N_FEATURES } from './features.ts';
+import { featureIndexes, N_FEATURES } from './features.ts';
 import { forestFromPayloads, forestPayloads } from './forest-codec.ts';
+import { componentScore, isRanking, type Ranking } from './guard.ts';
 import { ItemStats } from './item-stats.ts';
+import { ItemTimeline } from './item-timeline.ts';
 import { MemberProfiles } from './member-profiles.ts';
 import { resolveHybridParams, type HybridParams } from './params.ts';
+import { queryClock } from './query-clock.ts';
 import { RankingState } from './ranking-state.ts';
 
 export const HYBRID_FORMAT_VERSION = 1;
 const COMPONENTS_DIR = 'components';
-const FEATURE = Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, j]));
+
+/** A way of ranking candidates: a learned forest, or one component alone (guard.ts). */
+export interface HybridRanker {
+  forest: Forest;
+  ranking: Ranking;
+}
+
+/** states at other clocks than training's kept at once (serving asks about one day; evaluation goes in time order) */
+const STATES_KEPT = 4;
 
 export class HybridModel extends ItemScoringModel {
-  constructor(manifest: ArtifactManifest, itemIds: readonly string[], readonly state: RankingState, readonly forest: Forest) {
+  /** ranking states at other clocks than training's, oldest first */
+  private readonly states = new Map<number, RankingState>();
+
+  constructor(
+    manifest: ArtifactManifest, itemIds: readonly string[], readonly state: RankingState,
+    /** for questions asked at or after the training clock, and (when learned) before it (learned-ranking.ts) */
+    readonly rankers: { current: HybridRanker; past?: HybridRanker },
+    /** the train rows, to compute item statistics at the time asked; without it asOf is ignored (older artifacts) */
+    readonly timeline: ItemTimeline | undefined,
+  ) {
     super('hybrid', manifest, itemIds);
   }
 
@@ -44,7 +66,10 @@ export class HybridModel extends ItemScoringModel {
     if (names.includes('ease')) subsets.ease = payloadOf(loaded, 'ease.items', Int32Array);
     const components = await Components.load(join(dir, COMPONENTS_DIR), itemIds, names as string[], subsets, opts);
     const state = new RankingState(stats, profiles, components, p, p.recentDays, featureIndexes(p.dropFeatures).indexes);
-    return new HybridModel(loaded.manifest, itemIds, state, forestFromPayloads(loaded, N_FEATURES));
+    const timeline = loaded.payloads['timeline.shape'] ? ItemTimeline.fromPayloads(loaded) : undefined;
+    const current = rankerFromPayloads(loaded, 'forest', loaded.manifest.extra?.ranking);
+    const past = loaded.payloads['pastForest.shape'] ? rankerFromPayloads(loaded, 'pastForest', loaded.manifest.extra?.pastRanking) : undefined;
+    return new HybridModel(loaded.manifest, itemIds, state, past ? { current, past } : { current }, timeline);
   }
 
   override async save(dir: string): Promise<void> {
@@ -59,29 +84,50 @@ export class HybridModel extends ItemScoringModel {
    */
   private last: { key: string; scores: Float32Array } | undefined;
 
-  protected userScores(user: UserQuery): Float32Array {
+  protected userScores(user: UserQuery, asOf?: number): Float32Array {
+    const state = this.stateAt(asOf);
     const key = queryKey(user);
-    if (key !== undefined && this.last?.key === key) return this.last.scores;
-    const scores = this.scoreMember(user);
-    if (key !== undefined) this.last = { key, scores };
+    const cacheKey = key === undefined ? undefined : `${state.stats.asOfDay}\u0003${key}`;
+    if (cacheKey !== undefined && this.last?.key === cacheKey) return this.last.scores;
+    const scores = this.scoreMember(user, state);
+    if (cacheKey !== undefined) this.last = { key: cacheKey, scores };
     return scores;
   }
 
-  private scoreMember(user: UserQuery): Float32Array {
-    const { profiles, stats } = this.state;
-    const member = profiles.resolve(user, this.itemIndex, stats.asOfDay);
-    const { candidates, rows } = this.state.candidateRows(user, member);
-    const raw = this.forest.treeRoot.length > 0 ? scoreRows(this.forest, rows, candidates.length) : fallbackScores(rows, candidates.length);
-    const scores = this.tailScores(raw);
-    candidates.forEach((i, k) => (scores[i] = raw[k]));
+  /** The ranking state at the clock of a question asked at `asOf` (the trained one when within a day of training). */
+  stateAt(asOf: number | undefined): RankingState {
+    const trained = this.manifest.extra?.asOf;
+    if (!this.timeline || typeof trained !== 'number') return this.state;
+    const clock = queryClock(trained, asOf);
+    if (clock === trained) return this.state;
+    let state = this.states.get(clock);
+    if (!state) {
+      const p = resolveHybridParams(this.manifest.params as Partial<HybridParams>);
+      state = this.state.at(this.timeline, clock, p.halfLifeDays);
+      if (this.states.size >= STATES_KEPT) this.states.delete(this.states.keys().next().value as number);
+      this.states.set(clock, state);
+    }
+    return state;
+  }
+
+  private scoreMember(user: UserQuery, state: RankingState): Float32Array {
+    const member = state.profiles.resolve(user, this.itemIndex, state.stats.asOfDay);
+    const { candidates, rows } = state.candidateRows(user, member);
+    const askedBefore = state !== this.state && state.stats.asOfDay < this.state.stats.asOfDay;
+    const raw = rankCandidates((askedBefore ? this.rankers.past : undefined) ?? this.rankers.current, rows, candidates.length);
+    const scores = this.tailScores(raw, state.stats.columns.tailScore);
+    candidates.forEach((i, k) => {
+      if (!Number.isNaN(raw[k])) scores[i] = raw[k];
+    });
     return scores;
   }
+
 
   protected itemScores(item: number): Float32Array {
     const { models } = this.state.components;
     const neighbours = (models.knn ?? models.content)?.similar(this.itemIds[item], this.itemIds.length) ?? [];
     const raw = Float64Array.from(neighbours, (r) => r.score);
-    const scores = this.tailScores(raw);
+    const scores = this.tailScores(raw, this.state.stats.columns.tailScore);
     neighbours.forEach((r, k) => {
       const i = this.itemIndex.get(r.itemId);
       if (i !== undefined) scores[i] = raw[k];
@@ -90,7 +136,11 @@ export class HybridModel extends ItemScoringModel {
   }
 
   protected payloads(): Payloads {
-    const out: Payloads = { ...this.state.stats.toPayloads(), ...this.state.profiles.toPayloads(), ...forestPayloads(this.forest) };
+    const { current, past } = this.rankers;
+    const out: Payloads = {
+      ...this.state.stats.toPayloads(), ...this.state.profiles.toPayloads(), ...forestPayloads(current.forest),
+      ...(past ? forestPayloads(past.forest, 'pastForest') : {}), ...this.timeline?.toPayloads(),
+    };
     const ease = this.state.components.subsets.ease;
     if (ease) out['ease.items'] = ease;
     return out;
@@ -100,10 +150,9 @@ export class HybridModel extends ItemScoringModel {
    * Every item below the lowest of `above`, in recent-popularity order (items nobody rented before the
    * clock last), so that the scores written over them for the scored items rank first.
    */
-  private tailScores(above: Float64Array): Float32Array {
+  private tailScores(above: Float64Array, tail: Float32Array): Float32Array {
     let low = 0;
     for (const s of above) if (s < low) low = s;
-    const tail = this.state.stats.columns.tailScore;
     let top = 0;
     for (const t of tail) if (t > top) top = t;
     const scores = new Float32Array(this.itemIds.length);
@@ -112,14 +161,19 @@ export class HybridModel extends ItemScoringModel {
   }
 }
 
-/** Without a learned forest (too little data for the inner split): EVALUATION.md's size-band + recent popularity. */
-function fallbackScores(rows: Float32Array, count: number): Float64Array {
-  const out = new Float64Array(count);
-  for (let k = 0; k < count; k++) {
-    const inSize = rows[k * N_FEATURES + FEATURE.sizePopRecent];
-    out[k] = (Number.isNaN(inSize) ? 0 : inSize) + rows[k * N_FEATURES + FEATURE.popRecent];
-  }
-  return out;
+/** Each candidate's score under `ranker` (NaN: a component that does not rank it; it stays in the tail). */
+function rankCandidates(ranker: HybridRanker, rows: Float32Array, count: number): Float64Array {
+  if (ranker.ranking === 'forest' || ranker.ranking === 'clock-forest') return scoreRows(ranker.forest, rows, count);
+  const name = ranker.ranking;
+  return Float64Array.from({ length: count }, (_, k) => componentScore(name, (f) => rows[k * N_FEATURES + f]));
+}
+
+/** A ranker saved under `prefix`; its ranking from the manifest (older artifacts: the forest when it has trees). */
+function rankerFromPayloads(loaded: LoadedArtifact, prefix: string, ranking: unknown): HybridRanker {
+  const forest = forestFromPayloads(loaded, N_FEATURES, prefix);
+  const chosen = ranking ?? (forest.treeRoot.length > 0 ? 'forest' : 'size-popularity');
+  if (!isRanking(chosen)) throw new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', `hybrid: unknown ranking "${String(chosen)}" in the manifest`);
+  return { forest, ranking: chosen };
 }
 
 /** Equal for queries that score the same; undefined for a vector (its contents could change under the same array). */

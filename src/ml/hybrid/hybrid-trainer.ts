@@ -1,9 +1,10 @@
 /**
- * Trainer `hybrid` (the engine's best ranker): (1) an inner time split of the training data — the
- * last `labelDays` are labels, everything is computed as of the inner cutoff — gives labelled
- * candidate rows (training-set.ts); (2) boosted trees learn to rank them (boosted-ranker.ts);
- * (3) statistics, profiles and component models are rebuilt from all of train, as of the training
- * clock, for serving. Only rows before the clock are ever read (see trainingClock): a `ctx.now`
+ * Trainer `hybrid` (the engine's best ranker): (1) inner splits of the training data — global time
+ * folds and a member-time fold — give labelled candidate rows (training-set.ts); (2) boosted trees
+ * learn to rank them (boosted-ranker.ts); (3) on held-out inner members the trees meet each component
+ * ranking alone, and the best ranks (guard.ts: the hybrid never loses to its parts); (4) statistics,
+ * profiles and component models are rebuilt from all of train, as of the training clock, for serving,
+ * with the rows to recompute the statistics at the time a question is asked (item-timeline.ts). Only rows before the clock are ever read (see trainingClock): a `ctx.now`
  * before the last interaction cuts the data there, and one far past it is pulled back to a day after
  * it (windows counted back from a clock with no data behind them would be empty).
  * In the spirit of the Rent the Runway finding (Misra, Wan & McAuley, RecSys 2018; EVALUATION.md):
@@ -15,13 +16,15 @@ import type { ArtifactLoadOptions } from '../artifact.ts';
 import { assertInteractions, dataRange, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import type { Forest } from '../fit/gbdt/forest.ts';
 import type { Model, Trainer, TrainContext, TrainInput } from '../model.ts';
-import { splitCounts, trainRanker } from './boosted-ranker.ts';
+import { splitCounts } from './boosted-ranker.ts';
 import { Components } from './components.ts';
 import { FEATURE_NAMES, featureIndexes, N_FEATURES } from './features.ts';
-import { HYBRID_FORMAT_VERSION, HybridModel } from './hybrid-model.ts';
+import { HYBRID_FORMAT_VERSION, HybridModel, type HybridRanker } from './hybrid-model.ts';
 import { ItemStats } from './item-stats.ts';
+import { ItemTimeline } from './item-timeline.ts';
 import { MemberProfiles } from './member-profiles.ts';
 import { HYBRID_DEFAULTS, resolveHybridParams, type HybridParams } from './params.ts';
+import { learnRanking } from './learned-ranking.ts';
 import { RankingState } from './ranking-state.ts';
 import { sizeScale } from './size-scale.ts';
 import { rowsBefore } from './time-slice.ts';
@@ -56,24 +59,35 @@ export async function trainHybrid(input: TrainInput, params?: Partial<HybridPara
   };
 
   progress(0, 'inner split');
-  const sets = await buildTrainingSets(data, input.items, scale, asOf, p, dropped.indexes, (fold) => progress((0.4 * fold) / p.folds, `labelled rows, inner split ${fold + 1}/${p.folds}`));
-  progress(0.4, 'learner');
-  const learned = sets ? trainRanker(sets.train, sets.valid, p, (round) => progress(0.4 + 0.4 * (round / p.rounds), 'learner')) : undefined;
-  const forest = learned?.forest ?? emptyForest();
+  const splits = p.folds + (p.memberTimeMembers > 0 ? 1 : 0);
+  const sets = await buildTrainingSets(data, input.items, scale, asOf, p, dropped.indexes, (fold, label) => progress((0.4 * fold) / splits, label));
+  const step = (from: number, width: number) => (fraction: number, label: string): void => progress(from + width * fraction, label);
+  const current = sets?.global ? learnRanking(sets.global, p, 'questions at or after the training clock', step(0.4, 0.2)) : undefined;
+  const past = sets?.memberTime
+    ? learnRanking(sets.memberTime, p, 'questions before it (each member at their own time)', step(0.6, 0.2), current?.forest)
+    : undefined;
+  const currentRanker: HybridRanker = current ?? { forest: emptyForest(), ranking: 'size-popularity' };
   progress(0.8, 'serving state');
-  const stats = ItemStats.compute(data, input.items, scale, { asOf, recentDays: p.recentDays, halfLifeDays: p.halfLifeDays });
+  const timeline = ItemTimeline.of(data, input.items, scale);
+  const stats = ItemStats.compute(timeline, { asOf, recentDays: p.recentDays, halfLifeDays: p.halfLifeDays });
   const profiles = MemberProfiles.compute(data, scale, asOf);
   const components = await Components.train(data, input.items, stats, p, p.seed);
   const state = new RankingState(stats, profiles, components, p, p.recentDays, dropped.indexes);
   progress(1, 'done');
 
-  const importance = splitCounts(forest);
+  const importance = splitCounts(currentRanker.forest);
   const manifest = trainingManifest('hybrid', HYBRID_FORMAT_VERSION, p, data, {
     asOf,
     components: components.names,
-    learner: learned ? p.objective : 'fallback (size-band + recent popularity: too little data for the inner split)',
-    rounds: learned?.rounds ?? 0,
-    validationNdcg: learned?.validationNdcg ?? null,
+    learner: current ? p.objective : 'fallback (size-band + recent popularity: too little data for the inner split)',
+    // how questions at or after the clock (current) and before it (past: user-time) are ranked, and why
+    ranking: currentRanker.ranking,
+    pastRanking: past?.ranking ?? null,
+    guard: { current: current?.verdict ?? null, past: past?.verdict ?? null },
+    memberTimeQueries: sets?.memberTimeQueries ?? 0,
+    rounds: current?.rounds ?? 0,
+    pastRounds: past?.rounds ?? 0,
+    validationNdcg: current?.validationNdcg ?? null,
     innerCutoff: sets?.cutoff ?? null,
     labelDays: sets?.labelDays ?? null,
     labelledMembers: sets?.labelledMembers ?? 0,
@@ -82,7 +96,8 @@ export async function trainHybrid(input: TrainInput, params?: Partial<HybridPara
     splitsPerFeature: Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, importance[j]]).filter(([, c]) => (c as number) > 0)),
     trainSeconds: (performance.now() - started) / 1000,
   });
-  return new HybridModel(manifest, data.itemIds, state, forest);
+  const rankers = { current: currentRanker, ...(past ? { past: { forest: past.forest, ranking: past.ranking } } : {}) };
+  return new HybridModel(manifest, data.itemIds, state, rankers, timeline);
 }
 
 function emptyForest(): Forest {

@@ -2,12 +2,12 @@
  * What the hybrid knows about every item as of a clock `asOf`, from the interactions before it:
  * popularity over several windows and with a half-life decay, rentals by size rank (recent and all
  * time), by occasion, fit feedback, first and last rental, category, price, catalogue date. Computed
- * once per clock (the inner cutoff for training, the end of train for serving) and saved as payloads.
+ * from an ItemTimeline per clock (the inner cutoffs in training, the end of train and the time a
+ * question is asked in serving); the end of train's are saved as payloads.
  */
 import { DAY_MS } from '../../core/time.ts';
 import { payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
-import type { InteractionData, ItemFeatures } from '../dataset.ts';
-import { sizeRankAt, type SizeScale } from './size-scale.ts';
+import type { ItemTimeline } from './item-timeline.ts';
 
 /** The per-item Float32 columns (each nItems long), saved under these names. */
 const ITEM_COLUMNS = [
@@ -42,11 +42,9 @@ export class ItemStats {
     readonly totals: Float64Array,
   ) {}
 
-  /** Statistics of the rows of `data` with ts < opts.asOf. */
-  static compute(data: InteractionData, items: ItemFeatures | undefined, scale: SizeScale, opts: ItemStatsOptions): ItemStats {
-    const nItems = data.itemIds.length;
-    const nRanks = scale.nRanks;
-    const nOcc = data.occasionLabels?.length ?? 0;
+  /** Statistics of the rows of `timeline` with ts < opts.asOf. */
+  static compute(timeline: ItemTimeline, opts: ItemStatsOptions): ItemStats {
+    const { nItems, nRanks, nOccasions: nOcc } = timeline;
     const col = Object.fromEntries(ITEM_COLUMNS.map((c) => [c, new Float32Array(nItems)])) as Record<ItemColumn, Float32Array>;
     col.firstDay.fill(Number.NaN);
     col.lastDay.fill(Number.NaN);
@@ -54,10 +52,10 @@ export class ItemStats {
     const sizeAll = new Float32Array(nItems * nRanks);
     const occasions = new Float32Array(nItems * nOcc);
     const asOfDay = opts.asOf / DAY_MS;
-    for (let k = 0; k < data.users.length; k++) {
-      const t = data.ts[k];
-      if (!(t < opts.asOf)) continue;
-      const i = data.items[k];
+    const end = timeline.rowsBefore(opts.asOf);
+    for (let k = 0; k < end; k++) {
+      const t = timeline.ts[k];
+      const i = timeline.items[k];
       const age = asOfDay - t / DAY_MS;
       const day = t / DAY_MS;
       if (!(col.firstDay[i] <= day)) col.firstDay[i] = day;
@@ -69,30 +67,30 @@ export class ItemStats {
       if (age <= 365) col.pop365[i]++;
       const recent = age <= opts.recentDays;
       if (recent) col.popRecent[i]++;
-      const r = sizeRankAt(scale, data.sizes, k);
+      const r = timeline.sizeRanks[k];
       if (r >= 0) {
         sizeAll[i * nRanks + r]++;
         if (recent) sizeRecent[i * nRanks + r]++;
       }
-      const o = data.occasions ? data.occasions[k] : -1;
-      if (o >= 0 && o < nOcc) occasions[i * nOcc + o]++;
-      const fit = data.fits ? data.fits[k] : -1;
-      if (fit >= 0 && fit <= 2) {
+      const o = timeline.occasions[k];
+      if (o >= 0) occasions[i * nOcc + o]++;
+      const fit = timeline.fits[k];
+      if (fit > 0) {
         col.fitLabelled[i]++;
-        if (fit === 0) col.fitSmall[i]++;
-        else if (fit === 1) col.fitOk[i]++;
+        if (fit === 1) col.fitSmall[i]++;
+        else if (fit === 2) col.fitOk[i]++;
         else col.fitLarge[i]++;
       }
     }
     for (let i = 0; i < nItems; i++) {
       col.sizeMedian[i] = medianRank(sizeAll, i * nRanks, nRanks);
-      const created = items?.createdAt[i];
-      col.createdDay[i] = created !== undefined && created > 0 && created < opts.asOf ? created / DAY_MS : Number.NaN;
-      col.price[i] = items?.price[i] ?? Number.NaN;
+      const created = timeline.createdAt[i];
+      col.createdDay[i] = created > 0 && created < opts.asOf ? created / DAY_MS : Number.NaN;
+      col.price[i] = timeline.price[i];
       // the fallback order: recent rentals, ties broken by the decayed count (both ≥ 0, the decay < 1 each)
       col.tailScore[i] = Number.isNaN(col.firstDay[i]) ? Number.NaN : col.popRecent[i] + col.popDecayed[i] / (1 + col.popAll[i]);
     }
-    const { category, categoryLabels } = categoryCodes(items, nItems);
+    const { category, categoryLabels } = timeline;
     const categoryShare = new Float32Array(categoryLabels.length);
     let recentTotal = 0;
     for (let i = 0; i < nItems; i++) {
@@ -146,19 +144,6 @@ export class ItemStats {
       payloadOf(loaded, 'items.totals', Float64Array, 7),
     );
   }
-}
-
-/** Dense category codes ('' when the data has no item features). */
-function categoryCodes(items: ItemFeatures | undefined, nItems: number): { category: Int32Array; categoryLabels: string[] } {
-  const index = new Map<string, number>();
-  const category = new Int32Array(nItems);
-  for (let i = 0; i < nItems; i++) {
-    const c = items?.category[i] ?? '';
-    let code = index.get(c);
-    if (code === undefined) index.set(c, (code = index.size));
-    category[i] = code;
-  }
-  return { category, categoryLabels: [...index.keys()] };
 }
 
 /** The median rank of the counts at base … base + nRanks − 1 (NaN when all are 0). */

@@ -15,6 +15,11 @@ export type HybridParams = {
   sizeCandidates: number;
   componentCandidates: number;
   categoryCandidates: number;
+  /**
+   * members (a seeded sample of those with ≥ 5 items) in the member-time inner split, each asked at
+   * their own last time as under user-time (member-time-fold.ts); 0 = global folds only
+   */
+  memberTimeMembers: number;
   /** trailing window of "recent popularity" (the fallback order and the size-band popularity), days */
   recentDays: number;
   /** half-life of the decayed popularity feature, days */
@@ -46,6 +51,11 @@ export type HybridParams = {
    */
   validationShare: number;
   earlyStoppingRounds: number;
+  /**
+   * share of labelled members (at most 2,000 per split) on which the learned ranker is compared with
+   * each component ranking alone (guard.ts); the best ranks. The learner is then refitted with them.
+   */
+  guardShare: number;
   /** comma-separated feature names to leave out (ablations), e.g. "sizePop90,sizeMatch" */
   dropFeatures: string;
   seed: number;
@@ -58,6 +68,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   sizeCandidates: 150,
   componentCandidates: 50,
   categoryCandidates: 50,
+  memberTimeMembers: 3000,
   recentDays: 90,
   halfLifeDays: 30,
   knnNeighbours: 100,
@@ -76,6 +87,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   negativesPerMember: 100,
   validationShare: 0,
   earlyStoppingRounds: 30,
+  guardShare: 0.2,
   dropFeatures: '',
   seed: 42,
 });
@@ -90,6 +102,7 @@ const RULES = {
   sizeCandidates: integer(0),
   componentCandidates: integer(0),
   categoryCandidates: integer(0),
+  memberTimeMembers: integer(0, 1_000_000),
   recentDays: positiveUpTo(CEILING.days),
   halfLifeDays: positiveUpTo(CEILING.days),
   knnNeighbours: integer(0),
@@ -108,6 +121,7 @@ const RULES = {
   negativesPerMember: integer(1),
   validationShare: (v: string | number | boolean) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
   earlyStoppingRounds: integer(1, CEILING.rounds),
+  guardShare: (v: string | number | boolean) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
   seed: seedRule,
   dropFeatures: (v: string | number | boolean) => {
     const unknown = featureIndexes(String(v)).unknown;

@@ -1,14 +1,15 @@
 /**
  * Everything needed to turn a member into scored candidates at one clock: item statistics, member
- * profiles, the component models and the item-only feature table. Training builds one at the inner
- * cutoff (to make labelled rows), serving one at the end of train; both go through `candidateRows`,
- * so a feature means the same in both.
+ * profiles, the component models and the item-only feature table. Training builds them at the inner
+ * clocks (to make labelled rows), serving at the end of train and at the time a question is asked
+ * (`at`); all go through `candidateRows`, so a feature means the same in each.
  */
 import type { UserQuery } from '../model.ts';
 import { blockedItems, candidatesFor, type CandidateCounts } from './candidates.ts';
 import type { Components } from './components.ts';
 import { extractFeatures, ItemFeatureTable, N_FEATURES } from './features.ts';
-import type { ItemStats } from './item-stats.ts';
+import { ItemStats } from './item-stats.ts';
+import type { ItemTimeline } from './item-timeline.ts';
 import type { MemberProfiles, MemberState } from './member-profiles.ts';
 
 export interface CandidateRows {
@@ -26,17 +27,28 @@ export class RankingState {
     readonly profiles: MemberProfiles,
     readonly components: Components,
     readonly counts: CandidateCounts,
-    recentDays: number,
+    readonly recentDays: number,
     /** feature indexes forced to NaN (ablations) */
     readonly dropped: readonly number[] = [],
+    /**
+     * the statistics at the training clock: an item rented by then may be a candidate even when it
+     * was first rented after this state's clock (the member may still want it; its features say it is new)
+     */
+    readonly servable: ItemStats = stats,
   ) {
     this.table = new ItemFeatureTable(stats, recentDays);
+  }
+
+  /** The same members and components with item statistics recomputed from `timeline` at `clock`. */
+  at(timeline: ItemTimeline, clock: number, halfLifeDays: number): RankingState {
+    const stats = ItemStats.compute(timeline, { asOf: clock, recentDays: this.recentDays, halfLifeDays });
+    return new RankingState(stats, this.profiles, this.components, this.counts, this.recentDays, this.dropped, this.servable);
   }
 
   /** The member's candidates and their features (`query` is what the component models are asked with). */
   candidateRows(query: UserQuery, member: MemberState): CandidateRows {
     const scores = this.components.scores(query);
-    const candidates = candidatesFor(member, this.stats, scores, this.counts, blockedItems(member, this.stats));
+    const candidates = candidatesFor(member, this.stats, scores, this.counts, blockedItems(member, this.servable));
     const rows = new Float32Array(candidates.length * N_FEATURES);
     extractFeatures(this.table, member, scores, candidates, rows);
     if (this.dropped.length > 0) {

@@ -7,6 +7,8 @@ import type { LoadedArtifact, Payloads } from '../artifact.ts';
 import { payloadOf, stringsOf } from '../artifact.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
 import type { ArtifactManifest, RecommendOptions, ScoredItem, UserQuery } from '../model.ts';
+import type { PopularityParams } from './popularity-scores.ts';
+import { PopularityTimeline } from './popularity-timeline.ts';
 
 export const POPULARITY_FORMAT_VERSION = 1;
 
@@ -22,6 +24,8 @@ export class PopularityModel extends ItemScoringModel {
     private readonly bySegmentScores: Float32Array = new Float32Array(0),
     private readonly segmentLabels: readonly string[] = [],
     private readonly extraPayloads: Payloads = {},
+    /** the counted rows by item and time, to recount a window or decay at a query's asOf (popularity-timeline.ts) */
+    private readonly timeline?: PopularityTimeline,
   ) {
     super(algorithm, manifest, itemIds);
   }
@@ -40,6 +44,7 @@ export class PopularityModel extends ItemScoringModel {
       payloadOf(loaded, 'segmentScores', Float32Array, labels.length * itemIds.length),
       labels,
       extra,
+      PopularityTimeline.fromPayloads(loaded, itemIds.length),
     );
   }
 
@@ -93,8 +98,9 @@ export class PopularityModel extends ItemScoringModel {
     return out;
   }
 
-  protected userScores(_user: UserQuery): Float32Array {
-    return this.scores;
+  protected userScores(_user: UserQuery, asOf?: number): Float32Array {
+    if (!this.timeline || asOf === undefined || asOf === this.manifest.extra?.end) return this.scores;
+    return this.timeline.scoresAt(this.manifest.params as PopularityParams, asOf);
   }
 
   protected itemScores(_item: number): Float32Array {
@@ -102,7 +108,10 @@ export class PopularityModel extends ItemScoringModel {
   }
 
   protected payloads(): Payloads {
-    return { scores: this.scores, segmentScores: this.bySegmentScores, segmentLabels: this.segmentLabels, ...this.extraPayloads };
+    return {
+      scores: this.scores, segmentScores: this.bySegmentScores, segmentLabels: this.segmentLabels, ...this.extraPayloads,
+      ...this.timeline?.toPayloads(),
+    };
   }
 }
 

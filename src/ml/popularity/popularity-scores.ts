@@ -20,6 +20,12 @@ export type PopularityParams = {
   minWeight: number;
   /** also score per segment: the interaction's size or occasion, or the item's category */
   segmentBy: 'none' | 'size' | 'occasion' | 'category';
+  /**
+   * 'query': a window or decay is recounted at the time a question is asked (RecommendOptions.asOf);
+   * 'train': always at the end of train (EVALUATION.md's reference definition). Overall scores only:
+   * segment scores stay at the end of train.
+   */
+  clock: 'query' | 'train';
 };
 
 /** One segment key per interaction (−1 = none) and the segment labels. */

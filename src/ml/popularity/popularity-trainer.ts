@@ -5,6 +5,7 @@ import { assertInteractions, dataRange, throwIfAborted, trainingManifest } from 
 import type { Model, Trainer, TrainContext, TrainInput } from '../model.ts';
 import { POPULARITY_FORMAT_VERSION, PopularityModel } from './popularity-model.ts';
 import { groupedPopularity, interactionWeights, segmentKeys, type PopularityParams } from './popularity-scores.ts';
+import { PopularityTimeline } from './popularity-timeline.ts';
 
 const RULES = {
   mode: oneOf('all', 'decayed', 'window'),
@@ -13,6 +14,7 @@ const RULES = {
   windowDays: positiveUpTo(CEILING.days),
   minWeight: nonNegative,
   segmentBy: oneOf('none', 'size', 'occasion', 'category'),
+  clock: oneOf('query', 'train'),
 };
 
 /** A popularity trainer registered under `algorithm` with its own defaults. */
@@ -35,7 +37,9 @@ export function createPopularityTrainer(algorithm: string, defaults: PopularityP
         : new Float32Array(0);
       ctx.onProgress?.(1, 'scored');
       const manifest = trainingManifest(algorithm, POPULARITY_FORMAT_VERSION, p, data, { end });
-      return new PopularityModel(algorithm, manifest, data.itemIds, scores, segmentScores, segments?.labels ?? []);
+      // all-time counts do not depend on the clock; a window or a decay is recounted at each asOf
+      const timeline = p.mode !== 'all' && p.clock === 'query' ? PopularityTimeline.fromInteractions(data, p.minWeight, p.count === 'users') : undefined;
+      return new PopularityModel(algorithm, manifest, data.itemIds, scores, segmentScores, segments?.labels ?? [], {}, timeline);
     },
     async load(dir: string, opts?: ArtifactLoadOptions): Promise<Model> {
       return PopularityModel.fromArtifact(await loadArtifact(dir, algorithm, POPULARITY_FORMAT_VERSION, opts));
@@ -45,10 +49,14 @@ export function createPopularityTrainer(algorithm: string, defaults: PopularityP
 
 /** EVALUATION.md `popularity`: distinct train members of the item, all time. */
 export const popularityTrainer = createPopularityTrainer('popularity', {
-  mode: 'all', count: 'users', halfLifeDays: 30, windowDays: 90, minWeight: 0, segmentBy: 'none',
+  mode: 'all', count: 'users', halfLifeDays: 30, windowDays: 90, minWeight: 0, segmentBy: 'none', clock: 'query',
 });
 
-/** EVALUATION.md `popularity-recent` ("trending"): train interactions in the last 90 days before the end of train. */
+/**
+ * `popularity-recent` ("trending"): interactions in the 90 days before the time the question is asked
+ * (`asOf`; default the end of train). EVALUATION.md's reference row, "the last 90 days before the end
+ * of train", is `clock: 'train'` (what `evaluate` pins).
+ */
 export const popularityRecentTrainer = createPopularityTrainer('popularity-recent', {
-  mode: 'window', count: 'interactions', halfLifeDays: 30, windowDays: 90, minWeight: 0, segmentBy: 'none',
+  mode: 'window', count: 'interactions', halfLifeDays: 30, windowDays: 90, minWeight: 0, segmentBy: 'none', clock: 'query',
 });

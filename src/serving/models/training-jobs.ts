@@ -15,6 +15,7 @@ import { failInterruptedTraining } from '../../pipeline/interrupted-training.ts'
 import { spawnModuleWorker } from '../../ml/common/spawn-worker.ts';
 import { checkTrainingRequest } from '../../ml/registry.ts';
 import { DEFAULT_TRAIN_ALGORITHMS, trainModels } from '../../pipeline/model-training.ts';
+import type { PositivesConfig } from '../../pipeline/training-data.ts';
 import type { GateOptions } from '../../pipeline/validation-gate.ts';
 import type { ModelRecord, Store } from '../../storage/store.ts';
 import type { RegistryModelManager } from './model-manager.ts';
@@ -53,6 +54,8 @@ export interface TrainingJobsOptions {
   keepVersions?: number;
   /** training.easeMaxItems */
   easeMaxItems?: number;
+  /** training.positives */
+  positives?: PositivesConfig;
   /** false: train on this thread (a store a second connection cannot open, e.g. sqlite::memory:) */
   inWorker: boolean;
   clock?: () => number;
@@ -175,6 +178,7 @@ export class TrainingJobs {
       keepVersions: this.opts.keepVersions,
       cancelFlag: active.cancelFlag,
       easeMaxItems: this.opts.easeMaxItems,
+      positives: this.opts.positives,
     };
     return new Promise((resolve, reject) => {
       const worker = spawnModuleWorker(WORKER_ENTRY, data);
@@ -198,7 +202,7 @@ export class TrainingJobs {
 
   private runHere(job: JobStatus, request: TrainRequest, active: ActiveJob): Promise<ModelRecord[]> {
     return trainModels(this.opts.store, this.opts.dataDir, {
-      algorithms: request.algorithms, params: request.params, gate: this.opts.gate, easeMaxItems: this.opts.easeMaxItems, clock: this.clock,
+      algorithms: request.algorithms, params: request.params, gate: this.opts.gate, easeMaxItems: this.opts.easeMaxItems, positives: this.opts.positives, clock: this.clock,
       signal: active.controller.signal, keepVersions: this.opts.keepVersions,
       log: (line) => this.addLog(job, line),
       onProgress: (algorithm, fraction, label) => { job.progress = { algorithm, fraction, label }; },

@@ -1,5 +1,6 @@
 /** What the serving thread and the training worker say to each other. */
 import type { ErrorCode } from '../../core/errors.ts';
+import type { PositivesConfig } from '../../pipeline/training-data.ts';
 import type { GateOptions } from '../../pipeline/validation-gate.ts';
 import type { ModelRecord } from '../../storage/store.ts';
 
@@ -14,6 +15,8 @@ export interface TrainingWorkerData {
   /** [0] becomes 1 when the job is cancelled (a SharedArrayBuffer: read while the worker computes) */
   cancelFlag?: Int32Array;
   easeMaxItems?: number;
+  /** training.positives */
+  positives?: PositivesConfig;
 }
 
 export type TrainingWorkerMessage =

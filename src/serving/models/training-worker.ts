@@ -27,6 +27,7 @@ try {
       params: input.params,
       gate: input.gate,
       easeMaxItems: input.easeMaxItems,
+      positives: input.positives,
       keepVersions: input.keepVersions,
       signal: cancel.signal,
       log: (line) => {

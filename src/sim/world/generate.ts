@@ -5,11 +5,13 @@
  */
 import { VitrineError } from '../../core/errors.ts';
 import { DAY_MS, toEpochMs } from '../../core/time.ts';
+import { EVENT_TYPES, type EventType } from '../../core/types.ts';
 import { generateCatalogue, type Catalogue, type WorldItem } from './catalogue.ts';
 import type { WorldEvent } from './history-state.ts';
 import { WorldHistory } from './histories.ts';
 import { latentItems, latentMembers, worldMeta, type LatentItem, type LatentMember, type WorldMeta } from './latent.ts';
 import { generateMembers, type Members, type WorldUser } from './members.ts';
+import { profileActivity, profileEvents, profileLoanDays, profileItem, WORLD_PROFILES, type WorldProfile } from './profiles.ts';
 
 export interface WorldOptions {
   users: number;
@@ -20,6 +22,8 @@ export interface WorldOptions {
   start?: string | number;
   /** items on the page of one visit; default 8 */
   impressionsPerVisit?: number;
+  /** the business the world is told as (profiles.ts); default 'rental' */
+  profile?: WorldProfile;
 }
 
 export interface ResolvedWorldOptions {
@@ -30,6 +34,7 @@ export interface ResolvedWorldOptions {
   /** epoch ms, a UTC midnight */
   startMs: number;
   impressionsPerVisit: number;
+  profile: WorldProfile;
 }
 
 /** A world ready to run: its catalogue and members exist; its history runs when iterated. */
@@ -65,6 +70,10 @@ export function resolveWorldOptions(opts: WorldOptions): ResolvedWorldOptions {
   if (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 0xffffffff) {
     throw new VitrineError('VITRINE_SIM_BAD_OPTIONS', `seed must be an integer from 0 to ${0xffffffff}, got ${opts.seed}`);
   }
+  const profile = opts.profile ?? 'rental';
+  if (!(WORLD_PROFILES as readonly string[]).includes(profile)) {
+    throw new VitrineError('VITRINE_SIM_BAD_OPTIONS', `profile must be one of ${WORLD_PROFILES.join(', ')}, got ${opts.profile}`);
+  }
   const start = toEpochMs(opts.start ?? DEFAULT_START);
   if (start === undefined) {
     throw new VitrineError('VITRINE_SIM_BAD_OPTIONS', `start must be a date such as ${DEFAULT_START}, got ${opts.start}`);
@@ -76,6 +85,7 @@ export function resolveWorldOptions(opts: WorldOptions): ResolvedWorldOptions {
     seed: opts.seed,
     startMs: Math.floor(start / DAY_MS) * DAY_MS,
     impressionsPerVisit: count('impressionsPerVisit', opts.impressionsPerVisit, 8),
+    profile,
   };
 }
 
@@ -84,8 +94,9 @@ export function createWorld(opts: WorldOptions): World {
   const o = resolveWorldOptions(opts);
   const catalogue = generateCatalogue(o.items, o.seed, o.startMs, o.days);
   const members = generateMembers(o.users, o.seed, o.startMs, o.days);
+  members.activity.forEach((a, m) => (members.activity[m] = profileActivity(o.profile, a)));
   const history = new WorldHistory(catalogue, members, {
-    seed: o.seed, startMs: o.startMs, days: o.days, impressionsPerVisit: o.impressionsPerVisit,
+    seed: o.seed, startMs: o.startMs, days: o.days, impressionsPerVisit: o.impressionsPerVisit, loanDays: profileLoanDays(o.profile),
   });
   return { options: o, catalogue, members, history };
 }
@@ -93,11 +104,23 @@ export function createWorld(opts: WorldOptions): World {
 /** Generates a world into a sink: catalogue, members, each day's events, latent truth, then the summary. */
 export async function generateWorld(opts: WorldOptions, sink: WorldSink): Promise<WorldMeta> {
   const world = createWorld(opts);
-  await sink.catalogue?.(world.catalogue.records);
+  const { profile } = world.options;
+  await sink.catalogue?.(world.catalogue.records.map((item) => profileItem(profile, item)));
   await sink.members?.(world.members.records);
-  for (const batch of world.history.days()) await sink.events?.(batch);
+  const byType = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>;
+  for (const day of world.history.days()) {
+    const batch = profileEvents(profile, day);
+    for (const e of batch) byType[e.type]++;
+    await sink.events?.(batch);
+  }
   await sink.latent?.(latentMembers(world), latentItems(world));
   const meta = worldMeta(world);
+  if (profile !== 'rental') {
+    // the events written, not those of the rental world they were told from
+    meta.args.profile = profile;
+    meta.counts.byType = byType;
+    meta.counts.events = Object.values(byType).reduce((a, b) => a + b, 0);
+  }
   await sink.finish?.(meta);
   return meta;
 }

@@ -18,6 +18,8 @@ export interface HistoryOptions {
   startMs: number;
   days: number;
   impressionsPerVisit: number;
+  /** see HistoryState.loanDays */
+  loanDays?: number;
 }
 
 /** Returns of due rentals are stamped between 01:00 and 06:00, before anyone visits. */
@@ -42,7 +44,7 @@ export class WorldHistory {
     this.counts = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>;
     this.state = {
       cat, members, shelf: new Shelf(cat, opts.startMs), startMs: opts.startMs, days: opts.days,
-      impressionsPerVisit: opts.impressionsPerVisit,
+      impressionsPerVisit: opts.impressionsPerVisit, loanDays: opts.loanDays,
       held: Array.from({ length: members.count }, () => []),
       dueByDay: Array.from({ length: opts.days }, () => []),
       restockTomorrow: [], frustration: new Float32Array(members.count), churnedAt: this.churnedAt, out: [],

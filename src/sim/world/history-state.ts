@@ -53,6 +53,8 @@ export interface HistoryState {
   readonly startMs: number;
   readonly days: number;
   readonly impressionsPerVisit: number;
+  /** days an item is held before it goes back; undefined: each rental's own draw (media: 1, profiles.ts) */
+  readonly loanDays?: number;
   /** rentals each member holds now */
   readonly held: Rental[][];
   /** rentals due back on each day */

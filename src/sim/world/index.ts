@@ -14,6 +14,7 @@ export { WorldHistory } from './histories.ts';
 export { JsonlWriter } from './jsonl-writer.ts';
 export { latentItems, latentMembers, worldMeta, type LatentItem, type LatentMember, type WorldMeta } from './latent.ts';
 export type { Members, WorldUser } from './members.ts';
+export { MEDIA_ACTIVITY_FACTOR, WORLD_PROFILES, type WorldProfile } from './profiles.ts';
 export { Rng } from './rng.ts';
 export { nearestSizeIndex, SIZE_CHART, SIZE_COUNT, SIZE_STEP, SIZE_VALUES, sizeIndexOf } from './size-chart.ts';
 export { affinity } from './style-space.ts';

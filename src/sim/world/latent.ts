@@ -48,7 +48,8 @@ export interface LatentItem {
 /** world.json: how the world was made and what it holds. */
 export interface WorldMeta {
   format: 'vitrine-world/1';
-  args: { users: number; items: number; days: number; seed: number; start: string; impressionsPerVisit: number };
+  /** `profile` only for a world not told as rental (profiles.ts) */
+  args: { users: number; items: number; days: number; seed: number; start: string; impressionsPerVisit: number; profile?: string };
   counts: { items: number; users: number; events: number; churned: number; byType: Record<EventType, number> };
   dateRange: { start: string; end: string };
   archetypes: readonly string[];

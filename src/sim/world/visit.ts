@@ -80,7 +80,8 @@ export function simulateVisit(s: HistoryState, m: number, day: number, rng: Rng)
     withContext(rent, pos);
     const rental = { member: m, item: i, size, occasion, affinity: aff, closed: false };
     held.push(rental);
-    const due = day + rentalDays(rng);
+    const drawn = rentalDays(rng); // drawn whatever the profile, so that the member's random stream stays the same
+    const due = day + (s.loanDays ?? drawn);
     if (due < s.days) s.dueByDay[due].push(rental);
   }
 
