@@ -9,6 +9,7 @@
  * `metrics.champion = 1` and the contest's scores as `champion.<algorithm>.<metric>@<k>`; the champion
  * is an algorithm (its active version serves, so a rollback keeps the champion algorithm).
  */
+import { emptyRecord } from '../core/dictionary.ts';
 import type { ModelRecord, Store } from '../storage/store.ts';
 import type { ValidationGate } from './validation-gate.ts';
 
@@ -64,14 +65,15 @@ export function chooseChampion(contenders: readonly Contender[], incumbent: Cont
 export function recordedChampion(records: readonly ModelRecord[]): RecordedChampion | undefined {
   const record = records.find((r) => r.metrics[CHAMPION_FLAG] === 1);
   if (!record) return undefined;
-  const scores: Record<string, Record<string, number>> = Object.create(null);
+  const scores = emptyRecord<Record<string, number>>();
   for (const [key, value] of Object.entries(record.metrics)) {
     if (!key.startsWith(SCORE_PREFIX)) continue;
     const rest = key.slice(SCORE_PREFIX.length);
     const dot = rest.lastIndexOf('.');
     if (dot <= 0) continue;
     const metric = rest.slice(dot + 1);
-    (scores[metric] ??= Object.create(null) as Record<string, number>)[rest.slice(0, dot)] = value;
+    const byAlgorithm = scores[metric] ?? (scores[metric] = emptyRecord<number>());
+    byAlgorithm[rest.slice(0, dot)] = value;
   }
   return { algorithm: record.algorithm, record, scores };
 }

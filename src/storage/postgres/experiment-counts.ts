@@ -3,6 +3,7 @@
  * the SQLite store (sqlite/experiment-counts.ts, where they are spelled out), in PostgreSQL's SQL.
  */
 import type pg from 'pg';
+import { emptyRecord } from '../../core/dictionary.ts';
 import type { VariantCounts } from '../store.ts';
 import { zeroCounts } from '../sqlite/experiment-counts.ts';
 
@@ -34,15 +35,10 @@ const COUNTS_SQL = `
 
 /** Per label: exposure and outcomes; labels nothing was attributed to get zeros. */
 export async function experimentCounts(db: pg.Pool, labels: readonly string[]): Promise<Record<string, VariantCounts>> {
-  const out: Record<string, VariantCounts> = {};
-  for (const label of labels) setOwn(out, label, zeroCounts());
+  const out = emptyRecord<VariantCounts>();
+  for (const label of labels) out[label] = zeroCounts();
   if (labels.length === 0) return out;
   const { rows } = await db.query<{ variant: string } & VariantCounts>(COUNTS_SQL, [labels]);
-  for (const { variant, ...counts } of rows) setOwn(out, variant, counts);
+  for (const { variant, ...counts } of rows) out[variant] = counts;
   return out;
-}
-
-// labels come from outside (experiment variants): defined as own properties, so "__proto__" is just a label
-function setOwn(out: Record<string, VariantCounts>, key: string, value: VariantCounts): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
