@@ -292,8 +292,16 @@ export class SqliteStore implements Store {
 
   // ── model registry ──────────────────────────────────────────────────────────
   async putModel(m: ModelRecord): Promise<void> {
-    guard(() => this.stmt.putModel.run(m.version, m.algorithm, m.status, m.createdAt, m.dataFrom ?? null, m.dataTo ?? null,
-      JSON.stringify(m.metrics), m.artifactPath ?? null, m.params ? JSON.stringify(m.params) : null, m.note ?? null));
+    guard(() => this.writeModel(m));
+  }
+
+  async putModels(records: readonly ModelRecord[]): Promise<void> {
+    guard(() => this.db.transaction(() => { for (const m of records) this.writeModel(m); })());
+  }
+
+  private writeModel(m: ModelRecord): void {
+    this.stmt.putModel.run(m.version, m.algorithm, m.status, m.createdAt, m.dataFrom ?? null, m.dataTo ?? null,
+      JSON.stringify(m.metrics), m.artifactPath ?? null, m.params ? JSON.stringify(m.params) : null, m.note ?? null);
   }
 
   async getModel(version: string): Promise<ModelRecord | null> {
