@@ -144,8 +144,11 @@ describe(`durability: ${ROUNDS} kill -9 rounds (seed ${SEED})`, () => {
           if (als.refusals.length > 0) throw new Error('an activation was refused');
           return stream.ackedThisRun >= plan.acks && als.acked >= plan.activations && pages.served >= plan.pages
             && (watch.states.length >= plan.jobStates || watch.finished);
-        }, 'the round\'s kill point', 30_000)
-          .catch((err: Error) => { throw new Error(`${err.message}: ${progress()}`); });
+        }, 'the round\'s kill point', 30_000).catch(async (err: Error) => {
+          for (const loop of loops) loop.stop();
+          await Promise.all(loops.map((loop) => loop.ended));
+          throw new Error(`${err.message}: ${progress()}`);
+        });
 
         const killPointMs = performance.now() - began;
         const forget = await postJson(url(`/v1/users/${gone}`), undefined, 'DELETE');
@@ -184,9 +187,15 @@ describe(`durability: ${ROUNDS} kill -9 rounds (seed ${SEED})`, () => {
         const models = await getJson('/v1/models');
         const serving = models.body.serving as Record<string, { current?: string }>;
         assert.equal(serving[ACTIVATED]?.current, active, 'the server loaded the registry\'s active version');
-        const page = await getJson(`/v1/users/${PROBE}/page?rows=4&size=10`);
-        assert.equal(page.status, 200);
-        assert.equal(page.body.modelVersion, active, 'the page names the active version');
+        // on a busy machine the model may miss the page's deadline, and the page says it fell back: ask again
+        for (let attempt = 1; ; attempt++) {
+          const page = await getJson(`/v1/users/${PROBE}/page?rows=4&size=10`);
+          assert.equal(page.status, 200);
+          if (page.body.modelVersion === active) break;
+          const fallbacks = page.body.fallbacks as unknown[];
+          assert.ok(fallbacks.length > 0, `the page names ${page.body.modelVersion}, not the active ${active}, and no fallback`);
+          assert.ok(attempt < 5, `5 pages in a row fell back: ${JSON.stringify(fallbacks)}`);
+        }
         adoptRegistry(disk);
       });
 
