@@ -49,7 +49,7 @@ export class EventStream {
   private next = 0;
   /** acknowledgements of the current run */
   ackedThisRun = 0;
-  /** a 200 whose body did not accept the whole batch (must stay 0) */
+  /** answers that were not a 200 accepting the whole batch (must stay empty) */
   readonly surprises: string[] = [];
 
   constructor(readonly events: readonly VitrineEvent[], private readonly batch: number) {}
@@ -73,8 +73,11 @@ export class EventStream {
         try {
           const res = await postJson(`${baseUrl}/v1/events`, { events: batch });
           const body = res.body as { accepted?: number; rejected?: unknown[] } | undefined;
-          if (res.status !== 200) return; // refused while shutting down: not acknowledged
-          if (body?.accepted !== batch.length) this.surprises.push(`batch at ${batch[0].id}: ${JSON.stringify(body)}`);
+          // not acknowledged; and a server that dies by SIGKILL never refuses on its way out, so it is worth a look
+          if (res.status !== 200 || body?.accepted !== batch.length) {
+            this.surprises.push(`batch at ${batch[0].id}: ${res.status} ${JSON.stringify(body)}`);
+            if (res.status !== 200) return;
+          }
           for (const e of batch) this.acked.add(e.id);
           this.ackedThisRun += batch.length;
         } catch {
