@@ -1,6 +1,6 @@
 /**
  * What a benchmark reads of the server it runs as a child process: /proc (CPU time, RSS, idleness)
- * and /metrics (cache lookups).
+ * and /metrics (cache lookups, gauges).
  */
 import { readFile } from 'node:fs/promises';
 
@@ -10,6 +10,12 @@ export async function cacheLookups(baseUrl: string): Promise<Record<string, numb
   const out: Record<string, number> = { 'page:hit': 0, 'page:miss': 0, 'row:hit': 0, 'row:miss': 0 };
   for (const m of text.matchAll(/^vitrine_page_cache_lookups\{cache="(\w+)",result="(\w+)"\} (\d+)/gm)) out[`${m[1]}:${m[2]}`] = Number(m[3]);
   return out;
+}
+
+/** One unlabelled value of the server's /metrics (a gauge such as vitrine_online_members); NaN when absent. */
+export async function metricValue(baseUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 }
 
 /** The process's CPU time so far (user + system), seconds. */

@@ -19,7 +19,7 @@ import { startServer } from '../test/helpers/server-process.ts';
 import { runLoad } from './serve-load.ts';
 import { runRatedLoad } from './serve-rated.ts';
 import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
-import { cacheLookups, cpuSeconds, rssMB, waitIdle } from './server-probes.ts';
+import { cacheLookups, cpuSeconds, metricValue, rssMB, waitIdle } from './server-probes.ts';
 import { SOAK_SHARES, soakMix, type SoakItem } from './soak-mix.ts';
 import { type SoakMinute, type SoakResult, writeSoakResults } from './soak-report.ts';
 import { storeFileSizes, storeGrowth, storeSnapshot } from './soak-store.ts';
@@ -94,12 +94,15 @@ try {
     const snapshot = storeSnapshotSizes(built.dataDir);
     const minute: SoakMinute = {
       minute: m, requests: run.requests, perSecond: run.perSecond, latencyMs: run.latencyMs, non2xx: run.non2xx, errors: run.errors,
-      maxBacklog: run.maxBacklog, cpuMsPerRequest, rssMB: await rssMB(pid), storeMB: snapshot, pageHitRate: hitRate('page'), rowHitRate: hitRate('row'),
+      maxBacklog: run.maxBacklog, cpuMsPerRequest, rssMB: await rssMB(pid), onlineMembers: await metricValue(server.url, 'vitrine_online_members'),
+      // what the collectors hold, as bench:serve-memory reads it: the HTTP thread's heap and the page workers'
+      heapMB: { http: await heapMB('vitrine_nodejs_heap_size_total_bytes'), workers: await heapMB('vitrine_page_worker_heap_total_bytes') },
+      storeMB: snapshot, pageHitRate: hitRate('page'), rowHitRate: hitRate('row'),
       loadAverage: load1()[0],
     };
     minuteResults.push(minute);
     console.log(`  minute ${m}: ${run.perSecond}/s, p50 ${run.latencyMs.p50} / p99 ${run.latencyMs.p99} ms, ${run.non2xx} non-2xx, `
-      + `${run.errors} errors, server CPU ${cpuMsPerRequest} ms a request, RSS ${minute.rssMB} MB, store ${snapshot.file} + ${snapshot.wal} MB WAL, page cache hits ${minute.pageHitRate}`);
+      + `${run.errors} errors, server CPU ${cpuMsPerRequest} ms a request, RSS ${minute.rssMB} MB (heaps ${minute.heapMB.http} + ${minute.heapMB.workers} MB, ${minute.onlineMembers} members held), store ${snapshot.file} + ${snapshot.wal} MB WAL, page cache hits ${minute.pageHitRate}`);
   }
   const storeAtEnd = storeSnapshot(built.dataDir);
   const made = Object.fromEntries(Object.entries(mix.made).map(([k, n]) => [k, n - soakStart.madeBefore[k as keyof typeof SOAK_SHARES]]));
@@ -141,6 +144,11 @@ async function population(dataDir: string): Promise<{ members: string[]; items: 
   } finally {
     await store.close();
   }
+}
+
+/** A heap gauge of the server's /metrics, MB. */
+async function heapMB(name: string): Promise<number> {
+  return Math.round((await metricValue(server.url, name)) / 2 ** 20);
 }
 
 /** The store file and its WAL, MB. */
