@@ -21,6 +21,8 @@ export interface RequestSpec {
   path: string;
   /** sent as JSON */
   body?: unknown;
+  /** what the request is, for figures by kind (pages, events…) */
+  kind?: string;
 }
 
 export interface LoadOptions {

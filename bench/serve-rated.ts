@@ -23,6 +23,8 @@ export interface RatedLoadOptions {
   /** requests per second offered */
   rate: number;
   seconds: number;
+  /** told of every answer (or failure) with its latency from when it was due, ms */
+  onAnswer?: (spec: RequestSpec, ms: number) => void;
   /** told of every answer that is not a 2xx (which request, its status, the start of its body) */
   onNon2xx?: (spec: RequestSpec, status: number, body: string) => void;
   /** stops offering early (the result covers what was offered) */
@@ -87,14 +89,16 @@ export async function runRatedLoad(opts: RatedLoadOptions): Promise<RatedLoadRes
           non2xx++;
           opts.onNon2xx?.(spec, res.statusCode ?? 0, text);
         }
-        done(dueAt);
+        done(dueAt, spec);
       });
     });
-    req.on('error', () => { errors++; done(dueAt); });
+    req.on('error', () => { errors++; done(dueAt, spec); });
     req.end(body);
   };
-  const done = (dueAt: number) => {
-    latencies[answered++] = performance.now() - dueAt;
+  const done = (dueAt: number, spec: RequestSpec) => {
+    const ms = performance.now() - dueAt;
+    latencies[answered++] = ms;
+    opts.onAnswer?.(spec, ms);
     inFlight--;
     if (answered === total && issued === total) finished();
   };

@@ -101,7 +101,7 @@ export function soakMix(opts: SoakMixOptions): { next: () => RequestSpec; made: 
     for (const [kind, share] of kinds) {
       if (u < share || kind === kinds[kinds.length - 1][0]) {
         made[kind]++;
-        return build[kind]();
+        return { ...build[kind](), kind };
       }
       u -= share;
     }

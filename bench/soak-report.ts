@@ -22,6 +22,8 @@ export interface SoakMinute {
   pageHitRate: number | null;
   rowHitRate: number | null;
   loadAverage: number;
+  /** p99 latency per kind of request (page, events, memberRead, availability, itemUpdate), ms */
+  p99ByKindMs?: Record<string, number>;
 }
 
 export interface SoakResult {
@@ -33,6 +35,8 @@ export interface SoakResult {
   note?: string;
   world: { users: number; items: number; days: number; seed: number; members: number; catalogued: number; cached: boolean };
   setup: { connections: number; pageWorkers: number; itemImpressionEvents: boolean; zipf: number; eventsPerBatch: number; shares: Record<string, number> };
+  /** one page for every member before the capacity run */
+  warmup?: { seconds: number; pages: number };
   capacity: Pick<LoadResult, 'seconds' | 'perSecond' | 'latencyMs' | 'non2xx' | 'errors'> & { cpuMsPerRequest: number };
   /** requests/s offered during the soak: loadShare × capacity */
   rate: number;
@@ -50,6 +54,7 @@ export interface SoakResult {
 }
 
 const OUT = new URL('./results/', import.meta.url);
+const KINDS = ['page', 'events', 'memberRead', 'availability', 'itemUpdate'];
 const MB = (bytes: number) => Math.round(bytes / 1e5) / 10;
 
 /** The soak's verdicts: errors, p99 stability after the warm-up minute, RSS growth after it, store growth explained. */
@@ -75,9 +80,18 @@ export function soakTargets(r: SoakResult): NonNullable<SoakResult['targets']> {
       value: cpu.length ? `${cpu[0]}–${cpu[cpu.length - 1]} ms, median ${cpuMedian}` : 'n/a (one minute)',
       target: 'every minute after the first within ±25% of the median', met: cpu.length ? cpuWorst <= 0.25 : null,
     },
-    rssGrowth: { value: Number.isNaN(growth) ? 'n/a (one minute)' : `${Math.round(growth * 1000) / 10}%`, target: '< 10% after the first minute', met: Number.isNaN(growth) ? null : growth < 0.1 },
+    rssGrowth: { value: Number.isNaN(growth) ? 'n/a (one minute)' : `${Math.round(growth * 1000) / 10}%${perMember(r)}`, target: '< 10% after the first minute', met: Number.isNaN(growth) ? null : growth < 0.1 },
     storeExplained: { value: `${Math.round(explained * 1000) / 10}%`, target: '≥ 90% of the growth by rows × bytes/row', met: explained >= 0.9 },
   };
+}
+
+/** RSS added per member the server came to hold after the first minute (what the growth goes with), as text. */
+function perMember(r: SoakResult): string {
+  const [first, last] = [r.minutes[0], r.minutes.at(-1)!];
+  const members = (last.onlineMembers ?? NaN) - (first.onlineMembers ?? NaN);
+  if (!(members > 0)) return '';
+  const kb = Math.round(((last.rssMB - first.rssMB) * 1024) / members * 10) / 10;
+  return `, while the members held grew by ${members.toLocaleString('en')}: ${kb} KB each`;
 }
 
 /** Writes soak.json and soak.md, carrying the history of earlier runs forward; returns the markdown. */
@@ -114,7 +128,7 @@ export function markdown(r: SoakResult): string {
     `World: ${r.world.users.toLocaleString('en')} members × ${r.world.items.toLocaleString('en')} items, ${r.world.days} days (seed ${r.world.seed}; bench:serve's world builder).`,
     `The real server (\`vitrine serve\`, ${r.setup.pageWorkers} page worker thread(s), per-item impression events ${r.setup.itemImpressionEvents ? 'on' : 'off: page records only'})`,
     `runs as a child process. The mix: ${shares}; members drawn from all ${r.world.members.toLocaleString('en')} with Zipf popularity`,
-    `(exponent ${r.setup.zipf}), event batches of ${r.setup.eventsPerBatch} (view/heart/rent/return). Capacity is the mix at saturation`,
+    `(exponent ${r.setup.zipf}), event batches of ${r.setup.eventsPerBatch} (view/heart/rent/return). ${r.warmup ? `A warm-up first asks for one page for every member (${r.warmup.pages.toLocaleString('en')} pages in ${r.warmup.seconds} s), so the soak meets their state held. ` : ''}Capacity is the mix at saturation`,
     `(closed loop, ${r.setup.connections} connections, ${r.capacity.seconds} s, caches cold): **${r.capacity.perSecond} requests/s**`
       + ` (server CPU ${r.capacity.cpuMsPerRequest} ms a request: on an idle 2-core machine ≈ ${Math.round(2000 / r.capacity.cpuMsPerRequest)}/s); the soak offers`,
     `${r.rate}/s open loop (each latency timed from when the request was due, ADR 0008), one minute at a time.`,
@@ -130,6 +144,12 @@ export function markdown(r: SoakResult): string {
     '| minute | requests/s | p50 / p90 / p99 ms | max ms | non-2xx | errors | server CPU ms/request | RSS MB | heaps MB (HTTP + workers) | members held | store MB (+ WAL) | page cache hits | row cache hits | load avg |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.minutes.map((m) => `| ${m.minute} | ${m.perSecond} | ${m.latencyMs.p50} / ${m.latencyMs.p90} / ${m.latencyMs.p99} | ${m.latencyMs.max} | ${m.non2xx} | ${m.errors} | ${m.cpuMsPerRequest} | ${m.rssMB} | ${m.heapMB ? `${m.heapMB.http} + ${m.heapMB.workers}` : '—'} | ${m.onlineMembers ?? '—'} | ${m.storeMB.file} (+ ${m.storeMB.wal}) | ${m.pageHitRate ?? '—'} | ${m.rowHitRate ?? '—'} | ${m.loadAverage} |`),
+    '',
+    'p99 by kind of request, ms:',
+    '',
+    `| minute | ${KINDS.join(' | ')} |`,
+    `|---|${KINDS.map(() => '---').join('|')}|`,
+    ...r.minutes.map((m) => `| ${m.minute} | ${KINDS.map((k) => m.p99ByKindMs?.[k] ?? '—').join(' | ')} |`),
     '',
     `Requests made during the soak: ${Object.entries(r.made).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')}; ${r.eventsSent.toLocaleString('en')} events sent.`,
     Object.keys(r.failures).length ? `Non-2xx answers: ${Object.entries(r.failures).map(([k, n]) => `${k} × ${n}`).join('; ')}.` : 'No non-2xx answer during the soak.',

@@ -1,12 +1,12 @@
 /**
  * `npm run bench:soak`: the server under mixed traffic for a long time (issue 20). Steps: world
  * (cached, serve-world.ts, restored to its built state) → the real server as a child process →
- * capacity: a short closed-loop saturation run of the mix → the soak: `--minutes` one-minute open-loop
+ * warm-up: one page for every member → capacity: a short closed-loop saturation run of the mix → the soak: `--minutes` one-minute open-loop
  * runs of the same mix at `--load` × capacity, with RSS, store size and cache hit rates read after
  * each → bench/results/soak.{json,md}.
  *   node --import tsx bench/soak.bench.ts [--minutes 10] [--load 0.7] [--capacity-seconds 20]
  *     [--users 50000 --items 5000 --days 60 --seed 11] [--connections 50] [--zipf 1] [--page-workers 2]
- *     [--item-impressions] [--note TEXT]
+ *     [--item-impressions] [--skip-warmup] [--note TEXT]
  * The mix (soak-mix.ts): pages for members of the whole population (Zipf), event batches
  * (rent/return/heart/view), member reads, availability changes and item updates.
  */
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { startServer } from '../test/helpers/server-process.ts';
+import { quantile } from './ingest-http-load.ts';
 import { runLoad } from './serve-load.ts';
 import { runRatedLoad } from './serve-rated.ts';
 import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
@@ -36,6 +37,8 @@ const { values } = parseArgs({
     'page-workers': { type: 'string', default: '2' },
     // per-item impression events: 160 event rows per page, beyond the store's ingest rate (as bench:serve)
     'item-impressions': { type: 'boolean', default: false },
+    // the warm-up asks for one page per member first (a minute or two); skip it for quick runs
+    'skip-warmup': { type: 'boolean', default: false },
     note: { type: 'string' },
   },
 });
@@ -71,6 +74,17 @@ let result: SoakResult;
 try {
   console.log(`server at ${server.url}; waiting for its start-up work (${await waitIdle(pid)} s)…`);
   const rssStart = await rssMB(pid);
+  // every member's first page before anything is measured: the soak then sees the population's state
+  // held, not its growth while members are first seen (that is bench:serve-memory's question)
+  let warmup: { seconds: number; pages: number } | undefined;
+  if (!values['skip-warmup']) {
+    console.log(`warm-up: one page for each of the ${members.length} members (closed loop)…`);
+    const paths = members.map((id) => `/v1/users/${encodeURIComponent(id)}/page?rows=8&size=20`);
+    const warm = await runLoad({ baseUrl: server.url, paths, connections, amount: paths.length });
+    if (warm.non2xx > 0 || warm.errors > 0) throw new Error(`warm-up: ${warm.non2xx} non-2xx, ${warm.errors} errors`);
+    warmup = { seconds: warm.seconds, pages: warm.requests };
+    console.log(`  ${warm.requests} pages in ${warm.seconds} s; ${await metricValue(server.url, 'vitrine_online_members')} members held`);
+  }
   console.log(`capacity: the mix at saturation (closed loop, ${connections} connections), ${capacitySeconds} s…`);
   const capacityCpu = await cpuSeconds(pid);
   const capacity = await runLoad({ baseUrl: server.url, paths: [], next: mix.next, connections, duration: capacitySeconds });
@@ -83,7 +97,13 @@ try {
   for (let m = 1; m <= minutes; m++) {
     const before = await cacheLookups(server.url);
     const cpuBefore = await cpuSeconds(pid);
-    const run = await runRatedLoad({ baseUrl: server.url, paths: [], next: mix.next, connections, rate, seconds: 60, onNon2xx });
+    const byKind = new Map<string, number[]>();
+    const onAnswer = (spec: { kind?: string }, ms: number) => {
+      const kind = spec.kind ?? '?';
+      if (!byKind.has(kind)) byKind.set(kind, []);
+      byKind.get(kind)!.push(ms);
+    };
+    const run = await runRatedLoad({ baseUrl: server.url, paths: [], next: mix.next, connections, rate, seconds: 60, onNon2xx, onAnswer });
     const cpuMsPerRequest = round2(((await cpuSeconds(pid)) - cpuBefore) * 1000 / run.requests);
     const after = await cacheLookups(server.url);
     const hitRate = (cache: 'page' | 'row') => {
@@ -99,10 +119,11 @@ try {
       heapMB: { http: await heapMB('vitrine_nodejs_heap_size_total_bytes'), workers: await heapMB('vitrine_page_worker_heap_total_bytes') },
       storeMB: snapshot, pageHitRate: hitRate('page'), rowHitRate: hitRate('row'),
       loadAverage: load1()[0],
+      p99ByKindMs: Object.fromEntries([...byKind].map(([kind, ms]) => [kind, p99(ms)])),
     };
     minuteResults.push(minute);
     console.log(`  minute ${m}: ${run.perSecond}/s, p50 ${run.latencyMs.p50} / p99 ${run.latencyMs.p99} ms, ${run.non2xx} non-2xx, `
-      + `${run.errors} errors, server CPU ${cpuMsPerRequest} ms a request, RSS ${minute.rssMB} MB (heaps ${minute.heapMB.http} + ${minute.heapMB.workers} MB, ${minute.onlineMembers} members held), store ${snapshot.file} + ${snapshot.wal} MB WAL, page cache hits ${minute.pageHitRate}`);
+      + `${run.errors} errors, p99 by kind ${JSON.stringify(minute.p99ByKindMs)}, server CPU ${cpuMsPerRequest} ms a request, RSS ${minute.rssMB} MB (heaps ${minute.heapMB.http} + ${minute.heapMB.workers} MB, ${minute.onlineMembers} members held), store ${snapshot.file} + ${snapshot.wal} MB WAL, page cache hits ${minute.pageHitRate}`);
   }
   const storeAtEnd = storeSnapshot(built.dataDir);
   const made = Object.fromEntries(Object.entries(mix.made).map(([k, n]) => [k, n - soakStart.madeBefore[k as keyof typeof SOAK_SHARES]]));
@@ -110,11 +131,12 @@ try {
     benchmark: 'soak', date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
     loadAverage: { before: loadBefore, after: load1() },
-    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}`,
+    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}`,
     ...(values.note ? { note: values.note } : {}),
     world: { ...world, members: members.length, catalogued: items.length, cached: built.cached },
     setup: { connections, pageWorkers: Number(values['page-workers']), itemImpressionEvents: values['item-impressions'] ?? false, zipf: Number(values.zipf),
       eventsPerBatch: Number(values['events-per-batch']), shares: SOAK_SHARES },
+    ...(warmup ? { warmup } : {}),
     capacity: { seconds: capacity.seconds, perSecond: capacity.perSecond, latencyMs: capacity.latencyMs, non2xx: capacity.non2xx, errors: capacity.errors, cpuMsPerRequest: capacityCpuMs },
     rate, loadShare, minutes: minuteResults, made, eventsSent: mix.events() - soakStart.eventsBefore,
     failures: Object.fromEntries(failures),
@@ -155,6 +177,12 @@ async function heapMB(name: string): Promise<number> {
 function storeSnapshotSizes(dataDir: string): { file: number; wal: number } {
   const { fileBytes, walBytes } = storeFileSizes(dataDir);
   return { file: Math.round(fileBytes / 1e5) / 10, wal: Math.round(walBytes / 1e5) / 10 };
+}
+
+/** The 99th percentile of `ms`, rounded to 0.1 ms. */
+function p99(ms: number[]): number {
+  const sorted = Float64Array.from(ms).sort();
+  return Math.round(quantile(sorted, 0.99) * 10) / 10;
 }
 
 function round2(x: number): number {
