@@ -16,6 +16,8 @@ export interface SoakMinute {
   rssMB: number;
   /** members whose online state the server holds (vitrine_online_members): what RSS grows with */
   onlineMembers: number;
+  /** bytes of the members' packed lists (recent positives, marks, sizes: vitrine_online_list_bytes), MB */
+  onlineListMB?: number;
   /** committed heap of the HTTP thread and of the page workers together */
   heapMB: { http: number; workers: number };
   storeMB: { file: number; wal: number };
@@ -88,10 +90,13 @@ export function soakTargets(r: SoakResult): NonNullable<SoakResult['targets']> {
 /** RSS added per member the server came to hold after the first minute (what the growth goes with), as text. */
 function perMember(r: SoakResult): string {
   const [first, last] = [r.minutes[0], r.minutes.at(-1)!];
+  const heaps = last.heapMB && first.heapMB
+    ? `; heaps ${first.heapMB.http} + ${first.heapMB.workers} → ${last.heapMB.http} + ${last.heapMB.workers} MB (HTTP + workers)` : '';
+  const lists = last.onlineListMB !== undefined && first.onlineListMB !== undefined ? `, members' packed lists ${first.onlineListMB} → ${last.onlineListMB} MB` : '';
   const members = (last.onlineMembers ?? NaN) - (first.onlineMembers ?? NaN);
-  if (!(members > 0)) return '';
+  if (!(members > 100)) return `${heaps}${lists}; members held ${first.onlineMembers} → ${last.onlineMembers}`;
   const kb = Math.round(((last.rssMB - first.rssMB) * 1024) / members * 10) / 10;
-  return `, while the members held grew by ${members.toLocaleString('en')}: ${kb} KB each`;
+  return `${heaps}${lists}, while the members held grew by ${members.toLocaleString('en')}: ${kb} KB each`;
 }
 
 /** Writes soak.json and soak.md, carrying the history of earlier runs forward; returns the markdown. */
@@ -141,9 +146,9 @@ export function markdown(r: SoakResult): string {
     `| server RSS after the first minute → end, MB | ${r.rssMB.afterWarmup} → ${r.rssMB.end} (${t.rssGrowth.value}; peak ${r.rssMB.peak}) | ${t.rssGrowth.target} | ${verdict(t.rssGrowth.met)} |`,
     `| store growth explained by rows | ${t.storeExplained.value} of +${MB(g.logicalBytes)} MB | ${t.storeExplained.target} | ${verdict(t.storeExplained.met)} |`,
     '',
-    '| minute | requests/s | p50 / p90 / p99 ms | max ms | non-2xx | errors | server CPU ms/request | RSS MB | heaps MB (HTTP + workers) | members held | store MB (+ WAL) | page cache hits | row cache hits | load avg |',
+    '| minute | requests/s | p50 / p90 / p99 ms | max ms | non-2xx | errors | server CPU ms/request | RSS MB | heaps MB (HTTP + workers) | members held (packed lists MB) | store MB (+ WAL) | page cache hits | row cache hits | load avg |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...r.minutes.map((m) => `| ${m.minute} | ${m.perSecond} | ${m.latencyMs.p50} / ${m.latencyMs.p90} / ${m.latencyMs.p99} | ${m.latencyMs.max} | ${m.non2xx} | ${m.errors} | ${m.cpuMsPerRequest} | ${m.rssMB} | ${m.heapMB ? `${m.heapMB.http} + ${m.heapMB.workers}` : '—'} | ${m.onlineMembers ?? '—'} | ${m.storeMB.file} (+ ${m.storeMB.wal}) | ${m.pageHitRate ?? '—'} | ${m.rowHitRate ?? '—'} | ${m.loadAverage} |`),
+    ...r.minutes.map((m) => `| ${m.minute} | ${m.perSecond} | ${m.latencyMs.p50} / ${m.latencyMs.p90} / ${m.latencyMs.p99} | ${m.latencyMs.max} | ${m.non2xx} | ${m.errors} | ${m.cpuMsPerRequest} | ${m.rssMB} | ${m.heapMB ? `${m.heapMB.http} + ${m.heapMB.workers}` : '—'} | ${m.onlineMembers ?? '—'}${m.onlineListMB === undefined ? '' : ` (${m.onlineListMB})`} | ${m.storeMB.file} (+ ${m.storeMB.wal}) | ${m.pageHitRate ?? '—'} | ${m.rowHitRate ?? '—'} | ${m.loadAverage} |`),
     '',
     'p99 by kind of request, ms:',
     '',

@@ -115,6 +115,7 @@ try {
     const minute: SoakMinute = {
       minute: m, requests: run.requests, perSecond: run.perSecond, latencyMs: run.latencyMs, non2xx: run.non2xx, errors: run.errors,
       maxBacklog: run.maxBacklog, cpuMsPerRequest, rssMB: await rssMB(pid), onlineMembers: await metricValue(server.url, 'vitrine_online_members'),
+      onlineListMB: await heapMB('vitrine_online_list_bytes'),
       // what the collectors hold, as bench:serve-memory reads it: the HTTP thread's heap and the page workers'
       heapMB: { http: await heapMB('vitrine_nodejs_heap_size_total_bytes'), workers: await heapMB('vitrine_page_worker_heap_total_bytes') },
       storeMB: snapshot, pageHitRate: hitRate('page'), rowHitRate: hitRate('row'),
@@ -168,7 +169,7 @@ async function population(dataDir: string): Promise<{ members: string[]; items: 
   }
 }
 
-/** A heap gauge of the server's /metrics, MB. */
+/** A byte gauge of the server's /metrics, MB. */
 async function heapMB(name: string): Promise<number> {
   return Math.round((await metricValue(server.url, name)) / 2 ** 20);
 }
