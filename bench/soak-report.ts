@@ -94,7 +94,8 @@ function perMember(r: SoakResult): string {
     ? `; heaps ${first.heapMB.http} + ${first.heapMB.workers} → ${last.heapMB.http} + ${last.heapMB.workers} MB (HTTP + workers)` : '';
   const lists = last.onlineListMB !== undefined && first.onlineListMB !== undefined ? `, members' packed lists ${first.onlineListMB} → ${last.onlineListMB} MB` : '';
   const members = (last.onlineMembers ?? NaN) - (first.onlineMembers ?? NaN);
-  if (!(members > 100)) return `${heaps}${lists}; members held ${first.onlineMembers} → ${last.onlineMembers}`;
+  // a population already held (after the warm-up): its growth is not what RSS goes with
+  if (!(members > 0.1 * (first.onlineMembers ?? 0))) return `${heaps}${lists}; members held ${first.onlineMembers} → ${last.onlineMembers}`;
   const kb = Math.round(((last.rssMB - first.rssMB) * 1024) / members * 10) / 10;
   return `${heaps}${lists}, while the members held grew by ${members.toLocaleString('en')}: ${kb} KB each`;
 }
@@ -124,7 +125,7 @@ export function markdown(r: SoakResult): string {
   const g = r.store.growth;
   const shares = Object.entries(r.setup.shares).map(([k, v]) => `${k} ${Math.round(v * 1000) / 10}%`).join(', ');
   const lines = [
-    `# Soak benchmark — ${r.minutes.length} minute(s) of mixed traffic at ${Math.round(r.loadShare * 100)}% of capacity`,
+    `# Soak benchmark — ${r.minutes.length} minute(s) of mixed traffic at ${Math.round((r.rate / r.capacity.perSecond) * 100)}% of measured capacity`,
     '',
     `${r.date} · ${r.machine.cpus} cores (${r.machine.cpu ?? '?'}) · ${r.machine.memoryGB} GB · Node ${r.machine.node} ·`,
     `load average before ${r.loadAverage.before.join(' / ')}, after ${r.loadAverage.after.join(' / ')} (the machine is shared).`,
