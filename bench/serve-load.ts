@@ -15,9 +15,22 @@ export interface LoadResult {
   timeouts: number;
 }
 
+/** One request of a mixed load (pages, event batches, catalogue writes…). */
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  /** sent as JSON */
+  body?: unknown;
+  /** what the request is, for figures by kind (pages, events…) */
+  kind?: string;
+}
+
 export interface LoadOptions {
   baseUrl: string;
+  /** GETs of these paths in turn; ignored when `next` is given */
   paths: readonly string[];
+  /** the next request of a mixed load */
+  next?: () => RequestSpec;
   connections: number;
   /** seconds; or `amount` requests */
   duration?: number;
@@ -40,7 +53,12 @@ export function startLoad(opts: LoadOptions): { done: Promise<LoadResult>; stop:
       connections: opts.connections,
       ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration ?? 10 }),
       timeout: 10,
-      requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[next++ % paths.length] }) }],
+      requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => {
+        if (!opts.next) return { ...req, path: paths[next++ % paths.length] };
+        const spec = opts.next();
+        return spec.body === undefined ? { ...req, method: spec.method, path: spec.path }
+          : { ...req, method: spec.method, path: spec.path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec.body) };
+      } }],
     }, (err, result) => {
       if (err || !result) return reject(err ?? new Error('autocannon gave no result'));
       const seconds = result.duration;

@@ -15,7 +15,6 @@
  */
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +23,7 @@ import { startServer } from '../test/helpers/server-process.ts';
 import { runLoad } from './serve-load.ts';
 import { type ServeMemoryRun, TARGET_MEMBERS, writeServeMemoryResults } from './serve-memory-report.ts';
 import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
+import { metricValue, rssMB as processRssMB } from './server-probes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -58,14 +58,8 @@ if (members.length < steps.at(-1)!) throw new Error(`the world has ${members.len
 writeFileSync(join(built.dataDir, 'vitrine.toml'), `# written by bench/serve-memory.bench.ts\n[serving]\nimpressionItemEvents = false\npageWorkers = ${pageWorkers}\npageWorkerHeapMb = ${pageWorkerHeapMb}\nheapGrowthPercent = ${heapGrowthPercent}\nallocationSitePretenuring = ${allocationSitePretenuring}\n`);
 
 const server = await startServer({ dataDir: built.dataDir, startTimeoutMs: 180_000 });
-const metric = async (name: string) => {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-};
-const rssMB = async () => {
-  const status = await readFile(`/proc/${server.child.pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024);
-};
+const metric = (name: string) => metricValue(server.url, name);
+const rssMB = () => processRssMB(server.child.pid);
 // what the collectors hold: committed heap of the HTTP thread and of the page workers together
 const heapsMB = async () => ({
   httpHeapMB: Math.round((await metric('vitrine_nodejs_heap_size_total_bytes')) / 2 ** 20),

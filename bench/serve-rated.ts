@@ -11,15 +11,22 @@
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { quantile } from './ingest-http-load.ts';
-import type { LoadResult } from './serve-load.ts';
+import type { LoadResult, RequestSpec } from './serve-load.ts';
 
 export interface RatedLoadOptions {
   baseUrl: string;
+  /** GETs of these paths; ignored when `next` is given */
   paths: readonly string[];
+  /** the next request of a mixed load (then `rampSeconds` does not apply) */
+  next?: () => RequestSpec;
   connections: number;
   /** requests per second offered */
   rate: number;
   seconds: number;
+  /** told of every answer (or failure) with its latency from when it was due, ms */
+  onAnswer?: (spec: RequestSpec, ms: number) => void;
+  /** told of every answer that is not a 2xx (which request, its status, the start of its body) */
+  onNon2xx?: (spec: RequestSpec, status: number, body: string) => void;
   /** stops offering early (the result covers what was offered) */
   signal?: AbortSignal;
   /**
@@ -67,20 +74,31 @@ export async function runRatedLoad(opts: RatedLoadOptions): Promise<RatedLoadRes
     return paths[Math.floor(Math.random() * inUse)];
   };
   const issue = (dueAt: number) => {
-    const path = pathAt(dueAt);
+    const spec: RequestSpec = opts.next ? opts.next() : { method: 'GET', path: pathAt(dueAt) };
     issued++;
     inFlight++;
     maxBacklog = Math.max(maxBacklog, inFlight - opts.connections);
-    const req = http.get(new URL(path, opts.baseUrl), { agent }, (res) => {
-      res.on('data', () => undefined).on('end', () => {
-        if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) > 299) non2xx++;
-        done(dueAt);
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const req = http.request(new URL(spec.path, opts.baseUrl), {
+      agent, method: spec.method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' } }),
+    }, (res) => {
+      const failed = (res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) > 299;
+      let text = '';
+      res.on('data', (chunk: Buffer) => { if (failed && text.length < 1000) text += chunk.toString(); }).on('end', () => {
+        if (failed) {
+          non2xx++;
+          opts.onNon2xx?.(spec, res.statusCode ?? 0, text);
+        }
+        done(dueAt, spec);
       });
     });
-    req.on('error', () => { errors++; done(dueAt); });
+    req.on('error', () => { errors++; done(dueAt, spec); });
+    req.end(body);
   };
-  const done = (dueAt: number) => {
-    latencies[answered++] = performance.now() - dueAt;
+  const done = (dueAt: number, spec: RequestSpec) => {
+    const ms = performance.now() - dueAt;
+    latencies[answered++] = ms;
+    opts.onAnswer?.(spec, ms);
     inFlight--;
     if (answered === total && issued === total) finished();
   };

@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +25,7 @@ import { startServer } from '../test/helpers/server-process.ts';
 import { runFreshness } from './serve-freshness.ts';
 import { runLoad, startLoad } from './serve-load.ts';
 import { runRatedLoad } from './serve-rated.ts';
+import { cacheLookups, cpuSeconds, rssMB, waitIdle } from './server-probes.ts';
 import { type ServeResult, writeServeResults } from './serve-report.ts';
 import { ensureServeWorld, restoreServeStore, serveMembers } from './serve-world.ts';
 
@@ -208,43 +209,6 @@ async function withBareServer<T>(pageJsonText: string, fn: (url: string, pid: nu
     await once(child, 'exit').catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** The server's cache lookups so far from /metrics (vitrine_page_cache_lookups), by "cache:result". */
-async function cacheLookups(baseUrl: string): Promise<Record<string, number>> {
-  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
-  const out: Record<string, number> = { 'page:hit': 0, 'page:miss': 0, 'row:hit': 0, 'row:miss': 0 };
-  for (const m of text.matchAll(/^vitrine_page_cache_lookups\{cache="(\w+)",result="(\w+)"\} (\d+)/gm)) out[`${m[1]}:${m[2]}`] = Number(m[3]);
-  return out;
-}
-
-/** The process's CPU time so far (user + system), seconds. */
-async function cpuSeconds(pid: number | undefined): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Seconds until the process uses under 5% of a core over a second (at most 120 s). */
-async function waitIdle(pid: number | undefined): Promise<number> {
-  const cpuTicks = async () => {
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
-  };
-  const began = performance.now();
-  let last = await cpuTicks();
-  while (performance.now() - began < 120_000) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const now = await cpuTicks();
-    if (now - last < 5) break;
-    last = now;
-  }
-  return Math.round((performance.now() - began) / 1000);
-}
-
-async function rssMB(pid: number | undefined, field = 'VmRSS'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  return Math.round(kb / 1024);
 }
 
 function round3(x: number): number {

@@ -204,6 +204,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual((await store.listModels()).map((m) => [m.version, m.status]), [['v2', 'rejected'], ['v1', 'active']]);
       assert.deepEqual((await store.getModel('v1'))?.params, { factors: 64 });
       assert.equal(await store.getModel('v9'), null);
+      // a status change across versions is written whole
+      await store.putModels([{ version: 'v1', algorithm: 'als', status: 'previous', createdAt: T0, metrics: { ndcg: 0.1 } },
+        { version: 'v3', algorithm: 'als', status: 'active', createdAt: T0 + 2, metrics: {} }]);
+      assert.deepEqual((await store.listModels()).map((m) => [m.version, m.status]), [['v3', 'active'], ['v2', 'rejected'], ['v1', 'previous']]);
       await store.putImpression({ pageId: 'p1', userId: 'm1', ts: T0, variant: 'a', modelVersion: 'v1', rows: [{ rowId: 'r1', kind: 'trending', items: ['x'] }] });
       await store.putImpression({ pageId: 'p2', userId: 'm1', ts: T0 + 5, rows: [{ rowId: 'r1', kind: 'for-you', items: ['y'] }] });
       assert.equal((await store.lastImpression('m1'))?.pageId, 'p2');

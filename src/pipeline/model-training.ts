@@ -18,6 +18,7 @@ import { checkTrainingRequest, getTrainer } from '../ml/registry.ts';
 import type { ModelRecord, Store } from '../storage/store.ts';
 import { collectArtifacts } from './artifact-gc.ts';
 import { crownChampion } from './champion.ts';
+import { demotedFor } from './registry-transitions.ts';
 import { loadTrainingData, type PositivesConfig, type TrainingData } from './training-data.ts';
 import { ValidationGate, type GateOptions } from './validation-gate.ts';
 
@@ -143,12 +144,8 @@ async function trainOne(store: Store, dataDir: string, algorithm: string, data: 
       log(`${algorithm}: trained in ${seconds.toFixed(1)} s → ${version} rejected by the gate (${verdict.reason})`);
       return rejected;
     }
-    for (const old of await store.listModels()) {
-      if (old.algorithm === algorithm && old.status === 'active') await store.putModel({ ...old, status: 'previous' });
-      else if (old.algorithm === algorithm && old.status === 'previous') await store.putModel({ ...old, status: 'retired' });
-    }
     const done: ModelRecord = { ...candidate, status: 'active', metrics, note: verdict.reason };
-    await store.putModel(done);
+    await store.putModels([...demotedFor(await store.listModels(), algorithm, version), done]);
     log(`${algorithm}: trained in ${seconds.toFixed(1)} s → ${version} (active; ${verdict.reason})`);
     return done;
   } catch (err) {

@@ -68,6 +68,12 @@ export interface Store {
 
   // ── model registry ────────────────────────────────────────────────────────
   putModel(record: ModelRecord): Promise<void>;
+  /**
+   * Writes several records in one transaction: a status change that touches more than one version
+   * (activate, roll back, a new version replacing the active one) is never seen, nor left by a crash,
+   * half done — so an algorithm never has two active versions, or none.
+   */
+  putModels(records: readonly ModelRecord[]): Promise<void>;
   getModel(version: string): Promise<ModelRecord | null>;
   listModels(): Promise<ModelRecord[]>;
 

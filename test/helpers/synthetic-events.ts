@@ -16,6 +16,8 @@ export interface SyntheticEventOptions {
   seed: number;
   /** ts of the first event, epoch ms; each next event is 1 s later */
   startTs: number;
+  /** members' actions only: the draws that would be impressions (logged by the server itself) are views */
+  actionsOnly?: boolean;
 }
 
 // cumulative weights of the event mix (impressions and views dominate, as on a real storefront)
@@ -34,7 +36,8 @@ export function syntheticEvents(opts: SyntheticEventOptions): VitrineEvent[] {
   const out: VitrineEvent[] = new Array(opts.count);
   for (let i = 0; i < opts.count; i++) {
     const u = rand();
-    const type = MIX.find(([, w]) => u < w)![0];
+    const drawn = MIX.find(([, w]) => u < w)![0];
+    const type = opts.actionsOnly && drawn === 'impression' ? 'view' : drawn;
     // squaring a uniform skews activity toward low indexes: a few busy members, a few hit items
     const userId = `m${Math.floor(rand() ** 2 * opts.users)}`;
     const itemId = `dress-${Math.floor(rand() ** 2 * opts.items)}`;

@@ -14,6 +14,7 @@ import { emptyRecord } from '../../core/dictionary.ts';
 import { VitrineError } from '../../core/errors.ts';
 import { getTrainer } from '../../ml/registry.ts';
 import { recordedChampion } from '../../pipeline/champion.ts';
+import { demotedFor } from '../../pipeline/registry-transitions.ts';
 import type { ModelRecord, Store } from '../../storage/store.ts';
 import type { ModelHandle, ModelManager } from '../engine/contracts.ts';
 import { type AnnRetrievalOptions, prepareRetrieval } from './ann-retrieval.ts';
@@ -127,13 +128,8 @@ export class RegistryModelManager implements ModelManager {
       const loaded = this.previouses.get(record.algorithm)?.record.version === version
         ? this.previouses.get(record.algorithm) as Loaded
         : await this.loadOrReject(record);
-      for (const r of await store.listModels()) {
-        if (r.algorithm !== record.algorithm || r.version === version) continue;
-        if (r.status === 'active') await store.putModel({ ...r, status: 'previous' });
-        else if (r.status === 'previous') await store.putModel({ ...r, status: 'retired' });
-      }
       const active: ModelRecord = { ...record, status: 'active' };
-      await store.putModel(active);
+      await store.putModels([...demotedFor(await store.listModels(), record.algorithm, version), active]);
       this.swap(record.algorithm, { ...loaded, record: active }, running && { ...running, record: { ...running.record, status: 'previous' } });
       this.log(`model ${version} (${record.algorithm}) activated${running ? `; ${running.record.version} is previous` : ''}`);
       return active;
@@ -148,23 +144,13 @@ export class RegistryModelManager implements ModelManager {
       if (!prev) throw new VitrineError('VITRINE_MODEL_NO_PREVIOUS', `no previous ${algorithm} version is loaded to roll back to`);
       const running = this.currents.get(algorithm);
       const active: ModelRecord = { ...prev.record, status: 'active' };
-      await store.putModel(active);
-      let retired: ModelRecord | undefined;
-      if (running) {
-        retired = { ...running.record, status: 'retired', note: `${ROLLED_BACK} to ${prev.record.version}` };
-        await store.putModel(retired);
-      }
+      const retired: ModelRecord | undefined = running && { ...running.record, status: 'retired', note: `${ROLLED_BACK} to ${prev.record.version}` };
       // the next version back, if one still loads, becomes the new previous
       const older = (await store.listModels()).find((r) => r.algorithm === algorithm && r.status === 'retired' && r.artifactPath
         && r.version !== prev.record.version && r.version !== running?.record.version && !r.note?.startsWith(ROLLED_BACK));
-      let olderLoaded: Loaded | undefined;
-      if (older) {
-        olderLoaded = await this.tryLoad(older);
-        if (olderLoaded) {
-          olderLoaded.record = { ...older, status: 'previous' };
-          await store.putModel(olderLoaded.record);
-        }
-      }
+      const olderLoaded = older && await this.tryLoad(older);
+      if (olderLoaded) olderLoaded.record = { ...olderLoaded.record, status: 'previous' };
+      await store.putModels([active, ...(retired ? [retired] : []), ...(olderLoaded ? [olderLoaded.record] : [])]);
       this.swap(algorithm, { ...prev, record: active }, olderLoaded);
       this.log(`model ${algorithm} rolled back to ${prev.record.version}${running ? ` (${running.record.version} retired)` : ''}`);
       return retired ? { active, retired } : { active };

@@ -237,14 +237,14 @@ export class PostgresStore implements Store {
   // so that every node loads a version from PostgreSQL; until then artifactPath names a file in the
   // data directory, which nodes must share (issue 23, deliverable 3)
   async putModel(m: ModelRecord): Promise<void> {
-    await guard(() => this.pool.query(`
-      INSERT INTO models (version, algorithm, status, created_at, data_from, data_to, metrics, artifact_path, params, note)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-      ON CONFLICT (version) DO UPDATE SET algorithm = excluded.algorithm, status = excluded.status,
-        data_from = excluded.data_from, data_to = excluded.data_to, metrics = excluded.metrics,
-        artifact_path = excluded.artifact_path, params = excluded.params, note = excluded.note`,
-    [m.version, m.algorithm, m.status, m.createdAt, m.dataFrom ?? null, m.dataTo ?? null, JSON.stringify(m.metrics),
-      m.artifactPath ?? null, m.params ? JSON.stringify(m.params) : null, m.note ?? null]));
+    await guard(() => this.pool.query(PUT_MODEL_SQL, modelParams(m)));
+  }
+
+  async putModels(records: readonly ModelRecord[]): Promise<void> {
+    // one transaction: a registry transition (demote, promote) is all or nothing
+    await this.transaction(async (client) => {
+      for (const m of records) await client.query(PUT_MODEL_SQL, modelParams(m));
+    });
   }
 
   async getModel(version: string): Promise<ModelRecord | null> {
@@ -309,3 +309,13 @@ export class PostgresStore implements Store {
     return guard(() => experimentCounts(this.pool, labels));
   }
 }
+
+const PUT_MODEL_SQL = `
+  INSERT INTO models (version, algorithm, status, created_at, data_from, data_to, metrics, artifact_path, params, note)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+  ON CONFLICT (version) DO UPDATE SET algorithm = excluded.algorithm, status = excluded.status,
+    data_from = excluded.data_from, data_to = excluded.data_to, metrics = excluded.metrics,
+    artifact_path = excluded.artifact_path, params = excluded.params, note = excluded.note`;
+
+const modelParams = (m: ModelRecord): unknown[] => [m.version, m.algorithm, m.status, m.createdAt, m.dataFrom ?? null, m.dataTo ?? null,
+  JSON.stringify(m.metrics), m.artifactPath ?? null, m.params ? JSON.stringify(m.params) : null, m.note ?? null];

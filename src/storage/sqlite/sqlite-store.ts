@@ -166,11 +166,13 @@ export class SqliteStore implements Store {
 
   // ── catalogue ───────────────────────────────────────────────────────────────
   async upsertItems(items: ReadonlyArray<{ id: string } & ItemInput>, now: number): Promise<UpsertOutcome[]> {
+    // IMMEDIATE: a transaction that reads before it writes must hold the write lock from the start, or a
+    // commit by another connection in between (the page-log thread) makes SQLite refuse the write at once
     return guard(() => this.db.transaction(() => items.map((item) => {
       const existed = this.stmt.itemExists.get(item.id) !== undefined;
       this.stmt.upsertItem.run(itemParams(item.id, item, now));
       return existed ? 'updated' : 'created';
-    }))());
+    })).immediate());
   }
 
   async getItem(id: string): Promise<Item | null> {
@@ -205,7 +207,8 @@ export class SqliteStore implements Store {
   }
 
   async upsertUsers(users: ReadonlyArray<{ id: string; input: UserInput }>, now: number): Promise<UpsertOutcome[]> {
-    return guard(() => this.db.transaction(() => users.map(({ id, input }) => this.upsertUserRow(id, input, now)))());
+    // IMMEDIATE: it reads each profile before writing it (see upsertItems)
+    return guard(() => this.db.transaction(() => users.map(({ id, input }) => this.upsertUserRow(id, input, now))).immediate());
   }
 
   /** Inserts or updates one member inside the caller's transaction; omitted fields keep their value. */
@@ -329,8 +332,16 @@ export class SqliteStore implements Store {
 
   // ── model registry ──────────────────────────────────────────────────────────
   async putModel(m: ModelRecord): Promise<void> {
-    guard(() => this.stmt.putModel.run(m.version, m.algorithm, m.status, m.createdAt, m.dataFrom ?? null, m.dataTo ?? null,
-      JSON.stringify(m.metrics), m.artifactPath ?? null, m.params ? JSON.stringify(m.params) : null, m.note ?? null));
+    guard(() => this.writeModel(m));
+  }
+
+  async putModels(records: readonly ModelRecord[]): Promise<void> {
+    guard(() => this.db.transaction(() => { for (const m of records) this.writeModel(m); })());
+  }
+
+  private writeModel(m: ModelRecord): void {
+    this.stmt.putModel.run(m.version, m.algorithm, m.status, m.createdAt, m.dataFrom ?? null, m.dataTo ?? null,
+      JSON.stringify(m.metrics), m.artifactPath ?? null, m.params ? JSON.stringify(m.params) : null, m.note ?? null);
   }
 
   async getModel(version: string): Promise<ModelRecord | null> {

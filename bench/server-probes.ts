@@ -1,0 +1,49 @@
+/**
+ * What a benchmark reads of the server it runs as a child process: /proc (CPU time, RSS, idleness)
+ * and /metrics (cache lookups, gauges).
+ */
+import { readFile } from 'node:fs/promises';
+
+/** The server's cache lookups so far from /metrics (vitrine_page_cache_lookups), by "cache:result". */
+export async function cacheLookups(baseUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  const out: Record<string, number> = { 'page:hit': 0, 'page:miss': 0, 'row:hit': 0, 'row:miss': 0 };
+  for (const m of text.matchAll(/^vitrine_page_cache_lookups\{cache="(\w+)",result="(\w+)"\} (\d+)/gm)) out[`${m[1]}:${m[2]}`] = Number(m[3]);
+  return out;
+}
+
+/** One unlabelled value of the server's /metrics (a gauge such as vitrine_online_members); NaN when absent. */
+export async function metricValue(baseUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+}
+
+/** The process's CPU time so far (user + system), seconds. */
+export async function cpuSeconds(pid: number | undefined): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Seconds until the process uses under 5% of a core over a second (at most 120 s). */
+export async function waitIdle(pid: number | undefined): Promise<number> {
+  const cpuTicks = async () => {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
+  };
+  const began = performance.now();
+  let last = await cpuTicks();
+  while (performance.now() - began < 120_000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = await cpuTicks();
+    if (now - last < 5) break;
+    last = now;
+  }
+  return Math.round((performance.now() - began) / 1000);
+}
+
+/** The process's resident memory (or another /proc status field, e.g. VmHWM), MB. */
+export async function rssMB(pid: number | undefined, field = 'VmRSS'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return Math.round(kb / 1024);
+}

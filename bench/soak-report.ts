@@ -1,0 +1,182 @@
+/** The soak benchmark's results file: bench/results/soak.json (with the run history) and soak.md. */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { LoadResult } from './serve-load.ts';
+import type { StoreGrowth, StoreSnapshot } from './soak-store.ts';
+
+export interface SoakMinute {
+  minute: number;
+  requests: number;
+  perSecond: number;
+  latencyMs: LoadResult['latencyMs'];
+  non2xx: number;
+  errors: number;
+  maxBacklog: number;
+  /** the server's CPU time (user + system, all threads) per request answered */
+  cpuMsPerRequest: number;
+  rssMB: number;
+  /** members whose online state the server holds (vitrine_online_members): what RSS grows with */
+  onlineMembers: number;
+  /** bytes of the members' packed lists (recent positives, marks, sizes: vitrine_online_list_bytes), MB */
+  onlineListMB?: number;
+  /** committed heap of the HTTP thread and of the page workers together */
+  heapMB: { http: number; workers: number };
+  storeMB: { file: number; wal: number };
+  pageHitRate: number | null;
+  rowHitRate: number | null;
+  loadAverage: number;
+  /** p99 latency per kind of request (page, events, memberRead, availability, itemUpdate), ms */
+  p99ByKindMs?: Record<string, number>;
+}
+
+export interface SoakResult {
+  benchmark: 'soak';
+  date: string;
+  machine: { cpus: number; cpu?: string; node: string; memoryGB: number };
+  loadAverage: { before: number[]; after: number[] };
+  command: string;
+  note?: string;
+  world: { users: number; items: number; days: number; seed: number; members: number; catalogued: number; cached: boolean };
+  setup: { connections: number; pageWorkers: number; itemImpressionEvents: boolean; zipf: number; eventsPerBatch: number; shares: Record<string, number> };
+  /** one page for every member before the capacity run */
+  warmup?: { seconds: number; pages: number };
+  capacity: Pick<LoadResult, 'seconds' | 'perSecond' | 'latencyMs' | 'non2xx' | 'errors'> & { cpuMsPerRequest: number };
+  /** requests/s offered during the soak: loadShare × capacity */
+  rate: number;
+  loadShare: number;
+  minutes: SoakMinute[];
+  /** requests made during the soak, by kind */
+  made: Record<string, number>;
+  eventsSent: number;
+  /** non-2xx answers during the soak, by route, status and code */
+  failures: Record<string, number>;
+  rssMB: { start: number; soakStart: number; afterWarmup: number; end: number; peak: number };
+  store: { start: StoreSnapshot; end: StoreSnapshot; growth: StoreGrowth };
+  targets?: Record<string, { value: number | string; target: string; met: boolean | null }>;
+  history?: Array<Record<string, unknown>>;
+}
+
+const OUT = new URL('./results/', import.meta.url);
+const KINDS = ['page', 'events', 'memberRead', 'availability', 'itemUpdate'];
+const MB = (bytes: number) => Math.round(bytes / 1e5) / 10;
+
+/** The soak's verdicts: errors, p99 stability after the warm-up minute, RSS growth after it, store growth explained. */
+export function soakTargets(r: SoakResult): NonNullable<SoakResult['targets']> {
+  const errors = r.minutes.reduce((n, m) => n + m.non2xx + m.errors, 0);
+  const settled = r.minutes.slice(1); // the first minute is the warm-up
+  const p99s = settled.map((m) => m.latencyMs.p99).sort((a, b) => a - b);
+  const median = p99s.length ? p99s[Math.floor(p99s.length / 2)] : NaN;
+  const worst = p99s.at(-1) ?? NaN;
+  const growth = settled.length ? (r.rssMB.end - r.rssMB.afterWarmup) / r.rssMB.afterWarmup : NaN;
+  // the server's own work per request does not move with the neighbours' load, p99 on a shared machine does
+  const cpu = settled.map((m) => m.cpuMsPerRequest).sort((a, b) => a - b);
+  const cpuMedian = cpu.length ? cpu[Math.floor(cpu.length / 2)] : NaN;
+  const cpuWorst = cpu.length ? Math.max(cpuMedian - cpu[0], cpu[cpu.length - 1] - cpuMedian) / cpuMedian : NaN;
+  const explained = r.store.growth.logicalBytes > 0 ? r.store.growth.explainedBytes / r.store.growth.logicalBytes : 1;
+  return {
+    errors: { value: errors, target: '0', met: errors === 0 },
+    p99Stable: {
+      value: settled.length ? `worst ${worst} ms, median ${median} ms` : 'n/a (one minute)',
+      target: 'every minute after the first ≤ 2 × the median', met: settled.length ? worst <= 2 * median : null,
+    },
+    cpuStable: {
+      value: cpu.length ? `${cpu[0]}–${cpu[cpu.length - 1]} ms, median ${cpuMedian}` : 'n/a (one minute)',
+      target: 'every minute after the first within ±25% of the median', met: cpu.length ? cpuWorst <= 0.25 : null,
+    },
+    rssGrowth: { value: Number.isNaN(growth) ? 'n/a (one minute)' : `${Math.round(growth * 1000) / 10}%${perMember(r)}`, target: '< 10% after the first minute', met: Number.isNaN(growth) ? null : growth < 0.1 },
+    storeExplained: { value: `${Math.round(explained * 1000) / 10}%`, target: '≥ 90% of the growth by rows × bytes/row', met: explained >= 0.9 },
+  };
+}
+
+/** RSS added per member the server came to hold after the first minute (what the growth goes with), as text. */
+function perMember(r: SoakResult): string {
+  const [first, last] = [r.minutes[0], r.minutes.at(-1)!];
+  const heaps = last.heapMB && first.heapMB
+    ? `; heaps ${first.heapMB.http} + ${first.heapMB.workers} → ${last.heapMB.http} + ${last.heapMB.workers} MB (HTTP + workers)` : '';
+  const lists = last.onlineListMB !== undefined && first.onlineListMB !== undefined ? `, members' packed lists ${first.onlineListMB} → ${last.onlineListMB} MB` : '';
+  const members = (last.onlineMembers ?? NaN) - (first.onlineMembers ?? NaN);
+  // a population already held (after the warm-up): its growth is not what RSS goes with
+  if (!(members > 0.1 * (first.onlineMembers ?? 0))) return `${heaps}${lists}; members held ${first.onlineMembers} → ${last.onlineMembers}`;
+  const kb = Math.round(((last.rssMB - first.rssMB) * 1024) / members * 10) / 10;
+  return `${heaps}${lists}, while the members held grew by ${members.toLocaleString('en')}: ${kb} KB each`;
+}
+
+/** Writes soak.json and soak.md, carrying the history of earlier runs forward; returns the markdown. */
+export function writeSoakResults(result: SoakResult): string {
+  mkdirSync(OUT, { recursive: true });
+  result.targets = soakTargets(result);
+  const jsonFile = new URL('soak.json', OUT);
+  const earlier = existsSync(jsonFile) ? ((JSON.parse(readFileSync(jsonFile, 'utf8')) as SoakResult).history ?? []) : [];
+  const p99s = result.minutes.map((m) => m.latencyMs.p99);
+  result.history = [...earlier, {
+    date: result.date, loadAverage: result.loadAverage.before[0], minutes: result.minutes.length, capacity: result.capacity.perSecond, rate: result.rate,
+    errors: result.targets.errors.value, p99Min: Math.min(...p99s), p99Max: Math.max(...p99s), rssAfterWarmup: result.rssMB.afterWarmup, rssEnd: result.rssMB.end,
+    storeGrowthMB: MB(result.store.growth.logicalBytes), ...(result.note ? { note: result.note } : {}),
+  }];
+  writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+  const md = markdown(result);
+  writeFileSync(new URL('soak.md', OUT), md);
+  return md;
+}
+
+/** The markdown of a result (its history included). */
+export function markdown(r: SoakResult): string {
+  const t = r.targets ?? soakTargets(r);
+  const verdict = (met: boolean | null) => (met === null ? '—' : met ? 'met' : '**not met**');
+  const g = r.store.growth;
+  const shares = Object.entries(r.setup.shares).map(([k, v]) => `${k} ${Math.round(v * 1000) / 10}%`).join(', ');
+  const lines = [
+    `# Soak benchmark — ${r.minutes.length} minute(s) of mixed traffic at ${Math.round((r.rate / r.capacity.perSecond) * 100)}% of measured capacity`,
+    '',
+    `${r.date} · ${r.machine.cpus} cores (${r.machine.cpu ?? '?'}) · ${r.machine.memoryGB} GB · Node ${r.machine.node} ·`,
+    `load average before ${r.loadAverage.before.join(' / ')}, after ${r.loadAverage.after.join(' / ')} (the machine is shared).`,
+    `Command: \`${r.command}\`${r.note ? `  \nNote: ${r.note}` : ''}`,
+    '',
+    `World: ${r.world.users.toLocaleString('en')} members × ${r.world.items.toLocaleString('en')} items, ${r.world.days} days (seed ${r.world.seed}; bench:serve's world builder).`,
+    `The real server (\`vitrine serve\`, ${r.setup.pageWorkers} page worker thread(s), per-item impression events ${r.setup.itemImpressionEvents ? 'on' : 'off: page records only'})`,
+    `runs as a child process. The mix: ${shares}; members drawn from all ${r.world.members.toLocaleString('en')} with Zipf popularity`,
+    `(exponent ${r.setup.zipf}), event batches of ${r.setup.eventsPerBatch} (view/heart/rent/return). ${r.warmup ? `A warm-up first asks for one page for every member (${r.warmup.pages.toLocaleString('en')} pages in ${r.warmup.seconds} s), so the soak meets their state held. ` : ''}Capacity is the mix at saturation`,
+    `(closed loop, ${r.setup.connections} connections, ${r.capacity.seconds} s, caches cold): **${r.capacity.perSecond} requests/s**`
+      + ` (server CPU ${r.capacity.cpuMsPerRequest} ms a request: on an idle 2-core machine ≈ ${Math.round(2000 / r.capacity.cpuMsPerRequest)}/s); the soak offers`,
+    `${r.rate}/s open loop (each latency timed from when the request was due, ADR 0008), one minute at a time.`,
+    '',
+    '| measure | value | target | |',
+    '|---|---|---|---|',
+    `| errors (non-2xx + failed requests) | ${t.errors.value} | ${t.errors.target} | ${verdict(t.errors.met)} |`,
+    `| p99 per minute, stable | ${t.p99Stable.value} | ${t.p99Stable.target} | ${verdict(t.p99Stable.met)} |`,
+    `| server CPU per request per minute, stable (machine-independent) | ${t.cpuStable.value} | ${t.cpuStable.target} | ${verdict(t.cpuStable.met)} |`,
+    `| server RSS after the first minute → end, MB | ${r.rssMB.afterWarmup} → ${r.rssMB.end} (${t.rssGrowth.value}; peak ${r.rssMB.peak}) | ${t.rssGrowth.target} | ${verdict(t.rssGrowth.met)} |`,
+    `| store growth explained by rows | ${t.storeExplained.value} of +${MB(g.logicalBytes)} MB | ${t.storeExplained.target} | ${verdict(t.storeExplained.met)} |`,
+    '',
+    '| minute | requests/s | p50 / p90 / p99 ms | max ms | non-2xx | errors | server CPU ms/request | RSS MB | heaps MB (HTTP + workers) | members held (packed lists MB) | store MB (+ WAL) | page cache hits | row cache hits | load avg |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...r.minutes.map((m) => `| ${m.minute} | ${m.perSecond} | ${m.latencyMs.p50} / ${m.latencyMs.p90} / ${m.latencyMs.p99} | ${m.latencyMs.max} | ${m.non2xx} | ${m.errors} | ${m.cpuMsPerRequest} | ${m.rssMB} | ${m.heapMB ? `${m.heapMB.http} + ${m.heapMB.workers}` : '—'} | ${m.onlineMembers ?? '—'}${m.onlineListMB === undefined ? '' : ` (${m.onlineListMB})`} | ${m.storeMB.file} (+ ${m.storeMB.wal}) | ${m.pageHitRate ?? '—'} | ${m.rowHitRate ?? '—'} | ${m.loadAverage} |`),
+    '',
+    'p99 by kind of request, ms:',
+    '',
+    `| minute | ${KINDS.join(' | ')} |`,
+    `|---|${KINDS.map(() => '---').join('|')}|`,
+    ...r.minutes.map((m) => `| ${m.minute} | ${KINDS.map((k) => m.p99ByKindMs?.[k] ?? '—').join(' | ')} |`),
+    '',
+    `Requests made during the soak: ${Object.entries(r.made).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')}; ${r.eventsSent.toLocaleString('en')} events sent.`,
+    Object.keys(r.failures).length ? `Non-2xx answers: ${Object.entries(r.failures).map(([k, n]) => `${k} × ${n}`).join('; ')}.` : 'No non-2xx answer during the soak.',
+    '',
+    '## Store growth',
+    '',
+    `The database as readers see it grew by ${MB(g.logicalBytes)} MB (file ${MB(r.store.start.fileBytes)} → ${MB(r.store.end.fileBytes)} MB, WAL ${MB(r.store.start.walBytes)} → ${MB(r.store.end.walBytes)} MB; free pages at the end ${MB(r.store.end.freeBytes)} MB).`,
+    'Per table, rows added × bytes per row (the table\'s pages and its indexes\', SQLite dbstat):',
+    '',
+    '| table | rows added | MB added | bytes per added row |',
+    '|---|---|---|---|',
+    ...Object.entries(g.tables).map(([name, x]) => `| ${name} | ${x.rows.toLocaleString('en')} | ${MB(x.bytes)} | ${x.bytesPerRow ?? '—'} |`),
+    '',
+    `Rows explain ${MB(g.explainedBytes)} MB of the ${MB(g.logicalBytes)} MB.`,
+    '',
+    '## History',
+    '',
+    '| date | load avg | minutes | capacity/s | offered/s | errors | p99 min–max ms | RSS after warm-up → end MB | store growth MB | note |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...(r.history ?? []).map((h) => `| ${h.date} | ${h.loadAverage} | ${h.minutes} | ${h.capacity} | ${h.rate} | ${h.errors} | ${h.p99Min}–${h.p99Max} | ${h.rssAfterWarmup} → ${h.rssEnd} | ${h.storeGrowthMB} | ${h.note ?? ''} |`),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,194 @@
+/**
+ * `npm run bench:soak`: the server under mixed traffic for a long time (issue 20). Steps: world
+ * (cached, serve-world.ts, restored to its built state) → the real server as a child process →
+ * warm-up: one page for every member → capacity: a short closed-loop saturation run of the mix → the soak: `--minutes` one-minute open-loop
+ * runs of the same mix at `--load` × capacity, with RSS, store size and cache hit rates read after
+ * each → bench/results/soak.{json,md}.
+ *   node --import tsx bench/soak.bench.ts [--minutes 10] [--load 0.7 | --rate N] [--capacity-seconds 20]
+ *     [--users 50000 --items 5000 --days 60 --seed 11] [--connections 50] [--zipf 1] [--page-workers 2]
+ *     [--item-impressions] [--skip-warmup] [--note TEXT]
+ * The mix (soak-mix.ts): pages for members of the whole population (Zipf), event batches
+ * (rent/return/heart/view), member reads, availability changes and item updates.
+ */
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { startServer } from '../test/helpers/server-process.ts';
+import { quantile } from './ingest-http-load.ts';
+import { runLoad } from './serve-load.ts';
+import { runRatedLoad } from './serve-rated.ts';
+import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
+import { cacheLookups, cpuSeconds, metricValue, rssMB, waitIdle } from './server-probes.ts';
+import { SOAK_SHARES, soakMix, type SoakItem } from './soak-mix.ts';
+import { type SoakMinute, type SoakResult, writeSoakResults } from './soak-report.ts';
+import { storeFileSizes, storeGrowth, storeSnapshot } from './soak-store.ts';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' }, load: { type: 'string', default: '0.7' },
+    // a fixed offered rate instead of --load × capacity: on a shared machine a capacity measured in a
+    // quiet 20 s can exceed what the server gets later, and the open-loop queue then says so
+    rate: { type: 'string' },
+    'capacity-seconds': { type: 'string', default: '20' },
+    users: { type: 'string', default: '50000' }, items: { type: 'string', default: '5000' },
+    days: { type: 'string', default: '60' }, seed: { type: 'string', default: '11' },
+    connections: { type: 'string', default: '50' }, zipf: { type: 'string', default: '1' },
+    'events-per-batch': { type: 'string', default: '10' },
+    // ADR 0010: 2 page workers on a 2-core server, as bench:serve runs
+    'page-workers': { type: 'string', default: '2' },
+    // per-item impression events: 160 event rows per page, beyond the store's ingest rate (as bench:serve)
+    'item-impressions': { type: 'boolean', default: false },
+    // the warm-up asks for one page per member first (a minute or two); skip it for quick runs
+    'skip-warmup': { type: 'boolean', default: false },
+    note: { type: 'string' },
+  },
+});
+const minutes = Number(values.minutes);
+// bounded: an hour at most, a whole number of one-minute runs
+if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) throw new Error('--minutes must be a whole number from 1 to 60');
+const loadShare = Number(values.load);
+if (!(loadShare > 0 && loadShare <= 1)) throw new Error('--load must be in (0, 1]');
+const connections = Number(values.connections), capacitySeconds = Number(values['capacity-seconds']);
+const world = { users: Number(values.users), items: Number(values.items), days: Number(values.days), seed: Number(values.seed), impressions: 1 };
+const load1 = () => loadavg().map((x) => Math.round(x * 100) / 100);
+const loadBefore = load1();
+
+console.log('world…');
+const built = ensureServeWorld(world);
+restoreServeStore(built.dataDir);
+const { members, items } = await population(built.dataDir);
+const runId = `soak${Date.now().toString(36)}`;
+const mix = soakMix({ members, items, zipf: Number(values.zipf), eventsPerBatch: Number(values['events-per-batch']), seed: world.seed, runId });
+console.log(`${members.length} members, ${items.length} items`);
+
+await writeFile(join(built.dataDir, 'vitrine.toml'), `# written by bench/soak.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\npageWorkers = ${Number(values['page-workers'])}\n`);
+const server = await startServer({ dataDir: built.dataDir, startTimeoutMs: 120_000 });
+const pid = server.child.pid;
+const failures = new Map<string, number>();
+const onNon2xx = (spec: { method: string; path: string }, status: number, body: string) => {
+  const code = /"code":"(\w+)"/.exec(body)?.[1] ?? 'no code';
+  const key = `${spec.method} ${spec.path.replace(/\/v1\/(users|items)\/[^/?]+/, '/v1/$1/:id').replace(/\?.*/, '')} → ${status} ${code}`;
+  if (!failures.has(key)) console.log(`  first ${key}: ${body.slice(0, 300)}`);
+  failures.set(key, (failures.get(key) ?? 0) + 1);
+};
+let result: SoakResult;
+try {
+  console.log(`server at ${server.url}; waiting for its start-up work (${await waitIdle(pid)} s)…`);
+  const rssStart = await rssMB(pid);
+  // every member's first page before anything is measured: the soak then sees the population's state
+  // held, not its growth while members are first seen (that is bench:serve-memory's question)
+  let warmup: { seconds: number; pages: number } | undefined;
+  if (!values['skip-warmup']) {
+    console.log(`warm-up: one page for each of the ${members.length} members (closed loop)…`);
+    const paths = members.map((id) => `/v1/users/${encodeURIComponent(id)}/page?rows=8&size=20`);
+    const warm = await runLoad({ baseUrl: server.url, paths, connections, amount: paths.length });
+    if (warm.non2xx > 0 || warm.errors > 0) throw new Error(`warm-up: ${warm.non2xx} non-2xx, ${warm.errors} errors`);
+    warmup = { seconds: warm.seconds, pages: warm.requests };
+    console.log(`  ${warm.requests} pages in ${warm.seconds} s; ${await metricValue(server.url, 'vitrine_online_members')} members held`);
+  }
+  console.log(`capacity: the mix at saturation (closed loop, ${connections} connections), ${capacitySeconds} s…`);
+  const capacityCpu = await cpuSeconds(pid);
+  const capacity = await runLoad({ baseUrl: server.url, paths: [], next: mix.next, connections, duration: capacitySeconds });
+  const capacityCpuMs = round2(((await cpuSeconds(pid)) - capacityCpu) * 1000 / capacity.requests);
+  const rate = values.rate ? Number(values.rate) : Math.max(1, Math.round(capacity.perSecond * loadShare));
+  console.log(`  ${capacity.perSecond} requests/s (p99 ${capacity.latencyMs.p99} ms, ${capacity.non2xx} non-2xx, server CPU ${capacityCpuMs} ms a request); soaking at ${rate}/s`);
+  const storeAtStart = storeSnapshot(built.dataDir);
+  const soakStart = { rssMB: await rssMB(pid), madeBefore: { ...mix.made }, eventsBefore: mix.events() };
+  const minuteResults: SoakMinute[] = [];
+  for (let m = 1; m <= minutes; m++) {
+    const before = await cacheLookups(server.url);
+    const cpuBefore = await cpuSeconds(pid);
+    const byKind = new Map<string, number[]>();
+    const onAnswer = (spec: { kind?: string }, ms: number) => {
+      const kind = spec.kind ?? '?';
+      if (!byKind.has(kind)) byKind.set(kind, []);
+      byKind.get(kind)!.push(ms);
+    };
+    const run = await runRatedLoad({ baseUrl: server.url, paths: [], next: mix.next, connections, rate, seconds: 60, onNon2xx, onAnswer });
+    const cpuMsPerRequest = round2(((await cpuSeconds(pid)) - cpuBefore) * 1000 / run.requests);
+    const after = await cacheLookups(server.url);
+    const hitRate = (cache: 'page' | 'row') => {
+      const hits = after[`${cache}:hit`] - before[`${cache}:hit`];
+      const all = hits + after[`${cache}:miss`] - before[`${cache}:miss`];
+      return all > 0 ? Math.round((hits / all) * 1000) / 1000 : null;
+    };
+    const snapshot = storeSnapshotSizes(built.dataDir);
+    const minute: SoakMinute = {
+      minute: m, requests: run.requests, perSecond: run.perSecond, latencyMs: run.latencyMs, non2xx: run.non2xx, errors: run.errors,
+      maxBacklog: run.maxBacklog, cpuMsPerRequest, rssMB: await rssMB(pid), onlineMembers: await metricValue(server.url, 'vitrine_online_members'),
+      onlineListMB: await heapMB('vitrine_online_list_bytes'),
+      // what the collectors hold, as bench:serve-memory reads it: the HTTP thread's heap and the page workers'
+      heapMB: { http: await heapMB('vitrine_nodejs_heap_size_total_bytes'), workers: await heapMB('vitrine_page_worker_heap_total_bytes') },
+      storeMB: snapshot, pageHitRate: hitRate('page'), rowHitRate: hitRate('row'),
+      loadAverage: load1()[0],
+      p99ByKindMs: Object.fromEntries([...byKind].map(([kind, ms]) => [kind, p99(ms)])),
+    };
+    minuteResults.push(minute);
+    console.log(`  minute ${m}: ${run.perSecond}/s, p50 ${run.latencyMs.p50} / p99 ${run.latencyMs.p99} ms, ${run.non2xx} non-2xx, `
+      + `${run.errors} errors, p99 by kind ${JSON.stringify(minute.p99ByKindMs)}, server CPU ${cpuMsPerRequest} ms a request, RSS ${minute.rssMB} MB (heaps ${minute.heapMB.http} + ${minute.heapMB.workers} MB, ${minute.onlineMembers} members held), store ${snapshot.file} + ${snapshot.wal} MB WAL, page cache hits ${minute.pageHitRate}`);
+  }
+  const storeAtEnd = storeSnapshot(built.dataDir);
+  const made = Object.fromEntries(Object.entries(mix.made).map(([k, n]) => [k, n - soakStart.madeBefore[k as keyof typeof SOAK_SHARES]]));
+  result = {
+    benchmark: 'soak', date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
+    loadAverage: { before: loadBefore, after: load1() },
+    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
+    ...(values.note ? { note: values.note } : {}),
+    world: { ...world, members: members.length, catalogued: items.length, cached: built.cached },
+    setup: { connections, pageWorkers: Number(values['page-workers']), itemImpressionEvents: values['item-impressions'] ?? false, zipf: Number(values.zipf),
+      eventsPerBatch: Number(values['events-per-batch']), shares: SOAK_SHARES },
+    ...(warmup ? { warmup } : {}),
+    capacity: { seconds: capacity.seconds, perSecond: capacity.perSecond, latencyMs: capacity.latencyMs, non2xx: capacity.non2xx, errors: capacity.errors, cpuMsPerRequest: capacityCpuMs },
+    rate, loadShare, minutes: minuteResults, made, eventsSent: mix.events() - soakStart.eventsBefore,
+    failures: Object.fromEntries(failures),
+    rssMB: { start: rssStart, soakStart: soakStart.rssMB, afterWarmup: minuteResults[0].rssMB, end: minuteResults.at(-1)!.rssMB, peak: await rssMB(pid, 'VmHWM') },
+    store: { start: storeAtStart, end: storeAtEnd, growth: storeGrowth(storeAtStart, storeAtEnd) },
+  };
+} finally {
+  await server.stop();
+}
+console.log(writeSoakResults(result));
+
+/** The world's members and catalogued items, read from its store before the server opens it. */
+async function population(dataDir: string): Promise<{ members: string[]; items: SoakItem[] }> {
+  const store = new SqliteStore(join(dataDir, 'vitrine.db'));
+  try {
+    const members: string[] = [];
+    for (let page = await store.listUsers({ limit: 10_000 }); page.length > 0; page = await store.listUsers({ afterId: page.at(-1)!.id, limit: 10_000 })) {
+      for (const u of page) members.push(u.id);
+    }
+    const items: SoakItem[] = [];
+    for (let page = await store.listItems({ limit: 10_000 }); page.length > 0; page = await store.listItems({ afterId: page.at(-1)!.id, limit: 10_000 })) {
+      for (const { id, placeholder, retired, createdAt: _created, updatedAt: _updated, ...input } of page) {
+        if (!placeholder && !retired) items.push({ id, input });
+      }
+    }
+    return { members, items };
+  } finally {
+    await store.close();
+  }
+}
+
+/** A byte gauge of the server's /metrics, MB. */
+async function heapMB(name: string): Promise<number> {
+  return Math.round((await metricValue(server.url, name)) / 2 ** 20);
+}
+
+/** The store file and its WAL, MB. */
+function storeSnapshotSizes(dataDir: string): { file: number; wal: number } {
+  const { fileBytes, walBytes } = storeFileSizes(dataDir);
+  return { file: Math.round(fileBytes / 1e5) / 10, wal: Math.round(walBytes / 1e5) / 10 };
+}
+
+/** The 99th percentile of `ms`, rounded to 0.1 ms. */
+function p99(ms: number[]): number {
+  const sorted = Float64Array.from(ms).sort();
+  return Math.round(quantile(sorted, 0.99) * 10) / 10;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
