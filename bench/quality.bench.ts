@@ -1,15 +1,18 @@
 /**
  * Served quality (issue 21): a table of algorithms × data sets — RTR global-time (cutoff 2017-07-01),
- * RTR user-time, and a generated world (user-time) — with NDCG@10, Recall@10 and coverage of every
- * algorithm of EVALUATION.md (offline, src/eval), the champion the validation gate picks on each
- * train part, the hybrid against the best single algorithm, and, for RTR global-time, served quality:
+ * RTR user-time, and one generated world per `vitrine generate --profile` (shop, rental, media; user-time,
+ * read through the store and `training.positives` as the pipeline reads it) — with NDCG@10, Recall@10
+ * and coverage of every algorithm of EVALUATION.md (offline, src/eval), the champion the validation gate
+ * picks on each train part, the hybrid against the best single algorithm, and served quality:
  * `served-for-you` and `served-page` through the real page path (src/sim/replay/served-evaluation.ts,
- * the same code as `vitrine evaluate --served`). Writes bench/results/quality.{json,md}. Not a timed
- * test. RTR columns are skipped when ../shared/data/rtr is absent. RTR: Misra, Wan & McAuley, RecSys 2018.
- *   npm run bench:quality [-- --columns rtr-global,rtr-user,world --algorithms a,b --no-served --world-users 3000]
- * TODO(E1 --profile): a column per `vitrine generate --profile shop|rental|media` once it exists.
+ * the same code as `vitrine evaluate --served`) for RTR global-time and each profile world; there the
+ * champion is the one the production pipeline crowned. Writes bench/results/quality.{json,md}, the
+ * previous run kept below the new one. Not a timed test. RTR columns are skipped when ../shared/data/rtr
+ * is absent. RTR: Misra, Wan & McAuley, RecSys 2018.
+ *   npm run bench:quality [-- --columns rtr-global,rtr-user,shop,rental,media --algorithms a,b --no-served
+ *     --world-users 2000 --world-items 400 --world-days 240 --world-seed 21]
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -22,12 +25,16 @@ import { describeProtocol, parseProtocol, splitDataset, type EvalSplit, type Spl
 import { chooseChampion, type Contender } from '../src/pipeline/champion.ts';
 import { ValidationGate } from '../src/pipeline/validation-gate.ts';
 import { evaluateServed, SERVED_FOR_YOU, SERVED_PAGE, type ServedEvaluation } from '../src/sim/replay/served-evaluation.ts';
-import { worldDataset } from './world-dataset.ts';
+import { profileWorldData } from '../src/sim/replay/world-training-data.ts';
+import { WORLD_PROFILES, type WorldProfile } from '../src/sim/world/profiles.ts';
 
 const RTR_FILE = fileURLToPath(new URL('../../shared/data/rtr/renttherunway_interactions.csv.gz', import.meta.url));
 const OUT = fileURLToPath(new URL('./results/quality', import.meta.url));
-const COLUMNS = ['rtr-global', 'rtr-user', 'world'] as const;
+const RTR_COLUMNS = ['rtr-global', 'rtr-user'] as const;
+const COLUMNS = [...RTR_COLUMNS, ...WORLD_PROFILES] as const;
 type ColumnName = (typeof COLUMNS)[number];
+const isProfile = (name: ColumnName): name is WorldProfile => (WORLD_PROFILES as readonly string[]).includes(name);
+const PREVIOUS_RUN = '## Previous run';
 
 interface Cell { ndcg: number; recall: number; coverage: number; trainSeconds: number }
 interface Column {
@@ -46,33 +53,39 @@ interface Column {
 const { values } = parseArgs({
   options: {
     columns: { type: 'string' }, algorithms: { type: 'string' }, 'no-served': { type: 'boolean' },
-    'world-users': { type: 'string' }, 'world-items': { type: 'string' }, 'world-days': { type: 'string' },
+    'world-users': { type: 'string' }, 'world-items': { type: 'string' }, 'world-days': { type: 'string' }, 'world-seed': { type: 'string' },
   },
 });
 const columns = (values.columns?.split(',') ?? [...COLUMNS]) as ColumnName[];
+const unknown = columns.filter((c) => !(COLUMNS as readonly string[]).includes(c));
+if (unknown.length > 0) throw new Error(`--columns: unknown ${unknown.join(', ')} (known: ${COLUMNS.join(', ')})`);
 const algorithms = values.algorithms?.split(',') ?? defaultAlgorithms();
-const world = { users: Number(values['world-users'] ?? 3000), items: Number(values['world-items'] ?? 800), days: Number(values['world-days'] ?? 120), seed: 42 };
+// each profile world's column (offline and served) takes ~1–2 min on 2 loaded cores
+const world = {
+  users: Number(values['world-users'] ?? 2000), items: Number(values['world-items'] ?? 400),
+  days: Number(values['world-days'] ?? 240), seed: Number(values['world-seed'] ?? 21),
+};
 const log = (line: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
 const began = performance.now();
 const done: Column[] = [];
 let rtr: EvalDataset | undefined;
 for (const name of columns) {
-  if (name !== 'world' && !existsSync(RTR_FILE)) {
+  if (!isProfile(name) && !existsSync(RTR_FILE)) {
     log(`${name}: skipped, ${RTR_FILE} is absent`);
     continue;
   }
   const t0 = performance.now();
-  const dataset = name === 'world' ? await worldDataset(world) : (rtr ??= await loadRtrDataset(RTR_FILE));
+  const dataset: EvalDataset = isProfile(name) ? { ...(await profileWorldData({ ...world, profile: name })), name } : (rtr ??= await loadRtrDataset(RTR_FILE));
   const protocol: SplitProtocol = name === 'rtr-global' ? parseProtocol('global-time', '2017-07-01') : { name: 'user-time' };
   const split = splitDataset(dataset, protocol);
-  const label = `${name === 'world' ? `world ${world.users}×${world.items}×${world.days}d` : 'RTR'} ${describeProtocol(protocol)}`;
+  const label = `${isProfile(name) ? `${name} world ${world.users}×${world.items}×${world.days}d` : 'RTR'} ${describeProtocol(protocol)}`;
   log(`${label}: ${split.users.length} evaluated members, ${split.train.interactions.itemIds.length} items`);
   const report = await evaluateSplit(split, { algorithms, onProgress: (a, phase, s) => phase === 'done' && log(`${label}: ${a} ranked in ${s?.toFixed(1)} s`) });
   const results: Record<string, Cell> = {};
   for (const [a, r] of Object.entries(report.results)) results[a] = cell(r);
   const column: Column = { name, label, users: split.users.length, items: report.items, results, gateScores: {}, seconds: 0 };
-  if (name === 'rtr-global' && !values['no-served']) {
+  if ((name === 'rtr-global' || isProfile(name)) && !values['no-served']) {
     const served = await evaluateServed(split, { log: (line) => log(`served: ${line}`) });
     results[SERVED_FOR_YOU] = cell(served.results[SERVED_FOR_YOU]);
     results[SERVED_PAGE] = cell(served.results[SERVED_PAGE]);
@@ -90,12 +103,23 @@ for (const name of columns) {
 }
 const wallSeconds = (performance.now() - began) / 1000;
 
+const previous = previousRun();
 await writeFile(`${OUT}.json`, `${JSON.stringify({
   date: new Date().toISOString(), wallSeconds: Math.round(wallSeconds), loadAverage: loadavg()[0], algorithms, world, k: 10, columns: done,
-  citation: RTR_CITATION,
+  citation: RTR_CITATION, ...(previous.json ? { previous: previous.json } : {}),
 }, null, 2)}\n`);
-await writeFile(`${OUT}.md`, markdown(done, wallSeconds));
-console.log(markdown(done, wallSeconds));
+const table = markdown(done, wallSeconds);
+await writeFile(`${OUT}.md`, previous.md ? `${table}\n${PREVIOUS_RUN}\n\n${previous.md}` : table);
+console.log(table);
+
+/** The run the results files hold now, without its own previous run (one run of history is kept). */
+function previousRun(): { json?: unknown; md?: string } {
+  if (!existsSync(`${OUT}.json`) || !existsSync(`${OUT}.md`)) return {};
+  const { previous: _, ...json } = JSON.parse(readFileSync(`${OUT}.json`, 'utf8')) as Record<string, unknown>;
+  const md = readFileSync(`${OUT}.md`, 'utf8').split(`\n${PREVIOUS_RUN}\n`)[0]
+    .replace(/^# Served quality.*\n/, '').trimStart().trimEnd();
+  return { json, md: `${md}\n` };
+}
 
 /** The champion the validation gate would crown on the split's train part (its recent split; every contender scored there). */
 async function gateChampion(name: string, split: EvalSplit, names: readonly string[]): Promise<{ champion?: string; scores: Record<string, number> }> {
@@ -147,7 +171,7 @@ Command: \`npm run bench:quality\` (bench/quality.bench.ts). Protocols and metri
 parameters); \`served-*\` rows: the production pipeline (trainer defaults, validation gate, champion) and the home page
 (8 rows of 20, the row-order bandit seeded) composed at the cutoff with each member's train history as online state.
 
-${cols.some((c) => c.name !== 'world') ? `${RTR_CITATION}\n\n` : ''}${head}
+${cols.some((c) => !isProfile(c.name)) ? `${RTR_CITATION}\n\n` : ''}${head}
 |${'---|'.repeat(cols.length + 1)}
 ${rows.map(line).join('\n')}
 ${ratio}

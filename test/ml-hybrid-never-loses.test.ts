@@ -6,7 +6,7 @@ import { splitDataset, type SplitProtocol } from '../src/eval/splits.ts';
 import { seededUniform } from '../src/ml/common/rng.ts';
 import { buildInteractions } from '../src/ml/dataset.ts';
 import { WORLD_PROFILES } from '../src/sim/world/profiles.ts';
-import { profileWorldData } from './helpers/profile-worlds.ts';
+import { profileWorldData } from '../src/sim/replay/world-training-data.ts';
 
 /** "the hybrid never loses to its parts" (issue 21): ≥ 0.95 × the best single algorithm's NDCG@10 */
 const SINGLES = ['popularity', 'popularity-recent', 'item-knn', 'ease'];

@@ -1,10 +1,14 @@
-/** A generated world of each profile as the training pipeline reads it (store → training.positives → data). */
-import type { VitrineEvent } from '../../src/core/types.ts';
-import { isRejection, validateEvent } from '../../src/core/validate-event.ts';
-import { isInputRejection, validateItemWithId } from '../../src/core/validate-input.ts';
-import { loadTrainingData, type PositivesConfig, type TrainingData } from '../../src/pipeline/training-data.ts';
-import { collectWorld, type WorldOptions } from '../../src/sim/world/generate.ts';
-import { openStore } from '../../src/storage/open-store.ts';
+/**
+ * A generated world as the training pipeline reads it (store → `training.positives` → data): each
+ * `--profile` (shop, rental, media) gives the positives its business would — purchases, rentals,
+ * rated reviews. Shared by the profile tests and `npm run bench:quality`.
+ */
+import type { VitrineEvent } from '../../core/types.ts';
+import { isRejection, validateEvent } from '../../core/validate-event.ts';
+import { isInputRejection, validateItemWithId } from '../../core/validate-input.ts';
+import { loadTrainingData, type PositivesConfig, type TrainingData } from '../../pipeline/training-data.ts';
+import { openStore } from '../../storage/open-store.ts';
+import { collectWorld, type WorldOptions } from '../world/generate.ts';
 
 /** The world of `opts` written to an in-memory store (impressions left out) and read back as training data. */
 export async function profileWorldData(opts: WorldOptions, positives?: PositivesConfig): Promise<TrainingData> {
