@@ -12,8 +12,8 @@ import { migrate } from './migrations.ts';
 import { guardPg as guard } from './pg-errors.ts';
 import { createPool, type PostgresPoolOptions } from './pool.ts';
 import {
-  columnsOf, ITEM_COLUMN_TYPES, ITEM_COLUMNS, itemValues, rowToEvent, rowToImpression, rowToItem, rowToModel, rowToUser,
-  type EventRow, type ImpressionRow, type ItemRow, type ModelRow, type UserRow,
+  columnsOf, ITEM_COLUMN_TYPES, ITEM_COLUMNS, itemValues, rowToEvent, rowToImpression, rowToItem, rowToModel, rowToSignal, rowToUser,
+  type EventRow, type ImpressionRow, type ItemRow, type ModelRow, type SignalRow, type UserRow,
 } from './rows.ts';
 import { PostgresSizeCap } from './size-cap.ts';
 import { withClient } from './transaction.ts';
@@ -215,17 +215,11 @@ export class PostgresStore implements Store {
   }
 
   async scanEventSignals(opts: { afterSeq: number; limit: number }): Promise<EventSignal[]> {
-    const { rows } = await guard(() => this.pool.query<[number, string, EventSignal['type'], string | null, number, string | null, string | null]>({
+    const { rows } = await guard(() => this.pool.query<SignalRow>({
       text: 'SELECT seq, id, type, item_id, ts, size, occasion FROM events WHERE seq > $1 ORDER BY seq LIMIT $2',
       values: [opts.afterSeq, opts.limit], rowMode: 'array',
     }));
-    return rows.map(([seq, id, type, itemId, ts, size, occasion]) => {
-      const e: EventSignal = { seq, id, type, ts };
-      if (itemId !== null) e.itemId = itemId;
-      if (size !== null) e.size = size;
-      if (occasion !== null) e.occasion = occasion;
-      return e;
-    });
+    return rows.map(rowToSignal);
   }
 
   async countEvents(): Promise<number> {

@@ -7,8 +7,8 @@ import type { Item, ItemInput } from '../../core/types.ts';
 import { embeddingToBlob, rowToItem as sqliteRowToItem, type ItemRow as SqliteItemRow } from '../sqlite/rows.ts';
 
 export {
-  eventParams, rowToEvent, rowToImpression, rowToModel, rowToUser,
-  type EventRow, type ImpressionRow, type ModelRow, type UserRow,
+  eventParams, rowToEvent, rowToImpression, rowToModel, rowToSignal, rowToUser,
+  type EventRow, type ImpressionRow, type ModelRow, type SignalRow, type UserRow,
 } from '../sqlite/rows.ts';
 
 export type ItemRow = Omit<SqliteItemRow, 'retired' | 'placeholder'> & { retired: boolean; placeholder: boolean };

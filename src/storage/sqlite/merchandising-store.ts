@@ -3,40 +3,8 @@ import type Database from 'better-sqlite3';
 import type {
   CarouselInput, CarouselRecord, ExperimentInput, ExperimentRecord, PageTemplateInput, PageTemplateRecord, UpsertOutcome,
 } from '../store.ts';
+import { type CarouselRow, type ExperimentRow, rowToCarousel, rowToExperiment, rowToTemplate, type TemplateRow } from '../merchandising-rows.ts';
 import { guardSqlite as guard } from './sqlite-errors.ts';
-
-interface CarouselRow {
-  id: string; title: string; item_ids: string; personalize: number; active_from: number | null;
-  active_to: number | null; audience: string | null; created_at: number; updated_at: number;
-}
-
-interface TemplateRow { name: string; rows: string; max_rows: number | null; created_at: number; updated_at: number }
-
-interface ExperimentRow { id: string; variants: string; status: string; created_at: number; updated_at: number }
-
-function rowToCarousel(r: CarouselRow): CarouselRecord {
-  const c: CarouselRecord = {
-    id: r.id, title: r.title, itemIds: JSON.parse(r.item_ids), personalize: r.personalize === 1,
-    createdAt: r.created_at, updatedAt: r.updated_at,
-  };
-  if (r.active_from !== null) c.activeFrom = r.active_from;
-  if (r.active_to !== null) c.activeTo = r.active_to;
-  if (r.audience !== null) c.audience = JSON.parse(r.audience);
-  return c;
-}
-
-function rowToTemplate(r: TemplateRow): PageTemplateRecord {
-  const t: PageTemplateRecord = { name: r.name, rows: JSON.parse(r.rows), createdAt: r.created_at, updatedAt: r.updated_at };
-  if (r.max_rows !== null) t.maxRows = r.max_rows;
-  return t;
-}
-
-function rowToExperiment(r: ExperimentRow): ExperimentRecord {
-  return {
-    id: r.id, variants: JSON.parse(r.variants), status: r.status as ExperimentRecord['status'],
-    createdAt: r.created_at, updatedAt: r.updated_at,
-  };
-}
 
 /** Prepared statements over the tables of migration 2; SqliteStore delegates to it. */
 export class SqliteMerchandisingStore {

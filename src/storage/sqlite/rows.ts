@@ -1,5 +1,5 @@
 /** Mapping between SQLite rows and domain objects (JSON columns, embeddings as float32 blobs). */
-import type { Item, ItemInput, StoredEvent, User, VitrineEvent } from '../../core/types.ts';
+import type { EventSignal, Item, ItemInput, StoredEvent, User, VitrineEvent } from '../../core/types.ts';
 import type { ImpressionRecord, ModelRecord } from '../store.ts';
 
 export interface ItemRow {
@@ -140,4 +140,16 @@ export function rowToImpression(r: ImpressionRow): ImpressionRecord {
   if (r.variant !== null) rec.variant = r.variant;
   if (r.model_version !== null) rec.modelVersion = r.model_version;
   return rec;
+}
+
+/** An event's signal fields as both SQL stores select them (seq, id, type, item_id, ts, size, occasion), array mode. */
+export type SignalRow = [number, string, EventSignal['type'], string | null, number, string | null, string | null];
+
+/** A signal row as the online counts read it: absent fields left out. */
+export function rowToSignal([seq, id, type, itemId, ts, size, occasion]: SignalRow): EventSignal {
+  const e: EventSignal = { seq, id, type, ts };
+  if (itemId !== null) e.itemId = itemId;
+  if (size !== null) e.size = size;
+  if (occasion !== null) e.occasion = occasion;
+  return e;
 }

@@ -11,8 +11,8 @@ import { experimentCountsQuery } from './experiment-counts.ts';
 import { SqliteMerchandisingStore } from './merchandising-store.ts';
 import { migrate } from './migrations.ts';
 import {
-  eventParams, itemParams, rowToEvent, rowToImpression, rowToItem, rowToModel, rowToUser,
-  type EventRow, type ImpressionRow, type ItemRow, type ModelRow, type UserRow,
+  eventParams, itemParams, rowToEvent, rowToImpression, rowToItem, rowToModel, rowToSignal, rowToUser,
+  type EventRow, type ImpressionRow, type ItemRow, type ModelRow, type SignalRow, type UserRow,
 } from './rows.ts';
 import { translateSqliteError } from './sqlite-errors.ts';
 import { ImpressionLogWriter, type ImpressionTuple } from './impression-log-writer.ts';
@@ -38,7 +38,6 @@ export interface SqliteStoreOptions {
 // one page record (an ImpressionTuple's order): the serving connection and the page log's worker both run it
 const PUT_IMPRESSION_SQL = 'INSERT OR REPLACE INTO impressions (page_id, user_id, ts, variant, model_version, rows) VALUES (?, ?, ?, ?, ?, ?)';
 
-type SignalRow = [number, string, EventSignal['type'], string | null, number, string | null, string | null];
 
 const EVENT_COLUMNS = 'id, type, user_id, item_id, ts, size, fit, rating, value, occasion, page_id, row_id, position, variant, model_version';
 
@@ -317,13 +316,7 @@ export class SqliteStore implements Store {
 
   async scanEventSignals(opts: { afterSeq: number; limit: number }): Promise<EventSignal[]> {
     const rows = guard(() => this.stmt.scanEventSignals.all(opts.afterSeq, opts.limit)) as SignalRow[];
-    return rows.map(([seq, id, type, itemId, ts, size, occasion]) => {
-      const e: EventSignal = { seq, id, type, ts };
-      if (itemId !== null) e.itemId = itemId;
-      if (size !== null) e.size = size;
-      if (occasion !== null) e.occasion = occasion;
-      return e;
-    });
+    return rows.map(rowToSignal);
   }
 
   async countEvents(): Promise<number> {
