@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_CONFIG } from '../src/core/config.ts';
-import type { VitrineEvent } from '../src/core/types.ts';
 import { chooseChampion, recordedChampion } from '../src/pipeline/champion.ts';
 import { DEFAULT_TRAIN_ALGORITHMS, defaultAlgorithmsFor, trainModels } from '../src/pipeline/model-training.ts';
 import type { GateOptions } from '../src/pipeline/validation-gate.ts';
 import type { ModelRecord } from '../src/storage/store.ts';
 import { testApp, type TestApp } from './helpers/app.ts';
+import { clearWinnerWorld } from './helpers/clear-winner-world.ts';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const DAY = 86_400_000;
@@ -55,23 +55,6 @@ describe('default training list', () => {
   });
 });
 
-/**
- * A world where one ranker clearly wins (the gate test's world, serving-models.test.ts): group A rents
- * a1-a4 and, in the recent period, P, the most popular item, never rented with an a-item; group C ties
- * a1 to c1-c12. On the gate's split popularity-recent finds P (NDCG 1) and item-kNN sends A members to
- * c-items (NDCG 0).
- */
-function clearWinnerWorld(): VitrineEvent[] {
-  const events: VitrineEvent[] = [];
-  const rent = (userId: string, itemId: string, day: number) =>
-    events.push({ id: `${userId}-${itemId}`, type: 'rent', userId, itemId, ts: NOW - 30 * DAY + day * DAY });
-  for (let m = 0; m < 20; m++) { rent(`C${m}`, 'a1', 1); for (let c = 1; c <= 12; c++) rent(`C${m}`, `c${c}`, 1); }
-  for (let m = 0; m < 20; m++) for (const i of ['a1', 'a2', 'a3', 'a4']) rent(`A${m}`, i, 1);
-  for (let m = 0; m < 30; m++) { rent(`B${m}`, `b${m % 3}`, 1); rent(`B${m}`, 'P', 1); }
-  for (let m = 0; m < 20; m++) rent(`A${m}`, 'P', 20);
-  return events;
-}
-
 const ITEMS = ['a1', 'a2', 'a3', 'a4', 'P', 'b0', 'b1', 'b2', ...Array.from({ length: 12 }, (_, k) => `c${k + 1}`)];
 const GATE: GateOptions = { ...DEFAULT_CONFIG.training.gate, algorithms: ['item-knn', 'popularity-recent'], testFraction: 0.04, minVsPopularity: 0 };
 
@@ -80,7 +63,7 @@ async function trainedApp(primaryAlgorithm: string): Promise<{ t: TestApp; recor
   // through the API, so that the serving catalogue sees them
   const items = await t.app.inject({ method: 'POST', url: '/v1/items/batch', payload: { items: ITEMS.map((id) => ({ id, title: id, category: 'dress' })) } });
   assert.equal(items.statusCode, 200);
-  await t.store.appendEvents(clearWinnerWorld());
+  await t.store.appendEvents(clearWinnerWorld(NOW));
   let tick = NOW;
   const records = await trainModels(t.store, t.dir, { algorithms: ['item-knn', 'popularity-recent'], gate: GATE, clock: () => (tick += 1000) });
   await t.context.models.reload();

@@ -13,6 +13,7 @@ import { RegistryModelManager } from '../src/serving/models/model-manager.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import type { ModelRecord } from '../src/storage/store.ts';
 import { testApp, type TestApp } from './helpers/app.ts';
+import { clearWinnerWorld } from './helpers/clear-winner-world.ts';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const DAY = 86_400_000;
@@ -151,17 +152,8 @@ describe('validation gate', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vitrine-gate-'));
     store = new SqliteStore(join(dir, 'v.db'));
-    // group A rents a1-a4 and, later (the test period), P; P is the most popular item but never rented
-    // with an a-item, while group C ties a1 to c1-c12: item-kNN sends A members to c-items, popularity to P
-    const events: VitrineEvent[] = [];
-    const rent = (userId: string, itemId: string, day: number) =>
-      events.push({ id: `${userId}-${itemId}`, type: 'rent', userId, itemId, ts: NOW - 30 * DAY + day * DAY });
-    // (P is seen last, so a model that scores nothing and ranks by item order does not find it by luck)
-    for (let m = 0; m < 20; m++) { rent(`C${m}`, 'a1', 1); for (let c = 1; c <= 12; c++) rent(`C${m}`, `c${c}`, 1); }
-    for (let m = 0; m < 20; m++) for (const i of ['a1', 'a2', 'a3', 'a4']) rent(`A${m}`, i, 1);
-    for (let m = 0; m < 30; m++) { rent(`B${m}`, `b${m % 3}`, 1); rent(`B${m}`, 'P', 1); }
-    for (let m = 0; m < 20; m++) rent(`A${m}`, 'P', 20);
-    await store.appendEvents(events);
+    // group A's later rental, P, is found by popularity; item-kNN sends A members to c-items
+    await store.appendEvents(clearWinnerWorld(NOW));
   });
   after(async () => {
     await store.close();
