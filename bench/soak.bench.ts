@@ -6,7 +6,7 @@
  * each → bench/results/soak.{json,md}.
  *   node --import tsx bench/soak.bench.ts [--minutes 10] [--load 0.7 | --rate N] [--capacity-seconds 20]
  *     [--users 50000 --items 5000 --days 60 --seed 11] [--connections 50] [--zipf 1] [--page-workers 2]
- *     [--item-impressions] [--skip-warmup] [--note TEXT]
+ *     [--item-impressions] [--skip-warmup] [--prefill-pages N] [--cpu-prof DIR] [--note TEXT]
  * The mix (soak-mix.ts): pages for members of the whole population (Zipf), event batches
  * (rent/return/heart/view), member reads, availability changes and item updates.
  */
@@ -42,6 +42,11 @@ const { values } = parseArgs({
     'item-impressions': { type: 'boolean', default: false },
     // the warm-up asks for one page per member first (a minute or two); skip it for quick runs
     'skip-warmup': { type: 'boolean', default: false },
+    // page records written into the store before the server starts: the store as hours of pages leave
+    // it, so that a short run can compare the cost per request on a small and a grown page log
+    'prefill-pages': { type: 'string', default: '0' },
+    // the server's CPU profiles (every thread) into this directory, written when it stops
+    'cpu-prof': { type: 'string' },
     note: { type: 'string' },
   },
 });
@@ -64,7 +69,12 @@ const mix = soakMix({ members, items, zipf: Number(values.zipf), eventsPerBatch:
 console.log(`${members.length} members, ${items.length} items`);
 
 await writeFile(join(built.dataDir, 'vitrine.toml'), `# written by bench/soak.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\npageWorkers = ${Number(values['page-workers'])}\n`);
-const server = await startServer({ dataDir: built.dataDir, startTimeoutMs: 120_000 });
+const prefillPages = Number(values['prefill-pages']);
+if (prefillPages > 0) console.log(`prefill: ${prefillPages} page records (${await prefillPageRecords(built.dataDir, prefillPages, members, items)} s)`);
+const server = await startServer({
+  dataDir: built.dataDir, startTimeoutMs: 120_000,
+  ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] } : {}),
+});
 const pid = server.child.pid;
 const failures = new Map<string, number>();
 const onNon2xx = (spec: { method: string; path: string }, status: number, body: string) => {
@@ -135,7 +145,7 @@ try {
     benchmark: 'soak', date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
     loadAverage: { before: loadBefore, after: load1() },
-    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
+    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${prefillPages > 0 ? ` --prefill-pages ${prefillPages}` : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
     ...(values.note ? { note: values.note } : {}),
     world: { ...world, members: members.length, catalogued: items.length, cached: built.cached },
     setup: { connections, pageWorkers: Number(values['page-workers']), itemImpressionEvents: values['item-impressions'] ?? false, zipf: Number(values.zipf),
@@ -170,6 +180,29 @@ async function population(dataDir: string): Promise<{ members: string[]; items: 
   } finally {
     await store.close();
   }
+}
+
+/** Writes `n` pages of 8 rows × 20 items for members of the world, dated over the last week; seconds taken. */
+async function prefillPageRecords(dataDir: string, n: number, members: readonly string[], items: readonly SoakItem[]): Promise<number> {
+  const started = performance.now();
+  const store = new SqliteStore(join(dataDir, 'vitrine.db'));
+  let seed = 7;
+  const pick = (k: number): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k;
+  const now = Date.now(), week = 7 * 86_400_000;
+  try {
+    for (let done = 0; done < n;) {
+      const pages = [];
+      for (let i = 0; i < 1000 && done < n; i++, done++) {
+        const ts = now - week + Math.floor((done / n) * week);
+        const rows = Array.from({ length: 8 }, (_, r) => ({ rowId: `prefill-${r}`, kind: 'prefill', items: Array.from({ length: 20 }, () => items[pick(items.length)].id) }));
+        pages.push({ record: { pageId: `pg-prefill-${done}`, userId: members[pick(members.length)], ts, rows }, events: [] });
+      }
+      await store.putImpressionsWithEvents(pages);
+    }
+  } finally {
+    await store.close();
+  }
+  return Math.round((performance.now() - started) / 100) / 10;
 }
 
 /** A byte gauge of the server's /metrics, MB. */

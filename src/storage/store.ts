@@ -93,6 +93,11 @@ export interface Store {
   putImpressionWithEvents(record: ImpressionRecord, events: ReadonlyArray<VitrineEvent>): Promise<void>;
   /** Several served pages (each with its events) in one transaction: what a busy server logs per tick. */
   putImpressionsWithEvents(pages: ReadonlyArray<{ record: ImpressionRecord; events: ReadonlyArray<VitrineEvent> }>): Promise<void>;
+  /**
+   * The page-record retention's pass (page-record-retention.ts): deletes at most `limit` page records
+   * with `ts` before `cutoffTs`, oldest first, off the serving path; resolves with how many it deleted.
+   */
+  deletePageRecordsBefore(cutoffTs: number, limit: number): Promise<number>;
 
   // ── merchandising: carousels and page templates ───────────────────────────
   putCarousel(carousel: CarouselInput & { id: string }, now: number): Promise<UpsertOutcome>;
@@ -154,7 +159,7 @@ export interface ImpressionRecord {
   ts: number;
   variant?: string;
   modelVersion?: string;
-  /** the served page: rows with their items, as JSON */
+  /** the served page: rows with their items (stored compact: page-record-codec.ts) */
   rows: Array<{ rowId: string; kind: string; items: string[] }>;
 }
 

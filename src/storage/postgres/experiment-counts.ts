@@ -11,7 +11,8 @@ const COUNTS_SQL = `
   WITH labels AS (SELECT unnest($1::text[]) AS label),
   attributed AS (
     SELECT i.variant AS variant, 'page' AS type, i.user_id AS user_id,
-        (SELECT coalesce(sum(json_array_length(r -> 'items')), 0) FROM json_array_elements(i.rows::json) r)::int AS items
+        CASE WHEN i.item_count IS NOT NULL THEN i.item_count
+          ELSE (SELECT coalesce(sum(json_array_length(r -> 'items')), 0) FROM json_array_elements(i.rows::json) r)::int END AS items
       FROM impressions i WHERE i.variant IN (SELECT label FROM labels)
     UNION ALL
     SELECT i.variant, e.type, e.user_id, 0

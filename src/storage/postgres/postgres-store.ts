@@ -8,6 +8,7 @@ import type {
 import { insertEvents } from './append-events.ts';
 import { experimentCounts } from './experiment-counts.ts';
 import { PostgresMerchandisingStore } from './merchandising-store.ts';
+import { IMPRESSION_UPSERT_SQL, PostgresPageRecords } from './page-records.ts';
 import { migrate } from './migrations.ts';
 import { guardPg as guard } from './pg-errors.ts';
 import { createPool, type PostgresPoolOptions } from './pool.ts';
@@ -34,11 +35,6 @@ const ITEM_UPSERT_SQL = `
     placeholder = false, updated_at = excluded.updated_at
   RETURNING id, (xmax = 0) AS created`;
 
-const IMPRESSION_UPSERT_SQL = `
-  INSERT INTO impressions (page_id, user_id, ts, variant, model_version, rows)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[])
-  ON CONFLICT (page_id) DO UPDATE SET user_id = excluded.user_id, ts = excluded.ts, variant = excluded.variant,
-    model_version = excluded.model_version, rows = excluded.rows`;
 
 /**
  * The scale-out store: PostgreSQL through a node-postgres pool (docs/scale-out.md § PostgreSQL store).
@@ -47,11 +43,13 @@ const IMPRESSION_UPSERT_SQL = `
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
   private readonly merch: PostgresMerchandisingStore;
+  private readonly pageRecords: PostgresPageRecords;
   private readonly sizeCap: PostgresSizeCap | undefined;
   private closed = false;
 
   private constructor(readonly pool: pg.Pool, opts: PostgresStoreOptions) {
     this.merch = new PostgresMerchandisingStore(pool);
+    this.pageRecords = new PostgresPageRecords(pool);
     if (opts.maxSizeBytes) this.sizeCap = new PostgresSizeCap(pool, opts.maxSizeBytes, opts.sizeRefreshMs);
   }
 
@@ -257,12 +255,12 @@ export class PostgresStore implements Store {
 
   async getImpression(pageId: string): Promise<ImpressionRecord | null> {
     const [row] = await this.rows<ImpressionRow>('SELECT * FROM impressions WHERE page_id = $1', [pageId]);
-    return row ? rowToImpression(row) : null;
+    return row ? guard(() => this.pageRecords.record(row)) : null;
   }
 
   async lastImpression(userId: string): Promise<ImpressionRecord | null> {
     const [row] = await this.rows<ImpressionRow>('SELECT * FROM impressions WHERE user_id = $1 ORDER BY ts DESC LIMIT 1', [userId]);
-    return row ? rowToImpression(row) : null;
+    return row ? guard(() => this.pageRecords.record(row)) : null;
   }
 
   async putImpressionWithEvents(r: ImpressionRecord, events: ReadonlyArray<VitrineEvent>): Promise<void> {
@@ -275,8 +273,7 @@ export class PostgresStore implements Store {
     // one row per page id (the last, as INSERT OR REPLACE in turn would leave it)
     const byId = new Map<string, ImpressionRecord>();
     for (const { record } of pages) byId.set(record.pageId, record);
-    const records = [...byId.values()].map((r) => [r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, JSON.stringify(r.rows)]);
-    const params = columnsOf(records, 6);
+    const params = await guard(() => this.pageRecords.upsertParams([...byId.values()]));
     const events = pages.flatMap((p) => p.events);
     if (events.length === 0) {
       await guard(() => this.pool.query(IMPRESSION_UPSERT_SQL, params));
@@ -286,6 +283,10 @@ export class PostgresStore implements Store {
       await client.query(IMPRESSION_UPSERT_SQL, params);
       await insertEvents(client, events, Date.now(), true);
     });
+  }
+
+  async deletePageRecordsBefore(cutoffTs: number, limit: number): Promise<number> {
+    return guard(() => this.pageRecords.deleteBefore(cutoffTs, limit));
   }
 
   // ── merchandising and experiments (merchandising-store.ts, experiment-counts.ts) ──

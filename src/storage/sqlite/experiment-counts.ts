@@ -16,7 +16,9 @@ const COUNTS_SQL = `
   WITH labels AS (SELECT value AS label FROM json_each(?)),
   attributed AS (
     SELECT i.variant AS variant, 'page' AS type, i.user_id AS user_id,
-        (SELECT coalesce(sum(json_array_length(r.value, '$.items')), 0) FROM json_each(i.rows) r) AS items
+        -- compact records carry their item count; older ones (JSON rows) are counted from the JSON
+        CASE WHEN i.item_count IS NOT NULL THEN i.item_count
+          ELSE (SELECT coalesce(sum(json_array_length(r.value, '$.items')), 0) FROM json_each(i.rows) r) END AS items
       FROM impressions i WHERE i.variant IN (SELECT label FROM labels)
     UNION ALL
     SELECT i.variant, e.type, e.user_id, 0

@@ -13,6 +13,7 @@ if (workerData.maxPageCount) db.pragma(`max_page_count = ${workerData.maxPageCou
 
 // the store's own statement (sqlite-store.ts), so both connections write a record alike
 const insert = db.prepare(workerData.insertSql);
+const deleteBefore = db.prepare(workerData.deleteSql);
 const writeAll = db.transaction((records) => {
   for (const r of records) insert.run(...r);
 });
@@ -33,6 +34,11 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
+    if (message.deleteBefore !== undefined) {
+      // the retention's pass (page-record-retention.ts): a bounded delete between two batches
+      parentPort.postMessage({ id: message.id, deleted: deleteBefore.run(message.deleteBefore, message.limit).changes });
+      return;
+    }
     assertRoom();
     writeAll(message.records);
     parentPort.postMessage({ id: message.id });

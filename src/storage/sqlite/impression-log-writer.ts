@@ -21,8 +21,8 @@ import { Worker } from 'node:worker_threads';
 import { translateSqliteError } from './sqlite-errors.ts';
 import { stopWorker } from './stop-worker.ts';
 
-/** [page_id, user_id, ts, variant, model_version, rows JSON]: an impressions row as inserted. */
-export type ImpressionTuple = [string, string, number, string | null, string | null, string];
+/** [page_id, user_id, ts, variant, model_version, packed rows, item count]: an impressions row as inserted (page-records.ts). */
+export type ImpressionTuple = [string, string, number, string | null, string | null, Uint8Array, number];
 
 export interface ImpressionLogWriterOptions {
   /** the database file (the serving connection has created and migrated it) */
@@ -40,6 +40,10 @@ export interface ImpressionLogWriterOptions {
   usedPagesSql?: string;
   /** writes on the caller's thread: for batches the worker can no longer take */
   writeHere: (records: readonly ImpressionTuple[]) => void;
+  /** the retention's delete (params: cutoff ts, limit), run by the worker between batches */
+  deleteSql: string;
+  /** the same delete on the caller's thread, when the worker is gone */
+  deleteHere: (cutoffTs: number, limit: number) => number;
 }
 
 // records posted and not yet committed, at most: ~100 MB of page records
@@ -47,7 +51,9 @@ const MAX_PENDING_RECORDS = 20_000;
 
 interface Pending {
   records: readonly ImpressionTuple[];
-  resolve: () => void;
+  /** a retention pass instead of records */
+  deleteBefore?: { cutoffTs: number; limit: number };
+  resolve: (deleted?: number) => void;
   reject: (err: unknown) => void;
 }
 
@@ -66,18 +72,22 @@ export class ImpressionLogWriter {
   constructor(private readonly opts: ImpressionLogWriterOptions) {
     this.worker = new Worker(new URL('./impression-log-worker.js', import.meta.url), {
       workerData: {
-        path: opts.path, insertSql: opts.insertSql, busyTimeoutMs: opts.busyTimeoutMs, synchronous: opts.synchronous,
+        path: opts.path, insertSql: opts.insertSql, deleteSql: opts.deleteSql, busyTimeoutMs: opts.busyTimeoutMs, synchronous: opts.synchronous,
         autocheckpointPages: opts.autocheckpointPages, maxPageCount: opts.maxPageCount,
         pageLogMaxPages: opts.pageLogMaxPages, usedPagesSql: opts.usedPagesSql,
       },
     });
     // a store someone forgets to close must not keep its process alive; pending batches do (ref below)
     this.worker.unref();
-    this.worker.on('message', (m: { id: number; error?: { code?: string; message: string } }) => {
+    this.worker.on('message', (m: { id: number; deleted?: number; error?: { code?: string; message: string } }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.settled(m.id);
       if (!m.error) {
+        if (p.deleteBefore) {
+          p.resolve(m.deleted);
+          return;
+        }
         this.committedByWorker++;
         p.resolve();
         return;
@@ -101,8 +111,22 @@ export class ImpressionLogWriter {
     return new Promise<void>((resolve, reject) => {
       const id = this.nextId++;
       if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { records, resolve, reject });
+      this.pending.set(id, { records, resolve: () => resolve(), reject });
       this.worker.postMessage({ id, records });
+    });
+  }
+
+  /**
+   * Deletes at most `limit` page records older than `cutoffTs` on the worker's connection (in turn with
+   * the batches: the serving connection never waits for it); resolves with how many it deleted.
+   */
+  deleteBefore(cutoffTs: number, limit: number): Promise<number> {
+    if (this.failed || this.stopping) return this.deleteHereNow(cutoffTs, limit);
+    return new Promise<number>((resolve, reject) => {
+      const id = this.nextId++;
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { records: [], deleteBefore: { cutoffTs, limit }, resolve: (n) => resolve(n ?? 0), reject });
+      this.worker.postMessage({ id, deleteBefore: cutoffTs, limit });
     });
   }
 
@@ -119,7 +143,8 @@ export class ImpressionLogWriter {
     this.failed = true;
     for (const [id, p] of [...this.pending]) {
       this.settled(id);
-      this.writeHereNow(p.records).then(p.resolve, p.reject);
+      if (p.deleteBefore) this.deleteHereNow(p.deleteBefore.cutoffTs, p.deleteBefore.limit).then(p.resolve, p.reject);
+      else this.writeHereNow(p.records).then(() => p.resolve(), p.reject);
     }
   }
 
@@ -127,6 +152,14 @@ export class ImpressionLogWriter {
     this.pendingRecords -= this.pending.get(id)?.records.length ?? 0;
     this.pending.delete(id);
     if (this.pending.size === 0 && !this.stopping) this.worker.unref();
+  }
+
+  private deleteHereNow(cutoffTs: number, limit: number): Promise<number> {
+    try {
+      return Promise.resolve(this.opts.deleteHere(cutoffTs, limit));
+    } catch (err) {
+      return Promise.reject(translateSqliteError(err));
+    }
   }
 
   private writeHereNow(records: readonly ImpressionTuple[]): Promise<void> {

@@ -107,6 +107,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- only events naming no page are attributed by their own variant; server-logged impressions stay out
   CREATE INDEX events_by_variant ON events (variant) WHERE variant IS NOT NULL AND page_id IS NULL;
   `,
+  // 3: compact page records (page-record-codec.ts): rows as term numbers in \`packed\` (older records keep
+  // their JSON \`rows\`; new ones store ''), the page's item count for experiment exposure, and an index
+  // on ts for the retention's oldest-first deletes (page-record-retention.ts)
+  `
+  CREATE TABLE page_terms (
+    ix INTEGER PRIMARY KEY,
+    term TEXT NOT NULL UNIQUE
+  );
+  ALTER TABLE impressions ADD COLUMN packed BLOB;
+  ALTER TABLE impressions ADD COLUMN item_count INTEGER;
+  CREATE INDEX impressions_by_ts ON impressions (ts);
+  `,
 ];
 
 /** Brings the schema to the latest version; refuses a store written by a newer Vitrine. */

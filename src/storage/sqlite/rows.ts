@@ -1,5 +1,6 @@
 /** Mapping between SQLite rows and domain objects (JSON columns, embeddings as float32 blobs). */
 import type { EventSignal, Item, ItemInput, StoredEvent, User, VitrineEvent } from '../../core/types.ts';
+import { decodeRows } from '../page-record-codec.ts';
 import type { ImpressionRecord, ModelRecord } from '../store.ts';
 
 export interface ItemRow {
@@ -132,11 +133,17 @@ export function rowToModel(r: ModelRow): ModelRecord {
 }
 
 export interface ImpressionRow {
-  page_id: string; user_id: string; ts: number; variant: string | null; model_version: string | null; rows: string;
+  page_id: string; user_id: string; ts: number; variant: string | null; model_version: string | null;
+  /** JSON rows of a record stored before the compact format ('' or null after it) */
+  rows: string | null;
+  /** the compact rows (page-record-codec.ts); null for older records */
+  packed: Uint8Array | null;
 }
 
-export function rowToImpression(r: ImpressionRow): ImpressionRecord {
-  const rec: ImpressionRecord = { pageId: r.page_id, userId: r.user_id, ts: r.ts, rows: JSON.parse(r.rows) };
+/** A page record; `termOf` names the term numbers of a compact record (the store has fetched them). */
+export function rowToImpression(r: ImpressionRow, termOf: (ix: number) => string): ImpressionRecord {
+  const rows = r.packed ? decodeRows(r.packed, termOf) : JSON.parse(r.rows ?? '[]') as ImpressionRecord['rows'];
+  const rec: ImpressionRecord = { pageId: r.page_id, userId: r.user_id, ts: r.ts, rows };
   if (r.variant !== null) rec.variant = r.variant;
   if (r.model_version !== null) rec.modelVersion = r.model_version;
   return rec;

@@ -11,11 +11,12 @@ import { experimentCountsQuery } from './experiment-counts.ts';
 import { SqliteMerchandisingStore } from './merchandising-store.ts';
 import { migrate } from './migrations.ts';
 import {
-  eventParams, itemParams, rowToEvent, rowToImpression, rowToItem, rowToModel, rowToSignal, rowToUser,
+  eventParams, itemParams, rowToEvent, rowToItem, rowToModel, rowToSignal, rowToUser,
   type EventRow, type ImpressionRow, type ItemRow, type ModelRow, type SignalRow, type UserRow,
 } from './rows.ts';
 import { translateSqliteError } from './sqlite-errors.ts';
-import { ImpressionLogWriter, type ImpressionTuple } from './impression-log-writer.ts';
+import { ImpressionLogWriter } from './impression-log-writer.ts';
+import { DELETE_PAGE_RECORDS_BEFORE_SQL, PUT_IMPRESSION_SQL, SqlitePageRecords } from './page-records.ts';
 import { PageLogCap, USED_PAGES_SQL } from './page-log-cap.ts';
 import { truncateWal, WalCheckpointer } from './wal-checkpointer.ts';
 
@@ -35,8 +36,6 @@ export interface SqliteStoreOptions {
   backgroundImpressionLog?: boolean;
 }
 
-// one page record (an ImpressionTuple's order): the serving connection and the page log's worker both run it
-const PUT_IMPRESSION_SQL = 'INSERT OR REPLACE INTO impressions (page_id, user_id, ts, variant, model_version, rows) VALUES (?, ?, ?, ?, ?, ?)';
 
 
 const EVENT_COLUMNS = 'id, type, user_id, item_id, ts, size, fit, rating, value, occasion, page_id, row_id, position, variant, model_version';
@@ -54,6 +53,7 @@ export class SqliteStore implements Store {
   readonly impressionLog: ImpressionLogWriter | undefined;
   /** the page log's share of the size cap (undefined: no cap) */
   private readonly pageLogCap: PageLogCap | undefined;
+  private readonly pageRecords: SqlitePageRecords;
 
   constructor(path: string, opts: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -87,6 +87,8 @@ export class SqliteStore implements Store {
         autocheckpointPages: this.checkpointer ? 0 : autocheckpointPages,
         ...(opts.maxSizeBytes ? { maxPageCount: Math.max(1, Math.floor(opts.maxSizeBytes / pageSize)) } : {}),
         ...(this.pageLogCap ? { pageLogMaxPages: this.pageLogCap.maxPages, usedPagesSql: USED_PAGES_SQL } : {}),
+        deleteSql: DELETE_PAGE_RECORDS_BEFORE_SQL,
+        deleteHere: (cutoffTs, limit) => this.pageRecords.deleteBefore(cutoffTs, limit),
         writeHere: (records) => {
           this.pageLogCap?.assertRoom();
           this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })();
@@ -150,6 +152,7 @@ export class SqliteStore implements Store {
       ping: db.prepare('SELECT 1').pluck(),
     };
     this.merch = new SqliteMerchandisingStore(db);
+    this.pageRecords = new SqlitePageRecords(db);
     this.countVariants = experimentCountsQuery(db);
   }
 
@@ -350,18 +353,22 @@ export class SqliteStore implements Store {
   async putImpression(r: ImpressionRecord): Promise<void> {
     guard(() => {
       this.pageLogCap?.assertRoom();
-      this.stmt.putImpression.run(...impressionTuple(r));
+      this.stmt.putImpression.run(...this.pageRecords.tuple(r));
     });
   }
 
   async getImpression(pageId: string): Promise<ImpressionRecord | null> {
-    const row = guard(() => this.stmt.getImpression.get(pageId)) as ImpressionRow | undefined;
-    return row ? rowToImpression(row) : null;
+    return guard(() => {
+      const row = this.stmt.getImpression.get(pageId) as ImpressionRow | undefined;
+      return row ? this.pageRecords.record(row) : null;
+    });
   }
 
   async lastImpression(userId: string): Promise<ImpressionRecord | null> {
-    const row = guard(() => this.stmt.lastImpression.get(userId)) as ImpressionRow | undefined;
-    return row ? rowToImpression(row) : null;
+    return guard(() => {
+      const row = this.stmt.lastImpression.get(userId) as ImpressionRow | undefined;
+      return row ? this.pageRecords.record(row) : null;
+    });
   }
 
   async putImpressionWithEvents(r: ImpressionRecord, events: ReadonlyArray<VitrineEvent>): Promise<void> {
@@ -372,20 +379,27 @@ export class SqliteStore implements Store {
     // page records alone go to the writer thread when there is one; item events stay here, with the
     // rest of the event log's writes
     if (pages.length === 0) return;
-    if (this.impressionLog && pages.every((p) => p.events.length === 0)) {
-      return this.impressionLog.write(pages.map(({ record }) => impressionTuple(record)));
-    }
+    // encoded here, before any transaction (numbering a new term is a commit of its own)
+    const tuples = guard(() => pages.map(({ record }) => this.pageRecords.tuple(record)));
+    if (this.impressionLog && pages.every((p) => p.events.length === 0)) return this.impressionLog.write(tuples);
     // one commit for the lot: on SQLite a commit costs about twice the row it writes (measured: 0.13 ms
     // per page alone, 0.04 ms in batches of 50)
     guard(() => {
       this.pageLogCap?.assertRoom();
       this.db.transaction(() => {
-        for (const { record: r, events } of pages) {
-          this.stmt.putImpression.run(...impressionTuple(r));
+        pages.forEach(({ events }, i) => {
+          this.stmt.putImpression.run(...tuples[i]);
           if (events.length > 0) this.appendInTransaction(events, true);
-        }
+        });
       })();
     });
+  }
+
+  async deletePageRecordsBefore(cutoffTs: number, limit: number): Promise<number> {
+    // on the page log's thread when there is one: the serving thread neither waits for the delete nor
+    // takes the write lock from the page log
+    if (this.impressionLog) return this.impressionLog.deleteBefore(cutoffTs, limit);
+    return guard(() => this.pageRecords.deleteBefore(cutoffTs, limit));
   }
 
 
@@ -401,17 +415,6 @@ export class SqliteStore implements Store {
   async getExperiment(id: string): Promise<ExperimentRecord | null> { return this.merch.getExperiment(id); }
   async listExperiments(): Promise<ExperimentRecord[]> { return this.merch.listExperiments(); }
   async experimentCounts(labels: readonly string[]): Promise<Record<string, VariantCounts>> { return this.countVariants(labels); }
-}
-
-// a reused page's record carries the same rows array each time it is served (record-impression.ts):
-// serialised once. Records are never mutated once stored, so the string stays what they say
-const rowsJson = new WeakMap<ImpressionRecord['rows'], string>();
-
-/** A record as PUT_IMPRESSION_SQL takes it, on either connection. */
-function impressionTuple(r: ImpressionRecord): ImpressionTuple {
-  let json = rowsJson.get(r.rows);
-  if (json === undefined) rowsJson.set(r.rows, (json = JSON.stringify(r.rows)));
-  return [r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, json];
 }
 
 /** Runs a synchronous SQLite call, turning SQLite failures into typed store errors. */
