@@ -331,6 +331,43 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual({ ...await store.experimentCounts([]) }, {});
     });
 
+    it('gives a full page back as written: 8 rows × 20 items, repeats, long ids, ids numbered by another page first', async () => {
+      // 300 items: numbers past one varint byte; the same item twice in a row and across rows
+      const itemIds = Array.from({ length: 300 }, (_, i) => `item-${i}-${'x'.repeat(i % 40)}`);
+      const rowsOf = (offset: number) => Array.from({ length: 8 }, (_, r) => ({
+        rowId: `row-${r}`, kind: r % 2 ? 'trending' : '__proto__', items: Array.from({ length: 20 }, (_, k) => itemIds[(offset + r * 37 + k * k) % 300]),
+      }));
+      const first = rowsOf(0), second = [...rowsOf(11), { rowId: 'empty', kind: 'for-you', items: [] }];
+      second[0].items[1] = second[0].items[0];
+      await store.putImpressionsWithEvents([
+        { record: { pageId: 'full1', userId: 'm1', ts: T0, variant: 'e:a', modelVersion: 'als-1', rows: first }, events: [] },
+        { record: { pageId: 'full2', userId: 'm2', ts: T0 + 1, rows: second }, events: [] },
+      ]);
+      assert.deepEqual(await store.getImpression('full1'), { pageId: 'full1', userId: 'm1', ts: T0, variant: 'e:a', modelVersion: 'als-1', rows: first });
+      assert.deepEqual(await store.getImpression('full2'), { pageId: 'full2', userId: 'm2', ts: T0 + 1, rows: second });
+      assert.deepEqual((await store.lastImpression('m2'))?.rows, second);
+      assert.equal((await store.experimentCounts(['e:a']))['e:a'].impressions, 160, 'the stored item count');
+    });
+
+    it('deletes page records before a cutoff, oldest first, at most `limit` a call; forget still takes a member\'s pages', async () => {
+      const page = (k: number, userId = `m${k % 3}`) => ({
+        record: { pageId: `old${k}`, userId, ts: T0 + k * 1000, rows: [{ rowId: 'r', kind: 'for-you', items: [`d${k}`] }] }, events: [],
+      });
+      await store.putImpressionsWithEvents(Array.from({ length: 10 }, (_, k) => page(k)));
+      // records 0..6 are before the cutoff; 2 a call
+      const cutoff = T0 + 6500;
+      assert.equal(await store.deletePageRecordsBefore(cutoff, 2), 2);
+      assert.equal(await store.getImpression('old0'), null);
+      assert.equal(await store.getImpression('old1'), null);
+      assert.notEqual(await store.getImpression('old2'), null, 'oldest first: the third is still there');
+      assert.equal(await store.deletePageRecordsBefore(cutoff, 100), 5);
+      assert.equal(await store.deletePageRecordsBefore(cutoff, 100), 0);
+      for (let k = 0; k < 10; k++) assert.equal((await store.getImpression(`old${k}`)) !== null, k >= 7, `old${k}`);
+      await store.forgetUser('m1');
+      assert.equal(await store.getImpression('old7'), null, 'm1\'s page');
+      assert.notEqual(await store.getImpression('old8'), null, 'm2\'s page stays');
+    });
+
     it('answers ping', async () => {
       await store.ping();
     });

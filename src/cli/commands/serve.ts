@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { type ConfigOverrides, loadConfig } from '../../core/config.ts';
 import { openStore } from '../../storage/open-store.ts';
+import { PageRecordRetention } from '../../storage/page-record-retention.ts';
 import { assertSafeBind } from '../../serving/auth.ts';
 import { applyServingV8Flags } from '../../serving/v8-flags.ts';
 import { exitOnError } from '../exit.ts';
@@ -67,6 +68,14 @@ export async function runServe(argv: string[]): Promise<number> {
       postgres: { poolSize: config.store.poolSize, lockTimeoutMs: config.store.busyTimeoutMs, maxSizeBytes: config.store.maxSizeBytes || undefined },
     });
     const app = await serveApp(config, store);
+    // page records age out in bounded batches on a timer of their own (ADR 0018)
+    const retention = config.store.pageRecordRetentionDays > 0
+      ? new PageRecordRetention({
+        store, days: config.store.pageRecordRetentionDays,
+        onError: (err) => app.log.warn({ err }, 'page-record retention pass failed; the next pass tries again'),
+      })
+      : undefined;
+    retention?.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     app.log.info({ store: config.store.url }, `vitrine listening on http://${config.server.host}:${port} (docs at /docs)`);
@@ -75,6 +84,7 @@ export async function runServe(argv: string[]): Promise<number> {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    await retention?.stop();
     await app.close();
     await store.close();
     return 0;

@@ -13,7 +13,7 @@ import { migrate } from './migrations.ts';
 import { guardPg as guard } from './pg-errors.ts';
 import { createPool, type PostgresPoolOptions } from './pool.ts';
 import {
-  columnsOf, ITEM_COLUMN_TYPES, ITEM_COLUMNS, itemValues, rowToEvent, rowToImpression, rowToItem, rowToModel, rowToSignal, rowToUser,
+  columnsOf, ITEM_COLUMN_TYPES, ITEM_COLUMNS, itemValues, rowToEvent, rowToItem, rowToModel, rowToSignal, rowToUser,
   type EventRow, type ImpressionRow, type ItemRow, type ModelRow, type SignalRow, type UserRow,
 } from './rows.ts';
 import { PostgresSizeCap } from './size-cap.ts';
