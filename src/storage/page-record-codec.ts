@@ -37,17 +37,25 @@ export function itemCountOf(rows: Rows): number {
   return n;
 }
 
+// the bytes of the record being encoded (one thread encodes one record at a time): grown as needed
+let scratch = new Uint8Array(1024);
+
 /** The rows as bytes; `ixOf` answers every term of `termsOf(rows)`. */
 export function encodeRows(rows: Rows, ixOf: (term: string) => number): Buffer {
-  const out: number[] = [PAGE_RECORD_FORMAT];
+  // at most 5 bytes a number below 2^35: the format byte, the row count, 3 a row and 1 an item
+  const most = 5 * (2 + 3 * rows.length + itemCountOf(rows));
+  if (scratch.length < most) scratch = new Uint8Array(most * 2);
+  const out = scratch;
+  let at = 0;
   const put = (n: number) => {
     // unsigned LEB128: 7 bits a byte, the high bit says more follow
     while (n >= 0x80) {
-      out.push((n & 0x7f) | 0x80);
+      out[at++] = (n & 0x7f) | 0x80;
       n = Math.floor(n / 0x80);
     }
-    out.push(n);
+    out[at++] = n;
   };
+  put(PAGE_RECORD_FORMAT);
   put(rows.length);
   for (const row of rows) {
     put(ixOf(row.rowId));
@@ -55,7 +63,7 @@ export function encodeRows(rows: Rows, ixOf: (term: string) => number): Buffer {
     put(row.items.length);
     for (const item of row.items) put(ixOf(item));
   }
-  return Buffer.from(out);
+  return Buffer.from(out.subarray(0, at));
 }
 
 /** Reads an encoded record's varints in order. */
@@ -121,6 +129,15 @@ export class PageTermCache {
   add(term: string, ix: number): void {
     this.ixByTerm.set(term, ix);
     this.termByIx.set(ix, term);
+  }
+
+  /** Whether every term of `rows` has a number here (no allocation: the common case once items were served). */
+  knowsAll(rows: Rows): boolean {
+    for (const row of rows) {
+      if (!this.ixByTerm.has(row.rowId) || !this.ixByTerm.has(row.kind)) return false;
+      for (const item of row.items) if (!this.ixByTerm.has(item)) return false;
+    }
+    return true;
   }
 
   /** Terms of `terms` without a number here. */

@@ -31,7 +31,7 @@ export class PostgresPageRecords {
 
   /** Parameters of IMPRESSION_UPSERT_SQL for `records` (numbering their new terms first). */
   async upsertParams(records: readonly ImpressionRecord[]): Promise<unknown[][]> {
-    const missing = this.terms.missingTerms([...new Set(records.flatMap((r) => termsOf(r.rows)))]);
+    const missing = records.every((r) => this.terms.knowsAll(r.rows)) ? [] : this.terms.missingTerms([...new Set(records.flatMap((r) => termsOf(r.rows)))]);
     if (missing.length > 0) {
       await this.pool.query(ADD_TERMS_SQL, [missing]);
       await this.cache(IXS_OF_TERMS_SQL, missing);

@@ -38,7 +38,7 @@ export class SqlitePageRecords {
   tuple(r: ImpressionRecord): ImpressionTuple {
     let packed = this.packedRows.get(r.rows);
     if (packed === undefined) {
-      this.numberTerms(termsOf(r.rows));
+      if (!this.terms.knowsAll(r.rows)) this.numberTerms(termsOf(r.rows));
       this.packedRows.set(r.rows, (packed = encodeRows(r.rows, this.terms.ixOf)));
     }
     return [r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, packed, itemCountOf(r.rows)];
