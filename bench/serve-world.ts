@@ -3,9 +3,10 @@
  * (`vitrine import world`) and trained with the default algorithms (`vitrine train`), each as a child
  * process exactly as an operator would run them. The data dir is cached by its options under
  * `.bench-cache/serve-world/` (gitignored; per checkout, so parallel worktrees never rebuild each other's),
- * so a second run starts serving at once (delete the directory to rebuild). A copy of the store as built is kept beside it, and every run starts from that copy (restoreServeStore): each run
- * appends ~300k page records and hundreds of rents, and a store grown by a day of runs (2M page records,
- * a 2.3 GB WAL) was measurably slower than the one the first run met.
+ * so a second run starts serving at once (delete the directory to rebuild). A copy of the store as built
+ * is kept beside it, and every run starts from that copy (restoreServeStore): each run appends ~300k
+ * page records and hundreds of rents, and a store grown by a day of runs (2M page records, a 2.3 GB WAL)
+ * was measurably slower than the one the first run met.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
