@@ -12,7 +12,7 @@
  * fresh-page server → bench/results/serve.{json,md}.
  *   node --import tsx bench/serve.bench.ts [--scenario traffic|hot-pool] [--users 200000 --items 20000 --days 90 --seed 11]
  *     [--duration 30] [--connections 50] [--pool 5000] [--trials 300] [--rate 1000] [--trial-rate 20]
- *     [--zipf 1] [--session-pages 3] [--think-seconds 30] [--fresh-duration 30]
+ *     [--zipf 1] [--session-pages 3] [--think-seconds 30] [--fresh-duration 30] [--warm SECONDS]
  *     [--profile DIR] [--row-cache-members N] [--page-workers N] [--heap-growth-percent N]
  * Two loads on the same 50 connections (ADR 0008): closed-loop at saturation (throughput, the ratio to
  * the bare route) and open-loop at `--rate` pages/s (the latency targets: p99 and freshness).
@@ -46,6 +46,7 @@ const { values } = parseArgs({
     zipf: { type: 'string', default: '1' }, 'session-pages': { type: 'string', default: '3' }, 'think-seconds': { type: 'string', default: '30' },
     // seconds of the fresh-page run (traffic scenario; 0: skipped)
     'fresh-duration': { type: 'string', default: '30' },
+    warm: { type: 'string' },
     users: { type: 'string', default: '200000' }, items: { type: 'string', default: '20000' },
     days: { type: 'string', default: '90' }, seed: { type: 'string', default: '11' },
     duration: { type: 'string', default: '30' }, connections: { type: 'string', default: '50' },
@@ -68,7 +69,8 @@ const { values } = parseArgs({
 });
 const ROWS = 8, SIZE = 20, FRESHNESS_LOOPS = 10;
 // serving.rowCacheLiveTtlMs: how long the warm-up takes to give members' cached pages every age
-const WARM_SECONDS = Math.round(DEFAULT_CONFIG.serving.rowCacheLiveTtlMs / 1000);
+// (--warm SECONDS shortens it for a development run; the figures of record use the default)
+const WARM_SECONDS = values.warm !== undefined ? Number(values.warm) : Math.round(DEFAULT_CONFIG.serving.rowCacheLiveTtlMs / 1000);
 const PAGE_QUERY = `rows=${ROWS}&size=${SIZE}`;
 const world = { users: Number(values.users), items: Number(values.items), days: Number(values.days), seed: Number(values.seed), impressions: 1 };
 const rate = Number(values.rate);
@@ -185,7 +187,7 @@ const result: ServeResult = {
   benchmark: 'serve', scenario, date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
   loadAverage: { before: loadBefore, after: load1() },
-  command: `npm run bench:serve -- --scenario ${scenario}${traffic ? ` --zipf ${trafficModel.zipf} --session-pages ${trafficModel.sessionPages} --think-seconds ${trafficModel.thinkSeconds} --fresh-duration ${freshSeconds}` : ''} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --duration ${duration} --connections ${connections} --pool ${poolSize} --trials ${values.trials} --rate ${rate} --trial-rate ${values['trial-rate']}${values['item-impressions'] ? ' --item-impressions' : ''} --row-cache-members ${rowCacheMembers} --page-workers ${values['page-workers']}${heapGrowth === undefined ? '' : ` --heap-growth-percent ${heapGrowth}`}`,
+  command: `npm run bench:serve -- --scenario ${scenario}${traffic ? ` --zipf ${trafficModel.zipf} --session-pages ${trafficModel.sessionPages} --think-seconds ${trafficModel.thinkSeconds} --fresh-duration ${freshSeconds}` : ''}${values.warm !== undefined ? ` --warm ${WARM_SECONDS}` : ''} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --duration ${duration} --connections ${connections} --pool ${poolSize} --trials ${values.trials} --rate ${rate} --trial-rate ${values['trial-rate']}${values['item-impressions'] ? ' --item-impressions' : ''} --row-cache-members ${rowCacheMembers} --page-workers ${values['page-workers']}${heapGrowth === undefined ? '' : ` --heap-growth-percent ${heapGrowth}`}`,
   world: { ...world, cached: built.cached, buildSeconds: built.buildSeconds, trainedMembers: members.length, trainedItems: als.items.length },
   setup: { connections, durationSeconds: duration, pool: pool.length, rows: ROWS, size: SIZE, serverProcesses: 1, pageWorkers: Number(values['page-workers']), ...(heapGrowth === undefined ? {} : { heapGrowthPercent: heapGrowth }), itemImpressionEvents: values['item-impressions'] ?? false },
   page, bare, ratioToBare: ratio, pageBytes: Buffer.byteLength(pageJson), freshness, rated, freshnessAtRate,
