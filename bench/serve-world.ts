@@ -16,6 +16,13 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../bin/vitrine.js', import.meta.url));
 /** Where built worlds are kept, keyed by their options. */
+/**
+ * What the world trains: the default algorithms but the hybrid, so the primary is ALS and for-you is
+ * served from its ANN index (ADR 0005), the serving world issues 4 and 22 measured. TODO(hybrid-serving):
+ * with the hybrid as champion for-you scores without ANN; its cost per page is not measured here (and
+ * its training on 200k members took over 25 min on the loaded 2-core machine).
+ */
+export const SERVE_ALGORITHMS = ['popularity', 'popularity-recent', 'item-knn', 'als', 'content', 'style-clusters', 'fit'];
 export const SERVE_WORLD_CACHE = fileURLToPath(new URL('../.bench-cache/serve-world/', import.meta.url));
 
 export interface ServeWorldOptions {
@@ -38,6 +45,7 @@ export interface ServeWorld {
 
 /** The world's data dir, built unless cached. */
 export function ensureServeWorld(opts: ServeWorldOptions): ServeWorld {
+  // (worlds built before SERVE_ALGORITHMS trained what was then the default: the same list)
   const key = `u${opts.users}-i${opts.items}-d${opts.days}-s${opts.seed}-imp${opts.impressions}`;
   const root = join(SERVE_WORLD_CACHE, key);
   const dataDir = join(root, 'data');
@@ -52,7 +60,7 @@ export function ensureServeWorld(opts: ServeWorldOptions): ServeWorld {
       generate: run(['generate', '--users', String(opts.users), '--items', String(opts.items), '--days', String(opts.days),
         '--seed', String(opts.seed), '--impressions', String(opts.impressions), '--out', worldDir]),
       import: run(['import', 'world', worldDir, '--data', dataDir]),
-      train: run(['train', '--data', dataDir]),
+      train: run(['train', '--data', dataDir, '--algorithms', SERVE_ALGORITHMS.join(',')]),
     };
     rmSync(worldDir, { recursive: true, force: true }); // the store has it all
     const db = new Database(join(dataDir, 'vitrine.db'));
