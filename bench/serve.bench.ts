@@ -68,6 +68,8 @@ const { values } = parseArgs({
   },
 });
 const ROWS = 8, SIZE = 20, FRESHNESS_LOOPS = 10;
+// loading the models and building the ANN index in the HTTP thread and two page workers took over 2 min at load 40
+const SERVER_START_TIMEOUT_MS = 600_000;
 // serving.rowCacheLiveTtlMs: how long the warm-up takes to give members' cached pages every age
 // (--warm SECONDS shortens it for a development run; the figures of record use the default)
 const WARM_SECONDS = values.warm !== undefined ? Number(values.warm) : Math.round(DEFAULT_CONFIG.serving.rowCacheLiveTtlMs / 1000);
@@ -108,7 +110,7 @@ const heapGrowth = values['heap-growth-percent'] === undefined ? undefined : Num
 await writeFile(join(built.dataDir, 'vitrine.toml'),
   `# written by bench/serve.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\nrowCacheMembers = ${rowCacheMembers}\npageWorkers = ${Number(values['page-workers'])}\n${heapGrowth === undefined ? '' : `heapGrowthPercent = ${heapGrowth}\n`}`);
 const server = await startServer({
-  dataDir: built.dataDir, startTimeoutMs: 120_000,
+  dataDir: built.dataDir, startTimeoutMs: SERVER_START_TIMEOUT_MS,
   ...(values.profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values.profile] } : {}),
 });
 let page, freshness, rated, freshnessAtRate, pageJson: string, rssAfterWarm: number, rssPeak: number, rssStartPeak: number, pageCpuMs = NaN, bareCpuMs = NaN, caches;
@@ -241,7 +243,7 @@ async function freshPageRun(next: () => RequestSpec): Promise<NonNullable<ServeR
   restoreServeStore(built.dataDir);
   await writeFile(join(built.dataDir, 'vitrine.toml'),
     `# written by bench/serve.bench.ts (fresh-page run)\n[serving]\nimpressionItemEvents = false\nrowCacheMembers = 0\npageWorkers = ${Number(values['page-workers'])}\n`);
-  const fresh = await startServer({ dataDir: built.dataDir, startTimeoutMs: 120_000 });
+  const fresh = await startServer({ dataDir: built.dataDir, startTimeoutMs: SERVER_START_TIMEOUT_MS });
   try {
     await waitIdle(fresh.child.pid);
     await runLoad({ baseUrl: fresh.url, paths: [], next, connections, duration: 10 });
