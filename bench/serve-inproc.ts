@@ -13,18 +13,18 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/core/config.ts';
 import type { AlsModel } from '../src/ml/als/als-model.ts';
 import { alsTrainer } from '../src/ml/als/als-trainer.ts';
 import { buildApp } from '../src/serving/app.ts';
 import { openStore } from '../src/storage/open-store.ts';
+import { SERVE_WORLD_CACHE } from './serve-world.ts';
 
 const { values } = parseArgs({
   options: {
     pages: { type: 'string', default: '4000' }, pool: { type: 'string', default: '5000' },
-    data: { type: 'string', default: join(tmpdir(), 'vitrine-serve-bench', 'u200000-i20000-d90-s11-imp1', 'data') },
+    data: { type: 'string', default: join(SERVE_WORLD_CACHE, 'u200000-i20000-d90-s11-imp1', 'data') },
     cold: { type: 'boolean', default: false },
     'no-row-cache': { type: 'boolean', default: false },
     'after-event': { type: 'boolean', default: false },

@@ -111,10 +111,13 @@ export class AlsModel extends ItemScoringModel {
   /** Only the asked items' dot products (a page re-ranks a few dozen candidates, not the catalogue). */
   override score(user: UserQuery, itemIds: readonly string[]): Float32Array {
     const x = this.userVector(user);
-    return Float32Array.from(itemIds, (id) => {
-      const i = this.itemIndex.get(id);
-      return i === undefined ? NaN : this.dotItem(i, x);
-    });
+    // a plain loop: Float32Array.from with a map function took twice as long (the iterator protocol)
+    const scores = new Float32Array(itemIds.length);
+    for (let k = 0; k < itemIds.length; k++) {
+      const i = this.itemIndex.get(itemIds[k]);
+      scores[k] = i === undefined ? NaN : this.dotItem(i, x);
+    }
+    return scores;
   }
 
   /** A member's vector from their interactions (unknown items ignored; none known → a zero vector). */
