@@ -9,7 +9,6 @@ import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { testApp, type TestApp } from './app.ts';
-import { rounds } from './test-size.ts';
 import { type FuzzRequest, hostileString, type OpenApi, operations, printable, requestsFor } from './fuzz-requests.ts';
 import { assertAnswer, assertPrototypeClean, assertSentinelUntouched, seedWorld, sentinelRequests } from './fuzz-world.ts';
 
@@ -28,11 +27,10 @@ const authorization = fc.oneof(
   { weight: 1, arbitrary: hostileString.map((s) => `Bearer ${s}`.replace(/[^\t\x20-\x7e]/g, '')) },
 );
 
-/** Declares the suite: `runs` hostile requests (half outside CI) over the routes `wanted` keeps, one in ten for the sentinel member; `keys` turns API keys on. */
+/** Declares the suite: `runs` hostile requests over the routes `wanted` keeps, one in ten for the sentinel member; `keys` turns API keys on. */
 export function fuzzSuite(name: string, wanted: (route: string) => boolean, runs: number, opts: { keys?: boolean } = {}): void {
   const seed = Number(process.env.FUZZ_SEED ?? randomInt(2 ** 31));
-  // every request under CI; half of them in a developer's run (test-size.ts)
-  const numRuns = rounds(runs, Math.ceil(runs / 2), process.env.FUZZ_RUNS);
+  const numRuns = Number(process.env.FUZZ_RUNS ?? runs);
   describe(`API fuzz: ${name} (FUZZ_SEED=${seed}, ${numRuns} requests)`, () => {
     let t: TestApp;
     let openapi: OpenApi;
