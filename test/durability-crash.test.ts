@@ -147,7 +147,7 @@ describe(`durability: ${ROUNDS} kill -9 rounds (seed ${SEED})`, () => {
           if (als.refusals.length > 0) throw new Error('an activation was refused');
           return stream.ackedThisRun >= plan.acks && als.acked >= plan.activations && pages.served >= plan.pages
             && (watch.states.length >= plan.jobStates || watch.finished);
-        }, 'the round\'s kill point', 30_000).catch(async (err: Error) => {
+        }, 'the round\'s kill point').catch(async (err: Error) => {
           for (const loop of loops) loop.stop();
           await Promise.all(loops.map((loop) => loop.ended));
           throw new Error(`${err.message}: ${progress()}`);
