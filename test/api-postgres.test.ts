@@ -14,6 +14,7 @@ import { buildApp, type VitrineApp } from '../src/serving/app.ts';
 import { openStore } from '../src/storage/open-store.ts';
 import type { PostgresStore } from '../src/storage/postgres/postgres-store.ts';
 import { skip, throwawayDatabase } from './helpers/throwaway-postgres.ts';
+import { UNHURRIED_SERVING } from './helpers/unhurried.ts';
 
 const NOW = Date.UTC(2026, 2, 1);
 const ITEMS = Array.from({ length: 12 }, (_, k) => ({ id: `look-${k}`, title: `Look ${k}`, category: 'dress', sizes: { 8: 3 } }));
@@ -26,7 +27,7 @@ describe('the API on a PostgreSQL store', { skip }, () => {
     dir = mkdtempSync(join(tmpdir(), 'vitrine-api-pg-'));
     const url = await throwawayDatabase('api');
     store = await openStore(url, { postgres: { poolSize: 4 } }) as PostgresStore;
-    const config = resolveConfig({ dataDir: dir, store: { url }, training: { inWorker: false }, serving: { impressionFlushMs: 0 } });
+    const config = resolveConfig({ dataDir: dir, store: { url }, training: { inWorker: false }, serving: { impressionFlushMs: 0, ...UNHURRIED_SERVING } });
     v = await buildApp({ config, store, logger: false, clock: () => NOW });
   });
   after(async () => {

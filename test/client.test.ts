@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { type EventInput, type FetchLike, type ItemInput, type Member, type Page, VitrineApiError, VitrineClient } from 'vitrine/client';
 import { testApp, type TestApp } from './helpers/app.ts';
 import { listen } from './helpers/listen.ts';
+import { HANG_GUARD_MS } from './helpers/wait-for.ts';
 
 /** Resolves with the VitrineApiError `call` rejects with (and fails the test when it does not). */
 async function apiError(call: Promise<unknown>): Promise<VitrineApiError> {
@@ -176,7 +177,7 @@ describe('client: the whole API over HTTP', () => {
 
     const started = await client.models.train({ algorithms: ['popularity'] });
     assert.equal(started.status, 'running');
-    const job = await client.models.waitForJob(started.jobId, { intervalMs: 50, signal: AbortSignal.timeout(60_000) });
+    const job = await client.models.waitForJob(started.jobId, { intervalMs: 50, signal: AbortSignal.timeout(HANG_GUARD_MS) });
     assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
     const finished = await apiError(client.models.cancel(started.jobId));
     assert.deepEqual([finished.status, finished.code], [409, 'VITRINE_JOB_NOT_RUNNING'], 'a finished job cannot be cancelled');

@@ -11,7 +11,8 @@
  *   - training: each trained algorithm is served by the version active before the round or by one the
  *     job trained in it; no registry row is left half-done (`training`, `candidate`);
  *   - forget: no member forgotten so far is readable or has events.
- * VITRINE_CRASH_SEED=<n> replays other kill points; VITRINE_CRASH_ROUNDS=<n> runs more (or fewer) rounds.
+ * VITRINE_CRASH_SEED=<n> replays other kill points; VITRINE_CRASH_ROUNDS=<n> runs more (or fewer) rounds:
+ * 20 under CI=true, 5 (the same seed's first five) in a developer's `npm test` (docs/development.md).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,10 +26,12 @@ import {
 import { activeVersions, StoreOnDisk } from './helpers/crash-store.ts';
 import { startServer, type ServerProcess } from './helpers/server-process.ts';
 import { expectedUserStats, type SyntheticEventOptions, syntheticEvents } from './helpers/synthetic-events.ts';
+import { rounds } from './helpers/test-size.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
 const SEED = Number(process.env.VITRINE_CRASH_SEED ?? 20261128);
-const ROUNDS = Number(process.env.VITRINE_CRASH_ROUNDS ?? 20);
+// full size under CI; a developer's run keeps the suite under two minutes (docs/development.md)
+const ROUNDS = rounds(20, 5, process.env.VITRINE_CRASH_ROUNDS);
 const STREAM: SyntheticEventOptions = {
   runId: `crash${SEED}`, count: 100_000, users: 300, items: 200, seed: SEED, startTs: Date.UTC(2026, 0, 1), actionsOnly: true,
 };
@@ -93,7 +96,7 @@ describe(`durability: ${ROUNDS} kill -9 rounds (seed ${SEED})`, () => {
     assert.equal((await postJson(url('/v1/events'), { events: probeRents })).status, 200);
     // a first share of the stream to train on, then three versions of each algorithm
     const warm = stream.run(server.url, INFLIGHT, 50_000);
-    await waitFor(() => stream.ackedThisRun >= 4000, '4,000 events acknowledged', 30_000);
+    await waitFor(() => stream.ackedThisRun >= 4000, '4,000 events acknowledged');
     warm.stop();
     await warm.ended;
     for (let v = 0; v < 3; v++) await trainAndWait([ACTIVATED, ...TRAINED]);
@@ -144,7 +147,7 @@ describe(`durability: ${ROUNDS} kill -9 rounds (seed ${SEED})`, () => {
           if (als.refusals.length > 0) throw new Error('an activation was refused');
           return stream.ackedThisRun >= plan.acks && als.acked >= plan.activations && pages.served >= plan.pages
             && (watch.states.length >= plan.jobStates || watch.finished);
-        }, 'the round\'s kill point', 30_000).catch(async (err: Error) => {
+        }, 'the round\'s kill point').catch(async (err: Error) => {
           for (const loop of loops) loop.stop();
           await Promise.all(loops.map((loop) => loop.ended));
           throw new Error(`${err.message}: ${progress()}`);

@@ -19,6 +19,7 @@ import { buildApp } from '../src/serving/app.ts';
 import { resolveConfig } from '../src/core/config.ts';
 import { localReplica, testApp, type TestApp } from './helpers/app.ts';
 import { looksWorld, NOW as LOOKS_NOW } from './helpers/looks-world.ts';
+import { UNHURRIED_SERVING } from './helpers/unhurried.ts';
 
 const NOW = Date.UTC(2026, 2, 1);
 const ITEMS = Array.from({ length: 20 }, (_, k) => ({ id: `look-${k}`, title: `Look ${k}`, category: 'dress', sizes: { 8: 3 } }));
@@ -71,7 +72,7 @@ describe('forget leaves nothing in memory', () => {
     const store = new SqliteStore(join(dir, 'vitrine.db'));
     await looksWorld(store, ['ann', 'bea']);
     await trainModels(store, dir, { algorithms: ['item-knn', 'popularity'], gate: false });
-    const config = resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn' }, training: { inWorker: false } });
+    const config = resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn', ...UNHURRIED_SERVING }, training: { inWorker: false } });
     const v = await buildApp({ config, store, logger: false, clock: () => LOOKS_NOW });
     try {
       const engine = localReplica(v).engine;

@@ -19,12 +19,13 @@ import type { Page } from '../src/serving/page/types.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { ids, looksWorld, NOW, rowsOf } from './helpers/looks-world.ts';
 import { waitFor } from './helpers/wait-for.ts';
+import { UNHURRIED_SERVING } from './helpers/unhurried.ts';
 
 describe('page workers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-page-workers-'));
   const store = new SqliteStore(join(dir, 'vitrine.db'));
   const config = (pageWorkers: number, pageWorkerHeapMb = 0) =>
-    resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn', pageWorkers, pageWorkerHeapMb }, training: { inWorker: false } });
+    resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn', pageWorkers, pageWorkerHeapMb, ...UNHURRIED_SERVING }, training: { inWorker: false } });
   let v: VitrineApp;
   const page = async (app: VitrineApp, userId: string): Promise<Page> => {
     const r = await app.app.inject({ url: `/v1/users/${userId}/page?rows=6&size=4` });

@@ -18,6 +18,7 @@ import { loadTrainingData } from '../src/pipeline/training-data.ts';
 import { buildApp, type VitrineApp } from '../src/serving/app.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import type { ModelRecord } from '../src/storage/store.ts';
+import { UNHURRIED_SERVING } from './helpers/unhurried.ts';
 
 const T0 = Date.UTC(2025, 0, 1);
 const NOW = T0 + 40 * DAY_MS;
@@ -64,7 +65,7 @@ describe('a purchases-only shop', () => {
     assert.equal(imported.events, GROUPS * 12 * BOUGHT);
     let tick = NOW;
     records = await trainModels(store, dir, { clock: () => (tick += 1000) });
-    const config = resolveConfig({ dataDir: dir, training: { inWorker: false } });
+    const config = resolveConfig({ dataDir: dir, serving: UNHURRIED_SERVING, training: { inWorker: false } });
     built = await buildApp({ config, store, clock: () => NOW, logger: false });
     await built.app.ready();
   });

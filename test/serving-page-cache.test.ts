@@ -18,12 +18,13 @@ import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { ids, looksWorld, NOW, rowsOf } from './helpers/looks-world.ts';
 import { waitFor } from './helpers/wait-for.ts';
 import { localReplica } from './helpers/app.ts';
+import { UNHURRIED_SERVING } from './helpers/unhurried.ts';
 
 describe('page cache', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-page-cache-'));
   const store = new SqliteStore(join(dir, 'vitrine.db'));
   const config = (rowCacheMembers: number) =>
-    resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn', rowCacheMembers }, training: { inWorker: false } });
+    resolveConfig({ dataDir: dir, serving: { primaryAlgorithm: 'item-knn', rowCacheMembers, ...UNHURRIED_SERVING }, training: { inWorker: false } });
   let v: VitrineApp;
   let uncached: VitrineApp;
   const page = async (app: VitrineApp, userId = 'ann'): Promise<{ page: Page; contentType: string | undefined }> => {

@@ -21,6 +21,7 @@ import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { interactions, itemFeatures } from './helpers/ml-data.ts';
 import { FakeModels, fakeWorld, item, member, NOW } from './helpers/serving-fakes.ts';
 import { waitFor } from './helpers/wait-for.ts';
+import { UNHURRIED_SERVING } from './helpers/unhurried.ts';
 
 // three planted styles of 6 items (as in the style-clusters test)
 const PLANTED = [
@@ -210,7 +211,7 @@ describe('row-order bandit', () => {
     const w = fakeWorld({ items: [item('a')] });
     const batches: number[] = [];
     const engine = (flushMs: number) => new PageEngine({
-      config: resolveConfig({ serving: { signalsScanLimit: 0, impressionFlushMs: flushMs } }), store: new SqliteStore(':memory:'), online: w.online,
+      config: resolveConfig({ serving: { signalsScanLimit: 0, impressionFlushMs: flushMs, ...UNHURRIED_SERVING } }), store: new SqliteStore(':memory:'), online: w.online,
       catalogue: w.catalogue, models: w.models, merchandising: w.deps.merchandising, registry: new Registry(), clock: () => NOW,
       logImpressions: async (pages) => { batches.push(pages.length); },
     });
@@ -240,7 +241,7 @@ describe('row-order bandit', () => {
     const store = new SqliteStore(':memory:');
     const w = fakeWorld({ items: [item('a')] });
     const engine = new PageEngine({
-      config: resolveConfig({ serving: { signalsScanLimit: 0 } }), store, online: w.online, catalogue: w.catalogue, models: w.models,
+      config: resolveConfig({ serving: { signalsScanLimit: 0, ...UNHURRIED_SERVING } }), store, online: w.online, catalogue: w.catalogue, models: w.models,
       merchandising: w.deps.merchandising, registry: new Registry(), clock: () => NOW,
     });
     const m = member('ann', { segment: 'size:8|tenure:new' });

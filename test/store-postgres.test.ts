@@ -16,6 +16,7 @@ import type { Store } from '../src/storage/store.ts';
 import { pageWorkersWanted } from '../src/serving/page-workers/attach-page-workers.ts';
 import { admin, MISSING_DATABASE, databaseUrl, skip, throwawayDatabase } from './helpers/throwaway-postgres.ts';
 import { storeContract } from './store-contract.ts';
+import { HANG_GUARD_MS, waitFor } from './helpers/wait-for.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const ev = (id: string, userId: string, itemId: string, ts = T0): VitrineEvent => ({ id, type: 'view', userId, itemId, ts });
@@ -58,19 +59,16 @@ describe('PostgreSQL store', { skip }, () => {
       try {
         await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
         const opening = PostgresStore.open(url, { poolSize: 1, lockTimeoutMs: 50 }).then((s) => s, (e: unknown) => e);
-        // until the opener has waited on the lock for 4× its lock timeout (bounded)
-        let waited = false;
-        for (let i = 0; i < 500 && !waited; i++) {
+        // until the opener has waited on the lock for 4× its lock timeout
+        await waitFor(async () => {
           const { rows } = await holder.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity
             WHERE datname = current_database() AND wait_event = 'advisory' AND now() - query_start > interval '200 ms'`);
-          waited = rows[0].n > 0;
-          if (!waited) await new Promise((r) => setTimeout(r, 10));
-        }
+          return rows[0].n > 0;
+        }, 'the opener waiting on the migration lock for 200 ms');
         await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]);
         const opened = await opening;
         assert.ok(opened instanceof PostgresStore, `the open failed: ${String(opened)}`);
         await opened.close();
-        assert.ok(waited);
       } finally {
         holder.release();
       }
@@ -165,14 +163,14 @@ describe('PostgreSQL store', { skip }, () => {
       const victim = await PostgresStore.open(url, { poolSize: 1, onPoolError: (err) => reported.push(err) });
       const pid = (await victim.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
       await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-      // the idle client learns of it asynchronously: wait for the report, bounded
-      for (let i = 0; i < 200 && reported.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      // the idle client learns of it asynchronously: wait for the report
+      await waitFor(() => reported.length > 0, 'the pool error report');
       assert.equal(reported.length, 1);
       await victim.ping();
       await victim.close();
     });
 
-    it('a connection that breaks inside a transaction: a typed error, no uncaught exception, the pool goes on', { timeout: 10_000 }, async () => {
+    it('a connection that breaks inside a transaction: a typed error, no uncaught exception, the pool goes on', { timeout: HANG_GUARD_MS }, async () => {
       await assert.rejects(withClient(store.pool, async (client) => {
         await client.query('INSERT INTO users (id, created_at, updated_at) VALUES ($1, 0, 0)', ['never-committed']);
         const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;

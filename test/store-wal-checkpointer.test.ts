@@ -9,17 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { waitFor } from './helpers/wait-for.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
-
-/** Polls `condition` every 20 ms until it holds, or fails after `ms`. */
-async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!condition()) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('background WAL checkpoints', () => {
   it('commits stay in the WAL for the serving connection and reach the file through the worker', async () => {
@@ -36,7 +28,7 @@ describe('background WAL checkpoints', () => {
       await store.appendEvents(events);
       const { checkpointer } = store;
       // the file grows only by checkpoints; the worker's report of one may arrive a moment after it
-      await until(() => size() > before + 500_000 && checkpointer.checkpoints > 0, 10_000, 'the database file to take the events');
+      await waitFor(() => size() > before + 500_000 && checkpointer.checkpoints > 0, 'the database file to take the events');
       assert.equal((await store.userEvents('m7', { limit: 1000 })).length, 40, 'every event readable');
     } finally {
       await store.close();

@@ -16,6 +16,7 @@ import { trainModels } from '../src/pipeline/model-training.ts';
 import { buildApp } from '../src/serving/app.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { testApp, type TestApp } from './helpers/app.ts';
+import { UNHURRIED_SERVING } from './helpers/unhurried.ts';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const DAY = 86_400_000;
@@ -66,7 +67,7 @@ describe('training parameters are bounded and checked before any work', () => {
 describe('training jobs over HTTP', () => {
   let t: TestApp;
   before(async () => {
-    t = await testApp({ now: NOW, config: { serving: { primaryAlgorithm: 'popularity' } } });
+    t = await testApp({ now: NOW, config: { serving: { primaryAlgorithm: 'popularity', ...UNHURRIED_SERVING } } });
     await t.store.appendEvents(rentals('a', 'A', 5, NOW - 2 * DAY));
   });
   after(async () => { await t.close(); });
@@ -138,7 +139,7 @@ describe('start-up after a crash', () => {
       // what a process killed mid-training leaves behind (trainOne writes this row first)
       await store.putModel({ version: 'als-crashed', algorithm: 'als', status: 'training', createdAt: NOW, metrics: {} });
       await store.putModel({ version: 'pop-ok', algorithm: 'popularity', status: 'rejected', createdAt: NOW, metrics: {}, note: 'gate' });
-      const config = resolveConfig({ dataDir: dir }, { serving: { primaryAlgorithm: 'popularity' } });
+      const config = resolveConfig({ dataDir: dir }, { serving: { primaryAlgorithm: 'popularity', ...UNHURRIED_SERVING } });
       const { app } = await buildApp({ config, store, logger: false, clock: () => NOW });
       try {
         const crashed = await store.getModel('als-crashed');

@@ -15,6 +15,7 @@ import type { Store } from '../storage/store.ts';
 import { assertSafeBind, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { requireFiniteNumbers } from './finite-numbers.ts';
+import type { Timers } from './fallback/deadline.ts';
 import { AJV_OPTIONS, buildRequestValidator } from './request-validators.ts';
 import { registerErrorHandling, sendFrameworkError } from './http-errors.ts';
 import { createMetrics } from './metrics.ts';
@@ -50,6 +51,8 @@ export interface BuildAppOptions {
   logger?: boolean | Record<string, unknown>;
   /** the row-order bandit's uniform [0, 1) source on the HTTP thread (replays seed it); Math.random by default */
   random?: () => number;
+  /** the page deadlines' clock and timers on the HTTP thread (tests drive time by hand); real ones by default */
+  timers?: Timers;
 }
 
 export interface VitrineApp {
@@ -92,7 +95,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   const standbyRegistry = pool ? new Registry() : undefined;
   const serving = await ServingRouter.start({
     payloads, ...(pool ? { workers: pool } : {}), ...(standbyRegistry ? { standbyRegistry } : {}),
-    startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }), ...(opts.random ? { random: opts.random } : {}) }, !!pool),
+    startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }), ...(opts.random ? { random: opts.random } : {}), ...(opts.timers ? { timers: opts.timers } : {}) }, !!pool),
   });
   // no job runs yet: a `training` row is one a stopped process left behind
   for (const m of await failInterruptedTraining(store, 'training was interrupted (the process stopped while it ran)')) {

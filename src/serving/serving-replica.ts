@@ -8,6 +8,7 @@ import type { Registry } from 'prom-client';
 import type { VitrineEvent } from '../core/types.ts';
 import type { IngestListener } from '../pipeline/ingest.ts';
 import { recordImpressions } from './experiments/record-impression.ts';
+import type { Timers } from './fallback/deadline.ts';
 import type { RegistryModelManager } from './models/model-manager.ts';
 import type { SharedPayloads } from './models/shared-payloads.ts';
 import { registerOnlineStateMetrics } from './online/online-metrics.ts';
@@ -27,6 +28,8 @@ export interface ServingReplicaOptions extends ReadSideOptions {
   registry: Registry;
   /** the row-order bandit's uniform [0, 1) source (a replay seeds it); Math.random by default */
   random?: () => number;
+  /** the page deadlines' clock and timers (tests drive time by hand); real ones by default */
+  timers?: Timers;
 }
 
 type ReadSide = Awaited<ReturnType<typeof buildReadSide>>;
@@ -54,6 +57,7 @@ export class ServingReplica {
     this.engine = new PageEngine({
       config, store, online: this.online, catalogue: this.catalogue, models: this.models, merchandising: this.merchandising, registry, clock,
       ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.timers ? { timers: opts.timers } : {}),
       logImpressions: (pages) => recordImpressions(store, pages, { itemEvents: config.serving.impressionItemEvents }),
       warn: (message, err) => opts.warn(err ? `${message}: ${String(err)}` : message),
     });

@@ -6,6 +6,9 @@ import { type ConfigOverrides, resolveConfig } from '../../src/core/config.ts';
 import { buildApp, type VitrineApp } from '../../src/serving/app.ts';
 import type { ServingReplica } from '../../src/serving/serving-replica.ts';
 import { SqliteStore, type SqliteStoreOptions } from '../../src/storage/sqlite/sqlite-store.ts';
+import { UNHURRIED_SERVING } from './unhurried.ts';
+
+export { UNHURRIED_SERVING };
 
 export interface TestApp extends VitrineApp {
   store: SqliteStore;
@@ -13,11 +16,11 @@ export interface TestApp extends VitrineApp {
   close(): Promise<void>;
 }
 
-/** A fresh app + store; `now` fixes the clock. */
+/** A fresh app + store; `now` fixes the clock; page deadlines UNHURRIED_SERVING unless `config` sets them. */
 export async function testApp(opts: { config?: ConfigOverrides; now?: number; sqlite?: SqliteStoreOptions } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-test-'));
   const store = new SqliteStore(join(dir, 'vitrine.db'), opts.sqlite);
-  const config = resolveConfig({ dataDir: dir }, opts.config ?? {});
+  const config = resolveConfig({ dataDir: dir, serving: UNHURRIED_SERVING }, opts.config ?? {});
   const now = opts.now;
   const built = await buildApp({ config, store, logger: false, ...(now !== undefined ? { clock: () => now } : {}) });
   return {

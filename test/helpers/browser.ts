@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { HANG_GUARD_MS } from './wait-for.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -13,12 +14,18 @@ export function browserSkipReason(): string | undefined {
   return `${CHROMIUM} not installed (apt-get install chromium) — browser test skipped`;
 }
 
-/** A headless Chromium with a fresh profile; close it when done. */
+/**
+ * A headless Chromium with a fresh profile; close it when done. Its waits (30 s by default, reached
+ * by a launch on a loaded machine) give up only at the hang guard: a browser test asserts no speed.
+ */
 export async function launchBrowser(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'vitrine-chromium-')), {
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'vitrine-chromium-')), {
     executablePath: CHROMIUM,
     headless: true,
+    timeout: HANG_GUARD_MS,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  context.setDefaultTimeout(HANG_GUARD_MS);
+  return context;
 }

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { HANG_GUARD_MS } from './wait-for.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/vitrine.js', import.meta.url));
 const LISTENING = /vitrine listening on (http:\/\/[^\s:]+:(\d+))/;
@@ -30,7 +31,7 @@ export interface StartServerOptions {
   nodeArgs?: string[];
   /** extra `serve` flags */
   serveArgs?: string[];
-  /** give up waiting for the listening line after this long, ms */
+  /** give up waiting for the listening line after this long, ms (default: the hang guard) */
   startTimeoutMs?: number;
 }
 
@@ -49,8 +50,9 @@ export async function startServer(opts: StartServerOptions): Promise<ServerProce
 
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => fail(new Error(`server did not start within ${opts.startTimeoutMs ?? 30_000} ms`)),
-      opts.startTimeoutMs ?? 30_000);
+    // a hang guard, not a start-up time limit: a loaded machine took tens of seconds to start it
+    const guardMs = opts.startTimeoutMs ?? HANG_GUARD_MS;
+    const timer = setTimeout(() => fail(new Error(`server did not start within ${guardMs} ms (a hang guard)`)), guardMs);
     const fail = (err: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');

@@ -18,6 +18,7 @@ import { coldMember } from '../../src/serving/page/request-scope.ts';
 import { RowOrderBandit } from '../../src/serving/page/row-order-bandit.ts';
 import type { Carousel, PageTemplate } from '../../src/serving/page/types.ts';
 import type { ImpressionRecord } from '../../src/storage/store.ts';
+import { UNHURRIED_SERVING } from './unhurried.ts';
 
 export const NOW = Date.UTC(2026, 5, 1);
 
@@ -173,7 +174,7 @@ export interface FakeWorld {
   deps: PageDeps;
 }
 
-/** Page dependencies over fakes; `settings` overrides config.serving. */
+/** Page dependencies over fakes; `settings` overrides config.serving (unhurried budgets unless `timers` is virtual). */
 export function fakeWorld(opts: { items: Item[]; models?: FakeModels; timers?: Timers; settings?: Record<string, unknown> }): FakeWorld {
   const catalogue = new FakeCatalogue(opts.items);
   const online = new FakeOnline();
@@ -181,7 +182,7 @@ export function fakeWorld(opts: { items: Item[]; models?: FakeModels; timers?: T
   const carousels = new Map<string, Carousel>();
   const templates = new Map<string, PageTemplate>();
   const lastPages = new Map<string, ImpressionRecord>();
-  const settings = resolveConfig({ serving: opts.settings ?? {} }).serving;
+  const settings = resolveConfig({ serving: { ...(opts.timers ? {} : UNHURRIED_SERVING), ...opts.settings } }).serving;
   const deps: PageDeps = {
     online, catalogue, models, settings, clock: () => NOW, timers: opts.timers,
     signals: new EngagementSignals(settings.trendingHalfLifeDays, 0),
