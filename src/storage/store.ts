@@ -188,6 +188,8 @@ export interface TemplateRowInput {
 export interface PageTemplateInput {
   rows: TemplateRowInput[];
   maxRows?: number;
+  /** fixed: rows in the template's order; bandit (absent): learned per segment */
+  rowOrder?: 'bandit' | 'fixed';
 }
 
 export interface PageTemplateRecord extends PageTemplateInput {

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type {
   CarouselInput, CarouselRecord, ExperimentInput, ExperimentRecord, PageTemplateInput, PageTemplateRecord, UpsertOutcome,
 } from '../store.ts';
-import { type CarouselRow, type ExperimentRow, rowToCarousel, rowToExperiment, rowToTemplate, type TemplateRow } from '../merchandising-rows.ts';
+import { type CarouselRow, type ExperimentRow, rowToCarousel, rowToExperiment, rowToTemplate, type TemplateRow, templateRowsJson } from '../merchandising-rows.ts';
 import { guardSqlite as guard } from './sqlite-errors.ts';
 
 /** Prepared statements over the tables of migration 2; SqliteStore delegates to it. */
@@ -60,7 +60,7 @@ export class SqliteMerchandisingStore {
   putPageTemplate(t: PageTemplateInput & { name: string }, now: number): UpsertOutcome {
     return guard(() => {
       const existed = this.stmt.templateExists.get(t.name) !== undefined;
-      this.stmt.putTemplate.run(t.name, JSON.stringify(t.rows), t.maxRows ?? null, now, now);
+      this.stmt.putTemplate.run(t.name, templateRowsJson(t), t.maxRows ?? null, now, now);
       return existed ? 'updated' : 'created';
     });
   }
