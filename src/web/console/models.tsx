@@ -97,7 +97,7 @@ function Versions({ models, busy, onActivate }: { models: ModelRecord[]; busy: b
   return (
     <section aria-labelledby="versions-h" class="card">
       <h3 id="versions-h">Versions</h3>
-      <div class="scroll">
+      <div class="scroll" tabIndex={0} role="region" aria-label="Model versions (scrolls sideways)">
         <table data-testid="versions">
           <thead><tr><th scope="col">version</th><th scope="col">algorithm</th><th scope="col">status</th><th scope="col">data</th><th scope="col">gate metrics</th><th scope="col"><span class="sr-only">actions</span></th></tr></thead>
           <tbody>

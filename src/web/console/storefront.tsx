@@ -11,7 +11,7 @@ import { ItemCard } from './item-card.tsx';
 import { MemberPicker, Onboarding } from './members.tsx';
 import { can, type Connection, describeError } from './session.ts';
 
-const ROWS = 6;
+const ROWS = 10;
 const PER_ROW = 8;
 
 export function Storefront({ conn }: { conn: Connection }) {
