@@ -19,6 +19,7 @@ const ARTIFACTS = 'test-results';
 
 async function shot(page: Page, name: string, readme = false): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
+  await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: false });
   if (readme && process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: `docs/img/${name}.png`, fullPage: false });
 }

@@ -56,5 +56,5 @@ export function generatedImage(item: Pick<Item, 'attributes' | 'category'>): str
 export function itemPicture(item: Pick<Item, 'attributes' | 'category' | 'title' | 'imageUrl'>): { src: string; alt: string } {
   if (item.imageUrl) return { src: item.imageUrl, alt: item.title };
   const { name } = colourOf(item);
-  return { src: generatedImage(item), alt: `Drawing of a ${name ? `${name} ` : ''}${item.category.toLowerCase()}` };
+  return { src: generatedImage(item), alt: `${name ? `${name} ` : ''}${item.category.toLowerCase()} (drawing)` };
 }
