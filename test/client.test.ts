@@ -43,6 +43,7 @@ describe('client: the whole API over HTTP', () => {
     assert.deepEqual(await client.ops.ready(), { status: 'ready', store: 'sqlite' });
     assert.match(await client.ops.metrics(), /^# HELP vitrine_/m);
     assert.deepEqual(await client.ops.stats(), { items: 0, users: 0, events: 0, store: 'sqlite' });
+    assert.deepEqual(await client.ops.session(), { open: true, scopes: ['read', 'write', 'admin'] }, 'no keys: every scope');
   });
 
   it('catalogue: put, get, batch with a bad item, availability, paging, retire', async () => {
@@ -221,6 +222,9 @@ describe('client: API keys', () => {
     assert.deepEqual([reader.status, reader.code], [403, 'VITRINE_AUTH_FORBIDDEN']);
     assert.deepEqual(await new VitrineClient({ baseUrl: base, apiKey: ADMIN }).carousels.list(), []);
     assert.deepEqual(await anonymous.ops.health(), { status: 'ok' }, 'health stays public');
+    assert.deepEqual((await apiError(anonymous.ops.session())).code, 'VITRINE_AUTH_MISSING_KEY');
+    assert.deepEqual(await new VitrineClient({ baseUrl: base, apiKey: READ }).ops.session(), { open: false, scopes: ['read'] });
+    assert.deepEqual(await new VitrineClient({ baseUrl: base, apiKey: ADMIN }).ops.session(), { open: false, scopes: ['read', 'write', 'admin'] });
   });
 
   it('sends the key as a bearer token, with the client\'s extra headers', async () => {
