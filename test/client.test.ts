@@ -166,6 +166,12 @@ describe('client: the whole API over HTTP', () => {
     const bad = await apiError(client.experiments.put('exp-2', { variants: [{ name: 'a', weight: 0 }] }));
     assert.equal(bad.code, 'VITRINE_EXPERIMENT_BAD_WEIGHTS');
     await client.experiments.put('exp-1', { variants: exp.variants.map(({ name, weight }) => ({ name, weight })), status: 'stopped' });
+    await client.experiments.put('exp-3', { variants: [{ name: 'control', weight: 1 }], status: 'running' });
+    assert.match((await client.recommendations.page('bob')).variant, /^exp-3:/);
+    assert.deepEqual(await client.experiments.delete('exp-3'), { id: 'exp-3', deleted: true });
+    assert.deepEqual((await client.experiments.list()).map((e) => e.id), ['exp-1']);
+    assert.equal((await client.recommendations.page('bob')).variant, 'default', 'members leave a deleted experiment at once');
+    assert.equal((await apiError(client.experiments.delete('exp-3'))).code, 'VITRINE_EXPERIMENT_NOT_FOUND');
   });
 
   it('models: 409 and 404 on an empty registry, then train, wait for the job, activate', async () => {

@@ -72,4 +72,8 @@ export class PostgresMerchandisingStore {
     const { rows } = await guard(() => this.db.query<ExperimentRow>('SELECT * FROM experiments ORDER BY created_at, id'));
     return rows.map(rowToExperiment);
   }
+
+  async deleteExperiment(id: string): Promise<boolean> {
+    return ((await guard(() => this.db.query('DELETE FROM experiments WHERE id = $1', [id]))).rowCount ?? 0) > 0;
+  }
 }

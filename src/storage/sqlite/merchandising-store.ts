@@ -32,6 +32,7 @@ export class SqliteMerchandisingStore {
         ON CONFLICT (id) DO UPDATE SET variants = excluded.variants, status = excluded.status, updated_at = excluded.updated_at`),
       getExperiment: db.prepare('SELECT * FROM experiments WHERE id = ?'),
       listExperiments: db.prepare('SELECT * FROM experiments ORDER BY created_at, id'),
+      deleteExperiment: db.prepare('DELETE FROM experiments WHERE id = ?'),
     };
   }
 
@@ -89,5 +90,9 @@ export class SqliteMerchandisingStore {
 
   listExperiments(): ExperimentRecord[] {
     return (guard(() => this.stmt.listExperiments.all()) as ExperimentRow[]).map(rowToExperiment);
+  }
+
+  deleteExperiment(id: string): boolean {
+    return guard(() => this.stmt.deleteExperiment.run(id)).changes > 0;
   }
 }

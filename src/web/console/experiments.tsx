@@ -54,7 +54,7 @@ export function Experiments({ conn }: { conn: Connection }) {
               {e.status !== 'running' && <button type="button" onClick={() => run(`started ${e.id}`, () => conn.client.experiments.put(e.id, again(e, 'running')))}>Start {e.id}</button>}{' '}
               {e.status === 'running' && <button type="button" onClick={() => run(`stopped ${e.id}`, () => conn.client.experiments.put(e.id, again(e, 'stopped')))}>Stop {e.id}</button>}{' '}
               <button type="button" onClick={() => showReport(e.id)}>Report of {e.id}</button>
-              {/* TODO(experiment-delete): the API has no DELETE /v1/experiments/{id} yet (the store has no delete either) */}
+              <button type="button" onClick={() => run(`deleted ${e.id}`, async () => { await conn.client.experiments.delete(e.id); if (report?.experimentId === e.id) setReport(undefined); })}>Delete {e.id}</button>
             </li>
           ))}
           {list.length === 0 && <li class="hint">none yet</li>}
