@@ -150,7 +150,10 @@ describe('the /admin console in Chromium', { skip }, () => {
     await page.locator('[data-testid="job"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
     await page.getByTestId('versions').locator('tbody tr').nth(1).waitFor();
     await shot(page, 'admin-models', true);
-    await openMember(page, base, MEMBERS[4]);
+    // the member stays picked across screens; the storefront asks for a fresh page
+    await page.getByRole('tab', { name: 'Storefront' }).click();
+    await page.getByRole('heading', { name: `${MEMBERS[4]}'s page` }).waitFor();
+    await page.getByTestId('model-version').filter({ hasNotText: firstVersion }).waitFor();
     const trained = await modelVersion(page);
     assert.notEqual(trained, firstVersion);
     assert.match(trained as string, /^popularity-/);
@@ -184,7 +187,12 @@ describe('the /admin console in Chromium', { skip }, () => {
     await chart.locator('rect').nth(1).waitFor();
     assert.equal(await chart.locator('g.bar').count(), 2, 'one bar per variant');
     assert.match(await chart.locator('svg').getAttribute('aria-label') as string, /control .*95% interval/);
-    await shot(page, 'admin-experiments');
+    await page.getByTestId('report').screenshot({ path: `${ARTIFACTS}/admin-experiment-report.png` });
+
+    await page.getByRole('button', { name: 'Delete pop-vs-none' }).click();
+    await page.getByRole('status').filter({ hasText: 'deleted pop-vs-none' }).waitFor();
+    assert.deepEqual(await api.experiments.list(), []);
+    assert.equal(await page.getByTestId('report').count(), 0, 'the deleted experiment\'s report is gone');
     await page.close();
   });
 

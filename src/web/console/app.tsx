@@ -28,6 +28,7 @@ export function App() {
   const [conn, setConn] = useState<Connection | null | undefined>(undefined);
   const [error, setError] = useState('');
   const [screen, setScreen] = useState(screenFromPath());
+  const [member, setMember] = useState<string>();
 
   const login = async (key: string | undefined) => {
     try {
@@ -69,7 +70,7 @@ export function App() {
         {conn === null && <KeyPrompt error={error} onKey={login} />}
         {conn && current && (
           <section role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
-            {current.id === 'storefront' && <Storefront conn={conn} />}
+            {current.id === 'storefront' && <Storefront conn={conn} userId={member} onPick={setMember} />}
             {current.id === 'merchandising' && <Merchandising conn={conn} />}
             {current.id === 'models' && <Models conn={conn} />}
             {current.id === 'experiments' && <Experiments conn={conn} />}

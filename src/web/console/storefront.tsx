@@ -14,10 +14,10 @@ import { can, type Connection, describeError } from './session.ts';
 const ROWS = 10;
 const PER_ROW = 8;
 
-export function Storefront({ conn }: { conn: Connection }) {
-  const [userId, setUserId] = useState<string>();
+/** `userId` lives in the app, so that the member stays picked while other screens are visited. */
+export function Storefront({ conn, userId, onPick }: { conn: Connection; userId?: string; onPick: (id: string) => void }) {
   const [version, setVersion] = useState(0);
-  const pick = (id: string) => { setUserId(id); setVersion((v) => v + 1); };
+  const pick = (id: string) => { onPick(id); setVersion((v) => v + 1); };
   return (
     <div class="storefront">
       <div class="sf-main">
