@@ -146,6 +146,15 @@ describe('the /admin console in Chromium', { skip }, () => {
     assert.equal(await modelVersion(page), firstVersion);
 
     await page.getByRole('tab', { name: 'Models' }).click();
+    const params = page.getByLabel('Parameters (JSON, per algorithm)');
+    await params.fill('{"popularity": ');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.getByRole('alert').filter({ hasText: 'parameters are not JSON' }).waitFor();
+    await params.fill('{"no-such-algorithm": {}}');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.getByRole('alert').filter({ hasText: 'VITRINE_MODEL_UNKNOWN_ALGORITHM' }).waitFor();
+    assert.equal((await api.models.list()).models.length, 1, 'refused before any job started');
+    await params.fill('');
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.locator('[data-testid="job"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
     await page.getByTestId('versions').locator('tbody tr').nth(1).waitFor();

@@ -52,7 +52,8 @@ export function Models({ conn }: { conn: Connection }) {
       {overview && (
         <section aria-labelledby="serving-h" class="card">
           <h3 id="serving-h">Serving</h3>
-          <p>for-you is filled by <b>{overview.primaryAlgorithm}</b>
+          {/* TODO(row-kind-models): the API names only for-you's model; the other model rows' algorithms are fixed in serving (model-capabilities.ts) */}
+          <p>for-you is filled by <b>{overview.primaryAlgorithm}</b> version <b data-testid="for-you-version">{overview.serving[overview.primaryAlgorithm]?.current ?? 'none loaded'}</b>
             {champion ? <> (champion of the last gated run: {champion.algorithm} {champion.version ?? ''})</> : null}.
             {overview.training && <> Training job <b>{overview.training}</b> is running.</>}</p>
           <table>
