@@ -105,6 +105,11 @@ describe('the /admin console in Chromium', { skip }, () => {
     await editor.getByRole('button', { name: 'Save carousel' }).click();
     await editor.getByRole('status').filter({ hasText: 'Saved carousel gold-edit' }).waitFor();
     assert.deepEqual((await api.carousels.get('gold-edit')).itemIds, ['it-10', 'it-04']);
+    await page.getByRole('button', { name: 'Show the order for three members' }).click();
+    const previews = page.locator('.side-by-side .card');
+    await previews.nth(2).waitFor();
+    assert.deepEqual(await previews.locator('h4').allTextContents(), MEMBERS.slice(0, 3));
+    for (const k of [0, 1, 2]) assert.deepEqual((await previews.nth(k).locator('li').allTextContents()).sort(), ['gold dress 4', 'gold gown 10']);
     await shot(page, 'admin-merchandising');
 
     await openMember(page, base, MEMBERS[1]);
