@@ -29,7 +29,7 @@ export default tseslint.config(
   {
     // prototype pollution (issue 20): a record keyed by outside data is a Map or emptyRecord() (src/core/dictionary.ts).
     // The layers that take HTTP bodies and imported files; ml, eval and sim key records by names the engine makes.
-    files: ['src/core/**/*.ts', 'src/storage/**/*.ts', 'src/pipeline/**/*.ts', 'src/serving/**/*.ts', 'src/client/**/*.ts', 'src/cli/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/storage/**/*.ts', 'src/pipeline/**/*.ts', 'src/serving/**/*.ts', 'src/client/**/*.ts', 'src/cli/**/*.ts', 'src/web/console/**/*.{ts,tsx}'],
     rules: { 'no-restricted-syntax': ['error', ...[...PROTOTYPE_HAZARDS, IN_CHECK].map(asRule)] },
   },
   {

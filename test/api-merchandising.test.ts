@@ -240,3 +240,33 @@ describe('merchandising cache', () => {
     }
   });
 });
+
+describe('page templates: rowOrder', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp({ now: NOW });
+    const items = Array.from({ length: 30 }, (_, k) => ({ id: `o${k}`, title: `dress ${k}`, category: 'dress', sizes: { '8': 2 } }));
+    await t.app.inject({ method: 'POST', url: '/v1/items/batch', payload: { items } });
+    await t.app.inject({ method: 'PUT', url: '/v1/users/order-probe', payload: { sizes: ['8'] } });
+    const events = items.slice(0, 20).map((item, k) => ({ id: `v${k}`, type: 'click', userId: `u${k % 4}`, itemId: item.id, ts: NOW - (k + 1) * 60_000 }));
+    await t.app.inject({ method: 'POST', url: '/v1/events', payload: { events } });
+  });
+  after(async () => { await t.close(); });
+
+  it('a template\'s rowOrder is stored and read back; a fixed one serves rows in the template\'s order', async () => {
+    const rows = [{ kind: 'new-arrivals' }, { kind: 'trending' }, { kind: 'popular-in-your-size' }];
+    const res = await t.app.inject({ method: 'PUT', url: '/v1/pages/fixed-probe', payload: { rows, rowOrder: 'fixed' } });
+    assert.equal(res.statusCode, 201);
+    assert.equal(res.json().rowOrder, 'fixed');
+    assert.equal((await t.context.merchandising.template('fixed-probe'))?.rowOrder, 'fixed');
+    assert.equal((await t.app.inject({ method: 'PUT', url: '/v1/pages/fixed-probe', payload: { rows, rowOrder: 'random' } })).statusCode, 400);
+    const page = (await t.app.inject({ url: '/v1/users/order-probe/page?page=fixed-probe&size=4' })).json();
+    const kinds = page.rows.map((r: { kind: string }) => r.kind);
+    assert.ok(kinds.length >= 2, `rows: ${kinds.join(', ')}`);
+    const order = rows.map((r) => r.kind);
+    assert.deepEqual(kinds, order.filter((k) => kinds.includes(k)), 'the template\'s order');
+    const learned = await t.app.inject({ method: 'PUT', url: '/v1/pages/fixed-probe', payload: { rows } });
+    assert.equal(learned.json().rowOrder, undefined, 'absent = learned (bandit)');
+  });
+
+});

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testApp, type TestApp } from './helpers/app.ts';
 
-type Needed = 'public' | 'read' | 'write' | 'admin';
+// any: a valid key of any scope (GET /v1/session, which tells the console what the key may do)
+type Needed = 'public' | 'any' | 'read' | 'write' | 'admin';
 const KEYS = {
   read: 'scope-read-key-0123456789',
   write: 'scope-write-key-0123456789',
@@ -17,12 +18,13 @@ const KEYS = {
 } as const;
 type KeyName = keyof typeof KEYS;
 const SCOPES: Record<KeyName, ReadonlySet<Needed>> = {
-  read: new Set(['read']), write: new Set(['write']), 'read+write': new Set(['read', 'write']), admin: new Set(['read', 'write', 'admin']),
+  read: new Set(['any', 'read']), write: new Set(['any', 'write']), 'read+write': new Set(['any', 'read', 'write']), admin: new Set(['any', 'read', 'write', 'admin']),
 };
 
 /** What ADR 0003 says a route needs, from its method and path alone. */
 function adrScope(method: string, path: string): Needed {
   if (!path.startsWith('/v1/')) return 'public';
+  if (path === '/v1/session') return 'any';
   if (/^\/v1\/(carousels|pages|models|jobs|experiments)(\/|$)/.test(path)) return 'admin';
   // ranking a list of items is a recommendation, however it is sent
   if (method === 'GET' || path.endsWith('/rank')) return 'read';
@@ -30,7 +32,8 @@ function adrScope(method: string, path: string): Needed {
 }
 
 // routes the OpenAPI document hides: the document itself and the UI's files
-const HIDDEN_PUBLIC = [['GET', '/openapi.json'], ['GET', '/'], ['GET', '/ui/app.js'], ['GET', '/ui/vitrine-client.js']] as const;
+const HIDDEN_PUBLIC = [['GET', '/openapi.json'], ['GET', '/'], ['GET', '/ui/app.js'], ['GET', '/ui/vitrine-client.js'],
+  ['GET', '/admin'], ['GET', '/admin/models'], ['GET', '/admin/assets/console.js'], ['GET', '/admin/assets/console.css']] as const;
 
 describe('scopes for every route (ADR 0003)', () => {
   let t: TestApp;
@@ -57,7 +60,7 @@ describe('scopes for every route (ADR 0003)', () => {
 
   it('the document lists the routes of every area', () => {
     const needed = new Set(routes.map((r) => adrScope(r.method, r.path)));
-    assert.deepEqual([...needed].sort(), ['admin', 'public', 'read', 'write']);
+    assert.deepEqual([...needed].sort(), ['admin', 'any', 'public', 'read', 'write']);
     assert.ok(routes.length >= 40, `${routes.length} routes`);
   });
 

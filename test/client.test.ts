@@ -44,6 +44,7 @@ describe('client: the whole API over HTTP', () => {
     assert.deepEqual(await client.ops.ready(), { status: 'ready', store: 'sqlite' });
     assert.match(await client.ops.metrics(), /^# HELP vitrine_/m);
     assert.deepEqual(await client.ops.stats(), { items: 0, users: 0, events: 0, store: 'sqlite' });
+    assert.deepEqual(await client.ops.session(), { open: true, scopes: ['read', 'write', 'admin'] }, 'no keys: every scope');
   });
 
   it('catalogue: put, get, batch with a bad item, availability, paging, retire', async () => {
@@ -166,6 +167,12 @@ describe('client: the whole API over HTTP', () => {
     const bad = await apiError(client.experiments.put('exp-2', { variants: [{ name: 'a', weight: 0 }] }));
     assert.equal(bad.code, 'VITRINE_EXPERIMENT_BAD_WEIGHTS');
     await client.experiments.put('exp-1', { variants: exp.variants.map(({ name, weight }) => ({ name, weight })), status: 'stopped' });
+    await client.experiments.put('exp-3', { variants: [{ name: 'control', weight: 1 }], status: 'running' });
+    assert.match((await client.recommendations.page('bob')).variant, /^exp-3:/);
+    assert.deepEqual(await client.experiments.delete('exp-3'), { id: 'exp-3', deleted: true });
+    assert.deepEqual((await client.experiments.list()).map((e) => e.id), ['exp-1']);
+    assert.equal((await client.recommendations.page('bob')).variant, 'default', 'members leave a deleted experiment at once');
+    assert.equal((await apiError(client.experiments.delete('exp-3'))).code, 'VITRINE_EXPERIMENT_NOT_FOUND');
   });
 
   it('models: 409 and 404 on an empty registry, then train, wait for the job, activate', async () => {
@@ -222,6 +229,9 @@ describe('client: API keys', () => {
     assert.deepEqual([reader.status, reader.code], [403, 'VITRINE_AUTH_FORBIDDEN']);
     assert.deepEqual(await new VitrineClient({ baseUrl: base, apiKey: ADMIN }).carousels.list(), []);
     assert.deepEqual(await anonymous.ops.health(), { status: 'ok' }, 'health stays public');
+    assert.deepEqual((await apiError(anonymous.ops.session())).code, 'VITRINE_AUTH_MISSING_KEY');
+    assert.deepEqual(await new VitrineClient({ baseUrl: base, apiKey: READ }).ops.session(), { open: false, scopes: ['read'] });
+    assert.deepEqual(await new VitrineClient({ baseUrl: base, apiKey: ADMIN }).ops.session(), { open: false, scopes: ['read', 'write', 'admin'] });
   });
 
   it('sends the key as a bearer token, with the client\'s extra headers', async () => {

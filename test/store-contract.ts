@@ -249,6 +249,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(await store.getExperiment('x2'), { id: 'x2', variants, status: 'running', createdAt: T0 + 1, updatedAt: T0 + 9 });
       assert.deepEqual((await store.listExperiments()).map((e) => e.id), ['x1', 'x2']);
       assert.equal(await store.getExperiment('x9'), null);
+      assert.equal(await store.deleteExperiment('x1'), true);
+      assert.equal(await store.deleteExperiment('x1'), false);
+      assert.deepEqual((await store.listExperiments()).map((e) => e.id), ['x2']);
     });
 
     it('stores a served page and its impression events in one call; a page served to an unknown id creates no member', async () => {

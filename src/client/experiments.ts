@@ -19,6 +19,11 @@ export class ExperimentsApi {
     return this.#http.send({ method: 'GET', path: path`/v1/experiments/${experimentId}` }, options);
   }
 
+  /** Deletes an experiment; members leave it at once, its pages and events keep their labels (DELETE /v1/experiments/{id}). */
+  delete(experimentId: string, options?: RequestOptions): Promise<{ id: string; deleted: boolean }> {
+    return this.#http.send({ method: 'DELETE', path: path`/v1/experiments/${experimentId}` }, options);
+  }
+
   /** Every experiment, oldest first (GET /v1/experiments). */
   async list(options?: RequestOptions): Promise<Experiment[]> {
     return (await this.#http.send<{ experiments: Experiment[] }>({ method: 'GET', path: '/v1/experiments' }, options)).experiments;

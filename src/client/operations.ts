@@ -1,6 +1,6 @@
 /** Operations: liveness, readiness, Prometheus metrics, store counts, the OpenAPI document. */
 import type { RequestOptions, Transport } from './transport.ts';
-import type { Health, Readiness, StoreStats } from './types.ts';
+import type { Health, Readiness, Session, StoreStats } from './types.ts';
 
 export class OperationsApi {
   readonly #http: Transport;
@@ -24,6 +24,11 @@ export class OperationsApi {
   /** How many items, members and events the store holds (GET /v1/stats). */
   stats(options?: RequestOptions): Promise<StoreStats> {
     return this.#http.send({ method: 'GET', path: '/v1/stats' }, options);
+  }
+
+  /** What the client's key may do: its scopes, admin implying read and write (GET /v1/session). */
+  session(options?: RequestOptions): Promise<Session> {
+    return this.#http.send({ method: 'GET', path: '/v1/session' }, options);
   }
 
   /** The OpenAPI 3.1 document generated from the request schemas (GET /openapi.json). */

@@ -113,3 +113,5 @@ export interface MembersPage { users: MemberProfile[]; next: string | null }
 export interface StoreStats { items: number; users: number; events: number; store: string }
 export interface Health { status: 'ok' }
 export interface Readiness { status: 'ready'; store: string }
+/** GET /v1/session: `open` when the server has no API keys (then every scope is allowed). */
+export interface Session { open: boolean; scopes: Array<'read' | 'write' | 'admin'> }

@@ -39,6 +39,8 @@ import { listRoutes } from './routes/lists.ts';
 import { modelRoutes } from './routes/models.ts';
 import { pageRoutes } from './routes/page.ts';
 import { pageTemplateRoutes } from './routes/pages.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { uiRoutes } from './routes/ui.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -158,6 +160,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   listRoutes(app, serving);
   experimentRoutes(app, context, () => serving.apply({ kind: 'flush' }));
   uiRoutes(app);
+  sessionRoutes(app);
+  adminRoutes(app);
   return { app, context, ...(pool ? { pageWorkers: pool } : {}) };
 }
 

@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** the scope a route needs; routes without one (health, docs) are public */
     scope?: Scope;
+    /** the route needs a valid key of any scope (GET /v1/session: what a key may do) */
+    identify?: boolean;
   }
   interface FastifyRequest {
     /** the scopes of the request's key; null when the server runs open (no keys) or the route is public */
@@ -55,14 +57,14 @@ export function registerAuth(app: FastifyInstance, config: Readonly<VitrineConfi
   }
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const needed = request.routeOptions.config?.scope;
-    if (!needed) return;
+    if (!needed && !request.routeOptions.config?.identify) return;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new VitrineError('VITRINE_AUTH_MISSING_KEY');
     const given = digest(match[1]);
     const key = keys.find((k) => timingSafeEqual(k.digest, given));
     if (!key) throw new VitrineError('VITRINE_AUTH_INVALID_KEY');
-    if (!key.scopes.has(needed) && !key.scopes.has('admin')) {
+    if (needed && !key.scopes.has(needed) && !key.scopes.has('admin')) {
       throw new VitrineError('VITRINE_AUTH_FORBIDDEN', `this key lacks the "${needed}" scope`);
     }
     request.keyScopes = key.scopes;

@@ -3,7 +3,7 @@
  * them, and their records. The drivers differ only in how a boolean comes back (SQLite 0/1, PostgreSQL
  * true/false); JSON columns are text in both.
  */
-import type { CarouselRecord, ExperimentRecord, PageTemplateRecord } from './store.ts';
+import type { CarouselRecord, ExperimentRecord, PageTemplateInput, PageTemplateRecord } from './store.ts';
 
 export interface CarouselRow {
   id: string; title: string; item_ids: string; personalize: number | boolean; active_from: number | null;
@@ -26,9 +26,21 @@ export function rowToCarousel(r: CarouselRow): CarouselRecord {
   return c;
 }
 
+/**
+ * The `rows` column of a template: its rows as a JSON array, or `{rows, rowOrder}` when the order is set.
+ * TODO(schema): rowOrder shares the rows column so that no migration is needed; a column of its own
+ * belongs with the next schema change.
+ */
+export function templateRowsJson(t: PageTemplateInput): string {
+  return JSON.stringify(t.rowOrder === undefined ? t.rows : { rows: t.rows, rowOrder: t.rowOrder });
+}
+
 /** A page template row as its record. */
 export function rowToTemplate(r: TemplateRow): PageTemplateRecord {
-  const t: PageTemplateRecord = { name: r.name, rows: JSON.parse(r.rows), createdAt: r.created_at, updatedAt: r.updated_at };
+  const stored = JSON.parse(r.rows) as PageTemplateInput['rows'] | Pick<PageTemplateInput, 'rows' | 'rowOrder'>;
+  const t: PageTemplateRecord = Array.isArray(stored)
+    ? { name: r.name, rows: stored, createdAt: r.created_at, updatedAt: r.updated_at }
+    : { name: r.name, rows: stored.rows, createdAt: r.created_at, updatedAt: r.updated_at, ...(stored.rowOrder ? { rowOrder: stored.rowOrder } : {}) };
   if (r.max_rows !== null) t.maxRows = r.max_rows;
   return t;
 }

@@ -117,6 +117,8 @@ export interface Store {
   getExperiment(id: string): Promise<ExperimentRecord | null>;
   /** Every experiment, oldest first (createdAt, then id). */
   listExperiments(): Promise<ExperimentRecord[]>;
+  /** Deletes an experiment's configuration (its served pages and events keep their labels); false when none. */
+  deleteExperiment(id: string): Promise<boolean>;
   /**
    * Per variant label: exposure and outcomes. Exposure is the stored pages of the label (their items
    * are its impressions) plus `impression` events naming no page. An outcome event naming a page
@@ -193,6 +195,8 @@ export interface TemplateRowInput {
 export interface PageTemplateInput {
   rows: TemplateRowInput[];
   maxRows?: number;
+  /** fixed: rows in the template's order; bandit (absent): learned per segment */
+  rowOrder?: 'bandit' | 'fixed';
 }
 
 export interface PageTemplateRecord extends PageTemplateInput {

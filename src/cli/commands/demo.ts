@@ -70,7 +70,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   const app = await serveApp(config, store);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
-  log(`ready: console http://${config.server.host}:${port}/  ·  API docs http://${config.server.host}:${port}/docs`);
+  log(`ready: console http://${config.server.host}:${port}/admin  ·  storefront preview http://${config.server.host}:${port}/  ·  API docs http://${config.server.host}:${port}/docs`);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

@@ -49,6 +49,9 @@ const TemplateRow = Type.Object({
 export const PageTemplateBody = Type.Object({
   rows: Type.Array(TemplateRow, { minItems: 1, maxItems: 50 }),
   maxRows: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+  rowOrder: Type.Optional(Type.Union([Type.Literal('bandit'), Type.Literal('fixed')], {
+    description: 'bandit (default): rows ordered by what each segment engages with; fixed: the template\'s order. An experiment variant\'s rowOrder wins',
+  })),
 }, { additionalProperties: false, $id: 'PageTemplateInput' });
 
 export const PageTemplateResponse = Type.Object({
@@ -57,6 +60,7 @@ export const PageTemplateResponse = Type.Object({
     kind: Type.String(), carouselId: Type.Optional(Type.String()), size: Type.Optional(Type.Integer()), title: Type.Optional(Type.String()),
   })),
   maxRows: Type.Optional(Type.Integer()),
+  rowOrder: Type.Optional(Type.String()),
   source: Type.Union([Type.Literal('stored'), Type.Literal('default')], { description: 'default: built in, none stored under this name' }),
   createdAt: Type.Optional(Type.Number()), updatedAt: Type.Optional(Type.Number()),
   warnings: Type.Optional(Type.Array(Type.String(), { description: 'e.g. a curated row naming a carousel that does not exist yet' })),

@@ -83,7 +83,8 @@ export async function composePage(req: PageRequest, deps: PageDeps): Promise<Com
     ...(deps.rowCache && size !== undefined ? { cache: deps.rowCache.fitPredictions(member.userId, member.revision, size) } : {}),
   }));
 
-  const ordered = req.variant.config.rowOrder === 'fixed' ? plans : deps.bandit.order(member.segment, plans, (p) => p.kind);
+  const rowOrder = req.variant.config.rowOrder ?? template.rowOrder;
+  const ordered = rowOrder === 'fixed' ? plans : deps.bandit.order(member.segment, plans, (p) => p.kind);
 
   const filled: FilledList[] = [];
   let next = 0;

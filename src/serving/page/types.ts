@@ -25,6 +25,7 @@ export interface PageTemplate {
   name: string;
   rows: TemplateRow[];
   maxRows?: number;
+  rowOrder?: 'bandit' | 'fixed';
 }
 
 /** A stylist's row (API.md: `PUT /v1/carousels/{carouselId}`): the store's carousel with its id. */

@@ -51,6 +51,20 @@ export function experimentRoutes(app: FastifyInstance, ctx: AppContext, flushSer
     return reply.status(outcome === 'created' ? 201 : 200).send(body);
   });
 
+  app.delete<{ Params: Params }>('/v1/experiments/:experimentId', {
+    config: { scope: 'admin' },
+    schema: {
+      tags: ['experiments'], params, summary: 'Delete an experiment: members are no longer assigned to it; its served pages and events keep their labels',
+      response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...errorResponses },
+    },
+  }, async (request) => {
+    const id = request.params.experimentId;
+    if (!(await store.deleteExperiment(id))) throw new VitrineError('VITRINE_EXPERIMENT_NOT_FOUND', `no experiment "${id}"`);
+    await ctx.merchandising.reload();
+    await ctx.serving.apply({ kind: 'merchandising' });
+    return { id, deleted: true };
+  });
+
   app.get<{ Params: Params }>('/v1/experiments/:experimentId', {
     config: { scope: 'admin' },
     schema: { tags: ['experiments'], summary: 'One experiment', params, response: { 200: ExperimentResponse, ...errorResponses } },

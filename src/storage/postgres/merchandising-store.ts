@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type {
   CarouselInput, CarouselRecord, ExperimentInput, ExperimentRecord, PageTemplateInput, PageTemplateRecord, UpsertOutcome,
 } from '../store.ts';
-import { type CarouselRow, type ExperimentRow, rowToCarousel, rowToExperiment, rowToTemplate, type TemplateRow } from '../merchandising-rows.ts';
+import { type CarouselRow, type ExperimentRow, rowToCarousel, rowToExperiment, rowToTemplate, type TemplateRow, templateRowsJson } from '../merchandising-rows.ts';
 import { guardPg as guard } from './pg-errors.ts';
 
 // an upsert keeps created_at; xmax = 0 on the returned row tells an insert from an update
@@ -43,7 +43,7 @@ export class PostgresMerchandisingStore {
     return outcome(await guard(() => this.db.query<{ created: boolean }>(`
       INSERT INTO page_templates (name, rows, max_rows, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
       ON CONFLICT (name) DO UPDATE SET rows = excluded.rows, max_rows = excluded.max_rows, updated_at = excluded.updated_at ${OUTCOME}`,
-    [t.name, JSON.stringify(t.rows), t.maxRows ?? null, now])));
+    [t.name, templateRowsJson(t), t.maxRows ?? null, now])));
   }
 
   async getPageTemplate(name: string): Promise<PageTemplateRecord | null> {
@@ -71,5 +71,9 @@ export class PostgresMerchandisingStore {
   async listExperiments(): Promise<ExperimentRecord[]> {
     const { rows } = await guard(() => this.db.query<ExperimentRow>('SELECT * FROM experiments ORDER BY created_at, id'));
     return rows.map(rowToExperiment);
+  }
+
+  async deleteExperiment(id: string): Promise<boolean> {
+    return ((await guard(() => this.db.query('DELETE FROM experiments WHERE id = $1', [id]))).rowCount ?? 0) > 0;
   }
 }

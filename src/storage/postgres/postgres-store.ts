@@ -300,6 +300,7 @@ export class PostgresStore implements Store {
   async putExperiment(e: ExperimentInput & { id: string }, now: number): Promise<UpsertOutcome> { return this.merch.putExperiment(e, now); }
   async getExperiment(id: string): Promise<ExperimentRecord | null> { return this.merch.getExperiment(id); }
   async listExperiments(): Promise<ExperimentRecord[]> { return this.merch.listExperiments(); }
+  async deleteExperiment(id: string): Promise<boolean> { return this.merch.deleteExperiment(id); }
   async experimentCounts(labels: readonly string[]): Promise<Record<string, VariantCounts>> {
     return guard(() => experimentCounts(this.pool, labels));
   }

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type {
   CarouselInput, CarouselRecord, ExperimentInput, ExperimentRecord, PageTemplateInput, PageTemplateRecord, UpsertOutcome,
 } from '../store.ts';
-import { type CarouselRow, type ExperimentRow, rowToCarousel, rowToExperiment, rowToTemplate, type TemplateRow } from '../merchandising-rows.ts';
+import { type CarouselRow, type ExperimentRow, rowToCarousel, rowToExperiment, rowToTemplate, type TemplateRow, templateRowsJson } from '../merchandising-rows.ts';
 import { guardSqlite as guard } from './sqlite-errors.ts';
 
 /** Prepared statements over the tables of migration 2; SqliteStore delegates to it. */
@@ -32,6 +32,7 @@ export class SqliteMerchandisingStore {
         ON CONFLICT (id) DO UPDATE SET variants = excluded.variants, status = excluded.status, updated_at = excluded.updated_at`),
       getExperiment: db.prepare('SELECT * FROM experiments WHERE id = ?'),
       listExperiments: db.prepare('SELECT * FROM experiments ORDER BY created_at, id'),
+      deleteExperiment: db.prepare('DELETE FROM experiments WHERE id = ?'),
     };
   }
 
@@ -60,7 +61,7 @@ export class SqliteMerchandisingStore {
   putPageTemplate(t: PageTemplateInput & { name: string }, now: number): UpsertOutcome {
     return guard(() => {
       const existed = this.stmt.templateExists.get(t.name) !== undefined;
-      this.stmt.putTemplate.run(t.name, JSON.stringify(t.rows), t.maxRows ?? null, now, now);
+      this.stmt.putTemplate.run(t.name, templateRowsJson(t), t.maxRows ?? null, now, now);
       return existed ? 'updated' : 'created';
     });
   }
@@ -89,5 +90,9 @@ export class SqliteMerchandisingStore {
 
   listExperiments(): ExperimentRecord[] {
     return (guard(() => this.stmt.listExperiments.all()) as ExperimentRow[]).map(rowToExperiment);
+  }
+
+  deleteExperiment(id: string): boolean {
+    return guard(() => this.stmt.deleteExperiment.run(id)).changes > 0;
   }
 }
