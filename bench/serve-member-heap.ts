@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { resolveConfig } from '../src/core/config.ts';
 import { PageEngine } from '../src/serving/page/page-engine.ts';
-import { buildReadSide } from '../src/serving/read-side.ts';
+import { buildReadSide } from '../src/serving/replica/read-side.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { ensureServeWorld } from './serve-world.ts';
 

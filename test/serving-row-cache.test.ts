@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ScoredItem, UserQuery, RecommendOptions } from '../src/ml/model.ts';
-import { composePage, type PageRequest } from '../src/serving/page/compose-page.ts';
+import { composePage, type PageRequest } from '../src/serving/page/compose/compose-page.ts';
 import { MemoryCatalogue } from '../src/serving/catalogue/catalogue-view.ts';
-import { PageCache } from '../src/serving/page/page-cache.ts';
-import { RowCache, ttlScale } from '../src/serving/page/row-cache.ts';
+import { PageCache } from '../src/serving/page/cache/page-cache.ts';
+import { RowCache, ttlScale } from '../src/serving/page/cache/row-cache.ts';
 import { NO_EXPERIMENT } from '../src/serving/page/types.ts';
 import { FakeModels, fakeWorld, item, member, NOW, TableModel } from './helpers/serving-fakes.ts';
 

@@ -11,7 +11,7 @@ import type { ItemList } from './page/lists/list-types.ts';
 import type { PageWorkerPool } from './page-workers/page-worker-pool.ts';
 import type { ListQuery, PageQuery, ServingChange, WorkerMetrics } from './page-workers/protocol.ts';
 import type { SharedPayloads } from './models/shared-payloads.ts';
-import type { ServingReplica } from './serving-replica.ts';
+import type { ServingReplica } from './replica/serving-replica.ts';
 
 export interface ServingRouterOptions {
   /** the HTTP thread's model payloads: a `models` change hands them to every replica */

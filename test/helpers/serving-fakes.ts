@@ -12,10 +12,10 @@ import type { Model, ScoredItem, UserQuery } from '../../src/ml/model.ts';
 import type { CatalogueView, MemberSnapshot, ModelHandle, ModelManager, OnlineState } from '../../src/serving/engine/contracts.ts';
 import type { Timers } from '../../src/serving/fallback/deadline.ts';
 import { StaticList } from '../../src/serving/fallback/static-list.ts';
-import type { PageDeps } from '../../src/serving/page/compose-page.ts';
-import { EngagementSignals } from '../../src/serving/page/engagement-signals.ts';
-import { coldMember } from '../../src/serving/page/request-scope.ts';
-import { RowOrderBandit } from '../../src/serving/page/row-order-bandit.ts';
+import type { PageDeps } from '../../src/serving/page/compose/compose-page.ts';
+import { EngagementSignals } from '../../src/serving/page/learning/engagement-signals.ts';
+import { coldMember } from '../../src/serving/page/compose/request-scope.ts';
+import { RowOrderBandit } from '../../src/serving/page/learning/row-order-bandit.ts';
 import type { Carousel, PageTemplate } from '../../src/serving/page/types.ts';
 import type { ImpressionRecord } from '../../src/storage/store.ts';
 

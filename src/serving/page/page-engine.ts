@@ -15,13 +15,13 @@ import { createFallbackMetrics, type FallbackMetrics } from '../fallback/fallbac
 import { StaticList } from '../fallback/static-list.ts';
 import { Counter, type Registry } from 'prom-client';
 import { VitrineError } from '../../core/errors.ts';
-import { BoundedMap } from './bounded-map.ts';
-import { composePage, type PageDeps } from './compose-page.ts';
-import { EngagementSignals } from './engagement-signals.ts';
-import type { PageCache } from './page-cache.ts';
-import { createPageCaches } from './page-caches.ts';
-import type { RowCache } from './row-cache.ts';
-import { RowOrderBandit } from './row-order-bandit.ts';
+import { BoundedMap } from './cache/bounded-map.ts';
+import { composePage, type PageDeps } from './compose/compose-page.ts';
+import { EngagementSignals } from './learning/engagement-signals.ts';
+import type { PageCache } from './cache/page-cache.ts';
+import { createPageCaches } from './cache/member-caches.ts';
+import type { RowCache } from './cache/row-cache.ts';
+import { RowOrderBandit } from './learning/row-order-bandit.ts';
 import { isRowKind, type Merchandising, NO_EXPERIMENT, type Page, type ResolvedVariant } from './types.ts';
 
 const ENGAGEMENTS: ReadonlySet<string> = new Set(['click', 'heart', 'shortlist', 'rent', 'purchase']);

@@ -5,10 +5,10 @@
  */
 import type { Model } from '../../../ml/model.ts';
 import { CorruptOutput } from '../../fallback/model-output.ts';
-import { asStyleClusters, type StyleClusterSource } from '../model-capabilities.ts';
-import { askAsMember } from '../member-query.ts';
-import { reasons, titles } from '../reasons.ts';
-import { candidatesFor, rankedItems, rowIdOf, type RowSource } from '../row-source.ts';
+import { asStyleClusters, type StyleClusterSource } from '../../../ml/model-abilities.ts';
+import { askAsMember } from '../compose/member-query.ts';
+import { reasons, titles } from '../compose/reasons.ts';
+import { candidatesFor, rankedItems, rowIdOf, type RowSource } from '../compose/row-source.ts';
 
 // how deep into a cluster to look for something servable before calling it empty for this member
 const ELIGIBILITY_DEPTH = 200;

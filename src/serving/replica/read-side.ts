@@ -3,14 +3,14 @@
  * worker (page-workers/): online member state, the catalogue in memory, the loaded models,
  * merchandising, and the fault-injection switch.
  */
-import type { VitrineConfig } from '../core/config.ts';
-import type { Store } from '../storage/store.ts';
-import { MemoryCatalogue } from './catalogue/catalogue-view.ts';
-import { MerchandisingCache } from './merchandising/merchandising-cache.ts';
-import { type FaultMode, faultFromEnv } from './models/fault-injection.ts';
-import { type ModelManagerOptions, RegistryModelManager } from './models/model-manager.ts';
-import { SharedPayloads } from './models/shared-payloads.ts';
-import { MemberStateStore } from './online/online-state.ts';
+import type { VitrineConfig } from '../../core/config.ts';
+import type { Store } from '../../storage/store.ts';
+import { MemoryCatalogue } from '../catalogue/catalogue-view.ts';
+import { MerchandisingCache } from '../merchandising/merchandising-cache.ts';
+import { type FaultMode, faultFromEnv } from '../models/fault-injection.ts';
+import { type ModelManagerOptions, RegistryModelManager } from '../models/model-manager.ts';
+import { SharedPayloads } from '../models/shared-payloads.ts';
+import { MemberStateStore } from '../online/online-state.ts';
 
 export interface ReadSideOptions {
   config: Readonly<VitrineConfig>;

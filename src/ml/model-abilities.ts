@@ -3,11 +3,11 @@
  * model wrapped by the model manager (fault injection, instrumentation) keeps its extra abilities:
  * style clusters, per-segment popularity, a content space for onboarding answers, fit prediction.
  */
-import type { AttributeValue } from '../../core/types.ts';
-import type { UserPreferences } from '../../core/types.ts';
-import type { ContentModel } from '../../ml/content/content-model.ts';
-import { profileFromPreferences } from '../../ml/content/preferences.ts';
-import type { Model, RecommendOptions, ScoredItem, UserQuery } from '../../ml/model.ts';
+import type { AttributeValue } from '../core/types.ts';
+import type { UserPreferences } from '../core/types.ts';
+import type { ContentModel } from './content/content-model.ts';
+import { profileFromPreferences } from './content/preferences.ts';
+import type { Model, RecommendOptions, ScoredItem, UserQuery } from './model.ts';
 
 export interface StyleClusterSource {
   readonly clusters: ReadonlyArray<{ cluster: number; name: string; size: number }>;

@@ -5,21 +5,21 @@
  * change a page depends on reaches it through `apply`, the one switch for every thread.
  */
 import type { Registry } from 'prom-client';
-import type { VitrineEvent } from '../core/types.ts';
-import type { IngestListener } from '../pipeline/ingest.ts';
-import { recordImpressions } from './experiments/record-impression.ts';
-import type { RegistryModelManager } from './models/model-manager.ts';
-import type { SharedPayloads } from './models/shared-payloads.ts';
-import { registerOnlineStateMetrics } from './online/online-metrics.ts';
-import { listRecommendations } from './page/lists/list-recommendations.ts';
-import type { ItemList } from './page/lists/list-types.ts';
-import { occasionItems } from './page/lists/occasion-items.ts';
-import { rankItems } from './page/lists/rank-items.ts';
-import { similarItems } from './page/lists/similar-items.ts';
-import { PageEngine } from './page/page-engine.ts';
-import { pageJson } from './page/page-json.ts';
-import { NO_EXPERIMENT } from './page/types.ts';
-import type { ListQuery, PageQuery, ServingChange } from './page-workers/protocol.ts';
+import type { VitrineEvent } from '../../core/types.ts';
+import type { IngestListener } from '../../pipeline/ingest.ts';
+import { recordImpressions } from '../experiments/record-impression.ts';
+import type { RegistryModelManager } from '../models/model-manager.ts';
+import type { SharedPayloads } from '../models/shared-payloads.ts';
+import { registerOnlineStateMetrics } from '../online/online-metrics.ts';
+import { listRecommendations } from '../page/lists/list-recommendations.ts';
+import type { ItemList } from '../page/lists/list-types.ts';
+import { occasionItems } from '../page/lists/occasion-items.ts';
+import { rankItems } from '../page/lists/rank-items.ts';
+import { similarItems } from '../page/lists/similar-items.ts';
+import { PageEngine } from '../page/page-engine.ts';
+import { pageJson } from '../page/compose/page-json.ts';
+import { NO_EXPERIMENT } from '../page/types.ts';
+import type { ListQuery, PageQuery, ServingChange } from '../page-workers/protocol.ts';
 import { buildReadSide, type ReadSideOptions } from './read-side.ts';
 
 export interface ServingReplicaOptions extends ReadSideOptions {
