@@ -1,68 +1,82 @@
 /**
- * A read side with its page engine: what composes pages and lists. A page worker holds one
- * (page-workers/page-worker.ts); the HTTP thread holds one when it composes pages itself (no page
- * workers) and, with page workers, only as a standby while none of them is live (ADR 0013). Every
- * change a page depends on reaches it through `apply`, the one switch for every thread.
+ * A replica: the state pages are composed from — the members' online state, the catalogue in memory,
+ * the loaded models, merchandising — and the page engine that composes them. A page worker holds one
+ * (page-workers/page-worker.ts); the HTTP thread holds one (in-thread-replica.ts) when it composes
+ * pages itself, or as the standby while no page worker is live (ADR 0013). Every change a page
+ * depends on reaches it through `apply`, the one switch for every thread.
  */
 import type { Registry } from 'prom-client';
+import type { VitrineConfig } from '../../core/config.ts';
 import type { VitrineEvent } from '../../core/types.ts';
-import type { IngestListener } from '../../pipeline/ingest.ts';
+import type { Store } from '../../storage/store.ts';
+import { MemoryCatalogue } from '../catalogue/catalogue-view.ts';
 import { recordImpressions } from '../experiments/record-impression.ts';
-import type { RegistryModelManager } from '../models/model-manager.ts';
-import type { SharedPayloads } from '../models/shared-payloads.ts';
+import { MerchandisingCache } from '../merchandising/merchandising-cache.ts';
+import { faultFromEnv } from '../models/fault-injection.ts';
+import { modelManagerOptions } from '../models/manager-options.ts';
+import { RegistryModelManager } from '../models/model-manager.ts';
+import { SharedPayloads } from '../models/shared-payloads.ts';
 import { registerOnlineStateMetrics } from '../online/online-metrics.ts';
-import { listRecommendations } from '../page/lists/list-recommendations.ts';
-import type { ItemList } from '../page/lists/list-types.ts';
-import { occasionItems } from '../page/lists/occasion-items.ts';
-import { rankItems } from '../page/lists/rank-items.ts';
-import { similarItems } from '../page/lists/similar-items.ts';
-import { PageEngine } from '../page/page-engine.ts';
+import { MemberStateStore } from '../online/online-state.ts';
 import { pageJson } from '../page/compose/page-json.ts';
-import { NO_EXPERIMENT } from '../page/types.ts';
-import type { ListQuery, PageQuery, ServingChange } from '../page-workers/protocol.ts';
-import { buildReadSide, type ReadSideOptions } from './read-side.ts';
+import type { ItemList } from '../page/lists/list-types.ts';
+import { PageEngine, type PageEngineOptions } from '../page/page-engine.ts';
+import type { ListQuery, PageQuery, ServingChange } from './replica-handle.ts';
 
-export interface ServingReplicaOptions extends ReadSideOptions {
+export interface ServingReplicaOptions {
+  config: Readonly<VitrineConfig>;
+  store: Store;
+  clock: () => number;
+  warn: (message: string) => void;
+  info: (message: string) => void;
   /** where its counters (fallbacks, caches, members held) are registered */
   registry: Registry;
+  /** model payloads shared between threads (ADR 0011); a pool of its own when omitted */
+  payloads?: SharedPayloads;
+  /** a model manager already loaded (the HTTP thread's, when it composes pages itself); else one of its own */
+  models?: RegistryModelManager;
+  /** merchandising already loaded (the HTTP thread's); else its own */
+  merchandising?: MerchandisingCache;
   /** the row-order bandit's uniform [0, 1) source (a replay seeds it); Math.random by default */
   random?: () => number;
+  /** how served pages are logged; recordImpressions into the store by default (a memory benchmark logs nothing) */
+  logImpressions?: PageEngineOptions['logImpressions'];
 }
 
-type ReadSide = Awaited<ReturnType<typeof buildReadSide>>;
-
 export class ServingReplica {
-  /** members' online state */
-  readonly online: ReadSide['online'];
-  /** the catalogue in memory */
-  readonly catalogue: ReadSide['catalogue'];
-  /** the models it serves (the HTTP thread's own manager when it composes pages itself) */
-  readonly models: RegistryModelManager;
-  readonly merchandising: ReadSide['merchandising'];
-  readonly payloads: SharedPayloads;
-  readonly engine: PageEngine;
-  private readonly listeners: IngestListener[] = [];
+  private constructor(
+    /** members' online state */
+    readonly online: MemberStateStore,
+    /** the catalogue in memory */
+    readonly catalogue: MemoryCatalogue,
+    /** the models it serves (the HTTP thread's own manager when it composes pages itself) */
+    readonly models: RegistryModelManager,
+    readonly merchandising: MerchandisingCache,
+    readonly payloads: SharedPayloads,
+    readonly engine: PageEngine,
+  ) {}
 
-  private constructor(readSide: ReadSide, opts: ServingReplicaOptions) {
-    const { config, store, clock, registry } = opts;
-    this.online = readSide.online;
-    this.catalogue = readSide.catalogue;
-    this.models = readSide.models;
-    this.merchandising = readSide.merchandising;
-    this.payloads = readSide.payloads;
-    registerOnlineStateMetrics(registry, this.online);
-    this.engine = new PageEngine({
-      config, store, online: this.online, catalogue: this.catalogue, models: this.models, merchandising: this.merchandising, registry, clock,
-      ...(opts.random ? { random: opts.random } : {}),
-      logImpressions: (pages) => recordImpressions(store, pages, { itemEvents: config.serving.impressionItemEvents }),
-      warn: (message, err) => opts.warn(err ? `${message}: ${String(err)}` : message),
-    });
-    this.engine.start({ onAccepted: (listener) => this.listeners.push(listener) });
-  }
-
-  /** Loads the catalogue and models; member state fills in as members are seen. */
+  /** Loads the catalogue and the registry's active models; member state fills in as members are seen. */
   static async start(opts: ServingReplicaOptions): Promise<ServingReplica> {
-    return new ServingReplica(await buildReadSide(opts), opts);
+    const { config, store, clock, warn, info, registry } = opts;
+    const payloads = opts.payloads ?? new SharedPayloads();
+    const models = opts.models ?? new RegistryModelManager(modelManagerOptions({ config, store, warn, info, payloads, fault: faultFromEnv() }));
+    if (!opts.models) await models.reload();
+    const online = new MemberStateStore(store, {
+      capacity: config.serving.memberStateCap, recentLimit: config.serving.recentPerMember,
+      hydrateEvents: config.serving.hydrateEvents, foldInCacheSize: config.serving.foldInCacheSize,
+    });
+    const catalogue = await MemoryCatalogue.load(store);
+    const merchandising = opts.merchandising ?? new MerchandisingCache(store, { clock });
+    registerOnlineStateMetrics(registry, online);
+    const engine = new PageEngine({
+      config, store, online, catalogue, models, merchandising, registry, clock,
+      ...(opts.random ? { random: opts.random } : {}),
+      logImpressions: opts.logImpressions ?? ((pages) => recordImpressions(store, pages, { itemEvents: config.serving.impressionItemEvents })),
+      warn: (message, err) => warn(err ? `${message}: ${String(err)}` : message),
+    });
+    engine.start();
+    return new ServingReplica(online, catalogue, models, merchandising, payloads, engine);
   }
 
   /** Applies a change to what pages are made from; resolves once the next page reflects it. */
@@ -92,16 +106,9 @@ export class ServingReplica {
     return pageJson(page, rowsJson);
   }
 
-  /** One of the one-list read endpoints, for the member's experiment variant when one is named. */
-  async list(query: ListQuery): Promise<ItemList> {
-    const deps = this.engine.deps;
-    const variant = query.userId === undefined ? NO_EXPERIMENT : await this.engine.variantOf(query.userId);
-    switch (query.list) {
-      case 'recommendations': return listRecommendations({ ...query, userId: query.userId, variant }, deps);
-      case 'similar': return similarItems({ ...query, variant }, deps);
-      case 'rank': return rankItems({ ...query, userId: query.userId, variant }, deps);
-      case 'occasion': return occasionItems({ ...query, variant }, deps);
-    }
+  /** One of the one-list read endpoints. */
+  list(query: ListQuery): Promise<ItemList> {
+    return this.engine.serveList(query);
   }
 
   /** Stops background work and logs the pages served and not yet logged. */
@@ -109,8 +116,9 @@ export class ServingReplica {
     return this.engine.close();
   }
 
-  private async applyEvents(events: readonly VitrineEvent[]): Promise<void> {
+  /** Member state first, then the engine's signals and bandit: both before the next page. */
+  private applyEvents(events: readonly VitrineEvent[]): void {
     this.online.apply(events);
-    for (const listener of this.listeners) await listener(events);
+    this.engine.onEvents(events);
   }
 }
