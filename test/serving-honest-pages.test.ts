@@ -22,15 +22,15 @@ const ITEMS = IDS.map((id, k) => item(id, { title: `Dress ${k}`, sizes: k % 2 ==
 const rank = (id: string) => 100 - Number(id.slice(1));
 const TRUE_TO_SIZE = 'Runs true to size for you';
 
-/** A fit model (found by shape: algorithm `fit`, a `predict`) that says every item fits, or throws. */
+/** A fit model (algorithm `fit`, declaring the fit ability) that says every item fits, or throws. */
 function fitModel(behaviour: 'fits' | 'throws'): Model {
-  return {
-    algorithm: 'fit',
+  const fit = {
     predict: () => {
       if (behaviour === 'throws') throw new Error('fit model broken');
       return { small: 0.05, fit: 0.9, large: 0.05 };
     },
-  } as unknown as Model;
+  };
+  return { algorithm: 'fit', abilities: { fit } } as unknown as Model;
 }
 
 function world(fit?: 'fits' | 'throws') {

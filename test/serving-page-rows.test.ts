@@ -138,7 +138,7 @@ describe('fit', () => {
 
   it('the page drops an item that will not fit the member', async () => {
     const w = fakeWorld({ items: ['x', 'y', 'z'].map((id) => item(id, { sizes: { 8: 1 } })), models: new FakeModels() });
-    w.models.currents.set('fit', { version: 'fit-v1', algorithm: 'fit', model: fit as never });
+    w.models.currents.set('fit', { version: 'fit-v1', algorithm: 'fit', model: { abilities: { fit } } as never });
     w.templates.set('home', { name: 'home', rows: [{ kind: 'new-arrivals' }] });
     w.online.members.set('ann', member('ann', { sizes: ['8'] }));
     const { page } = await composePage(fixed('ann'), w.deps);

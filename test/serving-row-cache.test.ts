@@ -158,7 +158,7 @@ describe('row cache', () => {
     const w = world();
     const asked: string[] = [];
     const fit = { predict: (_u: string, itemId: string, size: string) => { asked.push(`${itemId}@${size}`); return { small: 0.1, fit: itemId === 'd01' ? 0.05 : 0.8, large: 0.1 }; } };
-    w.models.currents.set('fit', { version: 'fit-v1', algorithm: 'fit', model: fit as never });
+    w.models.currents.set('fit', { version: 'fit-v1', algorithm: 'fit', model: { abilities: { fit } } as never });
     const first = await firstRow(w);
     assert.ok(!first?.includes('d01'), 'filtered: will not fit');
     const predicted = asked.length;
