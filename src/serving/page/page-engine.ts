@@ -1,8 +1,9 @@
 /**
- * The read side of serving, wired once per app: the page and list dependencies (online state,
- * catalogue, models, merchandising, engagement signals, the row-order bandit, the static list,
- * fallback metrics), the ingest listener that keeps signals and the bandit learning, and what happens
- * after a page is sent (bandit impressions, the impression log).
+ * The page engine, one per replica: it answers pages (compose/compose-page.ts) and lists (lists/)
+ * from the page and list dependencies (online state, catalogue, models, merchandising, engagement
+ * signals, the row-order bandit, the static list, fallback metrics); learns from the accepted events
+ * the replica hands it (onEvents: signals and the bandit); and after a page is sent counts its
+ * impressions and logs it.
  */
 import type { VitrineConfig } from '../../core/config.ts';
 import type { VitrineEvent } from '../../core/types.ts';

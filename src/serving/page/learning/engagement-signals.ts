@@ -88,7 +88,7 @@ export class EngagementSignals {
     this.halfLifeMs = halfLifeDays * DAY_MS;
   }
 
-  /** Counts accepted events (the ingest listener). */
+  /** Counts accepted events (the page engine hands them over). */
   add(events: readonly VitrineEvent[]): void {
     for (const e of events) {
       this.liveIds?.add(e.id);
