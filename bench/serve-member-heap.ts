@@ -10,8 +10,7 @@
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { resolveConfig } from '../src/core/config.ts';
-import { PageEngine } from '../src/serving/page/page-engine.ts';
-import { buildReadSide } from '../src/serving/read-side.ts';
+import { ServingReplica } from '../src/serving/replica/serving-replica.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { ensureServeWorld } from './serve-world.ts';
 
@@ -35,10 +34,11 @@ const query = { page: 'home', rows: 8, size: 20 };
 
 async function engineWith(rowCacheMembers: number) {
   const config = resolveConfig({ dataDir: built.dataDir, serving: { rowCacheMembers } });
-  const rs = await buildReadSide({ config, store, clock: Date.now, warn: () => undefined, info: () => undefined });
-  const engine = new PageEngine({ ...rs, config, store, registry: new Registry(), clock: Date.now, logImpressions: async () => undefined });
+  const rs = await ServingReplica.start({ config, store, clock: Date.now, warn: () => undefined, info: () => undefined, registry: new Registry(),
+    logImpressions: async () => undefined,
+  });
+  const engine = rs.engine;
   // trending and occasion counts, so the rows are those of a running server
-  engine.start({ onAccepted: () => undefined });
   await engine.signalsSeeded();
   return { rs, engine };
 }

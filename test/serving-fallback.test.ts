@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { DeadlineExceeded, withDeadline } from '../src/serving/fallback/deadline.ts';
 import { runFallbackChain, SourceUnavailable } from '../src/serving/fallback/fallback-chain.ts';
 import { CorruptOutput } from '../src/serving/fallback/model-output.ts';
-import { composePage } from '../src/serving/page/compose-page.ts';
+import { composePage } from '../src/serving/page/compose/compose-page.ts';
 import { NO_EXPERIMENT } from '../src/serving/page/types.ts';
 import { type Fault, faulty, FakeModels, fakeWorld, item, member, TableModel, VirtualTimers } from './helpers/serving-fakes.ts';
 

@@ -9,9 +9,9 @@ import { describe, it } from 'node:test';
 import type { Model } from '../src/ml/model.ts';
 import { MemoryCatalogue } from '../src/serving/catalogue/catalogue-view.ts';
 import { MemberStateStore } from '../src/serving/online/online-state.ts';
-import { composePage, type PageRequest } from '../src/serving/page/compose-page.ts';
+import { composePage, type PageRequest } from '../src/serving/page/compose/compose-page.ts';
 import { listRecommendations } from '../src/serving/page/lists/list-recommendations.ts';
-import { PageCache } from '../src/serving/page/page-cache.ts';
+import { PageCache } from '../src/serving/page/cache/page-cache.ts';
 import { NO_EXPERIMENT, type Page } from '../src/serving/page/types.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { FakeModels, fakeWorld, item, member, NOW, TableModel } from './helpers/serving-fakes.ts';
@@ -22,15 +22,15 @@ const ITEMS = IDS.map((id, k) => item(id, { title: `Dress ${k}`, sizes: k % 2 ==
 const rank = (id: string) => 100 - Number(id.slice(1));
 const TRUE_TO_SIZE = 'Runs true to size for you';
 
-/** A fit model (found by shape: algorithm `fit`, a `predict`) that says every item fits, or throws. */
+/** A fit model (algorithm `fit`, declaring the fit ability) that says every item fits, or throws. */
 function fitModel(behaviour: 'fits' | 'throws'): Model {
-  return {
-    algorithm: 'fit',
+  const fit = {
     predict: () => {
       if (behaviour === 'throws') throw new Error('fit model broken');
       return { small: 0.05, fit: 0.9, large: 0.05 };
     },
-  } as unknown as Model;
+  };
+  return { algorithm: 'fit', abilities: { fit } } as unknown as Model;
 }
 
 function world(fit?: 'fits' | 'throws') {

@@ -11,11 +11,11 @@ import { contentTrainer } from '../src/ml/content/content-trainer.ts';
 import { styleClustersTrainer } from '../src/ml/style-clusters/style-clusters.ts';
 import { Registry } from 'prom-client';
 import { resolveConfig } from '../src/core/config.ts';
-import { composePage, type PageRequest } from '../src/serving/page/compose-page.ts';
+import { composePage, type PageRequest } from '../src/serving/page/compose/compose-page.ts';
 import { PageEngine } from '../src/serving/page/page-engine.ts';
-import { EngagementSignals } from '../src/serving/page/engagement-signals.ts';
-import { byScore, fitAdmitter } from '../src/serving/page/fit-adjust.ts';
-import { RowOrderBandit } from '../src/serving/page/row-order-bandit.ts';
+import { EngagementSignals } from '../src/serving/page/learning/engagement-signals.ts';
+import { byScore, fitAdmitter } from '../src/serving/page/compose/fit-adjust.ts';
+import { RowOrderBandit } from '../src/serving/page/learning/row-order-bandit.ts';
 import { NO_EXPERIMENT } from '../src/serving/page/types.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { interactions, itemFeatures } from './helpers/ml-data.ts';
@@ -139,7 +139,7 @@ describe('fit', () => {
 
   it('the page drops an item that will not fit the member', async () => {
     const w = fakeWorld({ items: ['x', 'y', 'z'].map((id) => item(id, { sizes: { 8: 1 } })), models: new FakeModels() });
-    w.models.currents.set('fit', { version: 'fit-v1', algorithm: 'fit', model: fit as never });
+    w.models.currents.set('fit', { version: 'fit-v1', algorithm: 'fit', model: { abilities: { fit } } as never });
     w.templates.set('home', { name: 'home', rows: [{ kind: 'new-arrivals' }] });
     w.online.members.set('ann', member('ann', { sizes: ['8'] }));
     const { page } = await composePage(fixed('ann'), w.deps);

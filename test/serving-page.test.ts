@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { composePage, type PageRequest } from '../src/serving/page/compose-page.ts';
+import { composePage, type PageRequest } from '../src/serving/page/compose/compose-page.ts';
 import { NO_EXPERIMENT } from '../src/serving/page/types.ts';
 import { FakeModels, fakeWorld, item, member, NOW, TableModel } from './helpers/serving-fakes.ts';
 

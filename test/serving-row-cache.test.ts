@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ScoredItem, UserQuery, RecommendOptions } from '../src/ml/model.ts';
-import { composePage, type PageRequest } from '../src/serving/page/compose-page.ts';
+import { composePage, type PageRequest } from '../src/serving/page/compose/compose-page.ts';
 import { MemoryCatalogue } from '../src/serving/catalogue/catalogue-view.ts';
-import { PageCache } from '../src/serving/page/page-cache.ts';
-import { RowCache, ttlScale } from '../src/serving/page/row-cache.ts';
+import { PageCache } from '../src/serving/page/cache/page-cache.ts';
+import { RowCache, ttlScale } from '../src/serving/page/cache/row-cache.ts';
 import { NO_EXPERIMENT } from '../src/serving/page/types.ts';
 import { FakeModels, fakeWorld, item, member, NOW, TableModel } from './helpers/serving-fakes.ts';
 
@@ -158,7 +158,7 @@ describe('row cache', () => {
     const w = world();
     const asked: string[] = [];
     const fit = { predict: (_u: string, itemId: string, size: string) => { asked.push(`${itemId}@${size}`); return { small: 0.1, fit: itemId === 'd01' ? 0.05 : 0.8, large: 0.1 }; } };
-    w.models.currents.set('fit', { version: 'fit-v1', algorithm: 'fit', model: fit as never });
+    w.models.currents.set('fit', { version: 'fit-v1', algorithm: 'fit', model: { abilities: { fit } } as never });
     const first = await firstRow(w);
     assert.ok(!first?.includes('d01'), 'filtered: will not fit');
     const predicted = asked.length;

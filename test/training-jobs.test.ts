@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { resolveConfig } from '../src/core/config.ts';
 import { VitrineError } from '../src/core/errors.ts';
 import type { VitrineEvent } from '../src/core/types.ts';
-import { checkTrainingRequest, TRAINERS } from '../src/ml/registry.ts';
+import { checkTrainingRequest, registeredTrainers } from '../src/ml/registry.ts';
 import { trainModels } from '../src/pipeline/model-training.ts';
 import { buildApp } from '../src/serving/app.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
@@ -32,7 +32,7 @@ const badParams = (fn: () => unknown, mentions: string): void => {
 
 describe('training parameters are bounded and checked before any work', () => {
   it('every algorithm\'s defaults pass its own check unchanged', () => {
-    for (const [name, trainer] of Object.entries(TRAINERS)) assert.deepEqual(trainer.resolveParams(undefined), { ...trainer.defaults }, name);
+    for (const [name, trainer] of registeredTrainers()) assert.deepEqual(trainer.resolveParams(undefined), { ...trainer.defaults }, name);
   });
 
   it('refuses counts of work past their ceiling, unknown names and non-objects', () => {

@@ -5,6 +5,9 @@
  */
 import type { ArtifactLoadOptions } from './artifact.ts';
 import type { InteractionData, ItemFeatures, MemberFeatures } from './dataset.ts';
+import type { ModelAbilities } from './model-abilities.ts';
+
+export type { ModelAbilities };
 
 export interface ScoredItem {
   itemId: string;
@@ -60,6 +63,11 @@ export interface Model {
   foldIn?(interactions: ReadonlyArray<{ itemId: string; weight?: number }>): Float32Array;
   /** Writes the artifact (manifest + typed-array payloads) into `dir`. */
   save(dir: string): Promise<void>;
+  /**
+   * What it can do beyond this API that serving relies on (style clusters, segments, fit prediction,
+   * content space, ANN: model-abilities.ts), declared by the model; none when absent.
+   */
+  readonly abilities?: ModelAbilities;
 }
 
 export interface Trainer<P = Record<string, unknown>> {

@@ -1,6 +1,7 @@
 /**
- * Algorithm name → trainer: the one place the CLI, the training pipeline and evaluation look
- * algorithms up. Add an algorithm by adding a line here.
+ * Algorithm name → trainer: the one place the CLI, the training pipeline, serving and evaluation look
+ * algorithms up. A built-in algorithm is a line in BUILT_IN; code that brings its own (a simulation's
+ * oracle) registers it with registerTrainer for as long as it needs it.
  */
 import { VitrineError } from '../core/errors.ts';
 import { alsTrainer } from './als/als-trainer.ts';
@@ -14,23 +15,47 @@ import { conversionTrainer } from './popularity/conversion.ts';
 import { popularityRecentTrainer, popularityTrainer } from './popularity/popularity-trainer.ts';
 import { styleClustersTrainer } from './style-clusters/style-clusters.ts';
 
-/** Every trainer by algorithm name. */
-export const TRAINERS: Readonly<Record<string, Trainer>> = {
-  popularity: popularityTrainer,
-  'popularity-recent': popularityRecentTrainer,
-  conversion: conversionTrainer,
-  'item-knn': itemKnnTrainer,
-  ease: easeTrainer,
-  als: alsTrainer,
-  content: contentTrainer,
-  'style-clusters': styleClustersTrainer,
-  hybrid: hybridTrainer,
-  fit: fitTrainer,
-};
+const BUILT_IN: ReadonlyArray<readonly [string, Trainer]> = [
+  ['popularity', popularityTrainer],
+  ['popularity-recent', popularityRecentTrainer],
+  ['conversion', conversionTrainer],
+  ['item-knn', itemKnnTrainer],
+  ['ease', easeTrainer],
+  ['als', alsTrainer],
+  ['content', contentTrainer],
+  ['style-clusters', styleClustersTrainer],
+  ['hybrid', hybridTrainer],
+  ['fit', fitTrainer],
+];
+
+const trainers = new Map<string, Trainer>(BUILT_IN);
+
+/**
+ * Registers `trainer` under its algorithm name; returns the function that unregisters it. A built-in
+ * name cannot be taken (a programming error, thrown as such); registering a name again replaces it.
+ */
+export function registerTrainer(trainer: Trainer): () => void {
+  const name = trainer.algorithm;
+  if (BUILT_IN.some(([builtIn]) => builtIn === name)) throw new Error(`"${name}" is a built-in algorithm: it cannot be registered again`);
+  trainers.set(name, trainer);
+  return () => {
+    if (trainers.get(name) === trainer) trainers.delete(name);
+  };
+}
+
+/** Whether `name` is a registered algorithm. */
+export function hasTrainer(name: string): boolean {
+  return trainers.has(name);
+}
+
+/** Every registered trainer by algorithm name, built-ins first. */
+export function registeredTrainers(): ReadonlyMap<string, Trainer> {
+  return trainers;
+}
 
 /** The registered algorithm names. */
 export function algorithmNames(): string[] {
-  return Object.keys(TRAINERS);
+  return [...trainers.keys()];
 }
 
 /**
@@ -50,10 +75,11 @@ export function checkTrainingRequest(algorithms: readonly string[], params?: Rea
 
 /** The trainer of `name`; VITRINE_MODEL_UNKNOWN_ALGORITHM (listing the valid names) otherwise. */
 export function getTrainer(name: string): Trainer {
-  if (!Object.hasOwn(TRAINERS, name)) {
+  const trainer = trainers.get(name);
+  if (!trainer) {
     throw new VitrineError('VITRINE_MODEL_UNKNOWN_ALGORITHM', `unknown algorithm "${name}"; valid: ${algorithmNames().join(', ')}`, {
       valid: algorithmNames(),
     });
   }
-  return TRAINERS[name];
+  return trainer;
 }

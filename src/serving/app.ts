@@ -24,9 +24,10 @@ import { faultFromEnv } from './models/fault-injection.ts';
 import { RegistryModelManager } from './models/model-manager.ts';
 import { registerPayloadMetrics, SharedPayloads } from './models/shared-payloads.ts';
 import { MerchandisingCache } from './merchandising/merchandising-cache.ts';
-import { modelManagerOptions } from './read-side.ts';
+import { modelManagerOptions } from './models/manager-options.ts';
 import { pageWorkersWanted, startPageWorkers } from './page-workers/attach-page-workers.ts';
-import { ServingReplica, type ServingReplicaOptions } from './serving-replica.ts';
+import { InThreadReplica } from './replica/in-thread-replica.ts';
+import { ServingReplica, type ServingReplicaOptions } from './replica/serving-replica.ts';
 import { ServingRouter } from './serving-router.ts';
 import type { PageWorkerPool } from './page-workers/page-worker-pool.ts';
 import { browseRoutes } from './routes/browse.ts';
@@ -93,12 +94,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   // the versions the workers serve (ADR 0013)
   const models = new RegistryModelManager(modelManagerOptions({ config, store, ...log, payloads, fault, serving: !workers }));
   await models.reload();
-  const pool = workers ? await startPageWorkers({ config, metrics, clock, payloads }, log) : undefined;
-  const standbyRegistry = pool ? new Registry() : undefined;
-  const serving = await ServingRouter.start({
-    payloads, ...(pool ? { workers: pool } : {}), ...(standbyRegistry ? { standbyRegistry } : {}),
-    startLocal: () => startLocalReplica({ config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry, ...(pool ? {} : { models }), ...(opts.random ? { random: opts.random } : {}), ...(opts.timers ? { timers: opts.timers } : {}) }, !!pool),
-  });
+  // this thread's replica: it serves every page without page workers, and is their standby with them
+  // (its counters then kept apart, merged into /metrics as a worker's are)
+  const standbyRegistry = workers ? new Registry() : undefined;
+  const inThread = new InThreadReplica(() => startLocalReplica({
+    config, store, clock, ...log, payloads, merchandising, registry: standbyRegistry ?? metrics.registry,
+    ...(workers ? {} : { models }), ...(opts.random ? { random: opts.random } : {}), ...(opts.timers ? { timers: opts.timers } : {}),
+  }, workers), standbyRegistry);
+  const pool = workers ? await startPageWorkers({ config, metrics, clock, payloads, standby: inThread }, log) : undefined;
+  if (!pool) await inThread.replica();
+  const serving = new ServingRouter(pool ?? inThread, inThread, payloads);
   // no job runs yet: a `training` row is one a stopped process left behind
   for (const m of await failInterruptedTraining(store, 'training was interrupted (the process stopped while it ran)')) {
     log.warn(`model ${m.version} was left in training by a stopped process: marked failed`);
@@ -112,7 +117,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   const context: AppContext = {
     config, store, metrics, clock, ingestor, models, payloads, jobs, ...(fault ? { fault } : {}), merchandising, serving,
   };
-  // every replica sees every accepted event before the ingest call (and so the event's 200) returns
+  // every replica is sent every accepted event before the event's 200 (applied by then on this thread;
+  // page workers apply it before any read sent after it: ADR 0014)
   ingestor.onAccepted((events) => serving.apply({ kind: 'events', events }));
   registerPayloadMetrics(metrics.registry, payloads, 'http');
   app.addHook('onClose', async () => {

@@ -31,7 +31,7 @@ export interface AppContext {
   merchandising: MerchandisingCache;
   /**
    * where pages and lists are composed — this thread's replica, or the page workers (ADR 0010, 0013) —
-   * and every change they depend on is applied before its response
+   * and every change they depend on is sent; a read asked for after a change's response reflects it (ADR 0014)
    */
   serving: ServingRouter;
 }

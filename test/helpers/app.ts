@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConfigOverrides, resolveConfig } from '../../src/core/config.ts';
 import { buildApp, type VitrineApp } from '../../src/serving/app.ts';
-import type { ServingReplica } from '../../src/serving/serving-replica.ts';
+import type { ServingReplica } from '../../src/serving/replica/serving-replica.ts';
 import { SqliteStore, type SqliteStoreOptions } from '../../src/storage/sqlite/sqlite-store.ts';
 import { UNHURRIED_SERVING } from './unhurried.ts';
 

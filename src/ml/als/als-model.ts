@@ -10,7 +10,7 @@ import { indexOf } from '../id-lists.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
 import { resolveInteractions } from '../common/user-history.ts';
 import { calibrateProbes, IvfIndex, type RecallReport } from '../ann/index.ts';
-import type { ArtifactManifest, RecommendOptions, ScoredItem, UserQuery } from '../model.ts';
+import type { ArtifactManifest, ModelAbilities, RecommendOptions, ScoredItem, UserQuery } from '../model.ts';
 import { FoldInSolver, type FoldInResult } from './fold-in.ts';
 
 export const ALS_FORMAT_VERSION = 1;
@@ -38,6 +38,8 @@ export class AlsModel extends ItemScoringModel {
   private itemNorms: Float32Array | undefined;
   private readonly folder: FoldInSolver;
   private ann: IvfIndex | undefined;
+  /** an ANN index can be attached for serving (ADR 0005) */
+  readonly abilities: ModelAbilities = { ann: this };
 
   constructor(
     manifest: ArtifactManifest,

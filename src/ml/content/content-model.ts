@@ -7,7 +7,7 @@ import { VitrineError } from '../../core/errors.ts';
 import { payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
 import { UserHistory } from '../common/user-history.ts';
-import type { ArtifactManifest, UserQuery } from '../model.ts';
+import type { ArtifactManifest, ModelAbilities, UserQuery } from '../model.ts';
 import { ContentSpace } from './content-space.ts';
 import type { ContentItemInput } from './item-tokens.ts';
 import { ItemVectors } from './item-vectors.ts';
@@ -19,6 +19,7 @@ export class ContentModel extends ItemScoringModel {
   // id list shares with the thread's other models (id-lists.ts)
   private readonly ownIds: string[];
   private readonly ownIndex: Map<string, number>;
+  readonly abilities: ModelAbilities = { content: this };
 
   constructor(
     manifest: ArtifactManifest,

@@ -12,7 +12,7 @@ import { VitrineError } from '../../core/errors.ts';
 import { loadArtifact, type ArtifactLoadOptions } from '../artifact.ts';
 import { assertInteractions, throwIfAborted } from '../common/train-input.ts';
 import type { AttributeValue } from '../../core/types.ts';
-import type { ArtifactManifest, Model, RecommendOptions, ScoredItem, Trainer, TrainContext, TrainInput, UserQuery } from '../model.ts';
+import type { ArtifactManifest, ModelAbilities, Model, RecommendOptions, ScoredItem, Trainer, TrainContext, TrainInput, UserQuery } from '../model.ts';
 import { decodeFitModel, encodeFitModel, FIT_ALGORITHM, FIT_FORMAT_VERSION } from './fit-model-codec.ts';
 import { FitModel, type FitProbabilities } from './fit-model.ts';
 import { FIT_DEFAULTS, resolveFitParams, type FitParams } from './fit-params.ts';
@@ -23,6 +23,7 @@ import { trainFitModel } from './train-fit.ts';
 export class FitRankingModel implements Model {
   readonly algorithm = FIT_ALGORITHM;
   readonly manifest: ArtifactManifest;
+  readonly abilities: ModelAbilities = { fit: this };
 
   constructor(readonly fit: FitModel, manifest?: ArtifactManifest) {
     this.manifest = manifest ?? { ...encodeFitModel(fit.parts).draft, payloads: {} };

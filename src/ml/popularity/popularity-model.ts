@@ -6,7 +6,7 @@
 import type { LoadedArtifact, Payloads } from '../artifact.ts';
 import { payloadOf, stringsOf } from '../artifact.ts';
 import { ItemScoringModel } from '../common/item-scoring-model.ts';
-import type { ArtifactManifest, RecommendOptions, ScoredItem, UserQuery } from '../model.ts';
+import type { ArtifactManifest, ModelAbilities, RecommendOptions, ScoredItem, UserQuery } from '../model.ts';
 import type { PopularityParams } from './popularity-scores.ts';
 import { PopularityTimeline } from './popularity-timeline.ts';
 
@@ -15,6 +15,7 @@ export const POPULARITY_FORMAT_VERSION = 1;
 export class PopularityModel extends ItemScoringModel {
   /** item indexes by descending score, per list (-1: overall, g: segment g), sorted on first use */
   private readonly orders = new Map<number, Int32Array>();
+  readonly abilities: ModelAbilities = { segments: this };
   constructor(
     algorithm: string,
     manifest: ArtifactManifest,

@@ -12,7 +12,7 @@ import { CEILING, intIn, nonNegative, resolveParams } from '../common/params.ts'
 import { throwIfAborted } from '../common/train-input.ts';
 import { ContentModel } from '../content/content-model.ts';
 import { trainContentModel, type ContentParams } from '../content/content-trainer.ts';
-import type { ArtifactManifest, Model, Trainer, TrainContext, TrainInput, UserQuery } from '../model.ts';
+import type { ArtifactManifest, ModelAbilities, Model, Trainer, TrainContext, TrainInput, UserQuery } from '../model.ts';
 import { nameClusters } from './cluster-names.ts';
 import { kMeans } from './kmeans.ts';
 
@@ -51,6 +51,8 @@ export class StyleClustersModel extends ItemScoringModel {
   /** cos(item, its centroid) */
   private readonly typicality: Float32Array;
   private clusterSizes: Int32Array | undefined;
+  /** clusters, and the content space they are made in (onboarding answers) */
+  readonly abilities: ModelAbilities;
 
   constructor(
     manifest: ArtifactManifest,
@@ -61,6 +63,7 @@ export class StyleClustersModel extends ItemScoringModel {
     readonly names: readonly string[],
   ) {
     super('style-clusters', manifest, [...content.items]);
+    this.abilities = { styleClusters: this, content };
     this.typicality = new Float32Array(assignment.length);
     const dim = content.space.dim;
     for (let c = 0; c < names.length; c++) {

@@ -17,7 +17,7 @@ export interface RecentInteraction {
   occasion?: string;
 }
 
-/** What serving knows about a member right now; updated by every accepted event before its 200. */
+/** What serving knows about a member right now; every accepted event is in it before the next page asked for after the event's 200 (ADR 0014). */
 export interface MemberSnapshot {
   userId: string;
   /** false for a member with no profile and no events (cold start) */
@@ -47,7 +47,7 @@ export interface MemberSnapshot {
 export interface OnlineState {
   /** The member's snapshot, hydrated from the store on first access. */
   get(userId: string): Promise<MemberSnapshot>;
-  /** Applies accepted events (the ingest listener); synchronous so it completes before the 200. */
+  /** Applies accepted events (the replica hands them over, in order); synchronous, so a read queued after them sees them. */
   apply(events: readonly VitrineEvent[]): void;
   /** Applies a profile change (PUT /v1/users). */
   applyProfile(userId: string): Promise<void>;

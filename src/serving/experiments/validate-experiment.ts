@@ -5,7 +5,7 @@
  */
 import { VitrineError } from '../../core/errors.ts';
 import { isValidId } from '../../core/ids.ts';
-import { TRAINERS } from '../../ml/registry.ts';
+import { hasTrainer } from '../../ml/registry.ts';
 import type { ExperimentInput, ExperimentStatus, ModelRecord, VariantConfigRecord } from '../../storage/store.ts';
 import { variantLabel } from './resolve.ts';
 
@@ -74,7 +74,7 @@ export async function checkVariantReferences(input: ExperimentInput, refs: Varia
       }
       continue;
     }
-    if (!Object.hasOwn(TRAINERS, model)) {
+    if (!hasTrainer(model)) {
       throw new VitrineError('VITRINE_EXPERIMENT_UNKNOWN_MODEL', `variant "${v.name}": no algorithm or model version "${model}"`);
     }
     if (!refs.models.some((m) => m.algorithm === model && m.status === 'active')) {

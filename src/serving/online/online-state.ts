@@ -1,7 +1,7 @@
 /**
  * Online member state: what serving knows about each member right now. A member is read from the
- * store on first access (hydration) and then kept current by every accepted event, synchronously in
- * the ingest call, so the event's 200 is only sent once the next page can see it. Events for members
+ * store on first access (hydration) and then kept current by every accepted event, applied in order
+ * before any page asked for after the event's 200 (docs/serving.md § Freshness; ADR 0014). Events for members
  * not in memory are skipped: the store already holds them, and hydration replays them through the
  * same code. At most `capacity` members are held; the least recently used leave first.
  */
@@ -64,7 +64,7 @@ export class MemberStateStore implements OnlineState {
     return coldSnapshot(userId);
   }
 
-  /** Applies accepted events to the members in memory (the ingest listener; synchronous). */
+  /** Applies accepted events to the members in memory (the replica hands them over; synchronous). */
   apply(events: readonly VitrineEvent[]): void {
     for (const e of events) {
       const slot = this.table.slotOf(e.userId);

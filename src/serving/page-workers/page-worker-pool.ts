@@ -9,7 +9,7 @@
  * one is ready, and for any single request its worker does not answer within the request budget +
  * PAGE_GRACE_MS while answering nothing else (stuck, not merely busy), another live worker answers
  * it: every worker gets every change and reads members it does not hold from the store, so its
- * answer is as fresh. With no worker live the caller's standby does (the HTTP thread, ADR 0013). A
+ * answer is as fresh. With no worker live its standby does (the HTTP thread's in-thread replica, ADR 0013). A
  * starting worker is sent every change from the moment it is spawned (it applies them after loading,
  * in order), so it is current when it goes live.
  */
@@ -22,7 +22,8 @@ import { stopWorker } from '../../storage/sqlite/stop-worker.ts';
 import type { PayloadBuffers } from '../models/shared-payloads.ts';
 import { PageWorkerHandle, type Request } from './page-worker-handle.ts';
 import type { ItemList } from '../page/lists/list-types.ts';
-import { type ListQuery, listKey, ownerOf, type PageQuery, type PageWorkerData, type ServingChange, type WorkerMetrics, type WorkerReply } from './protocol.ts';
+import type { ListQuery, PageQuery, ReplicaHandle, ReplicaMetrics, ServingChange } from '../replica/replica-handle.ts';
+import { listKey, ownerOf, type PageWorkerData, type WorkerReply } from './protocol.ts';
 
 // a request the worker has not answered by the request budget plus this goes to another worker (if it is stuck)
 const PAGE_GRACE_MS = 100;
@@ -45,9 +46,12 @@ export interface PageWorkerPoolOptions {
   log: { warn(message: string): void; info(message: string): void };
   /** the HTTP thread's model payloads, handed to each worker at start (a `models` change carries them after) */
   payloads: () => PayloadBuffers;
+  /** answers when no worker is live, and gets every change once it has started (the HTTP thread's in-thread replica, ADR 0013) */
+  standby: ReplicaHandle;
 }
 
-export class PageWorkerPool {
+/** The page workers as one replica handle: the worker implementation of ReplicaHandle. */
+export class PageWorkerPool implements ReplicaHandle {
   private readonly workers: PageWorkerHandle[] = [];
   private readonly restartDelay: number[];
   private closing = false;
@@ -81,13 +85,13 @@ export class PageWorkerPool {
    * The member's page as JSON from its worker. While that worker is not live, or when it leaves the
    * page unanswered past the request budget plus PAGE_GRACE_MS while answering nothing else (stuck),
    * another live worker composes it (it reads the member from the store and gets every change, so the
-   * page is as fresh); with none live, `standby` (the HTTP thread) does.
+   * page is as fresh); with none live, the standby (the HTTP thread) does.
    */
-  async page(userId: string, query: PageQuery, standby: () => Promise<string>): Promise<string> {
+  async page(userId: string, query: PageQuery): Promise<string> {
     const { reply, where } = await this.ask(userId, { op: 'page', userId, query });
     if (!reply) {
       this.composed.inc({ where: 'http-thread' });
-      return standby();
+      return this.opts.standby.page(userId, query);
     }
     if (!('json' in reply)) throw errorOf(reply);
     this.composed.inc({ where });
@@ -95,9 +99,9 @@ export class PageWorkerPool {
   }
 
   /** A one-list read, answered as a page for the same member would be (see page()). */
-  async list(query: ListQuery, standby: () => Promise<ItemList>): Promise<ItemList> {
+  async list(query: ListQuery): Promise<ItemList> {
     const { reply } = await this.ask(listKey(query), { op: 'list', query });
-    if (!reply) return standby();
+    if (!reply) return this.opts.standby.list(query);
     if (!('list' in reply)) throw errorOf(reply);
     return reply.list;
   }
@@ -157,6 +161,17 @@ export class PageWorkerPool {
   }
 
   /**
+   * Applies `change` in every worker and in the standby if it has started. Accepted events are only
+   * sent to the workers, not waited for (ADR 0014): each worker handles its messages in order, so any
+   * read sent after is composed after them, and an event's 200 does not wait behind the slower
+   * worker's queue. Every other change (rare, and an operator's) waits until each worker has applied
+   * it, so its failures show at once.
+   */
+  async apply(change: ServingChange): Promise<void> {
+    await Promise.all([this.opts.standby.apply(change), this.sync(change, { awaitApplied: change.kind !== 'events' })]);
+  }
+
+  /**
    * Sends `change` to every worker; resolves once each live one has applied it, or, with
    * `awaitApplied: false`, once it is sent (ADR 0014): a worker handles its messages in order, so
    * every page or list sent to any worker after this resolves is composed after the change anyway.
@@ -164,7 +179,7 @@ export class PageWorkerPool {
    * page after it and is retired and replaced. A `models` change carries the buffers to read (the
    * serving router adds them).
    */
-  async sync(change: ServingChange, { awaitApplied = true }: { awaitApplied?: boolean } = {}): Promise<void> {
+  private async sync(change: ServingChange, { awaitApplied = true }: { awaitApplied?: boolean } = {}): Promise<void> {
     await Promise.all(this.workers.filter((w) => w.state !== 'retired').map(async (w) => {
       const applied = w.request({ op: 'change', change }).then((reply) => {
         if ('error' in reply) throw errorOf(reply);
@@ -174,10 +189,10 @@ export class PageWorkerPool {
     }));
   }
 
-  /** The live workers' metrics, for /metrics to add up with this thread's. */
-  async metrics(): Promise<WorkerMetrics[]> {
+  /** The standby's (once started) and the live workers' metrics, for /metrics to add up with this thread's. */
+  async metrics(): Promise<ReplicaMetrics[]> {
     const replies = await Promise.all(this.workers.filter((w) => w.state === 'live').map((w) => w.request({ op: 'metrics' }).catch(() => undefined)));
-    return replies.flatMap((r) => (r && 'metrics' in r ? [r.metrics] : []));
+    return [...await this.opts.standby.metrics(), ...replies.flatMap((r) => (r && 'metrics' in r ? [r.metrics] : []))];
   }
 
   /** workers composing pages now */
@@ -190,14 +205,14 @@ export class PageWorkerPool {
     return this.workers.map((w) => w.worker);
   }
 
-  /** Logs the pages each worker served and stops them; none is replaced from now on. */
+  /** Logs the pages each worker (and the standby) served and stops them; none is replaced from now on. */
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.workers.map(async (w) => {
+    await Promise.all([this.opts.standby.close(), ...this.workers.map(async (w) => {
       if (w.state === 'retired') return;
       w.state = 'retired'; // no new requests; its exit is expected
       await stopWorker(w.worker);
-    }));
+    })]);
   }
 
   /** Starts the worker at `index`; resolves when it is ready (rejects if it cannot start). */

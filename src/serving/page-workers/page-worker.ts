@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { VitrineError } from '../../core/errors.ts';
 import { openStore } from '../../storage/open-store.ts';
 import { registerPayloadMetrics, SharedPayloads } from '../models/shared-payloads.ts';
-import { ServingReplica } from '../serving-replica.ts';
+import { ServingReplica } from '../replica/serving-replica.ts';
 import { ChangeOrder } from './change-order.ts';
 import type { PageWorkerData, WorkerReply, WorkerRequest, WorkerStatus } from './protocol.ts';
 

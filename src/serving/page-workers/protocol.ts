@@ -1,28 +1,13 @@
 /**
  * What the HTTP thread and the page workers say to each other (ADR 0010). Pages go to the worker
- * that owns the member; every change to what pages are made from goes to every worker, and the
- * change reaches all of them before its response (and but for events is applied by all: ADR 0014); a
- * worker handles its messages in order, so "a 200 means the next page reflects it" holds across threads.
+ * that owns the member; every change to what pages are made from goes to every worker before its
+ * response is sent, and all but events are applied by all of them first (ADR 0014); a worker handles
+ * its messages in order, so a read sent after a change's response is composed after the change.
  */
 import type { VitrineConfig } from '../../core/config.ts';
-import type { Item, VitrineEvent } from '../../core/types.ts';
-import type { Registry } from 'prom-client';
 import type { PayloadBuffers } from '../models/shared-payloads.ts';
 import type { ItemList } from '../page/lists/list-types.ts';
-
-/** A change every worker applies before the request that made it is answered. */
-export type ServingChange =
-  | { kind: 'events'; events: readonly VitrineEvent[] }
-  | { kind: 'items'; items: readonly Item[] }
-  | { kind: 'retire'; itemId: string; ts: number }
-  | { kind: 'availability'; itemId: string; sizes: Record<string, number>; ts: number }
-  /** the registry changed: reload, reading the payloads the HTTP thread already holds from `payloads` */
-  | { kind: 'models'; payloads?: PayloadBuffers }
-  | { kind: 'merchandising' }
-  | { kind: 'profile'; userId: string }
-  | { kind: 'forget'; userId: string }
-  /** log the pages served and not yet logged (reports read the log) */
-  | { kind: 'flush' };
+import type { ListQuery, PageQuery, ReplicaMetrics, ServingChange } from '../replica/replica-handle.ts';
 
 /** What a page worker is started with. */
 export interface PageWorkerData {
@@ -32,19 +17,6 @@ export interface PageWorkerData {
   /** the HTTP thread's model payloads (ADR 0011): the worker's models read them instead of the files */
   payloads: PayloadBuffers;
 }
-
-export interface PageQuery {
-  page: string;
-  rows: number;
-  size: number;
-}
-
-/** A one-list read (routes/lists.ts), answered where the member's pages are composed. */
-export type ListQuery =
-  | { list: 'recommendations'; userId: string; n: number; category?: string; size?: string }
-  | { list: 'similar'; itemId: string; n: number; userId?: string }
-  | { list: 'rank'; userId: string; itemIds: string[] }
-  | { list: 'occasion'; occasion: string; n: number; userId?: string };
 
 /** Whose worker answers a list: the member's when one is named, else spread by what is asked about. */
 export function listKey(query: ListQuery): string {
@@ -58,13 +30,11 @@ export type WorkerRequest =
   | { id: number; op: 'change'; change: ServingChange }
   | { id: number; op: 'metrics' };
 
-export type WorkerMetrics = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
-
 export type WorkerReply =
   | { id: number; json: string }
   | { id: number; list: ItemList }
   | { id: number; done: true }
-  | { id: number; metrics: WorkerMetrics }
+  | { id: number; metrics: ReplicaMetrics }
   | { id: number; error: { code?: string; message: string } };
 
 /** Unprompted: ready once the catalogue and models are loaded (or failed), and log lines. */

@@ -1,12 +1,12 @@
 /**
- * The read side of serving, wired once per app: the page and list dependencies (online state,
- * catalogue, models, merchandising, engagement signals, the row-order bandit, the static list,
- * fallback metrics), the ingest listener that keeps signals and the bandit learning, and what happens
- * after a page is sent (bandit impressions, the impression log).
+ * The page engine, one per replica: it answers pages (compose/compose-page.ts) and lists (lists/)
+ * from the page and list dependencies (online state, catalogue, models, merchandising, engagement
+ * signals, the row-order bandit, the static list, fallback metrics); learns from the accepted events
+ * the replica hands it (onEvents: signals and the bandit); and after a page is sent counts its
+ * impressions and logs it.
  */
 import type { VitrineConfig } from '../../core/config.ts';
 import type { VitrineEvent } from '../../core/types.ts';
-import type { EventIngestor } from '../../pipeline/ingest.ts';
 import type { Store } from '../../storage/store.ts';
 import type { CatalogueView, MemberSnapshot, ModelHandle, ModelManager, OnlineState } from '../engine/contracts.ts';
 import type { Timers } from '../fallback/deadline.ts';
@@ -15,13 +15,18 @@ import { createFallbackMetrics, type FallbackMetrics } from '../fallback/fallbac
 import { StaticList } from '../fallback/static-list.ts';
 import { Counter, type Registry } from 'prom-client';
 import { VitrineError } from '../../core/errors.ts';
-import { BoundedMap } from './bounded-map.ts';
-import { composePage, type PageDeps } from './compose-page.ts';
-import { EngagementSignals } from './engagement-signals.ts';
-import type { PageCache } from './page-cache.ts';
-import { createPageCaches } from './page-caches.ts';
-import type { RowCache } from './row-cache.ts';
-import { RowOrderBandit } from './row-order-bandit.ts';
+import { BoundedMap } from './cache/bounded-map.ts';
+import { composePage, type PageDeps } from './compose/compose-page.ts';
+import { EngagementSignals } from './learning/engagement-signals.ts';
+import type { PageCache } from './cache/page-cache.ts';
+import { createPageCaches } from './cache/member-caches.ts';
+import type { RowCache } from './cache/row-cache.ts';
+import { RowOrderBandit } from './learning/row-order-bandit.ts';
+import { listRecommendations } from './lists/list-recommendations.ts';
+import type { ItemList, ListQuery } from './lists/list-types.ts';
+import { occasionItems } from './lists/occasion-items.ts';
+import { rankItems } from './lists/rank-items.ts';
+import { similarItems } from './lists/similar-items.ts';
 import { isRowKind, type Merchandising, NO_EXPERIMENT, type Page, type ResolvedVariant } from './types.ts';
 
 const ENGAGEMENTS: ReadonlySet<string> = new Set(['click', 'heart', 'shortlist', 'rent', 'purchase']);
@@ -100,9 +105,8 @@ export class PageEngine {
     };
   }
 
-  /** Registers the ingest listener and seeds the signals from the stored log in the background. */
-  start(ingestor: Pick<EventIngestor, 'onAccepted'>): void {
-    ingestor.onAccepted((events) => this.onEvents(events));
+  /** Seeds the signals from the stored log in the background (accepted events come through onEvents). */
+  start(): void {
     const limit = this.opts.config.serving.signalsScanLimit;
     if (limit > 0) {
       this.seeded = this.signals.hydrate(this.opts.store, limit, this.hydration.signal)
@@ -140,6 +144,18 @@ export class PageEngine {
     return rowsJson === undefined ? { page } : { page, rowsJson };
   }
 
+  /** One of the one-list read endpoints, for the member's experiment variant when one is named. */
+  async serveList(query: ListQuery): Promise<ItemList> {
+    const deps = this.deps;
+    const variant = query.userId === undefined ? NO_EXPERIMENT : await this.variantOf(query.userId);
+    switch (query.list) {
+      case 'recommendations': return listRecommendations({ ...query, userId: query.userId, variant }, deps);
+      case 'similar': return similarItems({ ...query, variant }, deps);
+      case 'rank': return rankItems({ ...query, userId: query.userId, variant }, deps);
+      case 'occasion': return occasionItems({ ...query, variant }, deps);
+    }
+  }
+
   /**
    * After a page is sent: the bandit counts its rows as shown, and the page is logged without delaying
    * anyone — with every other page served in the next serving.impressionFlushMs (or, at 0, the same
@@ -173,7 +189,7 @@ export class PageEngine {
     this.logTimer.unref(); // close() logs the rest
   }
 
-  /** The ingest listener: trending and occasion counts, and the bandit's clicks and rents by row. */
+  /** Accepted events (the replica hands them over after the member state): trending and occasion counts, and the bandit's clicks and rents by row. */
   onEvents(events: readonly VitrineEvent[]): void {
     this.signals.add(events);
     for (const e of events) {

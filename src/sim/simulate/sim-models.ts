@@ -6,8 +6,6 @@
  * registry like any other version and the `for-you` row, filters and fallbacks treat them the same.
  * Their artifacts are a manifest only: the latent truth stays in memory (it must never be on disk
  * beside real models, and a recommender must never see it).
- * TODO(registry-plugins): ml/registry.ts has no registration API; we add entries to its TRAINERS
- * object for the simulation's lifetime and remove them afterwards. A `registerTrainer` there would be cleaner.
  */
 import { VitrineError } from '../../core/errors.ts';
 import { loadArtifact, saveArtifact } from '../../ml/artifact.ts';
@@ -15,7 +13,7 @@ import { resolveParams } from '../../ml/common/params.ts';
 import { topN } from '../../ml/common/top-n.ts';
 import { trainingManifest } from '../../ml/common/train-input.ts';
 import type { ArtifactManifest, Model, RecommendOptions, ScoredItem, Trainer, UserQuery } from '../../ml/model.ts';
-import { TRAINERS } from '../../ml/registry.ts';
+import { registerTrainer } from '../../ml/registry.ts';
 import { LATENT_DIM } from '../world/archetypes.ts';
 import { Rng } from '../world/rng.ts';
 import { affinity } from '../world/style-space.ts';
@@ -134,9 +132,8 @@ function trainerOf(algorithm: (typeof SIM_ONLY_ALGORITHMS)[number], truth: SimTr
 
 /** Registers `oracle` and `random` over `truth`; returns the function that unregisters them. */
 export function registerSimulationModels(truth: SimTruth): () => void {
-  const trainers = TRAINERS as Record<string, Trainer>;
-  for (const name of SIM_ONLY_ALGORITHMS) trainers[name] = trainerOf(name, truth);
+  const unregister = SIM_ONLY_ALGORITHMS.map((name) => registerTrainer(trainerOf(name, truth)));
   return () => {
-    for (const name of SIM_ONLY_ALGORITHMS) delete trainers[name];
+    for (const undo of unregister) undo();
   };
 }

@@ -3,11 +3,11 @@
  * and size filters, under the same deadline, business filters, fit adjustment and fallback chain.
  */
 import { countChain } from '../../fallback/fallback-metrics.ts';
-import { byScore, profileForFit } from '../fit-adjust.ts';
-import { FIT_FILTER_KIND, fitFilterFor, fitFilterNote, hasFitHistory } from '../fit-filter.ts';
-import { asFitPredictor } from '../model-capabilities.ts';
-import { RequestScope, type ScopeDeps } from '../request-scope.ts';
-import { mainSize } from '../row-source.ts';
+import { byScore, profileForFit } from '../compose/fit-adjust.ts';
+import { FIT_FILTER_KIND, fitFilterFor, fitFilterNote, hasFitHistory } from '../compose/fit-filter.ts';
+import { asFitPredictor } from '../../../ml/model-abilities.ts';
+import { RequestScope, type ScopeDeps } from '../compose/request-scope.ts';
+import { mainSize } from '../compose/row-source.ts';
 import { forYouRow } from '../rows/for-you.ts';
 import type { PageItem, ResolvedVariant } from '../types.ts';
 import type { ItemList } from './list-types.ts';

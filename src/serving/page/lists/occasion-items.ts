@@ -3,10 +3,10 @@
  * `occasion`), re-ranked for a member when one is named. An occasion nobody has rented for yet has
  * an empty list, not an error. When the models fail, the learnt order itself is the last resort.
  */
-import { normaliseOccasion } from '../engagement-signals.ts';
-import { reasons } from '../reasons.ts';
-import { RequestScope, type ScopeDeps } from '../request-scope.ts';
-import { rankedItems, rowIdOf, type RowSource } from '../row-source.ts';
+import { normaliseOccasion } from '../learning/engagement-signals.ts';
+import { reasons } from '../compose/reasons.ts';
+import { RequestScope, type ScopeDeps } from '../compose/request-scope.ts';
+import { rankedItems, rowIdOf, type RowSource } from '../compose/row-source.ts';
 import { forOccasionRow } from '../rows/for-occasion.ts';
 import type { ResolvedVariant } from '../types.ts';
 import type { ItemList } from './list-types.ts';

@@ -5,10 +5,10 @@
  */
 import { runFallbackChain, SourceUnavailable, type ChainStep } from '../../fallback/fallback-chain.ts';
 import { countChain } from '../../fallback/fallback-metrics.ts';
-import { askAsMember } from '../member-query.ts';
-import { modelPicker } from '../model-picker.ts';
-import { RequestScope, RESPONSE_RESERVE_MS, type ScopeDeps } from '../request-scope.ts';
-import { scoreChecked } from '../row-source.ts';
+import { askAsMember } from '../compose/member-query.ts';
+import { modelPicker } from '../../fallback/model-picker.ts';
+import { RequestScope, RESPONSE_RESERVE_MS, type ScopeDeps } from '../compose/request-scope.ts';
+import { scoreChecked } from '../compose/row-source.ts';
 import type { PageItem, ResolvedVariant } from '../types.ts';
 import type { ItemList } from './list-types.ts';
 

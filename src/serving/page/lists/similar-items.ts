@@ -3,10 +3,10 @@
  * liked"), re-ranked for a member when one is named; an item the catalogue lacks is a 404.
  */
 import { VitrineError } from '../../../core/errors.ts';
-import { askAsMember } from '../member-query.ts';
-import { reasons } from '../reasons.ts';
-import { RequestScope, type ScopeDeps } from '../request-scope.ts';
-import { rowIdOf, type RowSource, scoreChecked } from '../row-source.ts';
+import { askAsMember } from '../compose/member-query.ts';
+import { reasons } from '../compose/reasons.ts';
+import { RequestScope, type ScopeDeps } from '../compose/request-scope.ts';
+import { rowIdOf, type RowSource, scoreChecked } from '../compose/row-source.ts';
 import { becauseYouLikedRow } from '../rows/because-you-liked.ts';
 import { personalised } from '../rows/for-occasion.ts';
 import type { PageItem, ResolvedVariant } from '../types.ts';

@@ -6,8 +6,8 @@
  * would keep them across restarts.
  */
 import type { EventType } from '../../../core/types.ts';
-import { reasons, titles } from '../reasons.ts';
-import { mainSize, type PageContext, rankedItems, type RowSource } from '../row-source.ts';
+import { reasons, titles } from '../compose/reasons.ts';
+import { mainSize, type PageContext, rankedItems, type RowSource } from '../compose/row-source.ts';
 
 const INTEREST: ReadonlySet<EventType> = new Set(['heart', 'shortlist', 'click', 'view']);
 

@@ -6,9 +6,9 @@
 import type { EventType } from '../../../core/types.ts';
 import type { ModelHandle } from '../../engine/contracts.ts';
 import { SourceUnavailable } from '../../fallback/fallback-chain.ts';
-import { isUnknownToModel } from '../member-query.ts';
-import { reasons, titles } from '../reasons.ts';
-import { candidatesFor, type PageContext, rowIdOf, type RowSource, similarChecked, withReason } from '../row-source.ts';
+import { isUnknownToModel } from '../compose/member-query.ts';
+import { reasons, titles } from '../compose/reasons.ts';
+import { candidatesFor, type PageContext, rowIdOf, type RowSource, similarChecked, withReason } from '../compose/row-source.ts';
 
 const SIMILARITY_ALGORITHMS = ['item-knn', 'ease', 'als', 'content', 'style-clusters'];
 // what counts as loving an item (a click or a view does not)

@@ -4,9 +4,9 @@
  * stylist's order, which cannot fail.
  */
 import type { PageItem } from '../types.ts';
-import { askAsMember } from '../member-query.ts';
-import { reasons } from '../reasons.ts';
-import { type PageContext, type RowPlan, rowIdOf, scoreChecked, type RowSource, rankedItems } from '../row-source.ts';
+import { askAsMember } from '../compose/member-query.ts';
+import { reasons } from '../compose/reasons.ts';
+import { type PageContext, type RowPlan, rowIdOf, scoreChecked, type RowSource, rankedItems } from '../compose/row-source.ts';
 
 /** True when the carousel is on at `now` and meant for the member's segment. */
 function applies(ctx: PageContext, plan: { carousel?: RowPlan['carousel'] }): boolean {

@@ -6,11 +6,11 @@
 import { DAY_MS } from '../../../core/time.ts';
 import type { MemberSnapshot } from '../../engine/contracts.ts';
 import { checkScoredItems } from '../../fallback/model-output.ts';
-import { normaliseOccasion } from '../engagement-signals.ts';
-import { askAsMember } from '../member-query.ts';
-import { asSegmentedPopularity } from '../model-capabilities.ts';
-import { occasionPlural, reasons, titles } from '../reasons.ts';
-import { candidatesFor, type ModelPicker, type PageContext, rankedItems, rowIdOf, type RowSource, scoreChecked } from '../row-source.ts';
+import { normaliseOccasion } from '../learning/engagement-signals.ts';
+import { askAsMember } from '../compose/member-query.ts';
+import { asSegmentedPopularity } from '../../../ml/model-abilities.ts';
+import { occasionPlural, reasons, titles } from '../compose/reasons.ts';
+import { candidatesFor, type ModelPicker, type PageContext, rankedItems, rowIdOf, type RowSource, scoreChecked } from '../compose/row-source.ts';
 import type { PageItem } from '../types.ts';
 
 /** The member's next occasion (with its date) or usual one; undefined when nothing says. */

@@ -4,10 +4,10 @@
  */
 import type { ScoredItem } from '../../../ml/model.ts';
 import { SourceUnavailable } from '../../fallback/fallback-chain.ts';
-import { preferenceVector } from '../model-capabilities.ts';
-import { askAsMember } from '../member-query.ts';
-import { reasons, titles } from '../reasons.ts';
-import { candidatesFor, recommendChecked, rowIdOf, type RowSource, withReason } from '../row-source.ts';
+import { preferenceVector } from '../../../ml/model-abilities.ts';
+import { askAsMember } from '../compose/member-query.ts';
+import { reasons, titles } from '../compose/reasons.ts';
+import { candidatesFor, recommendChecked, rowIdOf, type RowSource, withReason } from '../compose/row-source.ts';
 
 /** Items that share something with the answers (a cosine of 0 shares nothing). */
 const matching = (items: ScoredItem[]): ScoredItem[] => items.filter((i) => i.score > 0);

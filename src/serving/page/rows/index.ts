@@ -1,5 +1,5 @@
 /** Every row kind's source, by kind: the one place a new row kind is registered. */
-import type { RowSource } from '../row-source.ts';
+import type { RowSource } from '../compose/row-source.ts';
 import type { RowKind } from '../types.ts';
 import { backInYourSizeRow } from './back-in-your-size.ts';
 import { becauseYouLikedRow } from './because-you-liked.ts';

@@ -1,7 +1,7 @@
 /** `new-arrivals`: the catalogue's newest servable items, newest first ("New this week"). */
 import { DAY_MS } from '../../../core/time.ts';
-import { reasons, titles } from '../reasons.ts';
-import { candidatesFor, rankedItems, type RowSource } from '../row-source.ts';
+import { reasons, titles } from '../compose/reasons.ts';
+import { candidatesFor, rankedItems, type RowSource } from '../compose/row-source.ts';
 
 // the newest items looked at: enough that size filters still leave a full row
 const LOOK_AT = 1000;

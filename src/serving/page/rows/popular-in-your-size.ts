@@ -3,9 +3,9 @@
  * per size) or overall among items with units in it; the online counts when no model is loaded.
  */
 import { checkScoredItems } from '../../fallback/model-output.ts';
-import { asSegmentedPopularity } from '../model-capabilities.ts';
-import { reasons, titles } from '../reasons.ts';
-import { candidatesFor, mainSize, rankedItems, recommendChecked, type RowSource, withReason } from '../row-source.ts';
+import { asSegmentedPopularity } from '../../../ml/model-abilities.ts';
+import { reasons, titles } from '../compose/reasons.ts';
+import { candidatesFor, mainSize, rankedItems, recommendChecked, type RowSource, withReason } from '../compose/row-source.ts';
 
 export const popularInYourSizeRow: RowSource = {
   kind: 'popular-in-your-size',

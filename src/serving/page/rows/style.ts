@@ -3,19 +3,18 @@
  * the member — by their live history, else their onboarding answers, else the biggest clusters. The
  * nth style row on a template shows the nth best cluster that has something to show.
  */
-import type { Model } from '../../../ml/model.ts';
 import { CorruptOutput } from '../../fallback/model-output.ts';
-import { asStyleClusters, type StyleClusterSource } from '../model-capabilities.ts';
-import { askAsMember } from '../member-query.ts';
-import { reasons, titles } from '../reasons.ts';
-import { candidatesFor, rankedItems, rowIdOf, type RowSource } from '../row-source.ts';
+import { asStyleClusters, type StyleClusterSource } from '../../../ml/model-abilities.ts';
+import { askAsMember } from '../compose/member-query.ts';
+import { reasons, titles } from '../compose/reasons.ts';
+import { candidatesFor, rankedItems, rowIdOf, type RowSource } from '../compose/row-source.ts';
 
 // how deep into a cluster to look for something servable before calling it empty for this member
 const ELIGIBILITY_DEPTH = 200;
 const membersCache = new WeakMap<object, Map<number, { ids: string[] }>>();
 
 /** A cluster's items, most typical first (cached per model: clusterItems sorts on every call). */
-function clusterMembers(model: Model & StyleClusterSource, cluster: number): { ids: string[] } {
+function clusterMembers(model: StyleClusterSource, cluster: number): { ids: string[] } {
   let byCluster = membersCache.get(model);
   if (!byCluster) membersCache.set(model, (byCluster = new Map()));
   let entry = byCluster.get(cluster);

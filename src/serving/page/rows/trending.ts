@@ -2,8 +2,8 @@
  * `trending`: what members rent, heart and click now (online counts with a half-life), in the
  * member's size when they have one; the `popularity-recent` model when nothing has been counted yet.
  */
-import { reasons, titles } from '../reasons.ts';
-import { candidatesFor, mainSize, rankedItems, recommendChecked, type RowSource, withReason } from '../row-source.ts';
+import { reasons, titles } from '../compose/reasons.ts';
+import { candidatesFor, mainSize, rankedItems, recommendChecked, type RowSource, withReason } from '../compose/row-source.ts';
 
 /** The ids of `lists` in order, each once (lazily: a row stops reading when it is full). */
 function* distinct(lists: ReadonlyArray<readonly string[]>): Generator<string> {

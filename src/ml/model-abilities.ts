@@ -1,13 +1,13 @@
 /**
- * What a loaded model can do beyond the common Model API, found by shape rather than by class, so a
- * model wrapped by the model manager (fault injection, instrumentation) keeps its extra abilities:
- * style clusters, per-segment popularity, a content space for onboarding answers, fit prediction.
+ * What some models can do beyond the common Model API, and serving relies on: style clusters,
+ * per-segment popularity, fit prediction, a content space for onboarding answers, an ANN index. A
+ * model declares its abilities (`Model.abilities`, model.ts); serving asks for them by name here,
+ * never by shape. A wrapper that does not pass `abilities` on (fault injection) has none.
  */
-import type { AttributeValue } from '../../core/types.ts';
-import type { UserPreferences } from '../../core/types.ts';
-import type { ContentModel } from '../../ml/content/content-model.ts';
-import { profileFromPreferences } from '../../ml/content/preferences.ts';
-import type { Model, RecommendOptions, ScoredItem, UserQuery } from '../../ml/model.ts';
+import type { AttributeValue, UserPreferences } from '../core/types.ts';
+import type { ContentModel } from './content/content-model.ts';
+import { profileFromPreferences } from './content/preferences.ts';
+import type { Model, RecommendOptions, ScoredItem, UserQuery } from './model.ts';
 
 export interface StyleClusterSource {
   readonly clusters: ReadonlyArray<{ cluster: number; name: string; size: number }>;
@@ -32,31 +32,45 @@ export interface FitPredictor {
 /** A member's profile attributes (body measurements…). */
 export type MemberAttributes = Readonly<Record<string, AttributeValue>>;
 
-const isFunction = (o: object, name: string): boolean => typeof (o as Record<string, unknown>)[name] === 'function';
+/** Retrieval through an approximate index (ADR 0005): built and calibrated once, as the model loads. */
+export interface AnnRetrievable {
+  readonly items: readonly string[];
+  attachAnnIndex(opts: { targetRecall: number; k?: number }): { recall: number; probes: number; lists: number; scannedFraction: number; buildMs: number };
+}
+
+/** The abilities a model declares; each is the model itself or a part of it. */
+export interface ModelAbilities {
+  styleClusters?: StyleClusterSource;
+  segments?: SegmentedPopularity;
+  fit?: FitPredictor;
+  /** the content space it scores in (a content model, or the one inside style clusters) */
+  content?: ContentModel;
+  ann?: AnnRetrievable;
+}
 
 /** The model as a style-cluster source, or undefined. */
-export function asStyleClusters(model: Model): (Model & StyleClusterSource) | undefined {
-  return isFunction(model, 'matchUser') && isFunction(model, 'clusterItems') ? (model as Model & StyleClusterSource) : undefined;
+export function asStyleClusters(model: Model): StyleClusterSource | undefined {
+  return model.abilities?.styleClusters;
 }
 
 /** The model as a per-segment popularity source, or undefined. */
-export function asSegmentedPopularity(model: Model): (Model & SegmentedPopularity) | undefined {
-  return isFunction(model, 'bySegment') && Array.isArray((model as Partial<SegmentedPopularity>).segments)
-    ? (model as Model & SegmentedPopularity) : undefined;
+export function asSegmentedPopularity(model: Model): SegmentedPopularity | undefined {
+  return model.abilities?.segments;
 }
 
-/** The object as a fit predictor, or undefined. */
-export function asFitPredictor(model: unknown): FitPredictor | undefined {
-  return model && typeof model === 'object' && isFunction(model, 'predict') ? (model as FitPredictor) : undefined;
+/** The model as a fit predictor, or undefined (no model, or not a fit model). */
+export function asFitPredictor(model: Model | undefined): FitPredictor | undefined {
+  return model?.abilities?.fit;
 }
 
-/** The content space a model scores in (a content model, or the one inside style clusters), or undefined. */
+/** The content space a model scores in, or undefined. */
 export function contentOf(model: Model): ContentModel | undefined {
-  const hasSpace = (o: unknown): o is ContentModel => !!o && typeof o === 'object'
-    && !!(o as { space?: { vocab?: unknown } }).space && Array.isArray((o as ContentModel).space.vocab);
-  if (hasSpace(model)) return model;
-  const inner = (model as { content?: unknown }).content;
-  return hasSpace(inner) ? inner : undefined;
+  return model.abilities?.content;
+}
+
+/** The model's ANN retrieval, or undefined (it always answers exactly). */
+export function annOf(model: Model): AnnRetrievable | undefined {
+  return model.abilities?.ann;
 }
 
 const preferenceCache = new WeakMap<object, Map<string, Float32Array | null>>();

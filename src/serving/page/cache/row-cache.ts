@@ -19,9 +19,9 @@
  * by the live TTL, and everything else that moves with time alone by ttlMs.
  */
 import { BoundedMap } from './bounded-map.ts';
-import { FitPredictionTable } from './fit-prediction-table.ts';
-import { type PackedItems, packItems, unpackItems } from './packed-items.ts';
-import type { PageItem } from './types.ts';
+import { FitPredictionTable } from '../compose/fit-prediction-table.ts';
+import { type PackedItems, packItems, unpackItems } from '../compose/packed-items.ts';
+import type { PageItem } from '../types.ts';
 
 export interface CachedRow {
   /** epoch ms */

@@ -6,23 +6,23 @@
  * page: the worst case is the static list, and the response says which fallbacks fired (a missing fit
  * model too: fit-filter.ts).
  */
-import { VitrineError } from '../../core/errors.ts';
-import { timeOrderedId } from '../../core/ids.ts';
-import type { MemberSnapshot } from '../engine/contracts.ts';
-import { DEFAULT_HOME_TEMPLATE } from '../merchandising/default-templates.ts';
+import { VitrineError } from '../../../core/errors.ts';
+import { timeOrderedId } from '../../../core/ids.ts';
+import type { MemberSnapshot } from '../../engine/contracts.ts';
+import { DEFAULT_HOME_TEMPLATE } from '../../merchandising/default-templates.ts';
 import { dedupeRows } from './dedupe.ts';
-import { type PageCache, pageCacheKey } from './page-cache.ts';
-import { countChain } from '../fallback/fallback-metrics.ts';
+import { type PageCache, pageCacheKey } from '../cache/page-cache.ts';
+import { countChain } from '../../fallback/fallback-metrics.ts';
 import { byScore, profileForFit } from './fit-adjust.ts';
 import { FIT_FILTER_KIND, type FitFilter, fitFilterFor, fitFilterNote, hasFitHistory, onlyFitModelMissing } from './fit-filter.ts';
-import { asFitPredictor } from './model-capabilities.ts';
+import { asFitPredictor } from '../../../ml/model-abilities.ts';
 import { type FilledList, RequestScope, RESPONSE_RESERVE_MS, type ScopeDeps } from './request-scope.ts';
-import type { RowOrderBandit } from './row-order-bandit.ts';
+import type { RowOrderBandit } from '../learning/row-order-bandit.ts';
 import { mainSize, type PageContext, type RowPlan } from './row-source.ts';
-import { ROW_SOURCES } from './rows/index.ts';
+import { ROW_SOURCES } from '../rows/index.ts';
 import {
   type Carousel, isRowKind, type Merchandising, type Page, type PageItem, type PageRow, type PageTemplate, type ResolvedVariant,
-} from './types.ts';
+} from '../types.ts';
 
 // rows filled beyond what is asked, in case some come back empty
 const SPARE_ROWS = 2;

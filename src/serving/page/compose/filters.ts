@@ -4,8 +4,8 @@
  * not returned in the last N days, not dismissed, not purchased. Built once per request (the member's
  * snapshot is fixed for it); over a catalogue without a fast check, answers are memoised for the request.
  */
-import { DAY_MS } from '../../core/time.ts';
-import type { CatalogueView, MemberSnapshot } from '../engine/contracts.ts';
+import { DAY_MS } from '../../../core/time.ts';
+import type { CatalogueView, MemberSnapshot } from '../../engine/contracts.ts';
 
 export interface FilterOptions {
   returnedWithinDays: number;

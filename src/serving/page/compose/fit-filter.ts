@@ -5,10 +5,10 @@
  * fallback `fit-filter` — `used: ["size-availability"]`: the business filter (units in the member's
  * size) still applies, only the fit prediction is lost.
  */
-import type { MemberSnapshot, ModelManager } from '../engine/contracts.ts';
+import type { MemberSnapshot, ModelManager } from '../../engine/contracts.ts';
 import { type FitAdmitter, fitAdmitter, type FitOptions } from './fit-adjust.ts';
-import { asFitPredictor } from './model-capabilities.ts';
-import type { FallbackNote } from './types.ts';
+import { asFitPredictor } from '../../../ml/model-abilities.ts';
+import type { FallbackNote } from '../types.ts';
 
 export const FIT_FILTER_KIND = 'fit-filter';
 

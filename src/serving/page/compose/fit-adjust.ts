@@ -5,10 +5,10 @@
  * once per item per request; a model that fails or answers nonsense leaves the item as it was.
  */
 import type { FitPredictionCache, FitProbabilities as Probabilities } from './fit-prediction-table.ts';
-import type { FitPredictor, MemberAttributes } from './model-capabilities.ts';
+import type { FitPredictor, MemberAttributes } from '../../../ml/model-abilities.ts';
 import type { RequestScope, ScopeDeps } from './request-scope.ts';
 import { reasons } from './reasons.ts';
-import type { PageItem } from './types.ts';
+import type { PageItem } from '../types.ts';
 
 export interface FitOptions {
   /** drop items with P(fit) below this (0 = never) */

@@ -3,21 +3,21 @@
  * state itself fails or is late), the business filters, the fallback notes, and the way one list is
  * filled through its fallback chain under the row budget.
  */
-import type { VitrineConfig } from '../../core/config.ts';
-import { VitrineError } from '../../core/errors.ts';
-import type { AttributeValue } from '../../core/types.ts';
-import type { ImpressionRecord } from '../../storage/store.ts';
-import type { CatalogueView, MemberSnapshot, ModelHandle, ModelManager, OnlineState } from '../engine/contracts.ts';
-import { Deadline, type Timers, withDeadline } from '../fallback/deadline.ts';
-import { causeOf, runFallbackChain, type SourceFailure } from '../fallback/fallback-chain.ts';
-import { countChain, type FallbackMetrics } from '../fallback/fallback-metrics.ts';
-import type { StaticList } from '../fallback/static-list.ts';
-import type { EngagementSignals } from './engagement-signals.ts';
-import { type RowCache, type RowSlot, rowSlot } from './row-cache.ts';
+import type { VitrineConfig } from '../../../core/config.ts';
+import { VitrineError } from '../../../core/errors.ts';
+import type { AttributeValue } from '../../../core/types.ts';
+import type { ImpressionRecord } from '../../../storage/store.ts';
+import type { CatalogueView, MemberSnapshot, ModelHandle, ModelManager, OnlineState } from '../../engine/contracts.ts';
+import { Deadline, type Timers, withDeadline } from '../../fallback/deadline.ts';
+import { causeOf, runFallbackChain, type SourceFailure } from '../../fallback/fallback-chain.ts';
+import { countChain, type FallbackMetrics } from '../../fallback/fallback-metrics.ts';
+import type { StaticList } from '../../fallback/static-list.ts';
+import type { EngagementSignals } from '../learning/engagement-signals.ts';
+import { type RowCache, type RowSlot, rowSlot } from '../cache/row-cache.ts';
 import { businessFilter } from './filters.ts';
-import { type FallbackDeps, rowChain, type StepPicker } from './row-fallbacks.ts';
+import { type FallbackDeps, rowChain, type StepPicker } from '../../fallback/row-fallbacks.ts';
 import { candidatesFor, type PageContext, type RowFill, type RowPlan, type RowSource } from './row-source.ts';
-import type { FallbackNote, ResolvedVariant } from './types.ts';
+import type { FallbackNote, ResolvedVariant } from '../types.ts';
 
 /** Time kept back from the budget to assemble and send the response. */
 export const RESPONSE_RESERVE_MS = 5;

@@ -4,7 +4,7 @@
  * ~16 bytes an item, where PageItem objects took ~96 (docs/operations.md TODO(memory): ~330
  * candidates per cached member). Rows are unpacked only when a page is recomposed from them.
  */
-import type { PageItem } from './types.ts';
+import type { PageItem } from '../types.ts';
 
 export interface PackedItems {
   ids: readonly string[];

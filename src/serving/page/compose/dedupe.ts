@@ -4,7 +4,7 @@
  * row order puts it. A row claims only what it shows; `admit` may reject or adjust an item on the
  * way (the fit filter), so a rejected item stays free for the rows after it.
  */
-import type { PageItem } from './types.ts';
+import type { PageItem } from '../types.ts';
 
 export interface DedupeRow {
   kind: string;

@@ -4,11 +4,11 @@
  * helpers turn model answers into checked, filtered, reasoned items.
  */
 import { createHash } from 'node:crypto';
-import type { RecommendOptions, ScoredItem, UserQuery } from '../../ml/model.ts';
-import type { CatalogueView, MemberSnapshot, ModelHandle } from '../engine/contracts.ts';
-import { checkScoredItems, checkScores } from '../fallback/model-output.ts';
-import type { EngagementSignals } from './engagement-signals.ts';
-import type { Carousel, PageItem, RowKind, TemplateRow } from './types.ts';
+import type { RecommendOptions, ScoredItem, UserQuery } from '../../../ml/model.ts';
+import type { CatalogueView, MemberSnapshot, ModelHandle } from '../../engine/contracts.ts';
+import { checkScoredItems, checkScores } from '../../fallback/model-output.ts';
+import type { EngagementSignals } from '../learning/engagement-signals.ts';
+import type { Carousel, PageItem, RowKind, TemplateRow } from '../types.ts';
 
 /** Everything a row needs to know about this request. */
 export interface PageContext {

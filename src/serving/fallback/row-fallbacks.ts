@@ -7,15 +7,15 @@
 import type { FallbackSource } from '../../core/config.ts';
 import type { ImpressionRecord } from '../../storage/store.ts';
 import type { ModelManager } from '../engine/contracts.ts';
-import { type ChainStep, SourceUnavailable } from '../fallback/fallback-chain.ts';
-import { checkScoredItems } from '../fallback/model-output.ts';
-import type { StaticList } from '../fallback/static-list.ts';
-import { asSegmentedPopularity } from './model-capabilities.ts';
+import { type ChainStep, SourceUnavailable } from './fallback-chain.ts';
+import { checkScoredItems } from './model-output.ts';
+import type { StaticList } from './static-list.ts';
+import { asSegmentedPopularity } from '../../ml/model-abilities.ts';
 import { modelPicker } from './model-picker.ts';
-import { reasons } from './reasons.ts';
+import { reasons } from '../page/compose/reasons.ts';
 import {
   candidatesFor, type ModelPicker, type PageContext, rankedItems, recommendChecked, type RowFill, type RowPlan, type RowSource, withReason,
-} from './row-source.ts';
+} from '../page/compose/row-source.ts';
 
 export interface FallbackDeps {
   models: ModelManager | undefined;

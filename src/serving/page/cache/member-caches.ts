@@ -4,9 +4,9 @@
  * lists gaining items), with their hit counts on /metrics.
  */
 import { Gauge, type Registry } from 'prom-client';
-import type { VitrineConfig } from '../../core/config.ts';
-import type { CatalogueView, ModelManager } from '../engine/contracts.ts';
-import type { EngagementSignals } from './engagement-signals.ts';
+import type { VitrineConfig } from '../../../core/config.ts';
+import type { CatalogueView, ModelManager } from '../../engine/contracts.ts';
+import type { EngagementSignals } from '../learning/engagement-signals.ts';
 import { PageCache } from './page-cache.ts';
 import { RowCache } from './row-cache.ts';
 

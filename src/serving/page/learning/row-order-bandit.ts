@@ -8,7 +8,7 @@
  * seeding them from the stored impression/click/rent log would keep them across restarts.
  */
 import { sampleBeta } from './beta-sample.ts';
-import { BoundedMap } from './bounded-map.ts';
+import { BoundedMap } from '../cache/bounded-map.ts';
 
 interface ArmStats {
   shown: number;

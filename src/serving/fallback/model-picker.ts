@@ -3,8 +3,8 @@
  * The primary algorithm may be overridden by an experiment variant, by algorithm or by version.
  */
 import type { ModelHandle, ModelManager } from '../engine/contracts.ts';
-import { SourceUnavailable } from '../fallback/fallback-chain.ts';
-import type { ModelPicker } from './row-source.ts';
+import { SourceUnavailable } from './fallback-chain.ts';
+import type { ModelPicker } from '../page/compose/row-source.ts';
 
 /** The algorithm a variant's `model` names (an algorithm, or a version `<algorithm>-<yyyymmddhhmmss>-<x>`). */
 export function algorithmOfModel(model: string): string {

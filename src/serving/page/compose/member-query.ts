@@ -8,10 +8,10 @@
  * the member (VITRINE_MODEL_UNKNOWN_USER) is asked the next way; that is cold start, not a failure,
  * so it never reaches the fallback chain.
  */
-import { VitrineError } from '../../core/errors.ts';
-import type { UserQuery } from '../../ml/model.ts';
-import type { ModelHandle } from '../engine/contracts.ts';
-import { preferenceVector } from './model-capabilities.ts';
+import { VitrineError } from '../../../core/errors.ts';
+import type { UserQuery } from '../../../ml/model.ts';
+import type { ModelHandle } from '../../engine/contracts.ts';
+import { preferenceVector } from '../../../ml/model-abilities.ts';
 import type { PageContext } from './row-source.ts';
 
 // what a model folds in: the most recent positives are plenty and keep fold-in cheap

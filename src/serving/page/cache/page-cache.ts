@@ -9,11 +9,11 @@
  * are never kept, but for a missing fit model (fit-filter.ts): that lasts until a model swap, and the
  * reused page lists it again.
  */
-import type { MemberSnapshot } from '../engine/contracts.ts';
+import type { MemberSnapshot } from '../../engine/contracts.ts';
 import { BoundedMap } from './bounded-map.ts';
 import { ttlScale } from './row-cache.ts';
-import type { RowPlan } from './row-source.ts';
-import type { Page } from './types.ts';
+import type { RowPlan } from '../compose/row-source.ts';
+import type { Page } from '../types.ts';
 
 /** A composed page without what each serving of it gets afresh. */
 export type ReusablePage = Omit<Page, 'pageId' | 'tookMs'>;

@@ -5,10 +5,10 @@
  * keeps the ranking fixed between events, so sorted lists are cached and only re-sorted when changed.
  * Seeded at start-up from the stored log (in the background, bounded) and then kept live.
  */
-import { DAY_MS } from '../../core/time.ts';
-import type { EventSignal, EventType, VitrineEvent } from '../../core/types.ts';
-import { topN } from '../../ml/common/top-n.ts';
-import type { Store } from '../../storage/store.ts';
+import { DAY_MS } from '../../../core/time.ts';
+import type { EventSignal, EventType, VitrineEvent } from '../../../core/types.ts';
+import { topN } from '../../../ml/common/top-n.ts';
+import type { Store } from '../../../storage/store.ts';
 
 const TRENDING_WEIGHTS: Partial<Record<EventType, number>> = { rent: 1, purchase: 1, heart: 0.5, shortlist: 0.4, click: 0.1 };
 const OCCASION_TYPES: ReadonlySet<EventType> = new Set(['rent', 'purchase']);
@@ -88,7 +88,7 @@ export class EngagementSignals {
     this.halfLifeMs = halfLifeDays * DAY_MS;
   }
 
-  /** Counts accepted events (the ingest listener). */
+  /** Counts accepted events (the page engine hands them over). */
   add(events: readonly VitrineEvent[]): void {
     for (const e of events) {
       this.liveIds?.add(e.id);
