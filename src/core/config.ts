@@ -39,6 +39,8 @@ export const ConfigSchema = Type.Object({
     maxSizeBytes: Type.Integer({ minimum: 0 }),
     /** PostgreSQL connections per process (node-postgres runs one query per connection at a time) */
     poolSize: Type.Integer({ minimum: 1, maximum: 1000 }),
+    /** a shared store (PostgreSQL): how often a node polls for other nodes' registry and catalogue writes, under LISTEN/NOTIFY (ADR 0024) */
+    changePollMs: Type.Integer({ minimum: 50, maximum: 600_000 }),
   }, { additionalProperties: false }),
   auth: Type.Object({
     keys: Type.Array(Type.Object({
@@ -189,7 +191,7 @@ export const DEFAULT_CONFIG: VitrineConfig = {
   dataDir: './data',
   server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024 },
   // 8 GiB: room for a large catalogue and history, yet a bound on what reads can add (page records stop first)
-  store: { url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 8 * 1024 ** 3, poolSize: 10 },
+  store: { url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 8 * 1024 ** 3, poolSize: 10, changePollMs: 5000 },
   auth: { keys: [] },
   ingest: { maxBatch: 1000, futureToleranceMs: 5 * 60_000 },
   log: { level: 'info' },

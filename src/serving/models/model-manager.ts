@@ -5,15 +5,17 @@
  * checksums verified — before the registry or serving points at it: a corrupt artifact never replaces
  * a working model. Reload, activate and rollback run one at a time. The primary algorithm (for-you,
  * fold-in) is the registry's champion (pipeline/champion.ts) unless the config pins one.
- * TODO(scale-out): registry changes made by another process (`vitrine train` beside a running server,
- * another node) are picked up at the next reload — after a training job, activate, rollback or a
- * restart — not pushed; a registry change feed would make every node swap together.
+ * Registry changes made by another process (`vitrine train`, another node) reach it as a reload: on
+ * PostgreSQL through the store's change feed (serving/store-changes.ts, ADR 0024), within a poll
+ * interval at worst; on SQLite, at the next training job, activate, rollback or restart. A version
+ * trained elsewhere is fetched from the store first (pipeline/shared-artifacts.ts).
  */
 import { join } from 'node:path';
 import { emptyRecord } from '../../core/dictionary.ts';
 import { VitrineError } from '../../core/errors.ts';
 import { getTrainer } from '../../ml/registry.ts';
 import { recordedChampion } from '../../pipeline/champion.ts';
+import { materializeArtifact } from '../../pipeline/shared-artifacts.ts';
 import { demotedFor } from '../../pipeline/registry-transitions.ts';
 import type { ModelRecord, Store } from '../../storage/store.ts';
 import type { ModelHandle, ModelManager } from '../engine/contracts.ts';
@@ -207,6 +209,8 @@ export class RegistryModelManager implements ModelManager {
     try {
       if (!record.artifactPath) throw new VitrineError('VITRINE_MODEL_NOT_ACTIVATABLE', `model "${record.version}" has no artifact`);
       const pool = this.opts.payloads?.forVersion(record.version);
+      // trained on another machine: fetched from the store into the data directory first (ADR 0024)
+      await materializeArtifact(this.opts.store, this.opts.dataDir, record.version, record.artifactPath);
       const model = await getTrainer(record.algorithm).load(join(this.opts.dataDir, record.artifactPath), pool ? { pool } : undefined);
       // verified and its payloads pooled: a registry-only manager needs no more of it
       if (this.opts.retainModels === false) return { record };
