@@ -34,9 +34,11 @@ export function haproxyConfig(opts: HaproxyConfigOptions): string {
     '  timeout connect 1s',
     '  timeout client 30s',
     '  timeout server 30s',
-    // a request that could not connect is tried again, on another node (redispatch): safe for a
-    // POST too, since it never reached the first one
+    // a request that could not connect, or whose node closed without a word (a reused connection to
+    // a node just killed), is tried again on another node (redispatch). Safe for writes too: event
+    // ids make a repeated batch a duplicate, item and member writes are PUTs of the whole record
     '  retries 2',
+    '  retry-on conn-failure empty-response',
     '  option redispatch 1',
     '',
     'frontend vitrine',
