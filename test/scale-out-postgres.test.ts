@@ -1,8 +1,8 @@
 /**
  * Several nodes on one PostgreSQL database (issue 23, ADR 0024), each with its own empty data
  * directory: a model trained by another process is fetched from PostgreSQL; a version activated or
- * rolled back through node A is served by node B; an item written through A is in B's pages, and a
- * retired one leaves them. The nodes poll once a minute here, so what is seen sooner came by
+ * rolled back through node A is served by node B (whose pages come from a page worker); an item
+ * written through A is in B's pages, and a retired one leaves them. The nodes poll once a minute here, so what is seen sooner came by
  * LISTEN/NOTIFY; the feed's own tests cover a commit that arrives late and a lost LISTEN connection.
  * One trainer at a time: a second gets VITRINE_MODEL_TRAINING_BUSY. Skips without PostgreSQL unless CI=true.
  */
@@ -41,12 +41,13 @@ describe('nodes sharing one PostgreSQL database', { skip }, () => {
     dirs.push(dir);
     return dir;
   };
-  const node = async (name: string): Promise<Node> => {
+  // node B composes pages in a page worker (ADR 0010): changes must reach the worker, not only its HTTP thread
+  const node = async (name: string, pageWorkers = 0): Promise<Node> => {
     const dir = tempDir(name);
     const store = await openStore(url, { postgres: { poolSize: 4 } }) as PostgresStore;
     const config = resolveConfig({
       dataDir: dir, store: { url, changePollMs: 60_000 }, training: { inWorker: false },
-      serving: { primaryAlgorithm: 'item-knn', impressionFlushMs: 0 },
+      serving: { primaryAlgorithm: 'item-knn', impressionFlushMs: 0, pageWorkers },
     });
     return { v: await buildApp({ config, store, logger: false, clock: () => NOW }), store, dir };
   };
@@ -57,6 +58,8 @@ describe('nodes sharing one PostgreSQL database', { skip }, () => {
     assert.equal(r.statusCode, 200, r.body);
     return (r.json() as { rows: Array<{ items: Array<{ itemId: string }> }> }).rows.flatMap((row) => row.items.map((i) => i.itemId));
   };
+  const pageVersionOf = async (n: Node, userId: string) =>
+    ((await n.v.app.inject({ url: `/v1/users/${userId}/page?rows=3&size=5` })).json() as { modelVersion: string | null }).modelVersion;
   const activeVersions = async (algorithm: string) => (await trainer.listModels()).filter((m) => m.algorithm === algorithm);
 
   before(async () => {
@@ -73,7 +76,7 @@ describe('nodes sharing one PostgreSQL database', { skip }, () => {
     // what `vitrine train --store postgres://…` does on a machine of its own: two versions of each
     for (let k = 0; k < 2; k++) await trainModels(trainer, trainerDir, { algorithms: ALGORITHMS, gate: false });
     a = await node('a');
-    b = await node('b');
+    b = await node('b', 1);
   });
   after(async () => {
     for (const n of [a, b]) {
@@ -101,10 +104,12 @@ describe('nodes sharing one PostgreSQL database', { skip }, () => {
     assert.equal(activated.statusCode, 200, activated.body);
     await waitFor(async () => (await servingOf(b, 'item-knn')).current === older, 'B serving the version A activated', 10_000);
     assert.deepEqual(await servingOf(b, 'item-knn'), { current: older, previous: before.current });
+    await waitFor(async () => await pageVersionOf(b, 'ann') === older, 'B\'s page worker composing with it', 10_000);
 
     const rolledBack = await a.v.app.inject({ method: 'POST', url: '/v1/models/rollback', payload: { algorithm: 'item-knn' } });
     assert.equal(rolledBack.statusCode, 200, rolledBack.body);
     await waitFor(async () => (await servingOf(b, 'item-knn')).current === before.current, 'B serving the rollback', 10_000);
+    await waitFor(async () => await pageVersionOf(b, 'ann') === before.current, 'B\'s page worker composing with the rollback', 10_000);
   });
 
   it('an item written through node A is in node B\'s pages; one retired through A leaves them', async () => {
