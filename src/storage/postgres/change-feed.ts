@@ -34,18 +34,20 @@ export class PostgresChangeFeed implements ChangeFeed {
   private constructor(private readonly pool: pg.Pool, private readonly url: string, private readonly opts: ChangeFeedOptions,
     private horizon: bigint) {}
 
-  /** Takes the baseline (the oldest running transaction now) and starts listening. */
+  /**
+   * Takes the baseline (the oldest running transaction now), nothing more: a start-up that fails
+   * before start() leaves no connection or timer behind to keep the process alive.
+   */
   static async open(pool: pg.Pool, url: string, opts: ChangeFeedOptions): Promise<PostgresChangeFeed> {
-    const feed = new PostgresChangeFeed(pool, url, opts, await snapshotXmin(pool));
-    await feed.listen();
-    return feed;
+    return new PostgresChangeFeed(pool, url, opts, await snapshotXmin(pool));
   }
 
+  /** Listens, polls, and delivers what changed since the baseline (listen() checks once connected). */
   start(handlers: ChangeHandlers): void {
     this.handlers = handlers;
     this.pollTimer = setInterval(() => void this.wake(), this.opts.pollIntervalMs);
     this.pollTimer.unref();
-    void this.wake();
+    void this.listen();
   }
 
   catchUp(): Promise<void> {
@@ -108,14 +110,19 @@ export class PostgresChangeFeed implements ChangeFeed {
     try {
       await client.connect();
       for (const channel of CHANNELS) await client.query(`LISTEN ${channel}`);
+      if (this.closed) {
+        await client.end().catch(() => undefined);
+        return;
+      }
       this.listener = client;
     } catch (err) {
       await client.end().catch(() => undefined);
       this.opts.log?.(`change feed: cannot LISTEN (${(err as Error).message}); polling every ${this.opts.pollIntervalMs} ms until it can`);
       this.scheduleReconnect();
+      void this.wake();
       return;
     }
-    // what was notified while no one listened: the next check reads it anyway
+    // what changed before this connection listened (the baseline on; a drop's gap): read it now
     void this.wake();
   }
 
