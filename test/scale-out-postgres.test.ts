@@ -7,7 +7,7 @@
  * One trainer at a time: a second gets VITRINE_MODEL_TRAINING_BUSY. Skips without PostgreSQL unless CI=true.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -95,6 +95,21 @@ describe('nodes sharing one PostgreSQL database', { skip }, () => {
       assert.deepEqual(await servingOf(n, 'item-knn'), want);
       assert.ok(existsSync(join(n.dir, 'models', want.current, 'manifest.json')), 'fetched into the node\'s data directory');
     }
+  });
+
+  it('a node that cannot fetch a version (its disk, not the version) fails to start and rejects nothing', async () => {
+    const statuses = async () => (await trainer.listModels()).map((m) => `${m.version}:${m.status}`).sort();
+    const before = await statuses();
+    const dir = tempDir('broken');
+    writeFileSync(join(dir, 'models'), 'a file where the models directory should be');
+    const store = await openStore(url, { postgres: { poolSize: 2 } }) as PostgresStore;
+    try {
+      const config = resolveConfig({ dataDir: dir, store: { url, changePollMs: 60_000 }, training: { inWorker: false }, serving: { primaryAlgorithm: 'item-knn' } });
+      await assert.rejects(buildApp({ config, store, logger: false, clock: () => NOW }), /ENOTDIR|EEXIST|not a directory/);
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual(await statuses(), before, 'the shared registry is untouched');
   });
 
   it('node B serves the version activated through node A, then the rollback', async () => {

@@ -58,6 +58,9 @@ interface Loaded {
 
 const ROLLED_BACK = 'rolled back';
 
+/** errors of fetchArtifact: a node-local failure, never a reason to reject the version */
+const fetchFailures = new WeakSet<object>();
+
 /** `serving.primaryAlgorithm` that follows the champion. */
 export const AUTO_PRIMARY = 'auto';
 
@@ -200,17 +203,18 @@ export class RegistryModelManager implements ModelManager {
   private async tryLoad(record: ModelRecord): Promise<Loaded | undefined> {
     try {
       return await this.loadOrReject(record);
-    } catch {
+    } catch (err) {
+      // this node could not fetch it: nothing is decided about the version (a later reload retries)
+      if (fetchFailures.has(err as object)) throw err;
       return undefined;
     }
   }
 
   private async loadOrReject(record: ModelRecord): Promise<Loaded> {
+    if (record.artifactPath) await this.fetchArtifact(record.version, record.artifactPath);
     try {
       if (!record.artifactPath) throw new VitrineError('VITRINE_MODEL_NOT_ACTIVATABLE', `model "${record.version}" has no artifact`);
       const pool = this.opts.payloads?.forVersion(record.version);
-      // trained on another machine: fetched from the store into the data directory first (ADR 0024)
-      await materializeArtifact(this.opts.store, this.opts.dataDir, record.version, record.artifactPath);
       const model = await getTrainer(record.algorithm).load(join(this.opts.dataDir, record.artifactPath), pool ? { pool } : undefined);
       // verified and its payloads pooled: a registry-only manager needs no more of it
       if (this.opts.retainModels === false) return { record };
@@ -224,6 +228,22 @@ export class RegistryModelManager implements ModelManager {
       this.log(`model ${record.version} (${record.algorithm}) refused: ${reason}`);
       if (record.artifactPath) await this.opts.store.putModel({ ...record, status: 'rejected', note: `artifact failed to load: ${reason}` });
       throw err instanceof VitrineError ? err : new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', reason, undefined, { cause: err });
+    }
+  }
+
+  /**
+   * A version trained on another machine is fetched from the store into the data directory first
+   * (ADR 0024). A failure here is this node's (the store unreachable, its disk full), not the
+   * version's: it is never marked rejected for it, in a registry every node shares.
+   */
+  private async fetchArtifact(version: string, artifactPath: string): Promise<void> {
+    try {
+      await materializeArtifact(this.opts.store, this.opts.dataDir, version, artifactPath);
+    } catch (err) {
+      this.log(`model ${version} could not be fetched from the store: ${(err as Error).message}`);
+      const failure = err instanceof Error ? err : new Error(String(err));
+      fetchFailures.add(failure);
+      throw failure;
     }
   }
 
