@@ -41,6 +41,8 @@ export const ConfigSchema = Type.Object({
     poolSize: Type.Integer({ minimum: 1, maximum: 1000 }),
     /** page records older than this many days are deleted by the server (0 = kept until the size cap); page-record-retention.ts */
     pageRecordRetentionDays: Type.Number({ minimum: 0, maximum: 36_500 }),
+    /** a shared store (PostgreSQL): how often a node polls for other nodes' registry and catalogue writes, under LISTEN/NOTIFY (ADR 0024) */
+    changePollMs: Type.Integer({ minimum: 50, maximum: 600_000 }),
   }, { additionalProperties: false }),
   auth: Type.Object({
     keys: Type.Array(Type.Object({
@@ -191,7 +193,10 @@ export const DEFAULT_CONFIG: VitrineConfig = {
   dataDir: './data',
   server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024 },
   // 8 GiB: room for a large catalogue and history, yet a bound on what reads can add (page records stop first)
-  store: { url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 8 * 1024 ** 3, poolSize: 10, pageRecordRetentionDays: 30 },
+  store: {
+    url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 8 * 1024 ** 3, poolSize: 10, pageRecordRetentionDays: 30,
+    changePollMs: 5000,
+  },
   auth: { keys: [] },
   ingest: { maxBatch: 1000, futureToleranceMs: 5 * 60_000 },
   log: { level: 'info' },

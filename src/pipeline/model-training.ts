@@ -16,8 +16,10 @@ import type { TrainContext } from '../ml/model.ts';
 import { FIT_ALGORITHM } from '../ml/fit/fit-model-codec.ts';
 import { checkTrainingRequest, getTrainer } from '../ml/registry.ts';
 import type { ModelRecord, Store } from '../storage/store.ts';
+import { trainingLockOf } from '../storage/training-lock.ts';
 import { collectArtifacts } from './artifact-gc.ts';
 import { crownChampion } from './champion.ts';
+import { publishArtifact } from './shared-artifacts.ts';
 import { demotedFor } from './registry-transitions.ts';
 import { loadTrainingData, type PositivesConfig, type TrainingData } from './training-data.ts';
 import { ValidationGate, type GateOptions } from './validation-gate.ts';
@@ -59,8 +61,27 @@ export function newModelVersion(algorithm: string, now: number): string {
   return `${algorithm}-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-/** Trains, saves and registers each algorithm on the store's data; returns the registry records. */
+/**
+ * Trains, saves and registers each algorithm on the store's data; returns the registry records. On a
+ * store shared by several processes (PostgreSQL) one run at a time holds its training lock: a second
+ * gets VITRINE_MODEL_TRAINING_BUSY at once, before reading any data (ADR 0024).
+ */
 export async function trainModels(store: Store, dataDir: string, opts: TrainModelsOptions = {}): Promise<ModelRecord[]> {
+  const locks = trainingLockOf(store);
+  if (!locks) return trainModelsUnlocked(store, dataDir, opts);
+  const lock = await locks.tryTrainingLock();
+  if (!lock) {
+    throw new VitrineError('VITRINE_MODEL_TRAINING_BUSY',
+      'another process is training against this store (one trainer at a time); try again when it has finished');
+  }
+  try {
+    return await trainModelsUnlocked(store, dataDir, opts);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function trainModelsUnlocked(store: Store, dataDir: string, opts: TrainModelsOptions): Promise<ModelRecord[]> {
   const clock = opts.clock ?? Date.now;
   const log = opts.log ?? (() => undefined);
   checkTrainingRequest(opts.algorithms ?? DEFAULT_TRAIN_ALGORITHMS, opts.params); // unknown names and bad parameters fail before any work
@@ -128,6 +149,8 @@ async function trainOne(store: Store, dataDir: string, algorithm: string, data: 
     mkdirSync(join(dataDir, artifactPath), { recursive: true });
     await model.save(join(dataDir, artifactPath));
     await getTrainer(algorithm).load(join(dataDir, artifactPath)); // a corrupt write fails here, not in serving
+    // before the registry names it: a node told of the version can fetch it (PostgreSQL, ADR 0024)
+    await publishArtifact(store, dataDir, version, artifactPath);
     const seconds = (performance.now() - started) / 1000;
     const candidate: ModelRecord = { ...record, status: 'candidate', artifactPath, metrics: { trainSeconds: seconds } };
     await store.putModel(candidate);

@@ -11,6 +11,7 @@ import { ERROR_CODES } from '../core/errors.ts';
 import { ErrorBody } from '../core/schemas/common.ts';
 import { EventIngestor } from '../pipeline/ingest.ts';
 import { failInterruptedTraining } from '../pipeline/interrupted-training.ts';
+import { changeFeedOf } from '../storage/change-feed.ts';
 import type { Store } from '../storage/store.ts';
 import { assertSafeBind, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -29,6 +30,7 @@ import { pageWorkersWanted, startPageWorkers } from './page-workers/attach-page-
 import { InThreadReplica } from './replica/in-thread-replica.ts';
 import { ServingReplica, type ServingReplicaOptions } from './replica/serving-replica.ts';
 import { ServingRouter } from './serving-router.ts';
+import { followStoreChanges } from './store-changes.ts';
 import type { PageWorkerPool } from './page-workers/page-worker-pool.ts';
 import { browseRoutes } from './routes/browse.ts';
 import { carouselRoutes } from './routes/carousels.ts';
@@ -90,6 +92,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   const payloads = new SharedPayloads();
   const merchandising = new MerchandisingCache(store, { clock });
   const workers = pageWorkersWanted(config, store, log.warn);
+  // on a shared store: opened before models and catalogue load, so no write of another node in between is missed
+  const changes = await changeFeedOf(store)?.openChangeFeed({ pollIntervalMs: config.store.changePollMs, log: log.warn });
   // with page workers this thread serves nothing itself: its manager only loads, verifies and pools
   // the versions the workers serve (ADR 0013)
   const models = new RegistryModelManager(modelManagerOptions({ config, store, ...log, payloads, fault, serving: !workers }));
@@ -120,8 +124,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   // every replica is sent every accepted event before the event's 200 (applied by then on this thread;
   // page workers apply it before any read sent after it: ADR 0014)
   ingestor.onAccepted((events) => serving.apply({ kind: 'events', events }));
+  if (changes) followStoreChanges(changes, { models, serving, log: log.info });
   registerPayloadMetrics(metrics.registry, payloads, 'http');
   app.addHook('onClose', async () => {
+    await changes?.close();
     await jobs.close();
     await serving.close();
   });

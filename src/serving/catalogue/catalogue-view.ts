@@ -4,9 +4,9 @@
  * sold-out item is out of the very next page. Indexes: by category, newest first, per size the
  * items with units in it, and the sizes each item came back in (0 units → some) since the view loaded:
  * "Back in your size" says only what it saw happen (after a restart, only restocks from then on).
- * TODO(scale-out): catalogue writes made by another process (an importer, another serving node) are
- * seen only after a restart; a change feed from the store (PostgreSQL LISTEN, a Redis stream) would
- * keep every node's view current.
+ * Catalogue writes made by another process (an importer, another serving node) arrive, on
+ * PostgreSQL, through the store's change feed as the routes' own changes do (serving/store-changes.ts,
+ * ADR 0024); on SQLite, a second writer is seen only after a restart.
  */
 import type { Item } from '../../core/types.ts';
 import type { Store } from '../../storage/store.ts';

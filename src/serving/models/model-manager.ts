@@ -5,15 +5,17 @@
  * checksums verified — before the registry or serving points at it: a corrupt artifact never replaces
  * a working model. Reload, activate and rollback run one at a time. The primary algorithm (for-you,
  * fold-in) is the registry's champion (pipeline/champion.ts) unless the config pins one.
- * TODO(scale-out): registry changes made by another process (`vitrine train` beside a running server,
- * another node) are picked up at the next reload — after a training job, activate, rollback or a
- * restart — not pushed; a registry change feed would make every node swap together.
+ * Registry changes made by another process (`vitrine train`, another node) reach it as a reload: on
+ * PostgreSQL through the store's change feed (serving/store-changes.ts, ADR 0024), within a poll
+ * interval at worst; on SQLite, at the next training job, activate, rollback or restart. A version
+ * trained elsewhere is fetched from the store first (pipeline/shared-artifacts.ts).
  */
 import { join } from 'node:path';
 import { emptyRecord } from '../../core/dictionary.ts';
 import { VitrineError } from '../../core/errors.ts';
 import { getTrainer } from '../../ml/registry.ts';
 import { recordedChampion } from '../../pipeline/champion.ts';
+import { materializeArtifact } from '../../pipeline/shared-artifacts.ts';
 import { demotedFor } from '../../pipeline/registry-transitions.ts';
 import type { ModelRecord, Store } from '../../storage/store.ts';
 import type { ModelHandle, ModelManager } from '../engine/contracts.ts';
@@ -55,6 +57,9 @@ interface Loaded {
 }
 
 const ROLLED_BACK = 'rolled back';
+
+/** errors of fetchArtifact: a node-local failure, never a reason to reject the version */
+const fetchFailures = new WeakSet<object>();
 
 /** `serving.primaryAlgorithm` that follows the champion. */
 export const AUTO_PRIMARY = 'auto';
@@ -198,12 +203,15 @@ export class RegistryModelManager implements ModelManager {
   private async tryLoad(record: ModelRecord): Promise<Loaded | undefined> {
     try {
       return await this.loadOrReject(record);
-    } catch {
+    } catch (err) {
+      // this node could not fetch it: nothing is decided about the version (a later reload retries)
+      if (fetchFailures.has(err as object)) throw err;
       return undefined;
     }
   }
 
   private async loadOrReject(record: ModelRecord): Promise<Loaded> {
+    if (record.artifactPath) await this.fetchArtifact(record.version, record.artifactPath);
     try {
       if (!record.artifactPath) throw new VitrineError('VITRINE_MODEL_NOT_ACTIVATABLE', `model "${record.version}" has no artifact`);
       const pool = this.opts.payloads?.forVersion(record.version);
@@ -220,6 +228,22 @@ export class RegistryModelManager implements ModelManager {
       this.log(`model ${record.version} (${record.algorithm}) refused: ${reason}`);
       if (record.artifactPath) await this.opts.store.putModel({ ...record, status: 'rejected', note: `artifact failed to load: ${reason}` });
       throw err instanceof VitrineError ? err : new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', reason, undefined, { cause: err });
+    }
+  }
+
+  /**
+   * A version trained on another machine is fetched from the store into the data directory first
+   * (ADR 0024). A failure here is this node's (the store unreachable, its disk full), not the
+   * version's: it is never marked rejected for it, in a registry every node shares.
+   */
+  private async fetchArtifact(version: string, artifactPath: string): Promise<void> {
+    try {
+      await materializeArtifact(this.opts.store, this.opts.dataDir, version, artifactPath);
+    } catch (err) {
+      this.log(`model ${version} could not be fetched from the store: ${(err as Error).message}`);
+      const failure = err instanceof Error ? err : new Error(String(err));
+      fetchFailures.add(failure);
+      throw failure;
     }
   }
 

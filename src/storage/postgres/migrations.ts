@@ -118,6 +118,39 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE impressions ADD COLUMN packed bytea, ADD COLUMN item_count integer;
   CREATE INDEX impressions_by_ts ON impressions (ts);
   `,
+  // 3: model artifact bytes, and what nodes follow to see each other's writes (ADR 0024). change_xid is
+  // the writing transaction: a follower re-reads from the oldest transaction still running when it
+  // last looked, so a write that commits late is never skipped (a sequence would be, numbered early).
+  `
+  CREATE TABLE model_artifacts (
+    version text COLLATE "C" NOT NULL,
+    file text COLLATE "C" NOT NULL,
+    chunk integer NOT NULL,
+    bytes bytea NOT NULL,
+    PRIMARY KEY (version, file, chunk)
+  );
+  ALTER TABLE items ADD COLUMN change_xid xid8 NOT NULL DEFAULT pg_current_xact_id();
+  ALTER TABLE models ADD COLUMN change_xid xid8 NOT NULL DEFAULT pg_current_xact_id();
+  CREATE INDEX items_by_change ON items (change_xid);
+  CREATE INDEX models_by_change ON models (change_xid);
+  CREATE FUNCTION vitrine_stamp_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN NEW.change_xid := pg_current_xact_id(); RETURN NEW; END $$;
+  CREATE TRIGGER items_stamp BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION vitrine_stamp_change();
+  CREATE TRIGGER models_stamp BEFORE UPDATE ON models FOR EACH ROW EXECUTE FUNCTION vitrine_stamp_change();
+  -- one NOTIFY per statement that wrote a catalogued item (placeholders from event batches do not wake nodes)
+  CREATE FUNCTION vitrine_notify_catalogue() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM changed WHERE NOT placeholder) THEN PERFORM pg_notify('vitrine_catalogue', ''); END IF;
+      RETURN NULL;
+    END $$;
+  CREATE TRIGGER items_notify_insert AFTER INSERT ON items REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION vitrine_notify_catalogue();
+  CREATE TRIGGER items_notify_update AFTER UPDATE ON items REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION vitrine_notify_catalogue();
+  CREATE FUNCTION vitrine_notify_registry() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM pg_notify('vitrine_registry', ''); RETURN NULL; END $$;
+  CREATE TRIGGER models_notify AFTER INSERT OR UPDATE ON models FOR EACH STATEMENT EXECUTE FUNCTION vitrine_notify_registry();
+  `,
 ];
 
 // any fixed 64-bit key: every Vitrine node opening this database takes the same lock

@@ -1,11 +1,16 @@
 import type pg from 'pg';
 import { heldFromEvents, sizeProfileFromEvents } from '../../core/member-derived.ts';
 import type { EventSignal, Item, ItemInput, SizeProfileEntry, StoredEvent, User, UserInput, UserStats, VitrineEvent } from '../../core/types.ts';
+import type { ArtifactFile, ArtifactStore } from '../artifact-store.ts';
+import type { ChangeFeed, ChangeFeedOptions, ChangeFeedSource } from '../change-feed.ts';
+import type { TrainingLockHandle, TrainingLockSource } from '../training-lock.ts';
 import type {
   AppendResult, CarouselInput, CarouselRecord, ExperimentInput, ExperimentRecord, ImpressionRecord, ModelRecord,
   PageTemplateInput, PageTemplateRecord, Store, UpsertOutcome, VariantCounts,
 } from '../store.ts';
 import { insertEvents } from './append-events.ts';
+import { deleteArtifactRows, getArtifactRows, putArtifactRows } from './artifacts.ts';
+import { PostgresChangeFeed } from './change-feed.ts';
 import { experimentCounts } from './experiment-counts.ts';
 import { PostgresMerchandisingStore } from './merchandising-store.ts';
 import { IMPRESSION_UPSERT_SQL, PostgresPageRecords } from './page-records.ts';
@@ -17,6 +22,7 @@ import {
   type EventRow, type ImpressionRow, type ItemRow, type ModelRow, type SignalRow, type UserRow,
 } from './rows.ts';
 import { PostgresSizeCap } from './size-cap.ts';
+import { tryTrainingLock } from './training-lock.ts';
 import { withClient } from './transaction.ts';
 import { upsertUsersIn } from './upsert-users.ts';
 
@@ -40,14 +46,14 @@ const ITEM_UPSERT_SQL = `
  * The scale-out store: PostgreSQL through a node-postgres pool (docs/scale-out.md § PostgreSQL store).
  * Open it with `PostgresStore.open(url)`, which applies the migrations.
  */
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, ArtifactStore, ChangeFeedSource, TrainingLockSource {
   readonly kind = 'postgres';
   private readonly merch: PostgresMerchandisingStore;
   private readonly pageRecords: PostgresPageRecords;
   private readonly sizeCap: PostgresSizeCap | undefined;
   private closed = false;
 
-  private constructor(readonly pool: pg.Pool, opts: PostgresStoreOptions) {
+  private constructor(readonly pool: pg.Pool, private readonly url: string, opts: PostgresStoreOptions) {
     this.merch = new PostgresMerchandisingStore(pool);
     this.pageRecords = new PostgresPageRecords(pool);
     if (opts.maxSizeBytes) this.sizeCap = new PostgresSizeCap(pool, opts.maxSizeBytes, opts.sizeRefreshMs);
@@ -63,7 +69,7 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => undefined);
       throw err;
     }
-    return new PostgresStore(pool, opts);
+    return new PostgresStore(pool, url, opts);
   }
 
   async close(): Promise<void> {
@@ -225,9 +231,29 @@ export class PostgresStore implements Store {
   }
 
   // ── model registry ──────────────────────────────────────────────────────────
-  // TODO(scale-out): artifact bytes move here too (a model_artifacts bytea table keyed by version),
-  // so that every node loads a version from PostgreSQL; until then artifactPath names a file in the
-  // data directory, which nodes must share (issue 23, deliverable 3)
+  // artifact bytes live here too (artifacts.ts): a version trained on one machine loads on every node
+  putArtifact(version: string, files: readonly ArtifactFile[]): Promise<void> {
+    return putArtifactRows(this.pool, version, files);
+  }
+
+  getArtifact(version: string): Promise<ArtifactFile[] | null> {
+    return getArtifactRows(this.pool, version);
+  }
+
+  deleteArtifact(version: string): Promise<boolean> {
+    return deleteArtifactRows(this.pool, version);
+  }
+
+  /** Registry and catalogue writes of every process on the database, as they commit (change-feed.ts). */
+  openChangeFeed(opts: ChangeFeedOptions): Promise<ChangeFeed> {
+    return PostgresChangeFeed.open(this.pool, this.url, opts);
+  }
+
+  /** One trainer at a time across processes (training-lock.ts). */
+  tryTrainingLock(): Promise<TrainingLockHandle | null> {
+    return tryTrainingLock(this.pool);
+  }
+
   async putModel(m: ModelRecord): Promise<void> {
     await guard(() => this.pool.query(PUT_MODEL_SQL, modelParams(m)));
   }
