@@ -80,7 +80,7 @@ export class ServingReplica {
       case 'merchandising': return this.merchandising.reload();
       case 'profile': return this.online.applyProfile(change.userId);
       case 'forget':
-        this.online.forget(change.userId);
+        await this.online.forget(change.userId);
         return this.engine.forgetServed(change.userId);
       case 'flush': return this.engine.flushServed();
     }
@@ -110,7 +110,7 @@ export class ServingReplica {
   }
 
   private async applyEvents(events: readonly VitrineEvent[]): Promise<void> {
-    this.online.apply(events);
+    await this.online.apply(events);
     for (const listener of this.listeners) await listener(events);
   }
 }

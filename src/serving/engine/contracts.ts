@@ -47,11 +47,14 @@ export interface MemberSnapshot {
 export interface OnlineState {
   /** The member's snapshot, hydrated from the store on first access. */
   get(userId: string): Promise<MemberSnapshot>;
-  /** Applies accepted events (the ingest listener); synchronous so it completes before the 200. */
-  apply(events: readonly VitrineEvent[]): void;
+  /**
+   * Applies accepted events (the ingest listener); completes before the 200: synchronously in
+   * process, or when the promise resolves (Redis, ADR 0022) — the caller awaits it.
+   */
+  apply(events: readonly VitrineEvent[]): void | Promise<void>;
   /** Applies a profile change (PUT /v1/users). */
   applyProfile(userId: string): Promise<void>;
-  forget(userId: string): void;
+  forget(userId: string): void | Promise<void>;
   /** members held in memory */
   size(): number;
 }
