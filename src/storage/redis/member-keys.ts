@@ -4,17 +4,18 @@
  * and members are sharded by slot across the cluster (ADR 0022).
  */
 
-/** The keys of one member, in the order the scripts take them (KEYS[1..5]). */
+/** The keys of one member, in the order the scripts take them (KEYS[1..5], `keyList`). */
 export interface MemberKeys {
-  /** hash: scalars (epoch, revision, counters), item marks `h:|r:|p:|d:<item>`, sizes `s:<size>` */
+  /**
+   * hash: scalars (epoch, revision, counters, a short profile, digests of the last counting events'
+   * ids), item marks `h:|r:|p:|d:<item>`, sizes `s:<size>`
+   */
   state: string;
-  /** sorted set: recent positives, score = ts, member = `<ts>\t<type code>\t<item>\t<size>\t<occasion>` */
+  /** sorted set: recent positives, score = ts, member = `<type code>\t<item>\t<size>\t<occasion>[\t<ts>]` */
   recent: string;
-  /** sorted set: ids of the counting events (rents, fit reports) last applied, score = ts (a duplicate counts once) */
-  seen: string;
   /** list: events that arrived while the member was being rebuilt (drained by the rebuild) */
   queue: string;
-  /** string: the profile as JSON (sizes, preferences, upcoming), absent without one */
+  /** string: the profile as JSON (sizes, preferences, upcoming) when too long for the state hash */
   profile: string;
   /** string with a TTL: set while a node rebuilds the member from the store */
   building: string;
@@ -22,12 +23,15 @@ export interface MemberKeys {
 
 export function memberKeys(userId: string): MemberKeys {
   const tag = `{m:${userId}}`;
-  return { state: tag, recent: `${tag}:r`, seen: `${tag}:d`, queue: `${tag}:q`, profile: `${tag}:p`, building: `${tag}:b` };
+  return { state: tag, recent: `${tag}:r`, queue: `${tag}:q`, profile: `${tag}:p`, building: `${tag}:b` };
 }
+
+/** The number of keys every member script takes. */
+export const MEMBER_KEY_COUNT = 5;
 
 /** The keys as a script's KEYS array. */
 export function keyList(k: MemberKeys): string[] {
-  return [k.state, k.recent, k.seen, k.queue, k.profile, k.building];
+  return [k.state, k.recent, k.queue, k.profile, k.building];
 }
 
 /**

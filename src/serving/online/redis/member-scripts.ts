@@ -19,9 +19,9 @@ export const PROFILE_ENTRY = '@profile';
 const luaSet = (names: Iterable<string>): string => `{${[...names].map((n) => `[${JSON.stringify(n)}]=true`).join(',')}}`;
 const luaMap = (entries: Iterable<[string, number]>): string => `{${[...entries].map(([k, v]) => `[${JSON.stringify(k)}]=${v}`).join(',')}}`;
 
-// KEYS: state, recent, seen, queue, profile, building. ARGV[1..4]: ttl ms, recent limit, seen window, (unused)
+// KEYS: state, recent, queue, profile, building. ARGV[1..4]: ttl ms, recent limit, seen window, (unused)
 const PRELUDE = `
-local ST, RC, SEEN, Q, PF, BLD = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local ST, RC, Q, PF, BLD = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local TTL, RECENT_LIMIT, SEEN_WINDOW = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local MAX_MARKS = ${MAX_MARKS}
 local POSITIVE = ${luaSet(Object.keys(POSITIVE_WEIGHT))}
@@ -84,12 +84,31 @@ local function end_rental(item, ts)
   end
 end
 
--- a duplicate of a counting event (by id) counts once while its id is in the window
+-- a short profile rides in the state hash (a key costs more than the bytes); a long one gets its own
+-- key, so the hash keeps its compact encoding (values up to 64 bytes)
+local function set_profile(json)
+  if json == '' then
+    redis.call('DEL', PF)
+    redis.call('HDEL', ST, 'pf')
+  elseif #json <= 64 then
+    redis.call('HSET', ST, 'pf', json)
+    redis.call('DEL', PF)
+  else
+    redis.call('SET', PF, json)
+    redis.call('HDEL', ST, 'pf')
+  end
+end
+
+-- a duplicate of a counting event (by id) counts once while its id is among the last SEEN_WINDOW
 local function first_time(id, ts)
-  if redis.call('ZSCORE', SEEN, id) then return false end
-  redis.call('ZADD', SEEN, ts, id)
-  local n = redis.call('ZCARD', SEEN)
-  if n > SEEN_WINDOW then redis.call('ZREMRANGEBYRANK', SEEN, 0, n - SEEN_WINDOW - 1) end
+  -- 32 bits of the id's SHA-1 (ids are often 36-byte UUIDs), newest first in the hash field 'sd';
+  -- at 8 of them the field fits the hash's compact encoding; a false match is ~2e-9 a lookup
+  local h = string.sub(redis.sha1hex(id), 1, 8)
+  local seen = redis.call('HGET', ST, 'sd') or ''
+  for at = 1, #seen, 8 do
+    if string.sub(seen, at, at + 7) == h then return false end
+  end
+  redis.call('HSET', ST, 'sd', string.sub(h .. seen, 1, 8 * SEEN_WINDOW))
   return true
 end
 
@@ -97,7 +116,8 @@ end
 local function apply_event(a, i, count)
   local id, typ, ts, item, size, occ, fit = a[i], a[i + 1], tonumber(a[i + 2]), a[i + 3], a[i + 4], a[i + 5], a[i + 6]
   if typ == '${PROFILE_ENTRY}' then
-    if item == '' then redis.call('DEL', PF) else redis.call('SET', PF, item); redis.call('HSET', ST, 'kn', 1) end
+    set_profile(item)
+    if item ~= '' then redis.call('HSET', ST, 'kn', 1) end
     return true
   end
   if typ ~= 'impression' then
@@ -123,7 +143,11 @@ local function apply_event(a, i, count)
   end
   if PASSIVE[typ] or item == '' then return changed end
   if POSITIVE[typ] then
-    redis.call('ZADD', RC, ts, a[i + 2] .. '\\t' .. TYPE_CODE[typ] .. '\\t' .. item .. '\\t' .. size .. '\\t' .. occ)
+    -- the ts is the score; it joins the entry only to tell apart two such positives at different times
+    local m = TYPE_CODE[typ] .. '\\t' .. item .. '\\t' .. size .. '\\t' .. occ
+    local cur = redis.call('ZSCORE', RC, m)
+    if cur and tonumber(cur) ~= ts then m = m .. '\\t' .. a[i + 2] end
+    redis.call('ZADD', RC, ts, m)
     local n = redis.call('ZCARD', RC)
     if n > RECENT_LIMIT then redis.call('ZREMRANGEBYRANK', RC, 0, n - RECENT_LIMIT - 1) end
   end
@@ -138,7 +162,7 @@ local function apply_event(a, i, count)
     set_mark('p', item, ts)
   elseif typ == 'unheart' then
     for _, m in ipairs(redis.call('ZRANGEBYSCORE', RC, '-inf', ts)) do
-      local _, code, it = string.match(m, '^([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t')
+      local code, it = string.match(m, '^([^\\t]*)\\t([^\\t]*)\\t')
       if tonumber(code) == HEART and it == item then redis.call('ZREM', RC, m) end
     end
   elseif typ == 'dismiss' then
@@ -150,7 +174,6 @@ end
 local function touch_ttl()
   redis.call('PEXPIRE', ST, TTL)
   redis.call('PEXPIRE', RC, TTL)
-  redis.call('PEXPIRE', SEEN, TTL)
   redis.call('PEXPIRE', PF, TTL)
 end
 `;
@@ -190,11 +213,11 @@ local epoch = ARGV[4]
 if redis.call('HGET', ST, 'ep') == epoch then return 0 end
 -- the marker lapsed: events may have gone by unqueued, so this build is stale (the caller rebuilds again)
 if redis.call('EXISTS', BLD) == 0 then return -2 end
-redis.call('DEL', ST, RC, SEEN, PF)
+redis.call('DEL', ST, RC, PF)
 local t = redis.call('TIME')
 -- a revision no earlier life of this member used (a node's page cache is keyed by it)
 redis.call('HSET', ST, 'ep', epoch, 'rv', string.format('%d%06d', t[1], t[2]), 'kn', ARGV[6], 'mc', 0)
-if ARGV[5] ~= '' then redis.call('SET', PF, ARGV[5]) end
+if ARGV[5] ~= '' then set_profile(ARGV[5]) end
 local aggregates = ARGV[7] == '1'
 local i = 11
 local n_sizes = tonumber(ARGV[i]); i = i + 1

@@ -10,26 +10,20 @@
 import { randomBytes } from 'node:crypto';
 import type { VitrineEvent } from '../../../core/types.ts';
 import { connectRedis, parseRedisUrl, type RedisConnection } from '../../../storage/redis/redis-client.ts';
-import { EPOCH_KEY, keyList, memberKeys } from '../../../storage/redis/member-keys.ts';
+import { EPOCH_KEY, keyList, MEMBER_KEY_COUNT, memberKeys } from '../../../storage/redis/member-keys.ts';
 import type { Store } from '../../../storage/store.ts';
 import type { MemberSnapshot, ModelHandle, OnlineState } from '../../engine/contracts.ts';
-import { FIT_REPORT_SCORE } from '../event-signals.ts';
 import { FoldInCache } from '../fold-in-cache.ts';
 import { loadMemberHistory } from '../member-history.ts';
 import { APPLY_EVENTS, APPLY_PROFILE, INSTALL_MEMBER } from './member-scripts.ts';
 import { profileJson, snapshotFromRedis, type RawMember } from './redis-snapshot.ts';
+import { eventArgs, installArgs, scriptHeader, type ScriptLimits } from './script-args.ts';
 
-export interface RedisMemberStateOptions {
-  /** positives kept per member, newest first (serving.recentPerMember) */
-  recentLimit: number;
+export interface RedisMemberStateOptions extends ScriptLimits {
   /** events read from the store to rebuild a member (serving.hydrateEvents) */
   hydrateEvents: number;
   /** members whose fold-in vectors this node caches (serving.foldInCacheSize) */
   foldInCacheSize: number;
-  /** a member untouched by events this long leaves Redis (rebuilt on its next page) */
-  ttlMs: number;
-  /** ids of counting events remembered per member for de-duplication */
-  seenWindow: number;
   /** page reads fail after this (the page falls back) */
   readTimeoutMs: number;
   /** event scripts and rebuilds fail after this */
@@ -38,7 +32,7 @@ export interface RedisMemberStateOptions {
 }
 
 export const REDIS_STATE_DEFAULTS = {
-  ttlMs: 30 * 24 * 3600_000, seenWindow: 32, readTimeoutMs: 50, writeTimeoutMs: 2000,
+  ttlMs: 30 * 24 * 3600_000, seenWindow: 8, readTimeoutMs: 50, writeTimeoutMs: 2000,
 } as const;
 
 // a rebuild that has not installed within this lets events go by unqueued: it must start over
@@ -95,7 +89,7 @@ export class RedisMemberState implements OnlineState {
       throw err;
     }
     for (const [name, lua] of [['vitrineApply', APPLY_EVENTS], ['vitrineInstall', INSTALL_MEMBER], ['vitrineProfile', APPLY_PROFILE]] as const) {
-      write.defineCommand(name, { numberOfKeys: 6, lua });
+      write.defineCommand(name, { numberOfKeys: MEMBER_KEY_COUNT, lua });
     }
     const state = new RedisMemberState(store, read, write as RedisConnection & MemberScripts, opts);
     await state.refreshEpoch();
@@ -126,7 +120,7 @@ export class RedisMemberState implements OnlineState {
     }
     await Promise.all([...byMember].map(async ([userId, list]) => {
       try {
-        await this.write.vitrineApply(...keyList(memberKeys(userId)), ...this.header(''), ...list.flatMap(eventArgs));
+        await this.write.vitrineApply(...keyList(memberKeys(userId)), ...scriptHeader(this.opts, ''), ...list.flatMap(eventArgs));
       } catch (err) {
         this.markDirty(userId, err);
       }
@@ -137,7 +131,7 @@ export class RedisMemberState implements OnlineState {
   async applyProfile(userId: string): Promise<void> {
     const user = await this.store.getUser(userId);
     try {
-      await this.write.vitrineProfile(...keyList(memberKeys(userId)), ...this.header(profileJson(user)));
+      await this.write.vitrineProfile(...keyList(memberKeys(userId)), ...scriptHeader(this.opts, profileJson(user)));
     } catch (err) {
       this.markDirty(userId, err);
     }
@@ -177,10 +171,6 @@ export class RedisMemberState implements OnlineState {
     await Promise.allSettled([this.read.quit(), this.write.quit()]);
   }
 
-  private header(fourth: string): Array<string | number> {
-    return [this.opts.ttlMs, this.opts.recentLimit, this.opts.seenWindow, fourth];
-  }
-
   private async readMember(userId: string, client: RedisConnection = this.read): Promise<RawMember> {
     const k = memberKeys(userId);
     const started = performance.now();
@@ -217,7 +207,7 @@ export class RedisMemberState implements OnlineState {
     for (let attempt = 0; attempt < 3; attempt++) {
       // set before the store is read: an event committed after the read finds it and waits in the queue
       await this.write.set(memberKeys(userId).building, '1', 'PX', BUILD_MARK_MS);
-      const args = await this.installArgs(userId);
+      const args = installArgs(await loadMemberHistory(this.store, userId, this.opts.hydrateEvents), this.opts, this.epoch);
       const outcome = await this.write.vitrineInstall(...keys, ...args);
       if (outcome === 1) this.counters.rebuilds++;
       if (outcome !== -2) return this.readMember(userId, this.write);
@@ -225,33 +215,11 @@ export class RedisMemberState implements OnlineState {
     throw new Error(`member ${userId}: the rebuild outlasted its marker three times`);
   }
 
-  private async installArgs(userId: string): Promise<Array<string | number>> {
-    const history = await loadMemberHistory(this.store, userId, this.opts.hydrateEvents);
-    const known = history.user || history.events.length > 0 ? 1 : 0;
-    const args: Array<string | number> = [...this.header(this.epoch), profileJson(history.user), known];
-    const agg = history.aggregates;
-    if (!agg) {
-      args.push(0, 0, 0, '', 0, 0);
-    } else {
-      const sizes: Array<string | number> = [];
-      let fitReports = 0;
-      for (const [size, p] of Object.entries(agg.sizeProfile)) {
-        const reports = p.small + p.fit + p.large;
-        const fitScore = p.fit * FIT_REPORT_SCORE.fit + p.small * FIT_REPORT_SCORE.small + p.large * FIT_REPORT_SCORE.large;
-        if (p.rents > 0 || reports > 0) sizes.push(size, p.rents, fitScore);
-        fitReports += reports;
-      }
-      args.push(1, agg.stats.rents, fitReports, agg.stats.lastEventAt ?? '', sizes.length / 3, ...sizes, agg.held.length, ...agg.held);
-    }
-    for (const e of history.events) args.push(...eventArgs(e));
-    return args;
-  }
-
   /** Reads the epoch, writing a new one when Redis has none (it came back empty, or is new). */
   private async refreshEpoch(): Promise<void> {
     let epoch = await this.write.get(EPOCH_KEY);
     if (epoch === null) {
-      await this.write.set(EPOCH_KEY, randomBytes(8).toString('hex'), 'NX');
+      await this.write.set(EPOCH_KEY, randomBytes(4).toString('hex'), 'NX');
       epoch = await this.write.get(EPOCH_KEY);
     }
     if (epoch === null) throw new Error('the epoch key vanished as it was written');
@@ -281,7 +249,7 @@ export class RedisMemberState implements OnlineState {
   /** Deletes the keys of members whose writes failed (their next read rebuilds them); too many: a new epoch. */
   private async repair(): Promise<void> {
     if (this.dirty.size > DIRTY_CAP) {
-      await this.write.set(EPOCH_KEY, randomBytes(8).toString('hex'));
+      await this.write.set(EPOCH_KEY, randomBytes(4).toString('hex'));
       this.dirty.clear();
       await this.refreshEpoch();
       return;
@@ -292,9 +260,4 @@ export class RedisMemberState implements OnlineState {
       this.dirty.delete(userId);
     }
   }
-}
-
-/** An event as the scripts take it: id, type, ts, item, size, occasion, fit ('' for none). */
-function eventArgs(e: VitrineEvent): string[] {
-  return [e.id, e.type, String(e.ts), e.itemId ?? '', e.size ?? '', e.occasion ?? '', e.fit ?? ''];
 }

@@ -31,7 +31,7 @@ export function profileJson(user: User | null): string {
   return JSON.stringify(profile);
 }
 
-/** The raw replies of a member read: HGETALL of the state hash, ZREVRANGE … WITHSCORES of recent, GET of the profile. */
+/** The raw replies of a member read: HGETALL of the state hash, ZREVRANGE … WITHSCORES of recent, GET of the long-profile key. */
 export interface RawMember {
   state: Record<string, string>;
   recent: string[];
@@ -56,7 +56,8 @@ export function snapshotFromRedis(userId: string, raw: RawMember): MemberSnapsho
       if (rents + fitScore > 0) learned.push({ size: name, score: rents + fitScore, order });
     }
   }
-  const profile: StoredProfile = raw.profile ? JSON.parse(raw.profile) as StoredProfile : {};
+  const json = raw.state.pf ?? raw.profile;
+  const profile: StoredProfile = json ? JSON.parse(json) as StoredProfile : {};
   const sizes = profile.s && profile.s.length > 0 ? [...profile.s]
     : learned.sort((x, y) => y.score - x.score || x.order - y.order).map((s) => s.size);
   const snapshot: MemberSnapshot = {
@@ -75,11 +76,11 @@ export function snapshotFromRedis(userId: string, raw: RawMember): MemberSnapsho
   return snapshot;
 }
 
-/** `<ts>\t<type code>\t<item>\t<size>\t<occasion>` entries with their scores, newest first. */
+/** `<type code>\t<item>\t<size>\t<occasion>[\t<ts>]` entries with their scores (the ts), newest first. */
 function recentOf(flat: readonly string[]): RecentInteraction[] {
   const out: RecentInteraction[] = [];
   for (let j = 0; j < flat.length; j += 2) {
-    const [, code, itemId, size, occasion] = flat[j].split('\t');
+    const [code, itemId, size, occasion] = flat[j].split('\t');
     const type = EVENT_TYPES[Number(code)];
     const entry: RecentInteraction = { itemId, type, ts: Number(flat[j + 1]), weight: POSITIVE_WEIGHT[type] ?? 0 };
     if (size) entry.size = size;
