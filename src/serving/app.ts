@@ -40,6 +40,9 @@ import { pageRoutes } from './routes/page.ts';
 import { pageTemplateRoutes } from './routes/pages.ts';
 import { uiRoutes } from './routes/ui.ts';
 import { userRoutes } from './routes/users.ts';
+import { openOnlineState, sharedState as sharedStateWanted } from './online/open-online-state.ts';
+import type { RedisMemberState } from './online/redis/redis-member-state.ts';
+import { registerRedisWriterMetrics } from './online/redis/redis-state-metrics.ts';
 
 export interface BuildAppOptions {
   config: Readonly<VitrineConfig>;
@@ -104,15 +107,24 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
     // a second connection to an in-memory database would open another, empty one
     inWorker: config.training.inWorker && !config.store.url.endsWith(':memory:'),
   });
+  // member state in Redis: this thread applies each accepted batch once, before its 200 (ADR 0022)
+  const sharedState = sharedStateWanted(config)
+    ? await openOnlineState(config, store, { writer: true, warn: log.warn }) as RedisMemberState : undefined;
+  if (sharedState) registerRedisWriterMetrics(metrics.registry, sharedState);
   const context: AppContext = {
     config, store, metrics, clock, ingestor, models, payloads, jobs, ...(fault ? { fault } : {}), merchandising, serving,
+    ...(sharedState ? { sharedState } : {}),
   };
   // every replica sees every accepted event before the ingest call (and so the event's 200) returns
-  ingestor.onAccepted((events) => serving.apply({ kind: 'events', events }));
+  ingestor.onAccepted(async (events) => {
+    await sharedState?.apply(events);
+    await serving.apply({ kind: 'events', events });
+  });
   registerPayloadMetrics(metrics.registry, payloads, 'http');
   app.addHook('onClose', async () => {
     await jobs.close();
     await serving.close();
+    await sharedState?.close();
   });
   if (fault) app.log.warn(`VITRINE_FAULT=${fault}: every current model is made to fail (tests and demonstrations only)`);
 

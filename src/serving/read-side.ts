@@ -10,7 +10,7 @@ import { MerchandisingCache } from './merchandising/merchandising-cache.ts';
 import { type FaultMode, faultFromEnv } from './models/fault-injection.ts';
 import { type ModelManagerOptions, RegistryModelManager } from './models/model-manager.ts';
 import { SharedPayloads } from './models/shared-payloads.ts';
-import { MemberStateStore } from './online/online-state.ts';
+import { openOnlineState } from './online/open-online-state.ts';
 
 export interface ReadSideOptions {
   config: Readonly<VitrineConfig>;
@@ -50,10 +50,8 @@ export async function buildReadSide(opts: ReadSideOptions) {
   const fault = faultFromEnv();
   const models = opts.models ?? new RegistryModelManager(modelManagerOptions({ config, store, warn, info, payloads, fault }));
   if (!opts.models) await models.reload();
-  const online = new MemberStateStore(store, {
-    capacity: config.serving.memberStateCap, recentLimit: config.serving.recentPerMember,
-    hydrateEvents: config.serving.hydrateEvents, foldInCacheSize: config.serving.foldInCacheSize,
-  });
+  // with Redis, the HTTP thread's writer applies events (app.ts); a read side only reads
+  const online = await openOnlineState(config, store, { writer: false, warn });
   const catalogue = await MemoryCatalogue.load(store);
   const merchandising = opts.merchandising ?? new MerchandisingCache(store, { clock });
   return { online, catalogue, models, merchandising, fault, payloads };

@@ -105,8 +105,9 @@ export class ServingReplica {
   }
 
   /** Stops background work and logs the pages served and not yet logged. */
-  close(): Promise<void> {
-    return this.engine.close();
+  async close(): Promise<void> {
+    await this.engine.close();
+    if ('close' in this.online) await this.online.close();
   }
 
   private async applyEvents(events: readonly VitrineEvent[]): Promise<void> {

@@ -28,6 +28,12 @@ export interface RedisMemberStateOptions extends ScriptLimits {
   readTimeoutMs: number;
   /** event scripts and rebuilds fail after this */
   writeTimeoutMs: number;
+  /**
+   * false: `apply` leaves events alone. A node has one writer (the HTTP thread applies each accepted
+   * batch once, before its 200); its read sides (page workers, the local replica) only read, or a
+   * batch would run once per replica and a member's seen-id window could be outrun.
+   */
+  writer?: boolean;
   warn?: (message: string) => void;
 }
 
@@ -112,6 +118,7 @@ export class RedisMemberState implements OnlineState {
    * events are durable in the store): the member is marked for repair and rebuilt from the store.
    */
   async apply(events: readonly VitrineEvent[]): Promise<void> {
+    if (this.opts.writer === false) return;
     const byMember = new Map<string, VitrineEvent[]>();
     for (const e of events) {
       const list = byMember.get(e.userId);
@@ -145,6 +152,11 @@ export class RedisMemberState implements OnlineState {
     } catch (err) {
       this.markDirty(userId, err);
     }
+  }
+
+  /** True when the member's state is in this process: never (it lives in Redis). */
+  has(_userId: string): boolean {
+    return false;
   }
 
   /** Members held in this process: none (they live in Redis). */
