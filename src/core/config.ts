@@ -44,6 +44,15 @@ export const ConfigSchema = Type.Object({
     /** a shared store (PostgreSQL): how often a node polls for other nodes' registry and catalogue writes, under LISTEN/NOTIFY (ADR 0024) */
     changePollMs: Type.Integer({ minimum: 50, maximum: 600_000 }),
   }, { additionalProperties: false }),
+  /** online member state (ADR 0022) */
+  state: Type.Object({
+    /** '' or `memory`: in this process; `redis://host:port` or `redis+cluster://h1:p1,h2:p2,…`: shared by every node */
+    url: Type.String(),
+    /** a page's member read not answered within this falls back (cold start for that page) */
+    readTimeoutMs: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    /** a member whose state no event touched for this long leaves Redis (rebuilt from the store on its next page) */
+    ttlDays: Type.Number({ exclusiveMinimum: 0 }),
+  }, { additionalProperties: false }),
   auth: Type.Object({
     keys: Type.Array(Type.Object({
       key: Type.String({ minLength: 16 }),
@@ -197,6 +206,7 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     url: '', synchronous: 'NORMAL', busyTimeoutMs: 5000, maxSizeBytes: 8 * 1024 ** 3, poolSize: 10, pageRecordRetentionDays: 30,
     changePollMs: 5000,
   },
+  state: { url: '', readTimeoutMs: 50, ttlDays: 30 },
   auth: { keys: [] },
   ingest: { maxBatch: 1000, futureToleranceMs: 5 * 60_000 },
   log: { level: 'info' },
@@ -272,6 +282,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
     if (env.VITRINE_PORT) o.server.port = Number(env.VITRINE_PORT);
   }
   if (env.VITRINE_STORE) o.store = { url: env.VITRINE_STORE };
+  if (env.VITRINE_STATE) o.state = { url: env.VITRINE_STATE };
   if (env.VITRINE_PAGE_WORKERS) o.serving = { pageWorkers: Number(env.VITRINE_PAGE_WORKERS) };
   if (env.VITRINE_LOG_LEVEL) o.log = { level: env.VITRINE_LOG_LEVEL as VitrineConfig['log']['level'] };
   if (env.VITRINE_API_KEYS) {

@@ -38,6 +38,9 @@ export const ERROR_CODES = {
   VITRINE_STORE_MIGRATION_FAILED: { status: 500, message: 'A store migration failed' },
   VITRINE_STORE_SCHEMA_TOO_NEW: { status: 500, message: 'The store was written by a newer Vitrine' },
   VITRINE_STORE_CORRUPT: { status: 500, message: 'A stored record cannot be read (damaged, or written in a format this build does not know)' },
+  // online member state (Redis)
+  VITRINE_STATE_UNKNOWN_SCHEME: { status: 500, message: 'Unknown member-state URL (memory, redis://… or redis+cluster://…)' },
+  VITRINE_STATE_UNAVAILABLE: { status: 503, message: 'The member-state Redis cannot be reached' },
   // configuration and start-up
   VITRINE_CONFIG_INVALID: { status: 500, message: 'The configuration is not valid' },
   VITRINE_CONFIG_UNSAFE_BIND: { status: 500, message: 'Refusing to listen on a non-loopback address without API keys' },

@@ -46,6 +46,9 @@ import { adminRoutes } from './routes/admin.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { uiRoutes } from './routes/ui.ts';
 import { userRoutes } from './routes/users.ts';
+import { openOnlineState, sharedState as sharedStateWanted } from './online/open-online-state.ts';
+import type { RedisMemberState } from './online/redis/redis-member-state.ts';
+import { registerRedisWriterMetrics } from './online/redis/redis-state-metrics.ts';
 
 export interface BuildAppOptions {
   config: Readonly<VitrineConfig>;
@@ -118,18 +121,28 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
     // a second connection to an in-memory database would open another, empty one
     inWorker: config.training.inWorker && !config.store.url.endsWith(':memory:'),
   });
+  // member state in Redis: this thread applies each accepted batch once, before its 200 (ADR 0022)
+  const sharedState = sharedStateWanted(config)
+    ? await openOnlineState(config, store, { writer: true, warn: log.warn }) as RedisMemberState : undefined;
+  if (sharedState) registerRedisWriterMetrics(metrics.registry, sharedState);
   const context: AppContext = {
     config, store, metrics, clock, ingestor, models, payloads, jobs, ...(fault ? { fault } : {}), merchandising, serving,
+    ...(sharedState ? { sharedState } : {}),
   };
-  // every replica is sent every accepted event before the event's 200 (applied by then on this thread;
-  // page workers apply it before any read sent after it: ADR 0014)
-  ingestor.onAccepted((events) => serving.apply({ kind: 'events', events }));
+  // every replica sees every accepted event before the ingest call (and so the event's 200) returns:
+  // shared (Redis) state by this thread's writer first; page workers apply it before any read sent
+  // after it (ADR 0014)
+  ingestor.onAccepted(async (events) => {
+    await sharedState?.apply(events);
+    await serving.apply({ kind: 'events', events });
+  });
   if (changes) followStoreChanges(changes, { models, serving, log: log.info });
   registerPayloadMetrics(metrics.registry, payloads, 'http');
   app.addHook('onClose', async () => {
     await changes?.close();
     await jobs.close();
     await serving.close();
+    await sharedState?.close();
   });
   if (fault) app.log.warn(`VITRINE_FAULT=${fault}: every current model is made to fail (tests and demonstrations only)`);
 

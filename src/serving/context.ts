@@ -9,6 +9,7 @@ import type { RegistryModelManager } from './models/model-manager.ts';
 import type { SharedPayloads } from './models/shared-payloads.ts';
 import type { TrainingJobs } from './models/training-jobs.ts';
 import type { ServingRouter } from './serving-router.ts';
+import type { RedisMemberState } from './online/redis/redis-member-state.ts';
 
 export interface AppContext {
   config: Readonly<VitrineConfig>;
@@ -34,4 +35,6 @@ export interface AppContext {
    * and every change they depend on is sent; a read asked for after a change's response reflects it (ADR 0014)
    */
   serving: ServingRouter;
+  /** member state in Redis (state.url, ADR 0022): this thread's writer, which applies events before their 200 */
+  sharedState?: RedisMemberState;
 }

@@ -8,7 +8,7 @@ import { applyServingV8Flags } from '../../serving/v8-flags.ts';
 import { exitOnError } from '../exit.ts';
 import { serveApp } from '../serve-app.ts';
 
-export const SERVE_HELP = `vitrine serve [--data DIR] [--port 8080] [--host 127.0.0.1] [--store URL] [--config FILE] [--page-workers N]
+export const SERVE_HELP = `vitrine serve [--data DIR] [--port 8080] [--host 127.0.0.1] [--store URL] [--state URL] [--config FILE] [--page-workers N]
 
 Serves the HTTP API (and the UI) until interrupted.
   --data DIR     data directory: the embedded store and model files (env VITRINE_DATA_DIR, default ./data)
@@ -17,6 +17,8 @@ Serves the HTTP API (and the UI) until interrupted.
                  loopback address is allowed.
   --store URL    store URL, e.g. sqlite:./data/vitrine.db or postgres://user@host/db (env VITRINE_STORE;
                  default sqlite:<data>/vitrine.db)
+  --state URL    online member state: memory (default, in this process), redis://host:6379 or
+                 redis+cluster://h1:p1,h2:p2,… shared by every node (env VITRINE_STATE; ADR 0022)
   --config FILE  a vitrine.toml (env VITRINE_CONFIG; ./vitrine.toml is read when present)
   --page-workers N  threads composing pages, members partitioned among them (env VITRINE_PAGE_WORKERS,
                  serving.pageWorkers, default 0 = on the HTTP thread); 2 on a 2-core server (ADR 0010)
@@ -27,7 +29,7 @@ export function serveFlags(argv: string[]): { overrides: ConfigOverrides; help: 
   const { values } = parseArgs({
     args: argv,
     options: {
-      data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, store: { type: 'string' },
+      data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, state: { type: 'string' },
       config: { type: 'string' }, 'page-workers': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -40,6 +42,7 @@ export function serveFlags(argv: string[]): { overrides: ConfigOverrides; help: 
     if (values.host) overrides.server.host = values.host;
   }
   if (values.store) overrides.store = { url: values.store };
+  if (values.state) overrides.state = { url: values.state };
   if (values['page-workers'] !== undefined) overrides.serving = { pageWorkers: Number(values['page-workers']) };
   return { overrides, help: values.help ?? false, config: values.config };
 }

@@ -47,11 +47,15 @@ export interface MemberSnapshot {
 export interface OnlineState {
   /** The member's snapshot, hydrated from the store on first access. */
   get(userId: string): Promise<MemberSnapshot>;
-  /** Applies accepted events (the replica hands them over, in order); synchronous, so a read queued after them sees them. */
-  apply(events: readonly VitrineEvent[]): void;
+  /**
+   * Applies accepted events (the replica hands them over, in order). In process it is synchronous, so
+   * a read queued after them sees them; Redis (ADR 0022) resolves its promise once applied, and the
+   * caller awaits it before the event's 200.
+   */
+  apply(events: readonly VitrineEvent[]): void | Promise<void>;
   /** Applies a profile change (PUT /v1/users). */
   applyProfile(userId: string): Promise<void>;
-  forget(userId: string): void;
+  forget(userId: string): void | Promise<void>;
   /** members held in memory */
   size(): number;
 }

@@ -18,7 +18,7 @@ import { modelManagerOptions } from '../models/manager-options.ts';
 import { RegistryModelManager } from '../models/model-manager.ts';
 import { SharedPayloads } from '../models/shared-payloads.ts';
 import { registerOnlineStateMetrics } from '../online/online-metrics.ts';
-import { MemberStateStore } from '../online/online-state.ts';
+import { openOnlineState, type OnlineStateImpl } from '../online/open-online-state.ts';
 import { pageJson } from '../page/compose/page-json.ts';
 import type { ItemList } from '../page/lists/list-types.ts';
 import { PageEngine, type PageEngineOptions } from '../page/page-engine.ts';
@@ -49,7 +49,7 @@ export interface ServingReplicaOptions {
 export class ServingReplica {
   private constructor(
     /** members' online state */
-    readonly online: MemberStateStore,
+    readonly online: OnlineStateImpl,
     /** the catalogue in memory */
     readonly catalogue: MemoryCatalogue,
     /** the models it serves (the HTTP thread's own manager when it composes pages itself) */
@@ -65,10 +65,8 @@ export class ServingReplica {
     const payloads = opts.payloads ?? new SharedPayloads();
     const models = opts.models ?? new RegistryModelManager(modelManagerOptions({ config, store, warn, info, payloads, fault: faultFromEnv() }));
     if (!opts.models) await models.reload();
-    const online = new MemberStateStore(store, {
-      capacity: config.serving.memberStateCap, recentLimit: config.serving.recentPerMember,
-      hydrateEvents: config.serving.hydrateEvents, foldInCacheSize: config.serving.foldInCacheSize,
-    });
+    // with Redis, the HTTP thread's writer applies events (app.ts); a replica only reads
+    const online = await openOnlineState(config, store, { writer: false, warn });
     const catalogue = await MemoryCatalogue.load(store);
     const merchandising = opts.merchandising ?? new MerchandisingCache(store, { clock });
     registerOnlineStateMetrics(registry, online);
@@ -98,7 +96,7 @@ export class ServingReplica {
       case 'merchandising': return this.merchandising.reload();
       case 'profile': return this.online.applyProfile(change.userId);
       case 'forget':
-        this.online.forget(change.userId);
+        await this.online.forget(change.userId);
         return this.engine.forgetServed(change.userId);
       case 'flush': return this.engine.flushServed();
     }
@@ -116,13 +114,16 @@ export class ServingReplica {
   }
 
   /** Stops background work and logs the pages served and not yet logged. */
-  close(): Promise<void> {
-    return this.engine.close();
+  async close(): Promise<void> {
+    await this.engine.close();
+    if ('close' in this.online) await this.online.close();
   }
 
   /** Member state first, then the engine's signals and bandit: both before the next page. */
-  private applyEvents(events: readonly VitrineEvent[]): void {
-    this.online.apply(events);
+  private applyEvents(events: readonly VitrineEvent[]): void | Promise<void> {
+    const applied = this.online.apply(events);
+    // in process it is applied already: the engine's signals too before anything else runs
+    if (applied) return applied.then(() => this.engine.onEvents(events));
     this.engine.onEvents(events);
   }
 }

@@ -16,8 +16,16 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
         const v = err instanceof VitrineError ? err : new VitrineError('VITRINE_STORE_UNAVAILABLE');
         return reply.status(503).send({ error: v.toJSON() });
       }
-      // the static fallback list cannot fail, so a reachable store is enough to serve pages
-      return { status: 'ready', store: ctx.store.kind };
+      if (ctx.sharedState) {
+        try {
+          await ctx.sharedState.ping();
+        } catch (err) {
+          const v = new VitrineError('VITRINE_STATE_UNAVAILABLE', `member-state Redis: ${(err as Error).message}`);
+          return reply.status(503).send({ error: v.toJSON() });
+        }
+      }
+      // the static fallback list cannot fail, so a reachable store (and Redis, when used) is enough to serve pages
+      return { status: 'ready', store: ctx.store.kind, ...(ctx.sharedState ? { state: 'redis' } : {}) };
     });
 
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } }, async (_request, reply) => {
