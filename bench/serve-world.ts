@@ -32,6 +32,8 @@ export interface ServeWorldOptions {
   seed: number;
   /** items shown per simulated visit (impressions are most of the events; 1 keeps the import short) */
   impressions: number;
+  /** train every default algorithm (`vitrine train` as shipped: the hybrid is champion), not SERVE_ALGORITHMS */
+  trainDefault?: boolean;
 }
 
 export interface ServeWorld {
@@ -46,7 +48,7 @@ export interface ServeWorld {
 /** The world's data dir, built unless cached. */
 export function ensureServeWorld(opts: ServeWorldOptions): ServeWorld {
   // (worlds built before SERVE_ALGORITHMS trained what was then the default: the same list)
-  const key = `u${opts.users}-i${opts.items}-d${opts.days}-s${opts.seed}-imp${opts.impressions}`;
+  const key = `u${opts.users}-i${opts.items}-d${opts.days}-s${opts.seed}-imp${opts.impressions}${opts.trainDefault ? '-default' : ''}`;
   const root = join(SERVE_WORLD_CACHE, key);
   const dataDir = join(root, 'data');
   const marker = join(root, 'ready.json');
@@ -60,7 +62,7 @@ export function ensureServeWorld(opts: ServeWorldOptions): ServeWorld {
       generate: run(['generate', '--users', String(opts.users), '--items', String(opts.items), '--days', String(opts.days),
         '--seed', String(opts.seed), '--impressions', String(opts.impressions), '--out', worldDir]),
       import: run(['import', 'world', worldDir, '--data', dataDir]),
-      train: run(['train', '--data', dataDir, '--algorithms', SERVE_ALGORITHMS.join(',')]),
+      train: run(['train', '--data', dataDir, ...(opts.trainDefault ? [] : ['--algorithms', SERVE_ALGORITHMS.join(',')])]),
     };
     rmSync(worldDir, { recursive: true, force: true }); // the store has it all
     const db = new Database(join(dataDir, 'vitrine.db'));

@@ -6,7 +6,8 @@
  * each → bench/results/soak.{json,md}.
  *   node --import tsx bench/soak.bench.ts [--minutes 10] [--load 0.7 | --rate N] [--capacity-seconds 20]
  *     [--users 50000 --items 5000 --days 60 --seed 11] [--connections 50] [--zipf 1] [--page-workers 2]
- *     [--item-impressions] [--skip-warmup] [--prefill-pages N] [--cpu-prof DIR] [--note TEXT]
+ *     [--events-per-batch 10] [--min-batch-interval-ms 60000] [--item-impressions] [--skip-warmup]
+ *     [--prefill-pages N] [--cpu-prof DIR] [--note TEXT]
  * The mix (soak-mix.ts): pages for members of the whole population (Zipf), event batches
  * (rent/return/heart/view), member reads, availability changes and item updates.
  */
@@ -36,6 +37,8 @@ const { values } = parseArgs({
     days: { type: 'string', default: '60' }, seed: { type: 'string', default: '11' },
     connections: { type: 'string', default: '50' }, zipf: { type: 'string', default: '1' },
     'events-per-batch': { type: 'string', default: '10' },
+    // a member's event batches at least this far apart: sessions at a human pace (soak-mix.ts)
+    'min-batch-interval-ms': { type: 'string', default: '60000' },
     // ADR 0010: 2 page workers on a 2-core server, as bench:serve runs
     'page-workers': { type: 'string', default: '2' },
     // per-item impression events: 160 event rows per page, beyond the store's ingest rate (as bench:serve)
@@ -56,7 +59,8 @@ if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) throw new Error('
 const loadShare = Number(values.load);
 if (!(loadShare > 0 && loadShare <= 1)) throw new Error('--load must be in (0, 1]');
 const connections = Number(values.connections), capacitySeconds = Number(values['capacity-seconds']);
-const world = { users: Number(values.users), items: Number(values.items), days: Number(values.days), seed: Number(values.seed), impressions: 1 };
+// trained as shipped (the gate's champion, the hybrid, fills for-you): what a long run of a default server meets
+const world = { users: Number(values.users), items: Number(values.items), days: Number(values.days), seed: Number(values.seed), impressions: 1, trainDefault: true };
 const load1 = () => loadavg().map((x) => Math.round(x * 100) / 100);
 const loadBefore = load1();
 
@@ -65,7 +69,8 @@ const built = ensureServeWorld(world);
 restoreServeStore(built.dataDir);
 const { members, items } = await population(built.dataDir);
 const runId = `soak${Date.now().toString(36)}`;
-const mix = soakMix({ members, items, zipf: Number(values.zipf), eventsPerBatch: Number(values['events-per-batch']), seed: world.seed, runId });
+const mix = soakMix({ members, items, zipf: Number(values.zipf), eventsPerBatch: Number(values['events-per-batch']), seed: world.seed, runId,
+  minBatchIntervalMs: Number(values['min-batch-interval-ms']) });
 console.log(`${members.length} members, ${items.length} items`);
 
 await writeFile(join(built.dataDir, 'vitrine.toml'), `# written by bench/soak.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\npageWorkers = ${Number(values['page-workers'])}\n`);
@@ -145,11 +150,11 @@ try {
     benchmark: 'soak', date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
     loadAverage: { before: loadBefore, after: load1() },
-    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${prefillPages > 0 ? ` --prefill-pages ${prefillPages}` : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
+    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --min-batch-interval-ms ${values['min-batch-interval-ms']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${prefillPages > 0 ? ` --prefill-pages ${prefillPages}` : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
     ...(values.note ? { note: values.note } : {}),
     world: { ...world, members: members.length, catalogued: items.length, cached: built.cached },
     setup: { connections, pageWorkers: Number(values['page-workers']), itemImpressionEvents: values['item-impressions'] ?? false, zipf: Number(values.zipf),
-      eventsPerBatch: Number(values['events-per-batch']), shares: SOAK_SHARES },
+      eventsPerBatch: Number(values['events-per-batch']), minBatchIntervalMs: Number(values['min-batch-interval-ms']), shares: SOAK_SHARES },
     ...(warmup ? { warmup } : {}),
     capacity: { seconds: capacity.seconds, perSecond: capacity.perSecond, latencyMs: capacity.latencyMs, non2xx: capacity.non2xx, errors: capacity.errors, cpuMsPerRequest: capacityCpuMs },
     rate, loadShare, minutes: minuteResults, made, eventsSent: mix.events() - soakStart.eventsBefore,
