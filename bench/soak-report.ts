@@ -36,7 +36,7 @@ export interface SoakResult {
   command: string;
   note?: string;
   world: { users: number; items: number; days: number; seed: number; members: number; catalogued: number; cached: boolean };
-  setup: { connections: number; pageWorkers: number; itemImpressionEvents: boolean; zipf: number; eventsPerBatch: number; shares: Record<string, number> };
+  setup: { connections: number; pageWorkers: number; itemImpressionEvents: boolean; zipf: number; eventsPerBatch: number; minBatchIntervalMs?: number; shares: Record<string, number> };
   /** one page for every member before the capacity run */
   warmup?: { seconds: number; pages: number };
   capacity: Pick<LoadResult, 'seconds' | 'perSecond' | 'latencyMs' | 'non2xx' | 'errors'> & { cpuMsPerRequest: number };

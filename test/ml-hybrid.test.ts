@@ -7,6 +7,7 @@ import { buildInteractions, type InteractionData } from '../src/ml/dataset.ts';
 import { seededUniform } from '../src/ml/common/rng.ts';
 import type { HybridModel } from '../src/ml/hybrid/hybrid-model.ts';
 import { hybridTrainer, trainingClock } from '../src/ml/hybrid/hybrid-trainer.ts';
+import { sizeFromItems } from '../src/ml/hybrid/member-profiles.ts';
 import type { Model } from '../src/ml/model.ts';
 import { popularityRecentTrainer, popularityTrainer } from '../src/ml/popularity/popularity-trainer.ts';
 import { assertCode, tempDir } from './helpers/ml-data.ts';
@@ -115,6 +116,14 @@ test('a live interaction list ranks like the member it describes; unknown member
   const live = hybrid.recommend({ interactions: rows.map((k) => ({ itemId: data.itemIds[data.items[k]], ts: data.ts[k] })) }, 3,
     { exclude: new Set(rows.map((k) => data.itemIds[data.items[k]])) });
   assert.ok(live.every((r) => recentIn('B', 24)(r.itemId)), `live: ${live.map((r) => r.itemId)}`);
+  // why: a list carries no sizes, so the member's size is read from the items (size 20 = rank 10 of the chart)
+  const { profiles, stats } = (hybrid as HybridModel).state;
+  const itemIndex = new Map(data.itemIds.map((id, i) => [id, i]));
+  const asked = { interactions: rows.map((k) => ({ itemId: data.itemIds[data.items[k]], ts: data.ts[k] })) };
+  assert.equal(profiles.resolve(asked, itemIndex, stats.asOfDay, stats.columns.sizeMedian).sizeRank, 10);
+  assert.equal(profiles.stateOf(profiles.history.rowOf('Bm0') as number).sizeRank, 10);
+  assert.equal(sizeFromItems(Int32Array.of(0, 1, 2, 3), Float32Array.of(Number.NaN, 10, 0, 10)), 10);
+  assert.ok(Number.isNaN(sizeFromItems(Int32Array.of(0), Float32Array.of(Number.NaN))));
   await assertCode(() => hybrid.recommend({ userId: 'nobody' }, 3), 'VITRINE_MODEL_UNKNOWN_USER');
   await assertCode(() => hybrid.recommend({ vector: new Float32Array(4) }, 3), 'VITRINE_MODEL_BAD_PARAMS');
   assert.ok(hybrid.similar('B358', 3).every((r) => r.itemId !== 'B358'));

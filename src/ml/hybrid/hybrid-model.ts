@@ -111,7 +111,7 @@ export class HybridModel extends ItemScoringModel {
   }
 
   private scoreMember(user: UserQuery, state: RankingState): Float32Array {
-    const member = state.profiles.resolve(user, this.itemIndex, state.stats.asOfDay);
+    const member = state.profiles.resolve(user, this.itemIndex, state.stats.asOfDay, state.stats.columns.sizeMedian);
     const { candidates, rows } = state.candidateRows(user, member);
     const askedBefore = state !== this.state && state.stats.asOfDay < this.state.stats.asOfDay;
     const raw = rankCandidates((askedBefore ? this.rankers.past : undefined) ?? this.rankers.current, rows, candidates.length);

@@ -65,8 +65,13 @@ export class MemberProfiles {
     return new MemberProfiles(new UserHistory(data.userIds, rows), sizeRank, nOcc, occasionCounts);
   }
 
-  /** The member of `query`: a known id, or a live interaction list (items the model never saw are skipped). */
-  resolve(query: UserQuery, itemIndex: ReadonlyMap<string, number>, asOfDay: number): MemberState {
+  /**
+   * The member of `query`: a known id, or a live interaction list (items the model never saw are
+   * skipped). A list carries no sizes, so its member's size is read from the items (`itemSizeMedian`,
+   * each item's median rented size rank): without it a live member would be ranked as size-less,
+   * unlike the member the list describes (RTR: NDCG@10 0.0099 by list against 0.0157 by id).
+   */
+  resolve(query: UserQuery, itemIndex: ReadonlyMap<string, number>, asOfDay: number, itemSizeMedian?: Float32Array): MemberState {
     if ('userId' in query) {
       const u = this.history.rowOf(query.userId);
       if (u === undefined) {
@@ -85,7 +90,8 @@ export class MemberProfiles {
       if (i !== undefined && !(day <= (latest.get(i) ?? -Infinity))) latest.set(i, day);
     }
     const days = Float32Array.from(items, (i) => latest.get(i) ?? asOfDay);
-    return { items, days, sizeRank: Number.NaN, occasions: new Float32Array(this.nOccasions), ...dayRange(days) };
+    const sizeRank = itemSizeMedian ? sizeFromItems(items, itemSizeMedian) : Number.NaN;
+    return { items, days, sizeRank, occasions: new Float32Array(this.nOccasions), ...dayRange(days) };
   }
 
   /** Member row `u` (a training index). */
@@ -123,6 +129,17 @@ export class MemberProfiles {
       payloadOf(loaded, 'members.occasionCounts', Float32Array, nUsers * nOcc),
     );
   }
+}
+
+/**
+ * The size of a member known only by their items: the median over the items of each one's median
+ * rented size (the lower middle, as for a known member's own sizes); NaN when no item has sizes.
+ */
+export function sizeFromItems(items: Int32Array, itemSizeMedian: Float32Array): number {
+  const ranks = Array.from(items, (i) => itemSizeMedian[i]).filter((r) => !Number.isNaN(r));
+  if (ranks.length === 0) return Number.NaN;
+  ranks.sort((a, b) => a - b);
+  return ranks[(ranks.length - 1) >> 1];
 }
 
 function dayRange(days: Float32Array): { firstDay: number; lastDay: number } {

@@ -20,7 +20,10 @@ export type HybridParams = {
    * their own last time as under user-time (member-time-fold.ts); 0 = global folds only
    */
   memberTimeMembers: number;
-  /** trailing window of "recent popularity" (the fallback order and the size-band popularity), days */
+  /**
+   * trailing window of "recent popularity" (the fallback order and the size-band popularity), days;
+   * 60 beat 45, 75 and 90 on RTR global-time (bench/results/hybrid-tuning.md)
+   */
   recentDays: number;
   /** half-life of the decayed popularity feature, days */
   halfLifeDays: number;
@@ -69,7 +72,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   componentCandidates: 50,
   categoryCandidates: 50,
   memberTimeMembers: 3000,
-  recentDays: 90,
+  recentDays: 60,
   halfLifeDays: 30,
   knnNeighbours: 100,
   easeItems: 1500,
