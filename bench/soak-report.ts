@@ -134,7 +134,7 @@ export function markdown(r: SoakResult): string {
     `World: ${r.world.users.toLocaleString('en')} members × ${r.world.items.toLocaleString('en')} items, ${r.world.days} days (seed ${r.world.seed}; bench:serve's world builder).`,
     `The real server (\`vitrine serve\`, ${r.setup.pageWorkers} page worker thread(s), per-item impression events ${r.setup.itemImpressionEvents ? 'on' : 'off: page records only'})`,
     `runs as a child process. The mix: ${shares}; members drawn from all ${r.world.members.toLocaleString('en')} with Zipf popularity`,
-    `(exponent ${r.setup.zipf}), event batches of ${r.setup.eventsPerBatch} (view/heart/rent/return). ${r.warmup ? `A warm-up first asks for one page for every member (${r.warmup.pages.toLocaleString('en')} pages in ${r.warmup.seconds} s), so the soak meets their state held. ` : ''}Capacity is the mix at saturation`,
+    `(exponent ${r.setup.zipf}), event batches of ${r.setup.eventsPerBatch} (view/heart/rent/return)${r.setup.minBatchIntervalMs ? `, a member at most one batch per ${r.setup.minBatchIntervalMs / 1000} s` : ""}. ${r.warmup ? `A warm-up first asks for one page for every member (${r.warmup.pages.toLocaleString('en')} pages in ${r.warmup.seconds} s), so the soak meets their state held. ` : ''}Capacity is the mix at saturation`,
     `(closed loop, ${r.setup.connections} connections, ${r.capacity.seconds} s, caches cold): **${r.capacity.perSecond} requests/s**`
       + ` (server CPU ${r.capacity.cpuMsPerRequest} ms a request: on an idle 2-core machine ≈ ${Math.round(2000 / r.capacity.cpuMsPerRequest)}/s); the soak offers`,
     `${r.rate}/s open loop (each latency timed from when the request was due, ADR 0008), one minute at a time.`,
