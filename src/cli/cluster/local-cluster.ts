@@ -3,14 +3,14 @@
  * set-up and for tests — a throwaway PostgreSQL database, a private redis-server, N `vitrine serve`
  * nodes on free ports against them, and HAProxy in front with the documented configuration
  * (haproxy-config.ts). stop() ends every process it started (by pid) and drops the database.
- * The nodes do not use Redis yet: member state is in-process until the Redis state lands (issue 23
- * part 2). TODO(scale-out): pass `--state redis://…` to the nodes once `vitrine serve` has it.
+ * Every node keeps its members' online state in that Redis (`--state`, ADR 0022), so any node serves
+ * any member and HAProxy's hashing is for cache locality only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
       { stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(redis);
     const redisUrl = `redis://${HOST}:${redisPort}`;
+    await waitListening(redisPort, redis); // a node opens its state at start-up
 
     const nodePorts: number[] = [];
     const nodeUrls: string[] = [];
@@ -84,7 +85,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
       const env: NodeJS.ProcessEnv = {};
       for (const [key, v] of Object.entries(process.env)) if (!key.startsWith('VITRINE_')) env[key] = v;
       if (opts.changePollMs !== undefined) env.VITRINE_CONFIG = writeConfig(dataDir, opts.changePollMs);
-      const child = spawn(process.execPath, [BIN, 'serve', '--host', HOST, '--port', String(port), '--data', dataDir, '--store', databaseUrl],
+      const child = spawn(process.execPath, [BIN, 'serve', '--host', HOST, '--port', String(port), '--data', dataDir, '--store', databaseUrl, '--state', redisUrl],
         { cwd: dataDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
       children.push(child);
       const url = `http://${HOST}:${port}`;
@@ -127,6 +128,21 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): 
     if (ok) return;
     if (performance.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Polls until something accepts connections on `port`; fails at once if the process exits first. */
+async function waitListening(port: number, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${child.spawnfile} exited (${child.exitCode ?? child.signalCode}) before port ${port} listened`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, HOST, () => { socket.destroy(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (performance.now() > deadline) throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -22,7 +22,7 @@ Vitrine cluster: ${nodes} node(s) behind HAProxy
   HAProxy stats  ${cluster.statsUrl}
   nodes          ${cluster.nodeUrls.join('  ')}
   PostgreSQL     ${cluster.databaseUrl}
-  Redis          ${cluster.redisUrl} (not used by the nodes yet)
+  Redis          ${cluster.redisUrl} (the nodes' member state)
   files          ${cluster.dir} (haproxy.cfg, node data directories)
 Load a world:  npm run vitrine -- import world DIR --store ${cluster.databaseUrl}
 Train:         npm run vitrine -- train --data ${cluster.dir}/trainer --store ${cluster.databaseUrl}
