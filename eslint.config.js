@@ -38,13 +38,6 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': ['error', asRule(IN_CHECK)] },
   },
   {
-    files: ['src/web/static/**/*.js'],
-    languageOptions: {
-      globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', Node: 'readonly',
-        setTimeout: 'readonly', clearTimeout: 'readonly', console: 'readonly' },
-    },
-  },
-  {
     files: ['bin/**/*.js', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

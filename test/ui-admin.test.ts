@@ -234,9 +234,11 @@ describe('the /admin console in Chromium', { skip }, () => {
     await page.close();
   });
 
-  it('tabs follow the arrow keys and a skip link leads to the content', async () => {
+  it('tabs follow the arrow keys and a skip link leads to the content; / is the same app, storefront first', async () => {
     const page = await browser.newPage();
-    await page.goto(`${base}/admin/storefront`);
+    await page.goto(`${base}/`);
+    await page.getByRole('tab', { name: 'Storefront', selected: true }).waitFor();
+    await page.locator('#panel-storefront').waitFor();
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
     await page.getByRole('tab', { name: 'Storefront' }).focus();

@@ -44,7 +44,7 @@ import { pageRoutes } from './routes/page.ts';
 import { pageTemplateRoutes } from './routes/pages.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { sessionRoutes } from './routes/session.ts';
-import { uiRoutes } from './routes/ui.ts';
+import { clientModuleRoutes } from './routes/client-module.ts';
 import { userRoutes } from './routes/users.ts';
 import { openOnlineState, sharedState as sharedStateWanted } from './online/open-online-state.ts';
 import type { RedisMemberState } from './online/redis/redis-member-state.ts';
@@ -184,7 +184,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   pageRoutes(app, serving);
   listRoutes(app, serving);
   experimentRoutes(app, context, () => serving.apply({ kind: 'flush' }));
-  uiRoutes(app);
+  clientModuleRoutes(app);
   sessionRoutes(app);
   adminRoutes(app);
   return { app, context, ...(pool ? { pageWorkers: pool } : {}) };
