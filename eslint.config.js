@@ -17,7 +17,7 @@ const IN_CHECK = ["BinaryExpression[operator='in'][left.type!='Literal']", '`key
 const asRule = ([selector, message]) => ({ selector, message });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'out/**', 'src/web/static/vendor/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
