@@ -17,7 +17,7 @@ const IN_CHECK = ["BinaryExpression[operator='in'][left.type!='Literal']", '`key
 const asRule = ([selector, message]) => ({ selector, message });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'out/**', 'src/web/static/vendor/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -36,13 +36,6 @@ export default tseslint.config(
     // ml, eval and sim read size labels and names from data too (a size "constructor" was Object to normaliseSize)
     files: ['src/ml/**/*.ts', 'src/eval/**/*.ts', 'src/sim/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', asRule(IN_CHECK)] },
-  },
-  {
-    files: ['src/web/static/**/*.js'],
-    languageOptions: {
-      globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', Node: 'readonly',
-        setTimeout: 'readonly', clearTimeout: 'readonly', console: 'readonly' },
-    },
   },
   {
     files: ['bin/**/*.js', 'eslint.config.js'],

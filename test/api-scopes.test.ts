@@ -32,7 +32,7 @@ function adrScope(method: string, path: string): Needed {
 }
 
 // routes the OpenAPI document hides: the document itself and the UI's files
-const HIDDEN_PUBLIC = [['GET', '/openapi.json'], ['GET', '/'], ['GET', '/ui/app.js'], ['GET', '/ui/vitrine-client.js'],
+const HIDDEN_PUBLIC = [['GET', '/openapi.json'], ['GET', '/'], ['GET', '/ui/vitrine-client.js'],
   ['GET', '/admin'], ['GET', '/admin/models'], ['GET', '/admin/assets/console.js'], ['GET', '/admin/assets/console.css']] as const;
 
 describe('scopes for every route (ADR 0003)', () => {

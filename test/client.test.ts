@@ -192,6 +192,9 @@ describe('client: the whole API over HTTP', () => {
     assert.deepEqual([trained.algorithm, trained.status], ['popularity', 'active']);
     const overview = await client.models.list();
     assert.equal(overview.serving.popularity?.current, trained.version);
+    assert.deepEqual(overview.rowKinds.find((r) => r.kind === 'popular-in-your-size'),
+      { kind: 'popular-in-your-size', asks: ['popularity'], algorithm: 'popularity', version: trained.version });
+    assert.equal(await client.models.evaluation(), null, 'no evaluation kept in this data dir');
     assert.equal((await client.models.activate(trained.version)).status, 'active');
   });
 

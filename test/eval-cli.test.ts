@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { runEvaluate } from '../src/cli/commands/evaluate.ts';
 import { DAY_MS } from '../src/core/time.ts';
 import type { VitrineEvent } from '../src/core/types.ts';
+import { readEvaluationReport } from '../src/pipeline/evaluation-report-file.ts';
 import { openStore } from '../src/storage/open-store.ts';
 import { capturing } from './helpers/capture-console.ts';
 
@@ -39,6 +40,11 @@ test('--data DIR evaluates the store and --json writes exactly the documented sh
   for (const key of ['ndcg', 'recall', 'precision', 'hitRate', 'map', 'coverage', 'trainSeconds']) assert.equal(typeof pop[key], 'number', key);
   assert.deepEqual([pop.recall, pop.precision, pop.hitRate, pop.map, pop.coverage], [1, 0.5, 1, 0.5, 0.75]);
   assert.ok(Math.abs(pop.ndcg - 1 / Math.log2(3)) < 1e-12);
+  // the data dir keeps the same report as its latest evaluation (GET /v1/models/evaluation)
+  const kept = await readEvaluationReport(data);
+  assert.deepEqual(kept?.report, doc);
+  assert.equal(kept?.command, `vitrine evaluate --data ${data} --protocol global-time --cutoff 2024-01-11 --k 2 --algorithms popularity --json ${json}`);
+  assert.equal(kept?.citation, undefined, 'store data needs no citation');
 });
 
 test('--file reads an RTR CSV and prints the citation', async () => {

@@ -8,6 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { VitrineClient } from 'vitrine/client';
+import { RTR_CITATION } from '../src/eval/rtr-dataset.ts';
+import { writeEvaluationReport } from '../src/pipeline/evaluation-report-file.ts';
 import { testApp, type TestApp } from './helpers/app.ts';
 import { seriousViolations } from './helpers/axe.ts';
 import { browserSkipReason, launchBrowser } from './helpers/browser.ts';
@@ -52,6 +54,10 @@ describe('the /admin console in Chromium', { skip }, () => {
     const job = await api.models.waitForJob((await api.models.train({ algorithms: ['popularity'] })).jobId);
     assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
     firstVersion = job.models[0].version;
+    await writeEvaluationReport(t.dir, {
+      writtenAt: Date.now(), command: 'vitrine evaluate --file rtr.csv --protocol user-time', citation: RTR_CITATION,
+      report: { protocol: 'user-time', k: 10, users: 3, items: 36, dataset: 'rtr', results: { popularity: { ndcg: 0.25, recall: 0.5 } } },
+    });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -175,6 +181,12 @@ describe('the /admin console in Chromium', { skip }, () => {
     await page.getByRole('tab', { name: 'Models' }).click();
     await page.getByRole('button', { name: 'Roll back popularity' }).click();
     await page.getByTestId('models-status').filter({ hasText: 'rolled back popularity' }).waitFor();
+    // which version serves a row kind comes from the server (GET /v1/models rowKinds)
+    await page.getByTestId('row-kinds').locator('tr[data-kind="popular-in-your-size"] td').first().filter({ hasText: firstVersion }).waitFor();
+    // the data dir's latest offline evaluation, kept in before(), with the RTR citation
+    const evaluation = page.getByTestId('evaluation');
+    assert.deepEqual(await evaluation.locator('tr[data-algorithm="popularity"] td').allTextContents(), ['0.2500', '0.5000', '—', '—', '—', '—']);
+    assert.match(await evaluation.locator('.citation').textContent() as string, /Misra, Wan & McAuley.*RecSys 2018/);
     await openMember(page, base, MEMBERS[4]);
     assert.equal(await modelVersion(page), firstVersion);
     await page.close();
@@ -234,9 +246,11 @@ describe('the /admin console in Chromium', { skip }, () => {
     await page.close();
   });
 
-  it('tabs follow the arrow keys and a skip link leads to the content', async () => {
+  it('tabs follow the arrow keys and a skip link leads to the content; / is the same app, storefront first', async () => {
     const page = await browser.newPage();
-    await page.goto(`${base}/admin/storefront`);
+    await page.goto(`${base}/`);
+    await page.getByRole('tab', { name: 'Storefront', selected: true }).waitFor();
+    await page.locator('#panel-storefront').waitFor();
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
     await page.getByRole('tab', { name: 'Storefront' }).focus();

@@ -1,7 +1,8 @@
-/** The console's pure helpers: /metrics parsing, training parameters, reordering, generated pictures. */
+/** The console's pure helpers: /metrics parsing, training parameters, reordering, generated pictures, the evaluation line. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rentableSize } from '../src/web/console/actions.ts';
+import { describeEvaluation, metricText } from '../src/web/console/evaluation.tsx';
 import { colourOf, itemPicture } from '../src/web/console/item-image.ts';
 import { parseParams } from '../src/web/console/models.tsx';
 import { histogramQuantile, parseMetrics, total } from '../src/web/console/prometheus.ts';
@@ -64,5 +65,16 @@ describe('console helpers', () => {
     assert.match(decodeURIComponent(drawn.src), /^data:image\/svg\+xml,<svg[^]*fill="#1f7a55"/);
     // an inherited name is not a colour
     assert.equal(colourOf({ attributes: JSON.parse('{"__proto__": {"colour": "red"}}') }).name, '');
+  });
+
+  it('describes a kept evaluation in one line and prints metrics with 4 decimals', () => {
+    const line = describeEvaluation({
+      writtenAt: Date.UTC(2026, 11, 7, 9, 30), command: 'vitrine evaluate',
+      report: { protocol: 'global-time', cutoff: '2017-07-01', k: 10, users: 1200, items: 5850, dataset: 'rtr', source: 'data/rtr.csv', results: {} },
+    });
+    assert.equal(line, 'global-time from 2017-07-01, K = 10, on rtr (data/rtr.csv), 1200 members evaluated over 5850 items; written 2026-12-07 09:30 UTC');
+    assert.equal(describeEvaluation({ writtenAt: 0, command: '', report: { results: {} } }),
+      'unknown protocol, K = ?, on unknown data; written 1970-01-01 00:00 UTC');
+    assert.deepEqual([metricText(0.123456), metricText(1), metricText(undefined), metricText('x'), metricText(NaN)], ['0.1235', '1.0000', '—', '—', '—']);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The typed Vitrine API client (`vitrine/client`). Depends only on `fetch`, so it runs in Node ≥ 20
- * and in browsers (the console loads it as /ui/vitrine-client.js). See docs/client.md.
+ * and in browsers (a shop's pages load it as /ui/vitrine-client.js). See docs/client.md.
  */
 import { ItemsApi } from './catalogue.ts';
 import { EventsApi } from './events.ts';

@@ -1,6 +1,6 @@
 /** Model lifecycle: versions, background training jobs, activate, rollback (docs/operations.md; admin scope). */
 import { path, type RequestOptions, type Transport } from './transport.ts';
-import type { ModelRecord, ModelsOverview, TrainingJob, TrainInput } from './types.ts';
+import type { ModelRecord, ModelsOverview, StoredEvaluation, TrainingJob, TrainInput } from './types.ts';
 
 export interface WaitOptions extends RequestOptions {
   /** time between polls in ms (default 250) */
@@ -24,6 +24,11 @@ export class ModelsApi {
   /** Versions (newest first) with status and metrics, and what is loaded for serving (GET /v1/models). */
   list(options?: RequestOptions): Promise<ModelsOverview> {
     return this.#http.send({ method: 'GET', path: '/v1/models' }, options);
+  }
+
+  /** The latest offline evaluation kept in the data dir, or null when none was (GET /v1/models/evaluation). */
+  async evaluation(options?: RequestOptions): Promise<StoredEvaluation | null> {
+    return (await this.#http.send<{ evaluation: StoredEvaluation | null }>({ method: 'GET', path: '/v1/models/evaluation' }, options)).evaluation;
   }
 
   /** Starts a background training job; 409 VITRINE_MODEL_TRAINING_BUSY while one runs (POST /v1/models/train). */

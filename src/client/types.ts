@@ -81,6 +81,40 @@ export interface ModelsOverview {
   /** the running training job's id */
   training: string | null;
   models: ModelRecord[];
+  /** which loaded version serves each row kind, for the default variant (and `similar`, GET /v1/items/{id}/similar) */
+  rowKinds: RowKindModel[];
+}
+
+export interface RowKindModel {
+  kind: string;
+  /** the algorithms the row asks, in order; empty when it uses no model */
+  asks: string[];
+  /** the first of them with a loaded version, or null */
+  algorithm: string | null;
+  version: string | null;
+}
+
+/** The latest offline evaluation kept in the server's data dir (`vitrine evaluate --data DIR`). */
+export interface StoredEvaluation {
+  /** epoch ms */
+  writtenAt: number;
+  /** the command line that made it */
+  command: string;
+  /** the data's citation (Rent the Runway: Misra, Wan & McAuley, RecSys 2018), when it needs one */
+  citation?: string;
+  /** the `vitrine evaluate --json` report (docs/validation.md) */
+  report: {
+    protocol?: string;
+    k?: number;
+    users?: number;
+    items?: number;
+    dataset?: string;
+    source?: string;
+    cutoff?: string;
+    /** algorithm → ndcg, recall, precision, hitRate, map, coverage, trainSeconds, … */
+    results: Record<string, Record<string, unknown>>;
+    [extra: string]: unknown;
+  };
 }
 
 export interface TrainInput {
@@ -107,6 +141,8 @@ export interface ListOptions {
   /** the last id of the previous page (keyset paging) */
   after?: string;
   limit?: number;
+  /** only ids that start with it (a search by id) */
+  prefix?: string;
 }
 export interface ItemsPage { items: Item[]; next: string | null }
 export interface MembersPage { users: MemberProfile[]; next: string | null }

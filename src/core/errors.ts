@@ -74,6 +74,7 @@ export const ERROR_CODES = {
   VITRINE_EVAL_NO_USERS: { status: 400, message: 'The protocol leaves no member to evaluate' },
   VITRINE_EVAL_BAD_PROTOCOL: { status: 400, message: 'Unknown or badly parameterised evaluation protocol' },
   VITRINE_EVAL_BAD_OUTCOME: { status: 400, message: 'The member outcome cannot be used (horizon not observed, no usable outcome row…)' },
+  VITRINE_EVAL_REPORT_CORRUPT: { status: 500, message: 'The data dir\'s stored evaluation report cannot be read' },
   // simulation
   VITRINE_SIM_BAD_OPTIONS: { status: 400, message: 'The synthetic world options are not valid' },
   VITRINE_SIM_BAD_VARIANTS: { status: 400, message: 'The simulation variants must be name=algorithm pairs, comma-separated, with unique names' },

@@ -44,7 +44,8 @@ import { pageRoutes } from './routes/page.ts';
 import { pageTemplateRoutes } from './routes/pages.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { sessionRoutes } from './routes/session.ts';
-import { uiRoutes } from './routes/ui.ts';
+import { clientModuleRoutes } from './routes/client-module.ts';
+import { FreshnessTracker } from './freshness.ts';
 import { userRoutes } from './routes/users.ts';
 import { openOnlineState, sharedState as sharedStateWanted } from './online/open-online-state.ts';
 import type { RedisMemberState } from './online/redis/redis-member-state.ts';
@@ -89,6 +90,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
     logController: new LogController({ disableRequestLogging: true }),
   });
   const metrics = createMetrics();
+  const freshness = new FreshnessTracker((seconds) => metrics.freshnessSeconds.observe(seconds));
   const log = { warn: (m: string) => app.log.warn(m), info: (m: string) => app.log.info(m) };
   const ingestor = new EventIngestor(store, { futureToleranceMs: config.ingest.futureToleranceMs, clock });
   const fault = faultFromEnv();
@@ -126,7 +128,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
     ? await openOnlineState(config, store, { writer: true, warn: log.warn }) as RedisMemberState : undefined;
   if (sharedState) registerRedisWriterMetrics(metrics.registry, sharedState);
   const context: AppContext = {
-    config, store, metrics, clock, ingestor, models, payloads, jobs, ...(fault ? { fault } : {}), merchandising, serving,
+    config, store, metrics, freshness, clock, ingestor, models, payloads, jobs, ...(fault ? { fault } : {}), merchandising, serving,
     ...(sharedState ? { sharedState } : {}),
   };
   // every replica sees every accepted event before the ingest call (and so the event's 200) returns:
@@ -181,10 +183,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<VitrineApp> {
   modelRoutes(app, context);
   carouselRoutes(app, context);
   pageTemplateRoutes(app, context);
-  pageRoutes(app, serving);
+  pageRoutes(app, serving, freshness);
   listRoutes(app, serving);
   experimentRoutes(app, context, () => serving.apply({ kind: 'flush' }));
-  uiRoutes(app);
+  clientModuleRoutes(app);
   sessionRoutes(app);
   adminRoutes(app);
   return { app, context, ...(pool ? { pageWorkers: pool } : {}) };

@@ -3,6 +3,7 @@ import type { VitrineConfig } from '../core/config.ts';
 import type { EventIngestor } from '../pipeline/ingest.ts';
 import type { Store } from '../storage/store.ts';
 import type { MerchandisingCache } from './merchandising/merchandising-cache.ts';
+import type { FreshnessTracker } from './freshness.ts';
 import type { AppMetrics } from './metrics.ts';
 import type { FaultMode } from './models/fault-injection.ts';
 import type { RegistryModelManager } from './models/model-manager.ts';
@@ -16,6 +17,8 @@ export interface AppContext {
   store: Store;
   ingestor: EventIngestor;
   metrics: AppMetrics;
+  /** pairs accepted events with their members' next pages (vitrine_freshness_seconds) */
+  freshness: FreshnessTracker;
   clock: () => number;
   /**
    * loaded model versions (ModelManager): current and previous per algorithm; with page workers a

@@ -12,6 +12,7 @@ import { formatReportTable, reportJson } from '../../eval/report.ts';
 import { RTR_DEFAULT_PATH } from '../../eval/rtr-csv.ts';
 import { loadRtrDataset, RTR_CITATION } from '../../eval/rtr-dataset.ts';
 import { parseProtocol, splitDataset } from '../../eval/splits.ts';
+import { writeEvaluationReport } from '../../pipeline/evaluation-report-file.ts';
 import { loadTrainingData } from '../../pipeline/training-data.ts';
 import { evaluateServed, SERVED_FOR_YOU, SERVED_PAGE, type ServedEvaluation } from '../../sim/replay/served-evaluation.ts';
 import { openStore } from '../../storage/open-store.ts';
@@ -32,7 +33,8 @@ Protocols:
   user-time                   members with ≥ 5 items hold out their last max(1, floor(20%))
 
 Data (positives = rentals and purchases; for a log without them, rated reviews):
-  --data DIR       the engine's store, sqlite:DIR/vitrine.db
+  --data DIR       the engine's store, sqlite:DIR/vitrine.db; the run's JSON report is kept as
+                   DIR/reports/evaluation-latest.json (GET /v1/models/evaluation, the console's Models)
   --file RTR_CSV   a Rent the Runway CSV(.gz); the default when --data is not given or has no events:
                    ${RTR_DEFAULT_PATH} (relative to the working directory)
 
@@ -161,10 +163,17 @@ export async function runEvaluate(argv: string[]): Promise<number> {
     const analysis = wantsAnalysis ? analyseReport(report, split, { bootstrap: { resamples: args.bootstrap, seed: args.seed }, outcome }) : undefined;
     if (analysis?.outcome) console.log(`\n${formatOutcomeTable(analysis.outcome, report.k)}`);
     if (dataset.name === 'rtr') console.log(`\n${RTR_CITATION}`);
-    if (args.json !== undefined) {
+    if (args.json !== undefined || args.data !== undefined) {
       const json = reportJson(report, ctx, analysis);
       if (served) json.served = servedJson(served);
-      await writeReportFile(args.json, `${JSON.stringify(json, null, 2)}\n`);
+      if (args.json !== undefined) await writeReportFile(args.json, `${JSON.stringify(json, null, 2)}\n`);
+      if (args.data !== undefined && existsSync(args.data)) {
+        const kept = await writeEvaluationReport(args.data, {
+          writtenAt: Date.now(), command: `vitrine evaluate ${argv.join(' ')}`, report: json,
+          ...(dataset.name === 'rtr' ? { citation: RTR_CITATION } : {}),
+        });
+        console.error(`kept as the data dir's latest evaluation: ${kept}`);
+      }
     }
     if (args.html !== undefined && analysis) {
       const citation = dataset.name === 'rtr' ? RTR_CITATION : undefined;

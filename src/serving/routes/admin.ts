@@ -1,6 +1,7 @@
 /**
- * The /admin console: one HTML shell for /admin and every /admin/<screen> (the console routes in the
- * browser), its script and stylesheet built from src/web/console (src/serving/console-bundle.ts).
+ * The console, the one UI: one HTML shell for `/` (the storefront preview first), /admin and every
+ * /admin/<screen> (the console routes in the browser), its script and stylesheet built from
+ * src/web/console (src/serving/console-bundle.ts).
  * The console itself talks to the API over HTTP only, through the typed client.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -25,10 +26,11 @@ const SHELL = `<!doctype html>
 </html>
 `;
 
-/** Registers GET /admin, /admin/<screen>, /admin/assets/console.js and /admin/assets/console.css. */
+/** Registers GET /, /admin, /admin/<screen>, /admin/assets/console.js and /admin/assets/console.css. */
 export function adminRoutes(app: FastifyInstance): void {
   const html = { schema: { hide: true } };
   const sendShell = async (_request: unknown, reply: FastifyReply) => reply.type('text/html; charset=utf-8').send(SHELL);
+  app.get('/', html, sendShell);
   app.get('/admin', html, sendShell);
   for (const screen of SCREENS) app.get(`/admin/${screen}`, html, sendShell);
   app.get('/admin/assets/console.js', html, async (_request, reply) =>

@@ -1,6 +1,7 @@
 /** Read-only listings beyond API.md (an allowed extension) used by the UI and operators. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { ID_PATTERN } from '../../core/ids.ts';
 import { errorResponses, Id, idParams } from '../../core/schemas/common.ts';
 import { ItemResponse } from '../../core/schemas/items.ts';
 import type { AppContext } from '../context.ts';
@@ -20,29 +21,53 @@ const EventsQuery = Type.Object({
 const Page = Type.Object({
   after: Type.Optional(Id),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  prefix: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'only ids that start with it (a member or item search)' })),
 }, { additionalProperties: false });
+
+type PageQuery = { after?: string; limit: number; prefix?: string };
+
+/**
+ * The `afterId` to list from: `after`, or for a prefix a string just below every id that starts with
+ * it, with no id between (its last character one lower, then \x7f, above every id character). Stores
+ * list ids in byte order (PostgreSQL ids are COLLATE "C"), so the prefix's ids come first: one index
+ * range, however many ids sort before them.
+ */
+export function listStart(query: Pick<PageQuery, 'after' | 'prefix'>): string | undefined {
+  const { after, prefix } = query;
+  if (!prefix) return after;
+  const before = `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) - 1)}\x7f`;
+  return after !== undefined && after > before ? after : before;
+}
+
+/** A listed page cut where ids stop matching the prefix, and its `next` cursor. */
+export function prefixPage<T extends { id: string }>(rows: T[], query: PageQuery): { rows: T[]; next: string | null } {
+  const matching = query.prefix ? rows.filter((r) => r.id.startsWith(query.prefix as string)) : rows;
+  // a row past the prefix means the range is over
+  const more = rows.length === query.limit && matching.length === rows.length;
+  return { rows: matching, next: more ? rows[rows.length - 1].id : null };
+}
 
 /** Registers GET /v1/items, GET /v1/users, GET /v1/users/:userId/events and GET /v1/stats. */
 export function browseRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { store } = ctx;
 
-  app.get<{ Querystring: { after?: string; limit: number } }>('/v1/items', {
+  app.get<{ Querystring: PageQuery }>('/v1/items', {
     config: { scope: 'read' },
     schema: {
-      tags: ['catalogue'], summary: 'Items in id order, keyset-paged with ?after=<lastId>', querystring: Page,
+      tags: ['catalogue'], summary: 'Items in id order, keyset-paged with ?after=<lastId>; ?prefix= keeps the ids that start with it', querystring: Page,
       response: { 200: Type.Object({ items: Type.Array(ItemResponse), next: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
     },
   }, async (request) => {
-    const items = await store.listItems({ afterId: request.query.after, limit: request.query.limit });
-    return { items, next: items.length === request.query.limit ? items[items.length - 1].id : null };
+    const page = prefixPage(await store.listItems({ afterId: listStart(request.query), limit: request.query.limit }), request.query);
+    return { items: page.rows, next: page.next };
   });
 
-  app.get<{ Querystring: { after?: string; limit: number } }>('/v1/users', {
+  app.get<{ Querystring: PageQuery }>('/v1/users', {
     config: { scope: 'read' },
-    schema: { tags: ['members'], summary: 'Members in id order, keyset-paged with ?after=<lastId>', querystring: Page },
+    schema: { tags: ['members'], summary: 'Members in id order, keyset-paged with ?after=<lastId>; ?prefix= keeps the ids that start with it', querystring: Page },
   }, async (request) => {
-    const users = await store.listUsers({ afterId: request.query.after, limit: request.query.limit });
-    return { users, next: users.length === request.query.limit ? users[users.length - 1].id : null };
+    const page = prefixPage(await store.listUsers({ afterId: listStart(request.query), limit: request.query.limit }), request.query);
+    return { users: page.rows, next: page.next };
   });
 
   app.get<{ Params: { userId: string }; Querystring: { limit: number; types?: string } }>('/v1/users/:userId/events', {

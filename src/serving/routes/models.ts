@@ -4,7 +4,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VitrineError } from '../../core/errors.ts';
 import { BoundedRecord, ErrorBody, errorResponses, Id, idParams } from '../../core/schemas/common.ts';
 import { recordedChampion } from '../../pipeline/champion.ts';
+import { readEvaluationReport } from '../../pipeline/evaluation-report-file.ts';
 import type { AppContext } from '../context.ts';
+import { rowKindModels } from '../models/row-kind-models.ts';
 import type { TrainRequest } from '../models/training-jobs.ts';
 
 const ModelRecordSchema = Type.Object({
@@ -27,6 +29,22 @@ const ChampionSchema = Type.Object({
     description: 'the validation gate\'s scores that crowned it, on one recent split: metric → algorithm → value',
   }),
   serving: Type.Boolean({ description: 'false when serving.primaryAlgorithm pins another algorithm' }),
+});
+
+const RowKindModelSchema = Type.Object({
+  kind: Type.String({ description: 'a page row kind, or similar (GET /v1/items/{id}/similar)' }),
+  asks: Type.Array(Type.String(), { description: 'the algorithms the row asks, in order (for the primary algorithm); empty: it uses no model' }),
+  algorithm: Type.Union([Type.String(), Type.Null()], { description: 'the first of them with a loaded version' }),
+  version: Type.Union([Type.String(), Type.Null()]),
+});
+
+const EvaluationSchema = Type.Object({
+  writtenAt: Type.Number({ description: 'epoch ms' }),
+  command: Type.String({ description: 'the vitrine evaluate command line that made it' }),
+  citation: Type.Optional(Type.String({ description: 'the data\'s citation (Rent the Runway: Misra, Wan & McAuley, RecSys 2018)' })),
+  report: Type.Object({
+    results: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()), { description: 'algorithm → ndcg, recall, precision, hitRate, map, coverage, trainSeconds, …' }),
+  }, { additionalProperties: true, description: 'the `vitrine evaluate --json` report: protocol, k, users, items, dataset, cutoff, source, results, … (docs/validation.md)' }),
 });
 
 const JobSchema = Type.Object({
@@ -61,7 +79,7 @@ const emptyBodyIsDefaults = async (request: FastifyRequest): Promise<void> => {
 };
 
 /**
- * Registers GET /v1/models, POST /v1/models/train, GET /v1/jobs/:jobId, POST /v1/jobs/:jobId/cancel,
+ * Registers GET /v1/models, GET /v1/models/evaluation, POST /v1/models/train, GET /v1/jobs/:jobId, POST /v1/jobs/:jobId/cancel,
  * POST /v1/models/:version/activate, POST /v1/models/rollback.
  */
 export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -79,6 +97,7 @@ export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
           fault: Type.Union([Type.String(), Type.Null()]),
           training: Type.Union([Type.String(), Type.Null()], { description: 'the running job id' }),
           models: Type.Array(ModelRecordSchema),
+          rowKinds: Type.Array(RowKindModelSchema, { description: 'which loaded version serves each row kind (for the default variant)' }),
         }),
         ...lifecycleErrors,
       },
@@ -86,6 +105,7 @@ export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
   }, async () => {
     const records = await store.listModels();
     const champion = recordedChampion(records);
+    const loaded = models.serving();
     return {
       primaryAlgorithm: models.primaryAlgorithm,
       champion: champion ? {
@@ -94,12 +114,21 @@ export function modelRoutes(app: FastifyInstance, ctx: AppContext): void {
         scores: champion.scores,
         serving: models.primaryAlgorithm === champion.algorithm,
       } : null,
-      serving: models.serving(),
+      serving: loaded,
       fault: ctx.fault ?? null,
       training: jobs.running()?.jobId ?? null,
       models: records,
+      rowKinds: rowKindModels(models.primaryAlgorithm, (algorithm) => loaded[algorithm]?.current),
     };
   });
+
+  app.get('/v1/models/evaluation', {
+    config: { scope: 'admin' },
+    schema: {
+      tags: ['models'], summary: 'The latest offline evaluation kept in the data dir (vitrine evaluate --data DIR), or null',
+      response: { 200: Type.Object({ evaluation: Type.Union([EvaluationSchema, Type.Null()]) }), ...lifecycleErrors },
+    },
+  }, async () => ({ evaluation: (await readEvaluationReport(ctx.config.dataDir)) ?? null }));
 
   app.post<{ Body: TrainRequest }>('/v1/models/train', {
     config: { scope: 'admin' },

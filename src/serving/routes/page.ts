@@ -2,10 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { errorResponses, idParams } from '../../core/schemas/common.ts';
 import { PageQuery, PageResponse } from '../../core/schemas/recommendations.ts';
+import type { FreshnessTracker } from '../freshness.ts';
 import type { ServingRouter } from '../serving-router.ts';
 
 /** Registers GET /v1/users/:userId/page: composed by the member's page worker when there are workers (ADR 0010), else here. */
-export function pageRoutes(app: FastifyInstance, serving: ServingRouter): void {
+export function pageRoutes(app: FastifyInstance, serving: ServingRouter, freshness: FreshnessTracker): void {
   app.get<{ Params: { userId: string }; Querystring: { page: string; rows: number; size: number } }>('/v1/users/:userId/page', {
     config: { scope: 'read' },
     schema: {
@@ -15,7 +16,9 @@ export function pageRoutes(app: FastifyInstance, serving: ServingRouter): void {
     },
   }, async (request, reply) => {
     // the page is sent as composed (page-json.ts: PageResponse's fields), not serialised again here
+    const askedAt = freshness.now();
     const json = await serving.page(request.params.userId, request.query);
+    freshness.pageSent(request.params.userId, askedAt);
     return reply.type('application/json; charset=utf-8').send(json);
   });
 }

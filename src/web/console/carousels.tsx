@@ -42,7 +42,7 @@ export function Carousels({ conn }: { conn: Connection }) {
   const reload = () => conn.client.carousels.list().then(setList).catch((err) => setMessage(describeError(err)));
   useEffect(() => {
     void reload();
-    // TODO(item-search): the first 500 items by id; a title search on the API would reach the rest
+    // TODO(item-search): titles of the first 500 items by id; the API searches ids by prefix only, a title search needs a store index
     conn.client.items.list({ limit: 500 }).then((p) => setCatalogue(p.items)).catch((err) => setMessage(describeError(err)));
   }, []);
   useEffect(() => { void items.load(draft.itemIds).then(() => setLoaded((n) => n + 1)); }, [draft.itemIds]);

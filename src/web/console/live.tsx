@@ -2,7 +2,7 @@
  * Live: events/s, page latency percentiles, fallbacks per minute, freshness and cache hit rates, from
  * the server's own /metrics, polled while the screen is open.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { histogramQuantile, parseMetrics, type Sample, total } from './prometheus.ts';
 import { type Connection, describeError } from './session.ts';
 
@@ -18,15 +18,11 @@ export function Live({ conn }: { conn: Connection }) {
   const [now, setNow] = useState<Reading>();
   const [before, setBefore] = useState<Reading>();
   const [error, setError] = useState('');
-  const lastEventAt = useRef<number>();
   useEffect(() => {
     let latest: Reading | undefined;
     const poll = async () => {
       try {
         const reading = { at: Date.now(), samples: parseMetrics(await conn.client.ops.metrics()) };
-        if (latest && total(reading.samples, 'vitrine_events_ingested_total') > total(latest.samples, 'vitrine_events_ingested_total')) {
-          lastEventAt.current = reading.at;
-        }
         setBefore(latest);
         setNow(reading);
         latest = reading;
@@ -53,15 +49,16 @@ export function Live({ conn }: { conn: Connection }) {
     ['page p95', ms(histogramQuantile(s, 'vitrine_http_request_duration_seconds', 0.95, [PAGE_ROUTE]))],
     ['page p99', ms(histogramQuantile(s, 'vitrine_http_request_duration_seconds', 0.99, [PAGE_ROUTE]))],
     ['fallbacks / min', fallbacks === undefined ? '…' : (fallbacks * 60).toFixed(1)],
-    // TODO(freshness-metric): the server exports no freshness gauge; this is the last time the console saw the event count move
-    ['last event seen', lastEventAt.current ? `${Math.round((now.at - lastEventAt.current) / 1000)} s ago` : 'none since open'],
+    // an event's way to its member's next page, without the member's pause (docs/operations.md § Freshness)
+    ['freshness p50', ms(histogramQuantile(s, 'vitrine_freshness_seconds', 0.5))],
+    ['freshness p99', ms(histogramQuantile(s, 'vitrine_freshness_seconds', 0.99))],
     ['page cache hits', rate(lookups('page', 'hit'), lookups('page', 'miss'))],
     ['row cache hits', rate(lookups('row', 'hit'), lookups('row', 'miss'))],
   ];
   return (
     <div class="live">
       <h2>Live</h2>
-      <p class="hint">From the server's /metrics every {POLL_MS / 1000} s; latency percentiles since start.</p>
+      <p class="hint">From the server's /metrics every {POLL_MS / 1000} s; latency and freshness percentiles since start.</p>
       {error && <p role="alert" class="error">{error}</p>}
       <dl class="tiles" data-testid="live">
         {tiles.map(([label, value]) => <div class="tile" key={label}><dt>{label}</dt><dd>{value}</dd></div>)}

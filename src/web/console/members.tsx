@@ -1,8 +1,10 @@
-/** Picking a member (search by id prefix) and onboarding a new one. */
+/** Picking a member (the server's search by id prefix) and onboarding a new one. */
 import { useEffect, useState } from 'preact/hooks';
 import type { MemberProfile, UserInput } from '../../client/index.ts';
 import { type Connection, describeError } from './session.ts';
 
+const ID_CHARACTERS = /^[A-Za-z0-9._:@-]*$/;
+const SHOWN = 30;
 const words = (text: string) => text.split(',').map((w) => w.trim()).filter(Boolean);
 
 export function MemberPicker({ conn, selected, onPick }: { conn: Connection; selected?: string; onPick: (id: string) => void }) {
@@ -10,11 +12,10 @@ export function MemberPicker({ conn, selected, onPick }: { conn: Connection; sel
   const [members, setMembers] = useState<MemberProfile[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
-    // ids are listed in order from `after`: start just before the prefix and keep those that match
-    // TODO(member-search): a prefix query on the API would spare listing ids between prefix and match
-    const after = query.slice(0, -1) || undefined;
-    conn.client.users.list({ ...(after ? { after } : {}), limit: 100 })
-      .then((page) => { setMembers(page.users.filter((u) => u.id.startsWith(query)).slice(0, 30)); setError(''); })
+    // no id has other characters: nothing to ask
+    if (!ID_CHARACTERS.test(query)) return setMembers([]);
+    conn.client.users.list({ ...(query ? { prefix: query } : {}), limit: SHOWN })
+      .then((page) => { setMembers(page.users); setError(''); })
       .catch((err) => setError(describeError(err)));
   }, [query, selected]);
   return (

@@ -1,9 +1,11 @@
 /**
- * Models: versions with status, data range and gate metrics against the champion and popularity; what
- * is serving; train (parameters checked by the server before any job starts), activate, roll back.
+ * Models: versions with status, data range and gate metrics against the champion and popularity; which
+ * version serves each row kind (as the server says); train (parameters checked by the server before any
+ * job starts), activate, roll back; the latest offline evaluation.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { ModelRecord, ModelsOverview, TrainingJob } from '../../client/index.ts';
+import type { ModelRecord, ModelsOverview, RowKindModel, TrainingJob } from '../../client/index.ts';
+import { Evaluation } from './evaluation.tsx';
 import { type Connection, describeError } from './session.ts';
 
 // the registered algorithms (src/ml/registry.ts); the server refuses any other name
@@ -52,7 +54,6 @@ export function Models({ conn }: { conn: Connection }) {
       {overview && (
         <section aria-labelledby="serving-h" class="card">
           <h3 id="serving-h">Serving</h3>
-          {/* TODO(row-kind-models): the API names only for-you's model; the other model rows' algorithms are fixed in serving (model-capabilities.ts) */}
           <p>for-you is filled by <b>{overview.primaryAlgorithm}</b> version <b data-testid="for-you-version">{overview.serving[overview.primaryAlgorithm]?.current ?? 'none loaded'}</b>
             {champion ? <> (champion of the last gated run: {champion.algorithm} {champion.version ?? ''})</> : null}.
             {overview.training && <> Training job <b>{overview.training}</b> is running.</>}</p>
@@ -69,12 +70,34 @@ export function Models({ conn }: { conn: Connection }) {
               ))}
             </tbody>
           </table>
+          <RowKinds rows={overview.rowKinds} />
           {gateMetrics.length > 0 && champion && <GateTable scores={champion.scores} />}
         </section>
       )}
       <TrainForm conn={conn} busy={busy || Boolean(overview?.training)} onDone={(label) => { setMessage(label); void reload(); }} />
       {overview && <Versions models={overview.models} busy={busy} onActivate={(v) => run(`activated ${v}`, () => conn.client.models.activate(v))} />}
-      {/* TODO(eval-report): the latest offline evaluation report needs an API route; `vitrine evaluate` writes it to a file today */}
+      <Evaluation conn={conn} />
+    </div>
+  );
+}
+
+/** Which version serves each row kind: the first loaded of the algorithms the row asks (from the server). */
+function RowKinds({ rows }: { rows: RowKindModel[] }) {
+  return (
+    <div class="scroll" tabIndex={0} role="region" aria-label="Row kinds and their models (scrolls sideways)">
+      <table data-testid="row-kinds">
+        <caption>Which version serves each row kind (default variant)</caption>
+        <thead><tr><th scope="col">row kind</th><th scope="col">version</th><th scope="col">asks, in order</th></tr></thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.kind} data-kind={r.kind}>
+              <th scope="row">{r.kind}</th>
+              <td>{r.version ?? (r.asks.length ? 'none loaded' : 'no model')}</td>
+              <td>{r.asks.join(' → ') || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }

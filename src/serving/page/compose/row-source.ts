@@ -81,6 +81,11 @@ export interface RowSource {
    * Unset: filled afresh on every page.
    */
   cache?: 'stable' | 'live' | 'shared';
+  /**
+   * The algorithms `fill` asks, in the order it asks them, given the primary one (for-you's); absent
+   * when the row uses no model. GET /v1/models names the first loaded one as the row kind's model.
+   */
+  modelOrder?(primary: string): readonly string[];
   plan(ctx: PageContext, row: TemplateRow, ordinal: number, size: number): RowPlan | undefined;
   fill(ctx: PageContext, plan: RowPlan, models: ModelPicker, signal: AbortSignal): Promise<RowFill>;
   /** the 'own' last resort: cannot fail */

@@ -30,6 +30,8 @@ export const becauseYouLikedRow: RowSource = {
   kind: 'because-you-liked',
   fallbacks: 'bound',
   cache: 'stable',
+  // item-knn first (made for this), then the primary model, then the other item-to-item ones
+  modelOrder: (primary) => [...new Set([SIMILARITY_ALGORITHMS[0], primary, ...SIMILARITY_ALGORITHMS])],
   plan(ctx, row, ordinal, size) {
     const seed = seedsOf(ctx)[ordinal];
     if (seed === undefined) return undefined;

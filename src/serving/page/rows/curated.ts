@@ -27,6 +27,8 @@ function stylistOrder(ctx: PageContext, plan: RowPlan): PageItem[] {
 export const curatedRow: RowSource = {
   kind: 'curated',
   fallbacks: 'own',
+  // only a carousel set to `personalize` asks it
+  modelOrder: (primary) => [primary],
   plan(ctx, row, ordinal, size) {
     const carousel = row.carouselId === undefined ? undefined : ctx.carousels.get(row.carouselId);
     if (!carousel || !applies(ctx, { carousel })) return undefined;

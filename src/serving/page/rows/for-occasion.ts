@@ -13,6 +13,9 @@ import { occasionPlural, reasons, titles } from '../compose/reasons.ts';
 import { candidatesFor, type ModelPicker, type PageContext, rankedItems, rowIdOf, type RowSource, scoreChecked } from '../compose/row-source.ts';
 import type { PageItem } from '../types.ts';
 
+// trained per occasion: candidates when nothing has been counted online for it
+const OCCASION_POPULARITY = ['popularity', 'popularity-recent'];
+
 /** The member's next occasion (with its date) or usual one; undefined when nothing says. */
 export function memberOccasion(member: MemberSnapshot, now: number): { occasion: string; date?: number } | undefined {
   const upcoming = member.upcoming.filter((u) => u.date >= now - DAY_MS).sort((a, b) => a.date - b.date)[0];
@@ -38,7 +41,7 @@ export async function occasionCandidates(ctx: PageContext, occasion: string, n: 
   const learnt = rankedItems(ctx.signals.top(`occasion:${occasion}`).ids, ctx.allowed, n, reasons.rentedFor(occasion));
   if (learnt.length > 0) return learnt;
   // a popularity model trained per occasion knows it too
-  for (const handle of models.available(['popularity', 'popularity-recent'])) {
+  for (const handle of models.available(OCCASION_POPULARITY)) {
     const segmented = asSegmentedPopularity(handle.model);
     const label = segmented?.segments.find((s) => normaliseOccasion(s) === occasion);
     if (!segmented || label === undefined) continue;
@@ -52,6 +55,8 @@ export const forOccasionRow: RowSource = {
   kind: 'for-occasion',
   fallbacks: 'bound',
   cache: 'live',
+  // candidates first (online counts, else these), then the primary model re-ranks them
+  modelOrder: (primary) => [...OCCASION_POPULARITY, primary],
   plan(ctx, row, ordinal, size) {
     const found = memberOccasion(ctx.member, ctx.now);
     if (!found || ordinal > 0) return undefined;

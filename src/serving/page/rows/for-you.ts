@@ -9,6 +9,10 @@ import { askAsMember } from '../compose/member-query.ts';
 import { reasons, titles } from '../compose/reasons.ts';
 import { candidatesFor, recommendChecked, rowIdOf, type RowSource, withReason } from '../compose/row-source.ts';
 
+// a member the primary model does not know: their onboarding answers, else what is popular
+const FROM_ANSWERS = ['content', 'style-clusters'];
+const POPULAR = ['popularity', 'popularity-recent'];
+
 /** Items that share something with the answers (a cosine of 0 shares nothing). */
 const matching = (items: ScoredItem[]): ScoredItem[] => items.filter((i) => i.score > 0);
 
@@ -16,6 +20,7 @@ export const forYouRow: RowSource = {
   kind: 'for-you',
   fallbacks: 'generic',
   cache: 'stable',
+  modelOrder: (primary) => [primary, ...FROM_ANSWERS, ...POPULAR],
   plan: (_ctx, row, ordinal, size) => ({ rowId: rowIdOf('for-you', ordinal), kind: 'for-you', title: row.title ?? titles.forYou, size, ordinal }),
   async fill(ctx, plan, models) {
     // a second for-you row continues where the first stops
@@ -30,11 +35,11 @@ export const forYouRow: RowSource = {
     }));
     if (personal?.fromAnswers) return { items: skip(withReason(matching(personal.items), reasons.matchesYourAnswers)) };
     if (personal) return { items: skip(withReason(personal.items, reasons.pickedForYou)) };
-    for (const content of models.available(['content', 'style-clusters'])) {
+    for (const content of models.available(FROM_ANSWERS)) {
       const vector = preferenceVector(content.model, ctx.member.preferences);
       if (vector) return { items: skip(withReason(matching(await recommendChecked(content, { vector }, n, ctx)), reasons.matchesYourAnswers)) };
     }
-    const popular = models.available(['popularity', 'popularity-recent'])[0];
+    const popular = models.available(POPULAR)[0];
     if (!popular) throw new SourceUnavailable('no model knows this member and no popularity model is loaded', true);
     return { items: skip(withReason(await recommendChecked(popular, { userId: ctx.member.userId }, n, ctx), reasons.popularWithMembers)) };
   },

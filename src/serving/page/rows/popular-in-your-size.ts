@@ -7,10 +7,14 @@ import { asSegmentedPopularity } from '../../../ml/model-abilities.ts';
 import { reasons, titles } from '../compose/reasons.ts';
 import { candidatesFor, mainSize, rankedItems, recommendChecked, type RowSource, withReason } from '../compose/row-source.ts';
 
+const POPULARITY_ALGORITHM = 'popularity';
+
 export const popularInYourSizeRow: RowSource = {
   kind: 'popular-in-your-size',
   fallbacks: 'generic',
   cache: 'shared',
+  // the online counts when it is not loaded
+  modelOrder: () => [POPULARITY_ALGORITHM],
   plan(ctx, row, ordinal, size) {
     const s = mainSize(ctx.member);
     if (s === undefined || ordinal > 0) return undefined;
@@ -19,7 +23,7 @@ export const popularInYourSizeRow: RowSource = {
   async fill(ctx, plan, models) {
     const size = plan.seed ?? '';
     const n = candidatesFor(ctx, plan.size);
-    const handle = models.available(['popularity'])[0];
+    const handle = models.available([POPULARITY_ALGORITHM])[0];
     if (!handle) return { items: rankedItems(ctx.signals.top(`size:${size}`).ids, ctx.allowed, n, reasons.popularInSize(size)) };
     const segmented = asSegmentedPopularity(handle.model);
     if (segmented?.segments.includes(size)) {

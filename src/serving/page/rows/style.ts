@@ -9,6 +9,7 @@ import { askAsMember } from '../compose/member-query.ts';
 import { reasons, titles } from '../compose/reasons.ts';
 import { candidatesFor, rankedItems, rowIdOf, type RowSource } from '../compose/row-source.ts';
 
+const STYLE_ALGORITHM = 'style-clusters';
 // how deep into a cluster to look for something servable before calling it empty for this member
 const ELIGIBILITY_DEPTH = 200;
 const membersCache = new WeakMap<object, Map<number, { ids: string[] }>>();
@@ -42,10 +43,11 @@ export const styleRow: RowSource = {
   kind: 'style',
   fallbacks: 'bound',
   cache: 'stable',
+  modelOrder: () => [STYLE_ALGORITHM],
   plan: (_ctx, row, ordinal, size) => ({ rowId: rowIdOf('style', ordinal), kind: 'style', title: row.title ?? titles.styles, size, ordinal }),
   async fill(ctx, plan, models) {
     // no style model trained: the row does not apply (not a failure worth a fallback)
-    const handle = models.find('style-clusters');
+    const handle = models.find(STYLE_ALGORITHM);
     if (!handle) return { items: [] };
     const style = asStyleClusters(handle.model);
     if (!style) throw new CorruptOutput(`${handle.version} has no style clusters`);

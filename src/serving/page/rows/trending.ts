@@ -5,6 +5,8 @@
 import { reasons, titles } from '../compose/reasons.ts';
 import { candidatesFor, mainSize, rankedItems, recommendChecked, type RowSource, withReason } from '../compose/row-source.ts';
 
+const RECENT_ALGORITHM = 'popularity-recent';
+
 /** The ids of `lists` in order, each once (lazily: a row stops reading when it is full). */
 function* distinct(lists: ReadonlyArray<readonly string[]>): Generator<string> {
   const seen = new Set<string>();
@@ -21,6 +23,8 @@ export const trendingRow: RowSource = {
   kind: 'trending',
   fallbacks: 'generic',
   cache: 'shared',
+  // asked only while nothing has been counted online
+  modelOrder: () => [RECENT_ALGORITHM],
   plan(ctx, row, ordinal, size) {
     if (ordinal > 0) return undefined;
     const s = mainSize(ctx.member);
@@ -33,7 +37,7 @@ export const trendingRow: RowSource = {
     const lists = size === undefined ? [ctx.signals.top('all').ids] : [ctx.signals.top(`size:${size}`).ids, ctx.signals.top('all').ids];
     const counted = rankedItems(distinct(lists), ctx.allowed, n, reasons.trending(size));
     if (counted.length > 0) return { items: counted };
-    const recent = models.available(['popularity-recent'])[0];
+    const recent = models.available([RECENT_ALGORITHM])[0];
     if (!recent) return { items: [] };
     return { items: withReason(await recommendChecked(recent, { userId: ctx.member.userId }, n, ctx), reasons.trending(size)) };
   },
