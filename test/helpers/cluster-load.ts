@@ -193,10 +193,10 @@ export async function runClusterLoad(plan: LoadPlan): Promise<LoadResult> {
   let nextAction = 0;
   let acting: Promise<void> | undefined;
   let lastActionEnd = 0;
-  const endAt = () => Math.max(plan.durationMs, nextAction < plan.actions.length || acting ? Infinity : lastActionEnd + plan.tailMs);
+  const endAt = () => Math.max(plan.durationMs, nextAction < plan.actions.length || acting !== undefined ? Infinity : lastActionEnd + plan.tailMs);
   while (now() < endAt()) {
     const t = now();
-    if (!acting && nextAction < plan.actions.length && t >= plan.actions[nextAction].atMs) {
+    if (acting === undefined && nextAction < plan.actions.length && t >= plan.actions[nextAction].atMs) {
       const action = plan.actions[nextAction++];
       const rec: ActionRecord = { name: action.name, plannedMs: action.atMs, startMs: t };
       result.actions.push(rec);
