@@ -61,7 +61,7 @@ export function fitsSizes(itemSizes: ReadonlyMap<string, Readonly<Record<string,
   const units = itemSizes.get(itemId);
   if (units === undefined) return false; // not in the world: nothing else is in the catalogue
   if (Object.keys(units).length === 0) return true;
-  return sizes.some((s) => (units[s] ?? 0) > 0);
+  return sizes.some((s) => Object.hasOwn(units, s) && units[s] > 0);
 }
 
 function jsonLines<T>(path: string): T[] {

@@ -48,7 +48,7 @@ export async function freshnessProbes(nodeUrls: readonly string[], members: read
     }
     const res = await fetch(`${a}/v1/events`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ events: [{ id: `${runId}-probe-${k}`, type: 'rent', userId: member.id, itemId: item, size: member.sizes[0], ts: Date.now() }] }),
+      body: JSON.stringify({ events: [{ id: `probe-${runId}-${k}`, type: 'rent', userId: member.id, itemId: item, size: member.sizes[0], ts: Date.now() }] }),
     });
     const ack = await res.json() as { accepted?: number };
     if (res.status !== 200 || ack.accepted !== 1) throw new Error(`probe ${k}: the rent through ${a} answered ${res.status} ${JSON.stringify(ack)}`);
