@@ -84,6 +84,7 @@ describe('a 3-node cluster on PostgreSQL and Redis under load, with kills', { sk
     t.diagnostic(`cluster load: ${load.pages.length} pages (statuses ${JSON.stringify([...statuses])}, ${load.pages.filter((p) => p.coldStart).length} cold-start, `
       + `${load.droppedPages} dropped), ${load.batches.length} batches (${load.batches.filter((b) => b.attempts.length > 1).length} sent again, `
       + `${load.batches.reduce((n, b) => n + b.duplicates, 0)} duplicates counted, ${load.droppedBatches} dropped) in ${(load.elapsedMs / 1000).toFixed(1)} s; `
+      + `${load.pages.filter((p) => p.heldChecked > 0).length} pages checked against ${load.pages.reduce((n, p) => n + p.heldChecked, 0)} acknowledged rents; `
       + `actions ${load.actions.map((a) => `${a.name} ${a.startMs.toFixed(0)}–${a.endMs?.toFixed(0)} ms`).join(', ')}`);
     assert.ok(load.pages.length > 0 && load.batches.length > 0);
   });
