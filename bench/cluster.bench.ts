@@ -13,7 +13,8 @@
  * - freshness: the rented item absent in 100%, ack → page p50/p99 (target p99 ≤ 50 ms).
  * On 2 cores the nodes, PostgreSQL, Redis, HAProxy and this load generator share the machine: it proves
  * correctness and overhead, not scaling. Writes bench/results/cluster.json and .md.
- *   npm run bench:cluster -- [--seconds 60] [--pages 300] [--batches 100] [--probes 1000]
+ *   npm run bench:cluster -- [--seconds 60] [--pages 300] [--batches 100] [--probes 1000] [--name cluster]
+ * (--name: the results' file name, to keep a run at other rates beside the issue's)
  */
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -32,14 +33,15 @@ const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' }, pages: { type: 'string', default: '300' }, batches: { type: 'string', default: '100' },
-    probes: { type: 'string', default: '1000' }, url: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    probes: { type: 'string', default: '1000' }, name: { type: 'string', default: 'cluster' }, url: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
 const seconds = Number(values.seconds);
 const pagesPerSecond = Number(values.pages);
 const batchesPerSecond = Number(values.batches);
 const probeCount = Number(values.probes);
-const command = `npm run bench:cluster -- --seconds ${seconds} --pages ${pagesPerSecond} --batches ${batchesPerSecond} --probes ${probeCount}`;
+const name = values.name;
+const command = `npm run bench:cluster -- --seconds ${seconds} --pages ${pagesPerSecond} --batches ${batchesPerSecond} --probes ${probeCount}${name === 'cluster' ? '' : ` --name ${name}`}`;
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 const uptimeBefore = uptime();
 const loadBefore = loadavg();
@@ -80,6 +82,14 @@ try {
   const late = failed.filter(lateFailures);
   const ms = load.pages.filter((p) => p.status === 200).map((p) => p.endMs - p.startMs).sort((x, y) => x - y);
   const inBudget = load.pages.filter((p) => p.status === 200 && p.endMs - p.startMs <= BUDGET_MS).length;
+  // the same figures per phase: where the slow pages are (steady state, a node down, its restart, Redis rebuilds)
+  const bounds = [0, ...load.actions.map((a) => a.startMs), Infinity];
+  const phases = ['steady', ...load.actions.map((a) => `after ${a.name}`)].map((label, k) => {
+    const inPhase = load.pages.filter((p) => p.startMs >= bounds[k] && p.startMs < bounds[k + 1]);
+    const okMs = inPhase.filter((p) => p.status === 200).map((p) => p.endMs - p.startMs).sort((x, y) => x - y);
+    const within = okMs.filter((x) => x <= BUDGET_MS).length;
+    return { label, pages: inPhase.length, withinBudgetShare: within / Math.max(1, inPhase.length), p50: quantile(okMs, 0.5), p99: quantile(okMs, 0.99), coldStart: inPhase.filter((p) => p.coldStart).length };
+  });
   const fresh = [...probes.ackToPageMs].sort((x, y) => x - y);
   const ackMs = load.batches.flatMap((b) => b.attempts.filter((a) => a.status === 200).map((a) => a.endMs - a.startMs)).sort((x, y) => x - y);
   const result = {
@@ -99,11 +109,12 @@ try {
       ackedEvents: acked.length, storedRows: stored.n, storedDistinct: stored.d, storedAcked: stored.a,
       ackP50: quantile(ackMs, 0.5), ackP99: quantile(ackMs, 0.99),
     },
+    phases,
     freshness: { probes: probes.probes, present: probes.present.length, coldStart: probes.coldStart, skipped: probes.skipped, p50: quantile(fresh, 0.5), p99: quantile(fresh, 0.99), max: fresh[fresh.length - 1] },
     elapsedMs: load.elapsedMs,
   };
-  await writeFile(join(RESULTS, 'cluster.json'), `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(join(RESULTS, 'cluster.md'), markdown(result));
+  await writeFile(join(RESULTS, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(RESULTS, `${name}.md`), markdown(result));
   console.log(markdown(result));
 } finally {
   await cluster.stop();
@@ -113,6 +124,7 @@ function markdown(r: {
   date: string; cpus: number; cpu?: string; node: string; command: string; uptimeBefore: string; uptimeAfter: string; elapsedMs: number;
   world: { members: number; items: number }; actions: Array<{ name: string; startMs: number; endMs?: number; error?: string }>;
   pages: Record<string, number>; events: Record<string, number>; freshness: Record<string, number>;
+  phases: Array<{ label: string; pages: number; withinBudgetShare: number; p50: number; p99: number; coldStart: number }>;
 }): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -139,6 +151,10 @@ Schedule (ms into the run): ${r.actions.map((a) => `${a.name} ${a.startMs.toFixe
 | latency of 200s p50 / p99 / p99.9 / max, ms | ${f(p.p50)} / ${f(p.p99)} / ${f(p.p999)} / ${f(p.max)} | |
 | served without the member's state (fallback cold-start, named) | ${p.coldStart} | |
 | known-answer violations (rented item shown, item outside sizes) | ${p.violations} | 0 |
+
+| phase (pages asked from … on) | pages | 200 within ${BUDGET_MS} ms | p50 / p99 ms | cold-start |
+|---|---|---|---|---|
+${r.phases.map((ph) => `| ${ph.label} | ${ph.pages} | ${pct(ph.withinBudgetShare)} | ${f(ph.p50)} / ${f(ph.p99)} | ${ph.coldStart} |`).join('\n')}
 
 | events | figure | target |
 |---|---|---|
