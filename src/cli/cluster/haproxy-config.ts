@@ -52,7 +52,10 @@ export function haproxyConfig(opts: HaproxyConfigOptions): string {
     '  hash-type consistent',
     '  option httpchk GET /readyz',
     '  http-check expect status 200',
-    // a node is out after 2 failed checks a second apart, back after 2 good ones
+    // a node is out after 2 failed checks a second apart, back after 2 good ones.
+    // TODO(cluster health under overload): a check times out at `inter` (1 s); bench:cluster at 300
+    // pages/s on 2 cores saw every node's check time out at once and all three marked DOWN for ~2 s
+    // (bench/results/cluster.md): give checks a longer timeout, or answer /readyz ahead of queued work
     '  default-server inter 1s fall 2 rise 2',
     ...opts.nodes.map((n) => `  server ${n.name} ${n.host}:${n.port} check`),
   ];

@@ -4,7 +4,8 @@
  * nodes on free ports against them, and HAProxy in front with the documented configuration
  * (haproxy-config.ts). stop() ends every process it started (by pid) and drops the database.
  * Every node keeps its members' online state in that Redis (`--state`, ADR 0022), so any node serves
- * any member and HAProxy's hashing is for cache locality only.
+ * any member and HAProxy's hashing is for cache locality only. Tests and benchmarks kill -9 a node and
+ * start it again on the same port (killNode, restartNode), and restart Redis empty (restartRedisEmpty).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -30,6 +31,8 @@ export interface LocalClusterOptions {
   redisBin?: string;
   /** each node's store.changePollMs */
   changePollMs?: number;
+  /** more TOML for every node's vitrine.toml (e.g. a `[serving]` table); no `[store]` table when changePollMs is set */
+  nodeConfig?: string;
   log?: (line: string) => void;
 }
 
@@ -41,8 +44,14 @@ export interface LocalCluster {
   databaseUrl: string;
   redisUrl: string;
   dir: string;
-  /** the node processes, in order (tests kill and restart them) */
+  /** the node processes, in order; a restarted node's new process replaces its entry */
   nodes: ChildProcess[];
+  /** kill -9 node k (0-based); resolves once it has exited */
+  killNode(k: number): Promise<void>;
+  /** starts node k again on its port and data directory; resolves once its /readyz answers 200 */
+  restartNode(k: number): Promise<void>;
+  /** kill -9 the Redis server, then starts it again empty on the same port; resolves once it listens */
+  restartRedisEmpty(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,12 +59,13 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const log = opts.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-cluster-'));
   const children: ChildProcess[] = [];
+  const nodes: ChildProcess[] = [];
   const database = `vitrine_cluster_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: opts.adminUrl, connectionTimeoutMillis: 5000 });
   let created = false;
   const stop = async () => {
     // the nodes first (they hold connections), then HAProxy and Redis; each by its own pid
-    for (const child of [...children].reverse()) await stopChild(child);
+    for (const child of [...children].sort((x, y) => Number(nodes.includes(y)) - Number(nodes.includes(x)))) await stopChild(child);
     if (created) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch((e: Error) => log(`could not drop ${database}: ${e.message}`));
     await admin.end().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
@@ -69,31 +79,51 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const databaseUrl = dbUrl.toString();
 
     const redisPort = await freePort();
-    const redis = spawn(opts.redisBin ?? 'redis-server', ['--bind', HOST, '--port', String(redisPort), '--save', '', '--appendonly', 'no', '--dir', dir],
-      { stdio: ['ignore', 'ignore', 'inherit'] });
-    children.push(redis);
+    const startRedis = async (): Promise<ChildProcess> => {
+      const child = spawn(opts.redisBin ?? 'redis-server', ['--bind', HOST, '--port', String(redisPort), '--save', '', '--appendonly', 'no', '--dir', dir],
+        { stdio: ['ignore', 'ignore', 'inherit'] });
+      children.push(child);
+      await waitListening(redisPort, child); // a node opens its state at start-up
+      return child;
+    };
+    let redis = await startRedis();
     const redisUrl = `redis://${HOST}:${redisPort}`;
-    await waitListening(redisPort, redis); // a node opens its state at start-up
 
     const nodePorts: number[] = [];
     const nodeUrls: string[] = [];
-    // one node first: it applies the migrations; the others then find the schema current
-    for (let k = 0; k < opts.nodes; k++) {
-      const port = await freePort();
+    const startNode = async (k: number): Promise<ChildProcess> => {
       const dataDir = join(dir, `node${k + 1}`);
-      mkdirSync(dataDir);
+      mkdirSync(dataDir, { recursive: true });
       const env: NodeJS.ProcessEnv = {};
       for (const [key, v] of Object.entries(process.env)) if (!key.startsWith('VITRINE_')) env[key] = v;
-      if (opts.changePollMs !== undefined) env.VITRINE_CONFIG = writeConfig(dataDir, opts.changePollMs);
+      if (opts.changePollMs !== undefined || opts.nodeConfig) env.VITRINE_CONFIG = writeConfig(dataDir, opts.changePollMs, opts.nodeConfig);
+      const port = nodePorts[k];
       const child = spawn(process.execPath, [BIN, 'serve', '--host', HOST, '--port', String(port), '--data', dataDir, '--store', databaseUrl, '--state', redisUrl],
         { cwd: dataDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
       children.push(child);
-      const url = `http://${HOST}:${port}`;
-      await waitReady(`${url}/readyz`, child);
-      log(`node${k + 1} ready at ${url}`);
-      nodePorts.push(port);
-      nodeUrls.push(url);
+      await waitReady(`http://${HOST}:${port}/readyz`, child);
+      log(`node${k + 1} ready at http://${HOST}:${port}`);
+      return child;
+    };
+    // one node first: it applies the migrations; the others then find the schema current
+    for (let k = 0; k < opts.nodes; k++) {
+      nodePorts.push(await freePort());
+      nodeUrls.push(`http://${HOST}:${nodePorts[k]}`);
+      nodes.push(await startNode(k));
     }
+    const killNode = async (k: number) => {
+      await kill9(nodes[k]);
+      forget(children, nodes[k]);
+    };
+    const restartNode = async (k: number) => {
+      await killNode(k);
+      nodes[k] = await startNode(k);
+    };
+    const restartRedisEmpty = async () => {
+      await kill9(redis);
+      forget(children, redis);
+      redis = await startRedis();
+    };
 
     const port = opts.port || await freePort();
     const statsPort = await freePort();
@@ -106,17 +136,31 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     children.push(haproxy);
     const url = `http://${HOST}:${port}`;
     await waitReady(`${url}/readyz`, haproxy);
-    return { url, nodeUrls, statsUrl: `http://${HOST}:${statsPort}/`, databaseUrl, redisUrl, dir, nodes: children.slice(1, 1 + opts.nodes), stop };
+    return { url, nodeUrls, statsUrl: `http://${HOST}:${statsPort}/`, databaseUrl, redisUrl, dir, nodes, killNode, restartNode, restartRedisEmpty, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-function writeConfig(dataDir: string, changePollMs: number): string {
+function writeConfig(dataDir: string, changePollMs: number | undefined, extra = ''): string {
   const file = join(dataDir, 'vitrine.toml');
-  writeFileSync(file, `[store]\nchangePollMs = ${changePollMs}\n`);
+  writeFileSync(file, `${changePollMs === undefined ? '' : `[store]\nchangePollMs = ${changePollMs}\n`}${extra}\n`);
   return file;
+}
+
+/** SIGKILL (the crash: no handler runs); resolves once the process has exited. */
+async function kill9(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/** Drops an exited process from the list stop() ends. */
+function forget(children: ChildProcess[], child: ChildProcess): void {
+  const at = children.indexOf(child);
+  if (at >= 0) children.splice(at, 1);
 }
 
 /** Polls `url` until it answers 200; fails at once if the process exits first. */
