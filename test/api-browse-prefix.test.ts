@@ -40,6 +40,14 @@ describe('id prefix search', () => {
     assert.deepEqual(await ids('/v1/users?prefix=ad&limit=2&after=a'), { ids: ['ad', 'ad-x'], next: 'ad-x' });
   });
 
+  it('finds items by words of their title with ?q=, whatever the case', async () => {
+    await t.store.upsertItems([{ id: 'zz-late', title: 'Midnight Velvet Gown', category: 'gown' }], 0);
+    assert.deepEqual(await ids('/v1/items?q=VELVET'), { ids: ['zz-late'], next: null });
+    assert.deepEqual(await ids('/v1/items?q=dress-1'), { ids: ['dress-1', 'dress-10'], next: null });
+    const res = await t.app.inject({ url: '/v1/items?q=' });
+    assert.equal(res.statusCode, 400, 'an empty search is refused');
+  });
+
   it('starts just below the prefix, and refuses a prefix no id could have', async () => {
     assert.equal(listStart({ prefix: 'ad' }), 'ac\x7f');
     assert.equal(listStart({ prefix: 'ad', after: 'ad-x' }), 'ad-x');

@@ -76,6 +76,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.equal(await store.countItems(), 5);
     });
 
+    it('searches item titles and ids, lower-cased, in id order with keyset paging', async () => {
+      await store.upsertItems([
+        { id: 'g1', title: 'Emerald Column Gown', category: 'gown' }, { id: 'g2', title: 'Ruby Slip', category: 'dress' },
+        { id: 'g3', title: 'Emerald Wrap', category: 'dress' }, { id: 'emerald-4', title: 'Scarf', category: 'accessory' },
+      ], T0);
+      assert.deepEqual((await store.listItems({ limit: 10, contains: 'emerald' })).map((i) => i.id), ['emerald-4', 'g1', 'g3']);
+      assert.deepEqual((await store.listItems({ afterId: 'g1', limit: 10, contains: 'emerald' })).map((i) => i.id), ['g3']);
+      assert.deepEqual((await store.listItems({ limit: 1, contains: 'slip' })).map((i) => i.id), ['g2']);
+      assert.deepEqual(await store.listItems({ limit: 10, contains: 'velvet' }), []);
+    });
+
     it('upserts members, keeping fields that an update omits', async () => {
       assert.equal(await store.upsertUser('m1', { sizes: ['8'], preferences: { styles: ['boho'] } }, T0), 'created');
       assert.equal(await store.upsertUser('m1', { upcoming: [{ occasion: 'wedding', date: T0 + 9 }] }, T0 + 1), 'updated');

@@ -1,6 +1,6 @@
 /** Catalogue: items, batch upserts, availability, the item listing (API.md § Catalogue). */
 import { path, type RequestOptions, type Transport } from './transport.ts';
-import type { Availability, AvailabilityResult, Item, ItemInput, ItemsBatchResult, ItemsPage, ItemWithId, ListOptions } from './types.ts';
+import type { Availability, AvailabilityResult, Item, ItemInput, ItemsBatchResult, ItemsPage, ItemWithId, ItemListOptions } from './types.ts';
 
 export class ItemsApi {
   readonly #http: Transport;
@@ -37,12 +37,12 @@ export class ItemsApi {
   }
 
   /** One page of items in id order; pass `next` back as `after` (GET /v1/items). */
-  list(list: ListOptions = {}, options?: RequestOptions): Promise<ItemsPage> {
+  list(list: ItemListOptions = {}, options?: RequestOptions): Promise<ItemsPage> {
     return this.#http.send({ method: 'GET', path: '/v1/items', query: { ...list } }, options);
   }
 
   /** Every item, fetched page by page as the loop asks for them. */
-  async *all(list: ListOptions = {}, options?: RequestOptions): AsyncGenerator<Item> {
+  async *all(list: ItemListOptions = {}, options?: RequestOptions): AsyncGenerator<Item> {
     let after = list.after;
     do {
       const page = await this.list({ ...list, after }, options);

@@ -144,6 +144,12 @@ export interface ListOptions {
   /** only ids that start with it (a search by id) */
   prefix?: string;
 }
+
+/** Item listing options: also a search in titles and ids. */
+export interface ItemListOptions extends ListOptions {
+  /** only items whose title or id contains it, case-insensitive */
+  q?: string;
+}
 export interface ItemsPage { items: Item[]; next: string | null }
 export interface MembersPage { users: MemberProfile[]; next: string | null }
 export interface StoreStats { items: number; users: number; events: number; store: string }

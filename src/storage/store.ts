@@ -19,7 +19,8 @@ export interface Store {
   upsertItems(items: ReadonlyArray<{ id: string } & ItemInput>, now: number): Promise<UpsertOutcome[]>;
   getItem(id: string): Promise<Item | null>;
   /** Items ordered by id, `limit` at a time after `afterId` (for scans and listings). */
-  listItems(opts: { afterId?: string; limit: number }): Promise<Item[]>;
+  /** Items in id order after `afterId`; with `contains`, only those whose lower-cased title or id holds it (a scan: admin search). */
+  listItems(opts: { afterId?: string; limit: number; contains?: string }): Promise<Item[]>;
   /** Marks an item retired (never recommended again; its history is kept). False when unknown. */
   retireItem(id: string, now: number): Promise<boolean>;
   /** Replaces an item's per-size availability. False when unknown. */

@@ -26,6 +26,13 @@ const Page = Type.Object({
 
 type PageQuery = { after?: string; limit: number; prefix?: string };
 
+// items also answer a search by words of the title (the console's carousel editor); members do not have titles
+const ItemsPage = Type.Object({
+  ...Page.properties,
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only items whose title or id contains it (case-insensitive)' })),
+}, { additionalProperties: false });
+type ItemsPageQuery = PageQuery & { q?: string };
+
 /**
  * The `afterId` to list from: `after`, or for a prefix a string just below every id that starts with
  * it, with no id between (its last character one lower, then \x7f, above every id character). Stores
@@ -51,14 +58,17 @@ export function prefixPage<T extends { id: string }>(rows: T[], query: PageQuery
 export function browseRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { store } = ctx;
 
-  app.get<{ Querystring: PageQuery }>('/v1/items', {
+  app.get<{ Querystring: ItemsPageQuery }>('/v1/items', {
     config: { scope: 'read' },
     schema: {
-      tags: ['catalogue'], summary: 'Items in id order, keyset-paged with ?after=<lastId>; ?prefix= keeps the ids that start with it', querystring: Page,
+      tags: ['catalogue'], summary: 'Items in id order, keyset-paged with ?after=<lastId>; ?prefix= keeps the ids that start with it; ?q= those whose title or id contains it',
+      querystring: ItemsPage,
       response: { 200: Type.Object({ items: Type.Array(ItemResponse), next: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
     },
   }, async (request) => {
-    const page = prefixPage(await store.listItems({ afterId: listStart(request.query), limit: request.query.limit }), request.query);
+    const { q } = request.query;
+    const rows = await store.listItems({ afterId: listStart(request.query), limit: request.query.limit, ...(q ? { contains: q.toLowerCase() } : {}) });
+    const page = prefixPage(rows, request.query);
     return { items: page.rows, next: page.next };
   });
 

@@ -113,8 +113,12 @@ export class PostgresStore implements Store, ArtifactStore, ChangeFeedSource, Tr
     return row ? rowToItem(row) : null;
   }
 
-  async listItems(opts: { afterId?: string; limit: number }): Promise<Item[]> {
-    return (await this.rows<ItemRow>('SELECT * FROM items WHERE id > $1 ORDER BY id LIMIT $2', [opts.afterId ?? '', opts.limit])).map(rowToItem);
+  async listItems(opts: { afterId?: string; limit: number; contains?: string }): Promise<Item[]> {
+    const rows = opts.contains
+      ? await this.rows<ItemRow>('SELECT * FROM items WHERE id > $1 AND (strpos(lower(title), $2) > 0 OR strpos(lower(id), $2) > 0) ORDER BY id LIMIT $3',
+        [opts.afterId ?? '', opts.contains, opts.limit])
+      : await this.rows<ItemRow>('SELECT * FROM items WHERE id > $1 ORDER BY id LIMIT $2', [opts.afterId ?? '', opts.limit]);
+    return rows.map(rowToItem);
   }
 
   async retireItem(id: string, now: number): Promise<boolean> {

@@ -113,6 +113,7 @@ export class SqliteStore implements Store {
       itemExists: db.prepare('SELECT 1 FROM items WHERE id = ?').pluck(),
       getItem: db.prepare('SELECT * FROM items WHERE id = ?'),
       listItems: db.prepare('SELECT * FROM items WHERE id > ? ORDER BY id LIMIT ?'),
+      searchItems: db.prepare('SELECT * FROM items WHERE id > ? AND (instr(lower(title), ?) > 0 OR instr(lower(id), ?) > 0) ORDER BY id LIMIT ?'),
       retireItem: db.prepare('UPDATE items SET retired = 1, updated_at = ? WHERE id = ?'),
       setSizes: db.prepare('UPDATE items SET sizes = ?, updated_at = ? WHERE id = ?'),
       // one statement: two merges at once cannot lose each other's sizes
@@ -182,8 +183,12 @@ export class SqliteStore implements Store {
     return row ? rowToItem(row) : null;
   }
 
-  async listItems(opts: { afterId?: string; limit: number }): Promise<Item[]> {
-    return (guard(() => this.stmt.listItems.all(opts.afterId ?? '', opts.limit)) as ItemRow[]).map(rowToItem);
+  async listItems(opts: { afterId?: string; limit: number; contains?: string }): Promise<Item[]> {
+    const after = opts.afterId ?? '';
+    const rows = opts.contains
+      ? guard(() => this.stmt.searchItems.all(after, opts.contains, opts.contains, opts.limit))
+      : guard(() => this.stmt.listItems.all(after, opts.limit));
+    return (rows as ItemRow[]).map(rowToItem);
   }
 
   async retireItem(id: string, now: number): Promise<boolean> {

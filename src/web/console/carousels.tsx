@@ -42,13 +42,18 @@ export function Carousels({ conn }: { conn: Connection }) {
   const reload = () => conn.client.carousels.list().then(setList).catch((err) => setMessage(describeError(err)));
   useEffect(() => {
     void reload();
-    // TODO(item-search): titles of the first 500 items by id; the API searches ids by prefix only, a title search needs a store index
-    conn.client.items.list({ limit: 500 }).then((p) => setCatalogue(p.items)).catch((err) => setMessage(describeError(err)));
   }, []);
+  // the server searches titles and ids (GET /v1/items?q=): every item of the catalogue can be found
+  useEffect(() => {
+    const q = query.trim();
+    if (!q) { setCatalogue([]); return; }
+    let current = true;
+    conn.client.items.list({ q, limit: 20 }).then((p) => { if (current) setCatalogue(p.items); }).catch((err) => setMessage(describeError(err)));
+    return () => { current = false; };
+  }, [query]);
   useEffect(() => { void items.load(draft.itemIds).then(() => setLoaded((n) => n + 1)); }, [draft.itemIds]);
 
-  const q = query.trim().toLowerCase();
-  const found = q ? catalogue.filter((i) => !draft.itemIds.includes(i.id) && (i.title.toLowerCase().includes(q) || i.id.toLowerCase().includes(q))).slice(0, 8) : [];
+  const found = query.trim() ? catalogue.filter((i) => !draft.itemIds.includes(i.id)).slice(0, 8) : [];
   const titleOf = (id: string) => items.get(id)?.title ?? catalogue.find((i) => i.id === id)?.title ?? id;
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
   const move = (from: number, to: number) => set({ itemIds: moved(draft.itemIds, from, to) });
