@@ -37,6 +37,7 @@ export interface SoakCapacityStep {
   cpuMsPerRequest: number;
   serverCpuShare: number;
   generatorCpuShare: number;
+  othersCpuShare: number;
   clientLoopDelayP99Ms: number;
 }
 
@@ -73,7 +74,7 @@ export async function measureSoakCapacity(opts: SoakCapacityOptions): Promise<So
     ...opts.search, startRate,
     probe: (rate) => runRatedStep({ baseUrl: opts.baseUrl, pid: opts.pid, paths: [], next: opts.next, connections: opts.connections, rate, seconds: opts.stepSeconds, ...(opts.onNon2xx ? { onNon2xx: opts.onNon2xx } : {}) }),
     onStep: (s) => console.log(`  ${s.rate}/s offered: ${s.achievedPerSecond}/s answered, p50 ${s.latencyMs.p50} / p99 ${s.latencyMs.p99} ms, `
-      + `server ${pct(s.serverCpuShare)} + generator ${pct(s.generatorCpuShare)} of the cores (${s.cpuMsPerRequest} ms a request) → ${s.held ? 'held' : 'failed'} (${s.why})`),
+      + `CPU ${shares(s)} of the cores (${s.cpuMsPerRequest} ms a request) → ${s.held ? 'held' : 'failed'} (${s.why})`),
   });
   const steps = found.steps.map(keep);
   const atCapacity = steps.find((s) => s.held && s.rate === found.capacity);
@@ -88,11 +89,16 @@ export async function measureSoakCapacity(opts: SoakCapacityOptions): Promise<So
 function keep(s: CapacityStep<RatedStep>): SoakCapacityStep {
   return {
     rate: s.rate, achievedPerSecond: s.achievedPerSecond, latencyMs: s.latencyMs, held: s.held, why: s.why, non2xx: s.non2xx, errors: s.errors,
-    cpuMsPerRequest: s.cpuMsPerRequest, serverCpuShare: s.serverCpuShare, generatorCpuShare: s.generatorCpuShare, clientLoopDelayP99Ms: s.clientLoopDelayMs.p99,
+    cpuMsPerRequest: s.cpuMsPerRequest, serverCpuShare: s.serverCpuShare, generatorCpuShare: s.generatorCpuShare, othersCpuShare: s.othersCpuShare, clientLoopDelayP99Ms: s.clientLoopDelayMs.p99,
   };
 }
 
 /** A share as a whole percentage, as text. */
 export function pct(share: number): string {
   return `${Math.round(share * 100)}%`;
+}
+
+/** Who used the machine's CPU, as text: "server 62% + generator 9% + others 3%" (others absent when not recorded). */
+export function shares(s: { serverCpuShare: number; generatorCpuShare: number; othersCpuShare?: number }): string {
+  return `server ${pct(s.serverCpuShare)} + generator ${pct(s.generatorCpuShare)}${s.othersCpuShare === undefined ? '' : ` + others ${pct(s.othersCpuShare)}`}`;
 }

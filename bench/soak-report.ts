@@ -1,7 +1,7 @@
 /** The soak benchmark's results file: bench/results/soak.json (with the run history) and soak.md. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { LoadResult } from './serve-load.ts';
-import { pct, type SoakCapacity } from './soak-capacity.ts';
+import { pct, shares, type SoakCapacity } from './soak-capacity.ts';
 import type { StoreGrowth, StoreSnapshot } from './soak-store.ts';
 
 export interface SoakMinute {
@@ -17,6 +17,8 @@ export interface SoakMinute {
   /** the server's CPU time / (cores × the minute), and the load generator's (this process): what the machine gave each */
   serverCpuShare?: number;
   generatorCpuShare?: number;
+  /** every other process's share of the machine's CPU over the minute (/proc/stat): the neighbours */
+  othersCpuShare?: number;
   /** the generator's event-loop delay p99, ms: a stalled generator would charge its stall to the server */
   clientLoopDelayP99Ms?: number;
   rssMB: number;
@@ -161,7 +163,16 @@ export function machineShare(r: SoakResult): string {
   const settled = r.minutes.slice(1).filter((m) => m.serverCpuShare !== undefined && m.generatorCpuShare !== undefined);
   if (settled.length === 0) return '';
   const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return `server ${pct(med(settled.map((m) => m.serverCpuShare!)))} + generator ${pct(med(settled.map((m) => m.generatorCpuShare!)))}`;
+  const others = settled.filter((m) => m.othersCpuShare !== undefined);
+  return shares({ serverCpuShare: med(settled.map((m) => m.serverCpuShare!)), generatorCpuShare: med(settled.map((m) => m.generatorCpuShare!)),
+    ...(others.length ? { othersCpuShare: med(others.map((m) => m.othersCpuShare!)) } : {}) });
+}
+
+/** A warning when other processes took much of the CPU at capacity: then the figure is what they left the server. */
+export function neighbourNote(c: SoakCapacity): string {
+  const others = c.atCapacity.othersCpuShare;
+  return others !== undefined && others > 0.25
+    ? ` **Other processes took ${pct(others)} of the CPU at capacity: this capacity is what they left the server, not its capacity on a quiet machine.**` : '';
 }
 
 /** The capacity search's paragraph and its steps' table. */
@@ -172,16 +183,16 @@ function capacityLines(r: SoakResult): string[] {
     `Capacity is measured the way the soak loads (bench/capacity-search.ts): open-loop steps of the same mix, ${c.stepSeconds} s each,`,
     `from half the closed-loop estimate, ×1.2 while steps hold, then bisection to 5%; a step holds when ≥ ${c.minAchievedShare * 100}% of the offered`,
     `rate is answered and p99 ≤ ${c.p99BoundMs} ms. **Capacity ${c.perSecond} requests/s**${c.converged ? '' : ' (not converged: the steps ran out)'}`
-      + `${c.lowestFailed === null ? '' : ` (${c.lowestFailed}/s failed)`}: there the server used ${pct(c.atCapacity.serverCpuShare)} of the ${r.machine.cpus} cores`
-      + ` and the load generator ${pct(c.atCapacity.generatorCpuShare)}, ${c.atCapacity.cpuMsPerRequest} ms of server CPU a request.`,
+      + `${c.lowestFailed === null ? '' : ` (${c.lowestFailed}/s failed)`}: the ${r.machine.cpus} cores' CPU there: ${shares(c.atCapacity)} (every other process),`
+      + ` ${c.atCapacity.cpuMsPerRequest} ms of server CPU a request.${neighbourNote(c)}`,
     ...(closed ? [`The closed-loop estimate (saturation, ${r.setup.connections} connections, ${closed.seconds} s — what capacity was until 2026-12-07): `
       + `${closed.perSecond}/s at ${closed.cpuMsPerRequest} ms of server CPU a request (p99 ${closed.latencyMs.p99} ms).`] : []),
     `The soak offers ${r.rate}/s open loop (${Math.round((r.rate / c.perSecond) * 100)}% of capacity; each latency timed from when the request was due, ADR 0008), one minute at a time;`
       + ` median CPU shares after the first minute: ${machineShare(r) || 'n/a'}.`,
     '',
-    '| step | offered/s | answered/s | p50 / p99 ms | server CPU share | generator CPU share | server CPU ms/request | generator loop delay p99 ms | verdict |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...c.steps.map((s, i) => `| ${i + 1} | ${s.rate} | ${s.achievedPerSecond} | ${s.latencyMs.p50} / ${s.latencyMs.p99} | ${pct(s.serverCpuShare)} | ${pct(s.generatorCpuShare)} | ${s.cpuMsPerRequest} | ${s.clientLoopDelayP99Ms} | ${s.held ? 'held' : 'failed'}: ${s.why} |`),
+    '| step | offered/s | answered/s | p50 / p99 ms | CPU share: server + generator + others | server CPU ms/request | generator loop delay p99 ms | verdict |',
+    '|---|---|---|---|---|---|---|---|',
+    ...c.steps.map((s, i) => `| ${i + 1} | ${s.rate} | ${s.achievedPerSecond} | ${s.latencyMs.p50} / ${s.latencyMs.p99} | ${pct(s.serverCpuShare)} + ${pct(s.generatorCpuShare)} + ${pct(s.othersCpuShare)} | ${s.cpuMsPerRequest} | ${s.clientLoopDelayP99Ms} | ${s.held ? 'held' : 'failed'}: ${s.why} |`),
   ];
 }
 
@@ -216,9 +227,9 @@ export function markdown(r: SoakResult): string {
     `| server RSS after the first minute → end, MB | ${r.rssMB.afterWarmup} → ${r.rssMB.end} (${t.rssGrowth.value}; peak ${r.rssMB.peak}) | ${t.rssGrowth.target} | ${verdict(t.rssGrowth.met)} |`,
     `| store growth explained by rows | ${t.storeExplained.value} of +${MB(g.logicalBytes)} MB | ${t.storeExplained.target} | ${verdict(t.storeExplained.met)} |`,
     '',
-    '| minute | requests/s | p50 / p90 / p99 ms | max ms | non-2xx | errors | server CPU ms/request | CPU share server + generator | generator loop delay p99 ms | RSS MB | heaps MB (HTTP + workers) | members held (packed lists MB) | store MB (+ WAL) | page cache hits | row cache hits | load avg |',
+    '| minute | requests/s | p50 / p90 / p99 ms | max ms | non-2xx | errors | server CPU ms/request | CPU share server + generator + others | generator loop delay p99 ms | RSS MB | heaps MB (HTTP + workers) | members held (packed lists MB) | store MB (+ WAL) | page cache hits | row cache hits | load avg |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...r.minutes.map((m) => `| ${m.minute} | ${m.perSecond} | ${m.latencyMs.p50} / ${m.latencyMs.p90} / ${m.latencyMs.p99} | ${m.latencyMs.max} | ${m.non2xx} | ${m.errors} | ${m.cpuMsPerRequest} | ${m.serverCpuShare === undefined ? '—' : `${pct(m.serverCpuShare)} + ${pct(m.generatorCpuShare ?? NaN)}`} | ${m.clientLoopDelayP99Ms ?? '—'} | ${m.rssMB} | ${m.heapMB ? `${m.heapMB.http} + ${m.heapMB.workers}` : '—'} | ${m.onlineMembers ?? '—'}${m.onlineListMB === undefined ? '' : ` (${m.onlineListMB})`} | ${m.storeMB.file} (+ ${m.storeMB.wal}) | ${m.pageHitRate ?? '—'} | ${m.rowHitRate ?? '—'} | ${m.loadAverage} |`),
+    ...r.minutes.map((m) => `| ${m.minute} | ${m.perSecond} | ${m.latencyMs.p50} / ${m.latencyMs.p90} / ${m.latencyMs.p99} | ${m.latencyMs.max} | ${m.non2xx} | ${m.errors} | ${m.cpuMsPerRequest} | ${m.serverCpuShare === undefined ? '—' : `${pct(m.serverCpuShare)} + ${pct(m.generatorCpuShare ?? NaN)}${m.othersCpuShare === undefined ? '' : ` + ${pct(m.othersCpuShare)}`}`} | ${m.clientLoopDelayP99Ms ?? '—'} | ${m.rssMB} | ${m.heapMB ? `${m.heapMB.http} + ${m.heapMB.workers}` : '—'} | ${m.onlineMembers ?? '—'}${m.onlineListMB === undefined ? '' : ` (${m.onlineListMB})`} | ${m.storeMB.file} (+ ${m.storeMB.wal}) | ${m.pageHitRate ?? '—'} | ${m.rowHitRate ?? '—'} | ${m.loadAverage} |`),
     '',
     'p99 by kind of request, ms:',
     '',

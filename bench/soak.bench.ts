@@ -25,9 +25,9 @@ import { runRatedStep } from './rated-step.ts';
 import { runLoad } from './serve-load.ts';
 import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
 import { cacheLookups, metricValue, rssMB, waitIdle } from './server-probes.ts';
-import { measureSoakCapacity, pct } from './soak-capacity.ts';
+import { measureSoakCapacity, shares } from './soak-capacity.ts';
 import { SOAK_SHARES, soakMix, type SoakItem } from './soak-mix.ts';
-import { type SoakMinute, type SoakResult, STABILITY_RULE, writeSoakResults } from './soak-report.ts';
+import { neighbourNote, type SoakMinute, type SoakResult, STABILITY_RULE, writeSoakResults } from './soak-report.ts';
 import { storeFileSizes, storeGrowth, storeSnapshot } from './soak-store.ts';
 
 const { values } = parseArgs({
@@ -127,7 +127,7 @@ try {
   });
   const rate = values.rate ? Number(values.rate) : Math.max(1, Math.round(capacity.perSecond * loadShare));
   const at = capacity.atCapacity;
-  console.log(`  capacity ${capacity.perSecond}/s${capacity.converged ? '' : ' (not converged: the steps ran out)'}: server ${pct(at.serverCpuShare)} + generator ${pct(at.generatorCpuShare)} of the cores there; soaking at ${rate}/s`);
+  console.log(`  capacity ${capacity.perSecond}/s${capacity.converged ? '' : ' (not converged: the steps ran out)'}: CPU ${shares(at)} of the cores there; soaking at ${rate}/s${neighbourNote(capacity).replace(/\*\*/g, '')}`);
   console.log(`  stable means: ${STABILITY_RULE}`);
   const storeAtStart = storeSnapshot(built.dataDir);
   const soakStart = { rssMB: await rssMB(pid), madeBefore: { ...mix.made }, eventsBefore: mix.events() };
@@ -151,7 +151,7 @@ try {
     const snapshot = storeSnapshotSizes(built.dataDir);
     const minute: SoakMinute = {
       minute: m, requests: run.requests, perSecond: run.perSecond, latencyMs: run.latencyMs, non2xx: run.non2xx, errors: run.errors,
-      maxBacklog: run.maxBacklog, cpuMsPerRequest, serverCpuShare: run.serverCpuShare, generatorCpuShare: run.generatorCpuShare,
+      maxBacklog: run.maxBacklog, cpuMsPerRequest, serverCpuShare: run.serverCpuShare, generatorCpuShare: run.generatorCpuShare, othersCpuShare: run.othersCpuShare,
       clientLoopDelayP99Ms: run.clientLoopDelayMs.p99, rssMB: await rssMB(pid), onlineMembers: await metricValue(server.url, 'vitrine_online_members'),
       onlineListMB: await heapMB('vitrine_online_list_bytes'),
       // what the collectors hold, as bench:serve-memory reads it: the HTTP thread's heap and the page workers'
@@ -162,7 +162,7 @@ try {
     };
     minuteResults.push(minute);
     console.log(`  minute ${m}: ${run.perSecond}/s, p50 ${run.latencyMs.p50} / p99 ${run.latencyMs.p99} ms, ${run.non2xx} non-2xx, `
-      + `${run.errors} errors, p99 by kind ${JSON.stringify(minute.p99ByKindMs)}, server CPU ${cpuMsPerRequest} ms a request (server ${pct(run.serverCpuShare)} + generator ${pct(run.generatorCpuShare)} of the cores), RSS ${minute.rssMB} MB (heaps ${minute.heapMB.http} + ${minute.heapMB.workers} MB, ${minute.onlineMembers} members held), store ${snapshot.file} + ${snapshot.wal} MB WAL, page cache hits ${minute.pageHitRate}`);
+      + `${run.errors} errors, p99 by kind ${JSON.stringify(minute.p99ByKindMs)}, server CPU ${cpuMsPerRequest} ms a request (${shares(run)} of the cores), RSS ${minute.rssMB} MB (heaps ${minute.heapMB.http} + ${minute.heapMB.workers} MB, ${minute.onlineMembers} members held), store ${snapshot.file} + ${snapshot.wal} MB WAL, page cache hits ${minute.pageHitRate}`);
   }
   const storeAtEnd = storeSnapshot(built.dataDir);
   const made = Object.fromEntries(Object.entries(mix.made).map(([k, n]) => [k, n - soakStart.madeBefore[k as keyof typeof SOAK_SHARES]]));
