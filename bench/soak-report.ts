@@ -47,7 +47,7 @@ export interface SoakResult {
   setup: { connections: number; pageWorkers: number; itemImpressionEvents: boolean; zipf: number; eventsPerBatch: number; minBatchIntervalMs?: number; shares: Record<string, number> };
   /** one page for every member before the capacity run */
   warmup?: { seconds: number; pages: number };
-  /** before 2026-12-07 15:00 a closed-loop saturation run (its fields as in `closedLoop`), since then the open-loop search */
+  /** the open-loop search (soak-capacity.ts); history rows without `capacityMethod` had a closed-loop saturation run's figure */
   capacity: SoakCapacity;
   /** requests/s offered during the soak: loadShare × capacity */
   rate: number;
