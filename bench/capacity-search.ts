@@ -5,8 +5,8 @@
  * soak at "70%" of that figure ran the server at 80–95% of the machine (RELIABILITY.md).
  *
  * The search offers one rate per step (the caller's probe: an open-loop run of the soak's own mix)
- * and judges it: a step holds when what was answered matches what was offered and p99 stays within a
- * bound. It grows the rate by `growth` while steps hold (or shrinks it while they fail), then bisects
+ * and judges it: a step holds when what was answered matches what was offered, every answer was a
+ * 2xx, and p99 stays within a bound. It grows the rate by `growth` while steps hold (or shrinks it while they fail), then bisects
  * between the highest rate that held and the lowest that failed until they are within `precision`.
  * No I/O here: the probe is given, so the logic is tested on a fake server (test/bench-capacity-search.test.ts).
  */
@@ -17,6 +17,8 @@ export interface ProbeResult {
   achievedPerSecond: number;
   /** 99th percentile latency from when each request was due, ms */
   p99Ms: number;
+  /** requests not answered with a 2xx (a server that fails fast must not pass for one that keeps up) */
+  failedRequests?: number;
 }
 
 export interface CapacitySearchOptions<P extends ProbeResult> {
@@ -53,6 +55,7 @@ export interface CapacitySearchResult<P extends ProbeResult> {
 /** Whether a step kept up, and why not. */
 export function judgeStep(rate: number, r: ProbeResult, bounds: { p99BoundMs: number; minAchievedShare: number }): { held: boolean; why: string } {
   const share = r.achievedPerSecond / rate;
+  if (r.failedRequests) return { held: false, why: `${r.failedRequests} request(s) not answered 2xx` };
   if (share < bounds.minAchievedShare) return { held: false, why: `answered ${Math.round(share * 1000) / 10}% of the offered rate (< ${bounds.minAchievedShare * 100}%)` };
   if (!(r.p99Ms <= bounds.p99BoundMs)) return { held: false, why: `p99 ${r.p99Ms} ms > ${bounds.p99BoundMs} ms` };
   return { held: true, why: `p99 ${r.p99Ms} ms ≤ ${bounds.p99BoundMs} ms, answered ${Math.round(share * 1000) / 10}%` };

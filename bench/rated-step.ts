@@ -14,6 +14,8 @@ export interface RatedStep extends RatedLoadResult {
   /** requests/s answered (= perSecond), and p99 from when each was due (= latencyMs.p99): what capacity-search.ts judges */
   achievedPerSecond: number;
   p99Ms: number;
+  /** non-2xx answers and failed requests (= non2xx + errors) */
+  failedRequests: number;
   /** the server's CPU time (user + system, all threads) per request answered, ms */
   cpuMsPerRequest: number;
   /** the server's CPU time over the step / (cores × the step's seconds) */
@@ -39,7 +41,7 @@ export async function runRatedStep(opts: RatedLoadOptions & { pid: number | unde
   const serverCpuShare = serverSeconds / (cores * seconds), generatorCpuShare = (generator.user + generator.system) / 1e6 / (cores * seconds);
   const machineBusyShare = (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total);
   return {
-    ...run, rate: opts.rate, achievedPerSecond: run.perSecond, p99Ms: run.latencyMs.p99,
+    ...run, rate: opts.rate, achievedPerSecond: run.perSecond, p99Ms: run.latencyMs.p99, failedRequests: run.non2xx + run.errors,
     cpuMsPerRequest: round(serverSeconds * 1000 / run.requests, 100),
     serverCpuShare: round(serverCpuShare, 1000), generatorCpuShare: round(generatorCpuShare, 1000),
     othersCpuShare: round(Math.max(0, machineBusyShare - serverCpuShare - generatorCpuShare), 1000),

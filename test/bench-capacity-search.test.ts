@@ -56,11 +56,12 @@ describe('capacity search', () => {
     assert.equal(found.converged, false);
   });
 
-  it('judges a step on both the answered share and p99', () => {
+  it('judges a step on the answered share, p99 and failed requests', () => {
     assert.equal(judgeStep(100, { achievedPerSecond: 99, p99Ms: 250 }, bounds).held, true);
     assert.match(judgeStep(100, { achievedPerSecond: 94, p99Ms: 10 }, bounds).why, /answered 94%/);
     assert.match(judgeStep(100, { achievedPerSecond: 100, p99Ms: 251 }, bounds).why, /p99 251 ms > 250 ms/);
     assert.equal(judgeStep(100, { achievedPerSecond: 100, p99Ms: NaN }, bounds).held, false);
+    assert.match(judgeStep(100, { achievedPerSecond: 100, p99Ms: 5, failedRequests: 3 }, bounds).why, /3 request\(s\) not answered 2xx/);
   });
 
   it('stops bisecting when the bracket is within the precision or a whole rate apart', () => {
