@@ -69,7 +69,7 @@ export async function measureSoakCapacity(opts: SoakCapacityOptions): Promise<So
     console.log(`  ${run.perSecond} requests/s closed loop (p99 ${run.latencyMs.p99} ms, server CPU ${cpuMsPerRequest} ms a request)`);
   }
   const startRate = opts.startRate ?? Math.max(1, Math.round((closedLoop?.perSecond ?? 0) / 2));
-  console.log(`capacity: open-loop steps of ${opts.stepSeconds} s from ${startRate}/s; a step holds when ≥ ${opts.search.minAchievedShare * 100}% is answered and p99 ≤ ${opts.search.p99BoundMs} ms`);
+  console.log(`capacity: open-loop steps of ${opts.stepSeconds} s from ${startRate}/s; a step holds when ≥ ${opts.search.minAchievedShare * 100}% is answered, all 2xx, and p99 ≤ ${opts.search.p99BoundMs} ms`);
   const found = await searchCapacity<RatedStep>({
     ...opts.search, startRate,
     probe: (rate) => runRatedStep({ baseUrl: opts.baseUrl, pid: opts.pid, paths: [], next: opts.next, connections: opts.connections, rate, seconds: opts.stepSeconds, ...(opts.onNon2xx ? { onNon2xx: opts.onNon2xx } : {}) }),

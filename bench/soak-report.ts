@@ -182,7 +182,7 @@ function capacityLines(r: SoakResult): string[] {
   return [
     `Capacity is measured the way the soak loads (bench/capacity-search.ts): open-loop steps of the same mix, ${c.stepSeconds} s each,`,
     `from half the closed-loop estimate, ×1.2 while steps hold, then bisection to 5%; a step holds when ≥ ${c.minAchievedShare * 100}% of the offered`,
-    `rate is answered and p99 ≤ ${c.p99BoundMs} ms. **Capacity ${c.perSecond} requests/s**${c.converged ? '' : ' (not converged: the steps ran out)'}`
+    `rate is answered, all 2xx, with p99 ≤ ${c.p99BoundMs} ms. **Capacity ${c.perSecond} requests/s**${c.converged ? '' : ' (not converged: the steps ran out)'}`
       + `${c.lowestFailed === null ? '' : ` (${c.lowestFailed}/s failed)`}: the ${r.machine.cpus} cores' CPU there: ${shares(c.atCapacity)} (every other process),`
       + ` ${c.atCapacity.cpuMsPerRequest} ms of server CPU a request.${neighbourNote(c)}`,
     ...(closed ? [`The closed-loop estimate (saturation, ${r.setup.connections} connections, ${closed.seconds} s — what capacity was until 2026-12-07): `
