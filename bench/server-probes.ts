@@ -47,3 +47,10 @@ export async function rssMB(pid: number | undefined, field = 'VmRSS'): Promise<n
   const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
   return Math.round(kb / 1024);
 }
+
+/** The whole machine's CPU time so far from /proc/stat, in clock ticks: busy (not idle, not waiting on I/O) and all. */
+export async function machineCpuTicks(): Promise<{ busy: number; total: number }> {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const busy = user + nice + system + irq + softirq + (steal ?? 0);
+  return { busy, total: busy + idle + iowait };
+}

@@ -1,6 +1,7 @@
 /** The soak benchmark's results file: bench/results/soak.json (with the run history) and soak.md. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { LoadResult } from './serve-load.ts';
+import { pct, shares, type SoakCapacity } from './soak-capacity.ts';
 import type { StoreGrowth, StoreSnapshot } from './soak-store.ts';
 
 export interface SoakMinute {
@@ -13,6 +14,13 @@ export interface SoakMinute {
   maxBacklog: number;
   /** the server's CPU time (user + system, all threads) per request answered */
   cpuMsPerRequest: number;
+  /** the server's CPU time / (cores × the minute), and the load generator's (this process): what the machine gave each */
+  serverCpuShare?: number;
+  generatorCpuShare?: number;
+  /** every other process's share of the machine's CPU over the minute (/proc/stat): the neighbours */
+  othersCpuShare?: number;
+  /** the generator's event-loop delay p99, ms: a stalled generator would charge its stall to the server */
+  clientLoopDelayP99Ms?: number;
   rssMB: number;
   /** members whose online state the server holds (vitrine_online_members): what RSS grows with */
   onlineMembers: number;
@@ -39,7 +47,8 @@ export interface SoakResult {
   setup: { connections: number; pageWorkers: number; itemImpressionEvents: boolean; zipf: number; eventsPerBatch: number; minBatchIntervalMs?: number; shares: Record<string, number> };
   /** one page for every member before the capacity run */
   warmup?: { seconds: number; pages: number };
-  capacity: Pick<LoadResult, 'seconds' | 'perSecond' | 'latencyMs' | 'non2xx' | 'errors'> & { cpuMsPerRequest: number };
+  /** the open-loop search (soak-capacity.ts); history rows without `capacityMethod` had a closed-loop saturation run's figure */
+  capacity: SoakCapacity;
   /** requests/s offered during the soak: loadShare × capacity */
   rate: number;
   loadShare: number;
@@ -59,13 +68,39 @@ const OUT = new URL('./results/', import.meta.url);
 const KINDS = ['page', 'events', 'memberRead', 'availability', 'itemUpdate'];
 const MB = (bytes: number) => Math.round(bytes / 1e5) / 10;
 
+/** What "p99 stable" means, as the run prints it. */
+export const STABILITY_RULE = 'after the first minute, every minute\'s p99 ≤ 2 × the median minute\'s p99 (spread), '
+  + 'and the median p99 of the last 3 minutes ≤ 1.5 × that of the first 3 (no upward trend; needs ≥ 6 minutes after the first)';
+
+export interface P99Stability {
+  median: number;
+  worst: number;
+  /** every minute ≤ 2 × the median (null: no minute to judge) */
+  spreadMet: boolean | null;
+  /** median of the first and the last 3 minutes' p99 (null: fewer than 6 minutes) */
+  first3: number | null;
+  last3: number | null;
+  /** last3 ≤ 1.5 × first3 (null: fewer than 6 minutes) */
+  trendMet: boolean | null;
+}
+
+/** The stability of per-minute p99s (the warm-up minute already left out), by STABILITY_RULE. */
+export function p99Stability(p99s: readonly number[]): P99Stability {
+  const med = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  if (p99s.length === 0) return { median: NaN, worst: NaN, spreadMet: null, first3: null, last3: null, trendMet: null };
+  const median = med(p99s), worst = Math.max(...p99s);
+  const trend = p99s.length >= 6 ? { first3: med(p99s.slice(0, 3)), last3: med(p99s.slice(-3)) } : null;
+  return {
+    median, worst, spreadMet: worst <= 2 * median,
+    first3: trend?.first3 ?? null, last3: trend?.last3 ?? null, trendMet: trend ? trend.last3 <= 1.5 * trend.first3 : null,
+  };
+}
+
 /** The soak's verdicts: errors, p99 stability after the warm-up minute, RSS growth after it, store growth explained. */
 export function soakTargets(r: SoakResult): NonNullable<SoakResult['targets']> {
   const errors = r.minutes.reduce((n, m) => n + m.non2xx + m.errors, 0);
   const settled = r.minutes.slice(1); // the first minute is the warm-up
-  const p99s = settled.map((m) => m.latencyMs.p99).sort((a, b) => a - b);
-  const median = p99s.length ? p99s[Math.floor(p99s.length / 2)] : NaN;
-  const worst = p99s.at(-1) ?? NaN;
+  const stability = p99Stability(settled.map((m) => m.latencyMs.p99));
   const growth = settled.length ? (r.rssMB.end - r.rssMB.afterWarmup) / r.rssMB.afterWarmup : NaN;
   // the server's own work per request does not move with the neighbours' load, p99 on a shared machine does
   const cpu = settled.map((m) => m.cpuMsPerRequest).sort((a, b) => a - b);
@@ -75,8 +110,12 @@ export function soakTargets(r: SoakResult): NonNullable<SoakResult['targets']> {
   return {
     errors: { value: errors, target: '0', met: errors === 0 },
     p99Stable: {
-      value: settled.length ? `worst ${worst} ms, median ${median} ms` : 'n/a (one minute)',
-      target: 'every minute after the first ≤ 2 × the median', met: settled.length ? worst <= 2 * median : null,
+      value: settled.length ? `worst ${stability.worst} ms, median ${stability.median} ms` : 'n/a (one minute)',
+      target: 'every minute after the first ≤ 2 × the median', met: stability.spreadMet,
+    },
+    p99NoTrend: {
+      value: stability.first3 === null ? `n/a (${settled.length} minute(s) after the first; needs 6)` : `first 3 ${stability.first3} ms → last 3 ${stability.last3} ms (medians)`,
+      target: 'last 3 minutes ≤ 1.5 × first 3', met: stability.trendMet,
     },
     cpuStable: {
       value: cpu.length ? `${cpu[0]}–${cpu[cpu.length - 1]} ms, median ${cpuMedian}` : 'n/a (one minute)',
@@ -110,12 +149,51 @@ export function writeSoakResults(result: SoakResult): string {
   result.history = [...earlier, {
     date: result.date, loadAverage: result.loadAverage.before[0], minutes: result.minutes.length, capacity: result.capacity.perSecond, rate: result.rate,
     errors: result.targets.errors.value, p99Min: Math.min(...p99s), p99Max: Math.max(...p99s), rssAfterWarmup: result.rssMB.afterWarmup, rssEnd: result.rssMB.end,
-    storeGrowthMB: MB(result.store.growth.logicalBytes), ...(result.note ? { note: result.note } : {}),
+    storeGrowthMB: MB(result.store.growth.logicalBytes), capacityMethod: result.capacity.method,
+    ...(machineShare(result) ? { machineShare: machineShare(result) } : {}), ...(result.note ? { note: result.note } : {}),
   }];
   writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
   const md = markdown(result);
   writeFileSync(new URL('soak.md', OUT), md);
   return md;
+}
+
+/** The server's and the generator's median CPU shares over the minutes after the first, as text ('' before they were recorded). */
+export function machineShare(r: SoakResult): string {
+  const settled = r.minutes.slice(1).filter((m) => m.serverCpuShare !== undefined && m.generatorCpuShare !== undefined);
+  if (settled.length === 0) return '';
+  const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const others = settled.filter((m) => m.othersCpuShare !== undefined);
+  return shares({ serverCpuShare: med(settled.map((m) => m.serverCpuShare!)), generatorCpuShare: med(settled.map((m) => m.generatorCpuShare!)),
+    ...(others.length ? { othersCpuShare: med(others.map((m) => m.othersCpuShare!)) } : {}) });
+}
+
+/** A warning when other processes took much of the CPU at capacity: then the figure is what they left the server. */
+export function neighbourNote(c: SoakCapacity): string {
+  const others = c.atCapacity.othersCpuShare;
+  return others !== undefined && others > 0.25
+    ? ` **Other processes took ${pct(others)} of the CPU at capacity: this capacity is what they left the server, not its capacity on a quiet machine.**` : '';
+}
+
+/** The capacity search's paragraph and its steps' table. */
+function capacityLines(r: SoakResult): string[] {
+  const c = r.capacity;
+  const closed = c.closedLoop;
+  return [
+    `Capacity is measured the way the soak loads (bench/capacity-search.ts): open-loop steps of the same mix, ${c.stepSeconds} s each,`,
+    `from half the closed-loop estimate, ×1.2 while steps hold, then bisection to 5%; a step holds when ≥ ${c.minAchievedShare * 100}% of the offered`,
+    `rate is answered, all 2xx, with p99 ≤ ${c.p99BoundMs} ms. **Capacity ${c.perSecond} requests/s**${c.converged ? '' : ' (not converged: the steps ran out)'}`
+      + `${c.lowestFailed === null ? '' : ` (${c.lowestFailed}/s failed)`}: the ${r.machine.cpus} cores' CPU there: ${shares(c.atCapacity)} (every other process),`
+      + ` ${c.atCapacity.cpuMsPerRequest} ms of server CPU a request.${neighbourNote(c)}`,
+    ...(closed ? [`The closed-loop estimate (saturation, ${r.setup.connections} connections, ${closed.seconds} s — what capacity was until 2026-12-07): `
+      + `${closed.perSecond}/s at ${closed.cpuMsPerRequest} ms of server CPU a request (p99 ${closed.latencyMs.p99} ms).`] : []),
+    `The soak offers ${r.rate}/s open loop (${Math.round((r.rate / c.perSecond) * 100)}% of capacity; each latency timed from when the request was due, ADR 0008), one minute at a time;`
+      + ` median CPU shares after the first minute: ${machineShare(r) || 'n/a'}.`,
+    '',
+    '| step | offered/s | answered/s | p50 / p99 ms | CPU share: server + generator + others | server CPU ms/request | generator loop delay p99 ms | verdict |',
+    '|---|---|---|---|---|---|---|---|',
+    ...c.steps.map((s, i) => `| ${i + 1} | ${s.rate} | ${s.achievedPerSecond} | ${s.latencyMs.p50} / ${s.latencyMs.p99} | ${pct(s.serverCpuShare)} + ${pct(s.generatorCpuShare)} + ${pct(s.othersCpuShare)} | ${s.cpuMsPerRequest} | ${s.clientLoopDelayP99Ms} | ${s.held ? 'held' : 'failed'}: ${s.why} |`),
+  ];
 }
 
 /** The markdown of a result (its history included). */
@@ -134,22 +212,24 @@ export function markdown(r: SoakResult): string {
     `World: ${r.world.users.toLocaleString('en')} members × ${r.world.items.toLocaleString('en')} items, ${r.world.days} days (seed ${r.world.seed}; bench:serve's world builder).`,
     `The real server (\`vitrine serve\`, ${r.setup.pageWorkers} page worker thread(s), per-item impression events ${r.setup.itemImpressionEvents ? 'on' : 'off: page records only'})`,
     `runs as a child process. The mix: ${shares}; members drawn from all ${r.world.members.toLocaleString('en')} with Zipf popularity`,
-    `(exponent ${r.setup.zipf}), event batches of ${r.setup.eventsPerBatch} (view/heart/rent/return)${r.setup.minBatchIntervalMs ? `, a member at most one batch per ${r.setup.minBatchIntervalMs / 1000} s` : ""}. ${r.warmup ? `A warm-up first asks for one page for every member (${r.warmup.pages.toLocaleString('en')} pages in ${r.warmup.seconds} s), so the soak meets their state held. ` : ''}Capacity is the mix at saturation`,
-    `(closed loop, ${r.setup.connections} connections, ${r.capacity.seconds} s, caches cold): **${r.capacity.perSecond} requests/s**`
-      + ` (server CPU ${r.capacity.cpuMsPerRequest} ms a request: on an idle 2-core machine ≈ ${Math.round(2000 / r.capacity.cpuMsPerRequest)}/s); the soak offers`,
-    `${r.rate}/s open loop (each latency timed from when the request was due, ADR 0008), one minute at a time.`,
+    `(exponent ${r.setup.zipf}), event batches of ${r.setup.eventsPerBatch} (view/heart/rent/return)${r.setup.minBatchIntervalMs ? `, a member at most one batch per ${r.setup.minBatchIntervalMs / 1000} s` : ""}.${r.warmup ? ` A warm-up first asks for one page for every member (${r.warmup.pages.toLocaleString('en')} pages in ${r.warmup.seconds} s), so the soak meets their state held.` : ' No warm-up (--skip-warmup): the soak meets members\' state as it is first built.'}`,
+    '',
+    ...capacityLines(r),
+    '',
+    `p99 stable means: ${STABILITY_RULE}.`,
     '',
     '| measure | value | target | |',
     '|---|---|---|---|',
     `| errors (non-2xx + failed requests) | ${t.errors.value} | ${t.errors.target} | ${verdict(t.errors.met)} |`,
     `| p99 per minute, stable | ${t.p99Stable.value} | ${t.p99Stable.target} | ${verdict(t.p99Stable.met)} |`,
+    `| p99 per minute, no upward trend | ${t.p99NoTrend.value} | ${t.p99NoTrend.target} | ${verdict(t.p99NoTrend.met)} |`,
     `| server CPU per request per minute, stable (machine-independent) | ${t.cpuStable.value} | ${t.cpuStable.target} | ${verdict(t.cpuStable.met)} |`,
     `| server RSS after the first minute → end, MB | ${r.rssMB.afterWarmup} → ${r.rssMB.end} (${t.rssGrowth.value}; peak ${r.rssMB.peak}) | ${t.rssGrowth.target} | ${verdict(t.rssGrowth.met)} |`,
     `| store growth explained by rows | ${t.storeExplained.value} of +${MB(g.logicalBytes)} MB | ${t.storeExplained.target} | ${verdict(t.storeExplained.met)} |`,
     '',
-    '| minute | requests/s | p50 / p90 / p99 ms | max ms | non-2xx | errors | server CPU ms/request | RSS MB | heaps MB (HTTP + workers) | members held (packed lists MB) | store MB (+ WAL) | page cache hits | row cache hits | load avg |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...r.minutes.map((m) => `| ${m.minute} | ${m.perSecond} | ${m.latencyMs.p50} / ${m.latencyMs.p90} / ${m.latencyMs.p99} | ${m.latencyMs.max} | ${m.non2xx} | ${m.errors} | ${m.cpuMsPerRequest} | ${m.rssMB} | ${m.heapMB ? `${m.heapMB.http} + ${m.heapMB.workers}` : '—'} | ${m.onlineMembers ?? '—'}${m.onlineListMB === undefined ? '' : ` (${m.onlineListMB})`} | ${m.storeMB.file} (+ ${m.storeMB.wal}) | ${m.pageHitRate ?? '—'} | ${m.rowHitRate ?? '—'} | ${m.loadAverage} |`),
+    '| minute | requests/s | p50 / p90 / p99 ms | max ms | non-2xx | errors | server CPU ms/request | CPU share server + generator + others | generator loop delay p99 ms | RSS MB | heaps MB (HTTP + workers) | members held (packed lists MB) | store MB (+ WAL) | page cache hits | row cache hits | load avg |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...r.minutes.map((m) => `| ${m.minute} | ${m.perSecond} | ${m.latencyMs.p50} / ${m.latencyMs.p90} / ${m.latencyMs.p99} | ${m.latencyMs.max} | ${m.non2xx} | ${m.errors} | ${m.cpuMsPerRequest} | ${m.serverCpuShare === undefined ? '—' : `${pct(m.serverCpuShare)} + ${pct(m.generatorCpuShare ?? NaN)}${m.othersCpuShare === undefined ? '' : ` + ${pct(m.othersCpuShare)}`}`} | ${m.clientLoopDelayP99Ms ?? '—'} | ${m.rssMB} | ${m.heapMB ? `${m.heapMB.http} + ${m.heapMB.workers}` : '—'} | ${m.onlineMembers ?? '—'}${m.onlineListMB === undefined ? '' : ` (${m.onlineListMB})`} | ${m.storeMB.file} (+ ${m.storeMB.wal}) | ${m.pageHitRate ?? '—'} | ${m.rowHitRate ?? '—'} | ${m.loadAverage} |`),
     '',
     'p99 by kind of request, ms:',
     '',
@@ -173,9 +253,9 @@ export function markdown(r: SoakResult): string {
     '',
     '## History',
     '',
-    '| date | load avg | minutes | capacity/s | offered/s | errors | p99 min–max ms | RSS after warm-up → end MB | store growth MB | note |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...(r.history ?? []).map((h) => `| ${h.date} | ${h.loadAverage} | ${h.minutes} | ${h.capacity} | ${h.rate} | ${h.errors} | ${h.p99Min}–${h.p99Max} | ${h.rssAfterWarmup} → ${h.rssEnd} | ${h.storeGrowthMB} | ${h.note ?? ''} |`),
+    '| date | load avg | minutes | capacity/s (how) | offered/s | CPU share in the soak | errors | p99 min–max ms | RSS after warm-up → end MB | store growth MB | note |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...(r.history ?? []).map((h) => `| ${h.date} | ${h.loadAverage} | ${h.minutes} | ${h.capacity} (${h.capacityMethod ?? 'closed loop'}) | ${h.rate} | ${h.machineShare ?? '—'} | ${h.errors} | ${h.p99Min}–${h.p99Max} | ${h.rssAfterWarmup} → ${h.rssEnd} | ${h.storeGrowthMB} | ${h.note ?? ''} |`),
     '',
   ];
   return lines.join('\n');

@@ -1,10 +1,13 @@
 /**
  * `npm run bench:soak`: the server under mixed traffic for a long time (issue 20). Steps: world
  * (cached, serve-world.ts, restored to its built state) → the real server as a child process →
- * warm-up: one page for every member → capacity: a short closed-loop saturation run of the mix → the soak: `--minutes` one-minute open-loop
- * runs of the same mix at `--load` × capacity, with RSS, store size and cache hit rates read after
- * each → bench/results/soak.{json,md}.
+ * warm-up: one page for every member → capacity, measured as the soak loads (capacity-search.ts): open-loop
+ * steps of the mix, `--capacity-seconds` each, starting at half a short closed-loop estimate, to the
+ * highest rate answered in full with p99 ≤ `--capacity-p99-ms` → the soak: `--minutes` one-minute open-loop
+ * runs of the same mix at `--load` × capacity, with RSS, store size, cache hit rates and the server's and
+ * the load generator's CPU shares read after each → bench/results/soak.{json,md}.
  *   node --import tsx bench/soak.bench.ts [--minutes 10] [--load 0.7 | --rate N] [--capacity-seconds 20]
+ *     [--capacity-p99-ms 250] [--capacity-start N] [--capacity-max-steps 12] [--closed-loop-seconds 10]
  *     [--users 50000 --items 5000 --days 60 --seed 11] [--connections 50] [--zipf 1] [--page-workers 2]
  *     [--events-per-batch 10] [--min-batch-interval-ms 60000] [--item-impressions] [--skip-warmup]
  *     [--prefill-pages N] [--cpu-prof DIR] [--note TEXT]
@@ -18,12 +21,13 @@ import { parseArgs } from 'node:util';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { quantile } from './ingest-http-load.ts';
+import { runRatedStep } from './rated-step.ts';
 import { runLoad } from './serve-load.ts';
-import { runRatedLoad } from './serve-rated.ts';
 import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
-import { cacheLookups, cpuSeconds, metricValue, rssMB, waitIdle } from './server-probes.ts';
+import { cacheLookups, metricValue, rssMB, waitIdle } from './server-probes.ts';
+import { measureSoakCapacity, shares } from './soak-capacity.ts';
 import { SOAK_SHARES, soakMix, type SoakItem } from './soak-mix.ts';
-import { type SoakMinute, type SoakResult, writeSoakResults } from './soak-report.ts';
+import { neighbourNote, type SoakMinute, type SoakResult, STABILITY_RULE, writeSoakResults } from './soak-report.ts';
 import { storeFileSizes, storeGrowth, storeSnapshot } from './soak-store.ts';
 
 const { values } = parseArgs({
@@ -32,7 +36,17 @@ const { values } = parseArgs({
     // a fixed offered rate instead of --load × capacity: on a shared machine a capacity measured in a
     // quiet 20 s can exceed what the server gets later, and the open-loop queue then says so
     rate: { type: 'string' },
+    // one step of the capacity search (open loop, the soak's mix), seconds
     'capacity-seconds': { type: 'string', default: '20' },
+    // a step holds when p99 ≤ this and ≥ 95% of the offered rate was answered: a page within a quarter
+    // second at p99 while the queue stays bounded; above capacity an open-loop queue grows without bound
+    // and p99 passes any such bound within a step
+    'capacity-p99-ms': { type: 'string', default: '250' },
+    // the first rate offered (default: half the closed-loop estimate); steps ×1.2 until one fails, then bisection to 5%
+    'capacity-start': { type: 'string' },
+    'capacity-max-steps': { type: 'string', default: '12' },
+    // the closed-loop saturation run: what capacity used to be, kept for comparison and as the search's start
+    'closed-loop-seconds': { type: 'string', default: '10' },
     users: { type: 'string', default: '50000' }, items: { type: 'string', default: '5000' },
     days: { type: 'string', default: '60' }, seed: { type: 'string', default: '11' },
     connections: { type: 'string', default: '50' }, zipf: { type: 'string', default: '1' },
@@ -59,6 +73,10 @@ if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) throw new Error('
 const loadShare = Number(values.load);
 if (!(loadShare > 0 && loadShare <= 1)) throw new Error('--load must be in (0, 1]');
 const connections = Number(values.connections), capacitySeconds = Number(values['capacity-seconds']);
+const closedLoopSeconds = Number(values['closed-loop-seconds']);
+const capacitySearch = { p99BoundMs: Number(values['capacity-p99-ms']), minAchievedShare: 0.95, growth: 1.2, precision: 0.05, maxSteps: Number(values['capacity-max-steps']) };
+if (!(capacitySeconds >= 5 && capacitySeconds <= 120)) throw new Error('--capacity-seconds must be from 5 to 120');
+if (!(closedLoopSeconds > 0) && !values['capacity-start']) throw new Error('--closed-loop-seconds 0 needs --capacity-start');
 // trained as shipped (the gate's champion, the hybrid, fills for-you): what a long run of a default server meets
 const world = { users: Number(values.users), items: Number(values.items), days: Number(values.days), seed: Number(values.seed), impressions: 1, trainDefault: true };
 const load1 = () => loadavg().map((x) => Math.round(x * 100) / 100);
@@ -103,26 +121,27 @@ try {
     warmup = { seconds: warm.seconds, pages: warm.requests };
     console.log(`  ${warm.requests} pages in ${warm.seconds} s; ${await metricValue(server.url, 'vitrine_online_members')} members held`);
   }
-  console.log(`capacity: the mix at saturation (closed loop, ${connections} connections), ${capacitySeconds} s…`);
-  const capacityCpu = await cpuSeconds(pid);
-  const capacity = await runLoad({ baseUrl: server.url, paths: [], next: mix.next, connections, duration: capacitySeconds });
-  const capacityCpuMs = round2(((await cpuSeconds(pid)) - capacityCpu) * 1000 / capacity.requests);
+  const capacity = await measureSoakCapacity({
+    baseUrl: server.url, pid, next: mix.next, connections, closedLoopSeconds, stepSeconds: capacitySeconds, search: capacitySearch,
+    ...(values['capacity-start'] ? { startRate: Number(values['capacity-start']) } : {}),
+  });
   const rate = values.rate ? Number(values.rate) : Math.max(1, Math.round(capacity.perSecond * loadShare));
-  console.log(`  ${capacity.perSecond} requests/s (p99 ${capacity.latencyMs.p99} ms, ${capacity.non2xx} non-2xx, server CPU ${capacityCpuMs} ms a request); soaking at ${rate}/s`);
+  const at = capacity.atCapacity;
+  console.log(`  capacity ${capacity.perSecond}/s${capacity.converged ? '' : ' (not converged: the steps ran out)'}: CPU ${shares(at)} of the cores there; soaking at ${rate}/s${neighbourNote(capacity).replace(/\*\*/g, '')}`);
+  console.log(`  stable means: ${STABILITY_RULE}`);
   const storeAtStart = storeSnapshot(built.dataDir);
   const soakStart = { rssMB: await rssMB(pid), madeBefore: { ...mix.made }, eventsBefore: mix.events() };
   const minuteResults: SoakMinute[] = [];
   for (let m = 1; m <= minutes; m++) {
     const before = await cacheLookups(server.url);
-    const cpuBefore = await cpuSeconds(pid);
     const byKind = new Map<string, number[]>();
     const onAnswer = (spec: { kind?: string }, ms: number) => {
       const kind = spec.kind ?? '?';
       if (!byKind.has(kind)) byKind.set(kind, []);
       byKind.get(kind)!.push(ms);
     };
-    const run = await runRatedLoad({ baseUrl: server.url, paths: [], next: mix.next, connections, rate, seconds: 60, onNon2xx, onAnswer });
-    const cpuMsPerRequest = round2(((await cpuSeconds(pid)) - cpuBefore) * 1000 / run.requests);
+    const run = await runRatedStep({ baseUrl: server.url, pid, paths: [], next: mix.next, connections, rate, seconds: 60, onNon2xx, onAnswer });
+    const { cpuMsPerRequest } = run;
     const after = await cacheLookups(server.url);
     const hitRate = (cache: 'page' | 'row') => {
       const hits = after[`${cache}:hit`] - before[`${cache}:hit`];
@@ -132,7 +151,8 @@ try {
     const snapshot = storeSnapshotSizes(built.dataDir);
     const minute: SoakMinute = {
       minute: m, requests: run.requests, perSecond: run.perSecond, latencyMs: run.latencyMs, non2xx: run.non2xx, errors: run.errors,
-      maxBacklog: run.maxBacklog, cpuMsPerRequest, rssMB: await rssMB(pid), onlineMembers: await metricValue(server.url, 'vitrine_online_members'),
+      maxBacklog: run.maxBacklog, cpuMsPerRequest, serverCpuShare: run.serverCpuShare, generatorCpuShare: run.generatorCpuShare, othersCpuShare: run.othersCpuShare,
+      clientLoopDelayP99Ms: run.clientLoopDelayMs.p99, rssMB: await rssMB(pid), onlineMembers: await metricValue(server.url, 'vitrine_online_members'),
       onlineListMB: await heapMB('vitrine_online_list_bytes'),
       // what the collectors hold, as bench:serve-memory reads it: the HTTP thread's heap and the page workers'
       heapMB: { http: await heapMB('vitrine_nodejs_heap_size_total_bytes'), workers: await heapMB('vitrine_page_worker_heap_total_bytes') },
@@ -142,7 +162,7 @@ try {
     };
     minuteResults.push(minute);
     console.log(`  minute ${m}: ${run.perSecond}/s, p50 ${run.latencyMs.p50} / p99 ${run.latencyMs.p99} ms, ${run.non2xx} non-2xx, `
-      + `${run.errors} errors, p99 by kind ${JSON.stringify(minute.p99ByKindMs)}, server CPU ${cpuMsPerRequest} ms a request, RSS ${minute.rssMB} MB (heaps ${minute.heapMB.http} + ${minute.heapMB.workers} MB, ${minute.onlineMembers} members held), store ${snapshot.file} + ${snapshot.wal} MB WAL, page cache hits ${minute.pageHitRate}`);
+      + `${run.errors} errors, p99 by kind ${JSON.stringify(minute.p99ByKindMs)}, server CPU ${cpuMsPerRequest} ms a request (${shares(run)} of the cores), RSS ${minute.rssMB} MB (heaps ${minute.heapMB.http} + ${minute.heapMB.workers} MB, ${minute.onlineMembers} members held), store ${snapshot.file} + ${snapshot.wal} MB WAL, page cache hits ${minute.pageHitRate}`);
   }
   const storeAtEnd = storeSnapshot(built.dataDir);
   const made = Object.fromEntries(Object.entries(mix.made).map(([k, n]) => [k, n - soakStart.madeBefore[k as keyof typeof SOAK_SHARES]]));
@@ -150,13 +170,13 @@ try {
     benchmark: 'soak', date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
     loadAverage: { before: loadBefore, after: load1() },
-    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --min-batch-interval-ms ${values['min-batch-interval-ms']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${prefillPages > 0 ? ` --prefill-pages ${prefillPages}` : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
+    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --capacity-p99-ms ${capacitySearch.p99BoundMs} --closed-loop-seconds ${closedLoopSeconds}${values['capacity-start'] ? ` --capacity-start ${values['capacity-start']}` : ''} --capacity-max-steps ${capacitySearch.maxSteps} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --min-batch-interval-ms ${values['min-batch-interval-ms']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${prefillPages > 0 ? ` --prefill-pages ${prefillPages}` : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
     ...(values.note ? { note: values.note } : {}),
     world: { ...world, members: members.length, catalogued: items.length, cached: built.cached },
     setup: { connections, pageWorkers: Number(values['page-workers']), itemImpressionEvents: values['item-impressions'] ?? false, zipf: Number(values.zipf),
       eventsPerBatch: Number(values['events-per-batch']), minBatchIntervalMs: Number(values['min-batch-interval-ms']), shares: SOAK_SHARES },
     ...(warmup ? { warmup } : {}),
-    capacity: { seconds: capacity.seconds, perSecond: capacity.perSecond, latencyMs: capacity.latencyMs, non2xx: capacity.non2xx, errors: capacity.errors, cpuMsPerRequest: capacityCpuMs },
+    capacity,
     rate, loadShare, minutes: minuteResults, made, eventsSent: mix.events() - soakStart.eventsBefore,
     failures: Object.fromEntries(failures),
     rssMB: { start: rssStart, soakStart: soakStart.rssMB, afterWarmup: minuteResults[0].rssMB, end: minuteResults.at(-1)!.rssMB, peak: await rssMB(pid, 'VmHWM') },
@@ -225,8 +245,4 @@ function storeSnapshotSizes(dataDir: string): { file: number; wal: number } {
 function p99(ms: number[]): number {
   const sorted = Float64Array.from(ms).sort();
   return Math.round(quantile(sorted, 0.99) * 10) / 10;
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
 }
