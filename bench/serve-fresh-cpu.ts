@@ -5,11 +5,11 @@
  * matters less than at saturation), each for a member of the whole population:
  * - `first`: a member's first page since start (their state is read from the store: hydration);
  * - `again`: the same members once more, in the same order (state in memory: composition only).
- * CPU is read from /proc before and after each phase: the process (user + sys, every thread), the
- * HTTP thread (tid = pid) and the rest (page workers, collection helpers, the store's writer threads)
- * by thread, largest first. Rounds alternate the page-worker counts, so both see the same load.
+ * CPU is read from /proc before and after each phase: the process (user + sys, every thread) and each
+ * thread by its name (the HTTP thread is tid = pid; page workers, the page log and the checkpointer
+ * name themselves; "node" is the rest: V8's collector helpers, libuv, tsx's loader). Rounds alternate the page-worker counts, so both see the same load.
  *   node --import tsx bench/serve-fresh-cpu.ts [--workers 2,0] [--rounds 1] [--rate 150] [--pages 3000]
- *     [--data DIR] [--profile DIR] [--node-flags "--max-semi-space-size=32"]
+ *     [--closed 50] [--data DIR] [--profile DIR] [--node-flags "--max-semi-space-size=32"] [--serving 'heapGrowthPercent = 0']…
  * --profile: `--cpu-prof` for every thread of the server, written to DIR when it stops.
  * The copy of the store goes to a temporary directory (never the cached world's, ready.json's).
  */
@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { seededUniform } from '../src/ml/common/rng.ts';
 import { startServer } from '../test/helpers/server-process.ts';
+import { runLoad } from './serve-load.ts';
 import { runRatedLoad } from './serve-rated.ts';
 import { cacheLookups, waitIdle } from './server-probes.ts';
 import { SERVE_WORLD_CACHE } from './serve-world.ts';
@@ -32,23 +33,30 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '150' },
     pages: { type: 'string', default: '3000' },
     connections: { type: 'string', default: '20' },
+    // closed loop at saturation on this many connections instead of the open-loop rate (what bench:serve's fresh-page run does)
+    closed: { type: 'string' },
     seed: { type: 'string', default: '7' },
     profile: { type: 'string' },
     'node-flags': { type: 'string', default: '' },
     'serve-flags': { type: 'string', default: '' },
+    // more [serving] settings for the run's vitrine.toml, e.g. --serving 'heapGrowthPercent = 0'
+    serving: { type: 'string', multiple: true, default: [] },
   },
 });
 const QUERY = 'rows=8&size=20';
 const rate = Number(values.rate), pages = Number(values.pages);
 const load1 = () => loadavg().map((x) => Math.round(x * 100) / 100);
 
-/** Clock ticks (1/100 s) of user + system time, by thread id, of process `pid`. */
-function threadTicks(pid: number): Map<number, number> {
-  const out = new Map<number, number>();
+/** Clock ticks (1/100 s) of user + system time and the name, by thread id, of process `pid`. */
+function threadTicks(pid: number): Map<number, { name: string; ticks: number }> {
+  const out = new Map<number, { name: string; ticks: number }>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
-      out.set(Number(tid), Number(fields[11]) + Number(fields[12]));
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.split(') ')[1].split(' ');
+      // the server names its threads (core/thread-name.ts); the main thread (tid = pid) is the HTTP thread
+      const name = Number(tid) === pid ? 'http' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      out.set(Number(tid), { name, ticks: Number(fields[11]) + Number(fields[12]) });
     } catch { /* the thread ended between the listing and the read */ }
   }
   return out;
@@ -76,23 +84,51 @@ function population(dbFile: string): string[] {
   }
 }
 
-interface Phase { name: string; pages: number; msPerPage: number; httpThread: number; threads: number[]; p50: number; p99: number; non2xx: number }
+interface Phase {
+  name: string; pages: number; msPerPage: number; byThread: Map<string, number[]>; p50: number; p99: number; non2xx: number;
+  /** rows served from a fallback, per page (a late or failing row costs more than its share) */
+  fallbacksPerPage: number;
+}
+
+/** The sum over labels of a counter of the server's /metrics. */
+async function metricSum(url: string, name: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', url))).text();
+  let sum = 0;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum += Number(m[1]);
+  return sum;
+}
 
 /** Offers `ids`' pages at `rate` and reads the server's CPU per page around it. */
 async function phase(name: string, url: string, pid: number, ids: readonly string[]): Promise<Phase> {
   let k = 0;
   const next = () => ({ method: 'GET' as const, path: `/v1/users/${encodeURIComponent(ids[k++ % ids.length])}/page?${QUERY}` });
+  const fallbacksBefore = await metricSum(url, 'vitrine_fallbacks_total');
   const before = threadTicks(pid), procBefore = processTicks(pid);
-  const run = await runRatedLoad({ baseUrl: url, paths: [], next, connections: Number(values.connections), rate, seconds: ids.length / rate });
+  const run = values.closed
+    ? await runLoad({ baseUrl: url, paths: [], next, connections: Number(values.closed), amount: ids.length })
+    : await runRatedLoad({ baseUrl: url, paths: [], next, connections: Number(values.connections), rate, seconds: ids.length / rate });
   const after = threadTicks(pid), procAfter = processTicks(pid);
+  const fallbacks = (await metricSum(url, 'vitrine_fallbacks_total')) - fallbacksBefore;
   const perPage = (ticks: number) => Math.round((ticks * 10 / run.requests) * 1000) / 1000;
-  const deltas = [...after].map(([tid, t]) => ({ tid, d: t - (before.get(tid) ?? 0) }));
-  const http = deltas.find((x) => x.tid === pid)?.d ?? 0;
-  const others = deltas.filter((x) => x.tid !== pid && x.d > 0).sort((a, b) => b.d - a.d).map((x) => perPage(x.d));
+  // by name: page workers one by one, the rest ("node": V8's collector helpers, libuv, tsx's loader) summed
+  const byThread = new Map<string, number[]>();
+  for (const [tid, t] of after) {
+    const d = t.ticks - (before.get(tid)?.ticks ?? 0);
+    byThread.set(t.name, [...(byThread.get(t.name) ?? []), d]);
+  }
+  for (const [name, ticks] of byThread) byThread.set(name, ticks.sort((a, b) => b - a).map(perPage));
   return {
-    name, pages: run.requests, msPerPage: perPage(procAfter - procBefore), httpThread: perPage(http), threads: others,
-    p50: run.latencyMs.p50, p99: run.latencyMs.p99, non2xx: run.non2xx + run.errors,
+    name, pages: run.requests, msPerPage: perPage(procAfter - procBefore), byThread,
+    p50: run.latencyMs.p50, p99: run.latencyMs.p99, non2xx: run.non2xx + run.errors, fallbacksPerPage: Math.round((fallbacks / run.requests) * 100) / 100,
   };
+}
+
+/** "http 0.5 · page-worker 1.2 + 1.1 · node 0.4 (9)": CPU ms per page by thread name. */
+function threadSplit(byThread: Map<string, number[]>): string {
+  const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 1000) / 1000;
+  return [...byThread].filter(([, xs]) => sum(xs) > 0).sort((a, b) => sum(b[1]) - sum(a[1]))
+    .map(([name, xs]) => (name === 'page-worker' ? `${name} ${xs.filter((x) => x > 0).join(' + ')}` : `${name} ${sum(xs)}${xs.length > 1 ? ` (${xs.length})` : ''}`))
+    .join(' · ');
 }
 
 async function measure(workers: number, ids: readonly string[], round: number): Promise<Phase[]> {
@@ -103,7 +139,7 @@ async function measure(workers: number, ids: readonly string[], round: number): 
     copyFileSync(pristine, join(dir, 'vitrine.db'));
     symlinkSync(join(values.data, 'models'), join(dir, 'models'));
     writeFileSync(join(dir, 'vitrine.toml'),
-      `# written by bench/serve-fresh-cpu.ts\n[serving]\nimpressionItemEvents = false\nrowCacheMembers = 0\npageWorkers = ${workers}\n`);
+      `# written by bench/serve-fresh-cpu.ts\n[serving]\nimpressionItemEvents = false\nrowCacheMembers = 0\npageWorkers = ${workers}\n${values.serving.map((line) => `${line}\n`).join('')}`);
     const nodeArgs = [...values['node-flags'].split(' ').filter(Boolean),
       ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', join(values.profile, `w${workers}-r${round}`)] : [])];
     const server = await startServer({ dataDir: dir, startTimeoutMs: 600_000, nodeArgs, serveArgs: values['serve-flags'].split(' ').filter(Boolean) });
@@ -129,13 +165,13 @@ async function measure(workers: number, ids: readonly string[], round: number): 
 
 const ids = population(join(values.data, 'vitrine.db'));
 const counts = values.workers.split(',').map(Number);
-console.log(`# serve-fresh-cpu ${new Date().toISOString()} load ${load1().join(' ')}; ${rate} pages/s offered, ${pages} members a phase, of ${ids.length}`);
-console.log('| workers | round | phase | pages | server CPU ms/page | HTTP thread | other threads (largest first) | p50 / p99 ms | non-2xx | load |');
+console.log(`# serve-fresh-cpu ${new Date().toISOString()} load ${load1().join(' ')}; ${values.closed ? `closed loop on ${values.closed} connections (saturation)` : `${rate} pages/s offered`}, ${pages} members a phase, of ${ids.length}`);
+console.log('| workers | round | phase | pages | server CPU ms/page | by thread (ms/page) | p50 / p99 ms | fallback rows a page | non-2xx | load |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (let round = 1; round <= Number(values.rounds); round++) {
   for (const workers of counts) {
     for (const p of await measure(workers, ids, round)) {
-      console.log(`| ${workers} | ${round} | ${p.name} | ${p.pages} | **${p.msPerPage}** | ${p.httpThread} | ${p.threads.slice(0, 4).join(', ')}${p.threads.length > 4 ? `, +${Math.round(p.threads.slice(4).reduce((a, b) => a + b, 0) * 1000) / 1000}` : ''} | ${p.p50} / ${p.p99} | ${p.non2xx} | ${load1()[0]} |`);
+      console.log(`| ${workers} | ${round} | ${p.name} | ${p.pages} | **${p.msPerPage}** | ${threadSplit(p.byThread)} | ${p.p50} / ${p.p99} | ${p.fallbacksPerPage} | ${p.non2xx} | ${load1()[0]} |`);
     }
   }
 }
