@@ -13,7 +13,7 @@
  * --profile: `--cpu-prof` for every thread of the server, written to DIR when it stops.
  * The copy of the store goes to a temporary directory (never the cached world's, ready.json's).
  */
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +22,7 @@ import { seededUniform } from '../src/ml/common/rng.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { runLoad } from './serve-load.ts';
 import { runRatedLoad } from './serve-rated.ts';
-import { cacheLookups, waitIdle } from './server-probes.ts';
+import { cacheLookups, threadTicks, waitIdle } from './server-probes.ts';
 import { SERVE_WORLD_CACHE } from './serve-world.ts';
 
 const { values } = parseArgs({
@@ -46,21 +46,6 @@ const { values } = parseArgs({
 const QUERY = 'rows=8&size=20';
 const rate = Number(values.rate), pages = Number(values.pages);
 const load1 = () => loadavg().map((x) => Math.round(x * 100) / 100);
-
-/** Clock ticks (1/100 s) of user + system time and the name, by thread id, of process `pid`. */
-function threadTicks(pid: number): Map<number, { name: string; ticks: number }> {
-  const out = new Map<number, { name: string; ticks: number }>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.split(') ')[1].split(' ');
-      // the server names its threads (core/thread-name.ts); the main thread (tid = pid) is the HTTP thread
-      const name = Number(tid) === pid ? 'http' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      out.set(Number(tid), { name, ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch { /* the thread ended between the listing and the read */ }
-  }
-  return out;
-}
 
 /** Process CPU ticks (every thread, ended ones included). */
 function processTicks(pid: number): number {
