@@ -2,6 +2,7 @@
  * What a benchmark reads of the server it runs as a child process: /proc (CPU time, RSS, idleness)
  * and /metrics (cache lookups, gauges).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /** The server's cache lookups so far from /metrics (vitrine_page_cache_lookups), by "cache:result". */
@@ -22,6 +23,25 @@ export async function metricValue(baseUrl: string, name: string): Promise<number
 export async function cpuSeconds(pid: number | undefined): Promise<number> {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU time so far (user + system, clock ticks of 1/100 s) of each of the process's threads by thread id,
+ * with its name: the server names its threads (src/core/thread-name.ts: page-worker, page-log,
+ * wal-checkpoint); the main thread (tid = pid) is reported as "http"; the rest are "node" (V8's
+ * collector and compiler helpers, libuv's pool, tsx's loader).
+ */
+export function threadTicks(pid: number): Map<number, { name: string; ticks: number }> {
+  const out = new Map<number, { name: string; ticks: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = Number(tid) === pid ? 'http' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      out.set(Number(tid), { name, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch { /* the thread ended between the listing and the read */ }
+  }
+  return out;
 }
 
 /** Seconds until the process uses under 5% of a core over a second (at most 120 s). */

@@ -5,11 +5,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { VitrineError } from '../../core/errors.ts';
+import { nameThisThread } from '../../core/thread-name.ts';
 import { trainModels } from '../../pipeline/model-training.ts';
 import { openStore } from '../../storage/open-store.ts';
 import type { TrainingWorkerData, TrainingWorkerMessage } from './training-messages.ts';
 
 const input = workerData as TrainingWorkerData;
+nameThisThread('training');
 const post = (message: TrainingWorkerMessage): void => parentPort?.postMessage(message);
 let lastProgress = 0;
 // the trainers check the signal at their progress points; this thread is too busy to read a message,

@@ -7,6 +7,7 @@ import { Gauge, Registry } from 'prom-client';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { VitrineError } from '../../core/errors.ts';
+import { nameThisThread } from '../../core/thread-name.ts';
 import { openStore } from '../../storage/open-store.ts';
 import { registerPayloadMetrics, SharedPayloads } from '../models/shared-payloads.ts';
 import { ServingReplica } from '../replica/serving-replica.ts';
@@ -16,6 +17,7 @@ import type { PageWorkerData, WorkerReply, WorkerRequest, WorkerStatus } from '.
 const port = parentPort;
 if (!port) throw new Error('page-worker.ts runs as a worker thread (page-worker-pool.ts starts it)');
 const { config, clockOffsetMs, payloads: handed } = workerData as PageWorkerData;
+nameThisThread('page-worker');
 const log = (level: 'warn' | 'info', message: string) => port.postMessage({ log: level, message } satisfies WorkerStatus);
 
 try {

@@ -2,7 +2,11 @@
 // The WAL checkpointer's thread (wal-checkpointer.ts): its own connection to the file, a PASSIVE
 // checkpoint every `intervalMs`. Plain JavaScript so the worker needs no TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
+import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+
+// the thread's name in top -H and /proc (as core/thread-name.ts; this worker loads no TypeScript)
+try { writeFileSync('/proc/thread-self/comm', 'wal-checkpoint'); } catch { /* not Linux */ }
 
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma(`busy_timeout = ${workerData.busyTimeoutMs}`);

@@ -3,7 +3,11 @@
 // Plain JavaScript so the worker needs no TypeScript loader. Messages arrive in order, so 'stop'
 // comes after every batch posted before it.
 import { parentPort, workerData } from 'node:worker_threads';
+import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+
+// the thread's name in top -H and /proc (as core/thread-name.ts; this worker loads no TypeScript)
+try { writeFileSync('/proc/thread-self/comm', 'page-log'); } catch { /* not Linux */ }
 
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma(`busy_timeout = ${workerData.busyTimeoutMs}`);
