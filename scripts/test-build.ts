@@ -11,12 +11,14 @@
  *   sources and `bin/vitrine.js` are found where they are in the repository;
  * - `vitrine` and `vitrine/client` (self-imports) resolve through a package.json of the tree;
  * - inline source maps (`--enable-source-maps`) put the `.ts` file and line in every stack trace.
- * Only files whose source changed since the last build are compiled again.
+ * Only files whose source changed since the last build are compiled again; a change to this script,
+ * tsconfig.json, package.json, Node or esbuild starts the tree afresh.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { transformSync } from 'esbuild';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { transformSync, version as esbuildVersion } from 'esbuild';
 
 export const SOURCE_DIRS = ['src', 'test', 'bench'];
 const MIRROR_URL = '__vitrineCompiledUrl__'; // stands for the compiled file's own import.meta.url
@@ -52,14 +54,21 @@ function* sourceFiles(dir: string): Generator<string> {
 
 /** Brings `out` up to date with the sources under `root`; returns how many files were (re)compiled. */
 export function buildTestTree(root: string, out: string): number {
+  // what every compiled file depends on besides its source: a change to any starts the tree afresh
+  const tsconfigRaw = readFileSync(join(root, 'tsconfig.json'), 'utf8');
+  const pkgText = readFileSync(join(root, 'package.json'), 'utf8');
+  const stamp = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).update(tsconfigRaw).update(pkgText)
+    .update(process.version).update(esbuildVersion).digest('hex');
+  const stampFile = join(out, '.stamp');
+  if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) rmSync(out, { recursive: true, force: true });
   const manifest = join(out, 'package.json');
   if (!existsSync(manifest)) {
     mkdirSync(out, { recursive: true });
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string> };
+    const pkg = JSON.parse(pkgText) as { name: string; exports: Record<string, string> };
     const exports = Object.fromEntries(Object.entries(pkg.exports).map(([k, v]) => [k, v.replace(/\.tsx?$/, '.js')]));
     writeFileSync(manifest, JSON.stringify({ name: pkg.name, type: 'module', private: true, exports }, null, 2));
+    writeFileSync(stampFile, stamp);
   }
-  const tsconfigRaw = readFileSync(join(root, 'tsconfig.json'), 'utf8');
   let compiled = 0;
   const wanted = new Set<string>([manifest]);
   for (const dir of SOURCE_DIRS) {
