@@ -1,5 +1,5 @@
 /**
- * Compiles src/, test/ and bench/ to plain JavaScript for `npm test` (scripts/test.ts). Under Node 20
+ * Compiles src/, test/, bench/ and scripts/ to plain JavaScript for `npm test` (scripts/test.ts). Under Node 20
  * tsx's loader hooks run on their own thread and every module resolve and load is a message to it:
  * importing the serving graph cost each test process ~1.6 CPU-s that way, and every page worker paid
  * it again. Plain JavaScript loads without any hook (docs/development.md § Test time).
@@ -12,16 +12,18 @@
  * - `vitrine` and `vitrine/client` (self-imports) resolve through a package.json of the tree;
  * - inline source maps (`--enable-source-maps`) put the `.ts` file and line in every stack trace.
  * Only files whose source changed since the last build are compiled again; a change to this script,
- * tsconfig.json, package.json, Node or esbuild starts the tree afresh.
+ * tsconfig.json, package.json, Node or esbuild compiles every file again. Files are replaced whole,
+ * never deleted first, so a run already going in the same tree keeps finding them.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transformSync, version as esbuildVersion } from 'esbuild';
 
-export const SOURCE_DIRS = ['src', 'test', 'bench'];
-const MIRROR_URL = '__vitrineCompiledUrl__'; // stands for the compiled file's own import.meta.url
+export const SOURCE_DIRS = ['src', 'test', 'bench', 'scripts'];
+// stands for the compiled file's own import.meta.url (built from parts: this file is compiled too)
+const MIRROR_URL = ['__vitrine', 'CompiledUrl__'].join('');
 
 /** The compiled twin of a source path (`test/x.test.ts` → `<out>/test/x.test.js`). */
 export function compiledPath(root: string, out: string, source: string): string {
@@ -39,8 +41,9 @@ export function compileModule(code: string, sourceFile: string, tsconfigRaw: str
     sourcemap: 'inline', sourcefile: sourceFile,
     define: { 'import.meta.url': JSON.stringify(pathToFileURL(sourceFile).href) }, logLevel: 'silent',
   });
+  // esbuild prints every import specifier in double quotes; a string that mentions one keeps its own
   return js
-    .replace(/((?:\bfrom|\bimport)\s*\(?\s*)(["'])(\.{1,2}\/[^"'\n]*?)\.tsx?\2/g, '$1$2$3.js$2')
+    .replace(/(\b(?:from|import)\s*\(?\s*)"(\.{1,2}\/[^"\n]*?)\.tsx?"/g, '$1"$2.js"')
     .replaceAll(MIRROR_URL, 'import.meta.url');
 }
 
@@ -54,20 +57,19 @@ function* sourceFiles(dir: string): Generator<string> {
 
 /** Brings `out` up to date with the sources under `root`; returns how many files were (re)compiled. */
 export function buildTestTree(root: string, out: string): number {
-  // what every compiled file depends on besides its source: a change to any starts the tree afresh
+  // what every compiled file depends on besides its source: a change to any compiles them all again
   const tsconfigRaw = readFileSync(join(root, 'tsconfig.json'), 'utf8');
   const pkgText = readFileSync(join(root, 'package.json'), 'utf8');
   const stamp = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).update(tsconfigRaw).update(pkgText)
     .update(process.version).update(esbuildVersion).digest('hex');
   const stampFile = join(out, '.stamp');
-  if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) rmSync(out, { recursive: true, force: true });
+  const afresh = !existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp;
   const manifest = join(out, 'package.json');
-  if (!existsSync(manifest)) {
+  if (afresh) {
     mkdirSync(out, { recursive: true });
     const pkg = JSON.parse(pkgText) as { name: string; exports: Record<string, string> };
     const exports = Object.fromEntries(Object.entries(pkg.exports).map(([k, v]) => [k, v.replace(/\.tsx?$/, '.js')]));
-    writeFileSync(manifest, JSON.stringify({ name: pkg.name, type: 'module', private: true, exports }, null, 2));
-    writeFileSync(stampFile, stamp);
+    replaceFile(manifest, JSON.stringify({ name: pkg.name, type: 'module', private: true, exports }, null, 2));
   }
   let compiled = 0;
   const wanted = new Set<string>([manifest]);
@@ -75,15 +77,23 @@ export function buildTestTree(root: string, out: string): number {
     for (const source of sourceFiles(join(root, dir))) {
       const target = compiledPath(root, out, source);
       wanted.add(target);
-      if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) continue;
+      if (!afresh && existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) continue;
       mkdirSync(dirname(target), { recursive: true });
       const text = readFileSync(source, 'utf8');
-      writeFileSync(target, /\.tsx?$/.test(source) ? compileModule(text, source, tsconfigRaw) : text);
+      replaceFile(target, /\.tsx?$/.test(source) ? compileModule(text, source, tsconfigRaw) : text);
       compiled++;
     }
   }
   removeStale(out, wanted);
+  if (afresh) writeFileSync(stampFile, stamp);
   return compiled;
+}
+
+/** Writes `path` whole or not at all (a rename), so a test process of another run never reads half a file. */
+function replaceFile(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
 }
 
 /** Deletes compiled files whose source is gone, so a removed test cannot keep running. */
