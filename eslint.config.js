@@ -17,7 +17,7 @@ const IN_CHECK = ["BinaryExpression[operator='in'][left.type!='Literal']", '`key
 const asRule = ([selector, message]) => ({ selector, message });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'out/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'out/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

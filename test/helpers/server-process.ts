@@ -6,10 +6,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { VITRINE_ENTRY } from '../../src/cli/vitrine-entry.ts';
 import { HANG_GUARD_MS } from './wait-for.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/vitrine.js', import.meta.url));
 const LISTENING = /vitrine listening on (http:\/\/[^\s:]+:(\d+))/;
 
 export interface ServerProcess {
@@ -35,14 +34,14 @@ export interface StartServerOptions {
   startTimeoutMs?: number;
 }
 
-/** Spawns `node bin/vitrine.js serve --data DIR --port 0` and resolves once it is listening. */
+/** Spawns `node bin/vitrine.js serve --data DIR --port 0` (src/cli/vitrine-entry.ts) and resolves once it is listening. */
 export async function startServer(opts: StartServerOptions): Promise<ServerProcess> {
   // a clean VITRINE_* environment and the data dir as cwd, so no stray vitrine.toml or env var applies
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('VITRINE_')) env[k] = v;
   env.VITRINE_LOG_LEVEL = 'info';
   const child = spawn(process.execPath,
-    [...(opts.nodeArgs ?? []), BIN, 'serve', '--data', opts.dataDir, '--port', '0', ...(opts.serveArgs ?? [])],
+    [...(opts.nodeArgs ?? []), VITRINE_ENTRY, 'serve', '--data', opts.dataDir, '--port', '0', ...(opts.serveArgs ?? [])],
     { cwd: opts.dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
   let stderr = '';

@@ -14,11 +14,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { VITRINE_ENTRY } from '../vitrine-entry.ts';
 import { haproxyConfig } from './haproxy-config.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/vitrine.js', import.meta.url));
 const HOST = '127.0.0.1';
 
 export interface LocalClusterOptions {
@@ -98,7 +97,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
       for (const [key, v] of Object.entries(process.env)) if (!key.startsWith('VITRINE_')) env[key] = v;
       if (opts.changePollMs !== undefined || opts.nodeConfig) env.VITRINE_CONFIG = writeConfig(dataDir, opts.changePollMs, opts.nodeConfig);
       const port = nodePorts[k];
-      const child = spawn(process.execPath, [BIN, 'serve', '--host', HOST, '--port', String(port), '--data', dataDir, '--store', databaseUrl, '--state', redisUrl],
+      const child = spawn(process.execPath, [VITRINE_ENTRY, 'serve', '--host', HOST, '--port', String(port), '--data', dataDir, '--store', databaseUrl, '--state', redisUrl],
         { cwd: dataDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
       children.push(child);
       await waitReady(`http://${HOST}:${port}/readyz`, child);
