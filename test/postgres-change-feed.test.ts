@@ -27,14 +27,25 @@ describe('the PostgreSQL change feed', { skip }, () => {
   before(async () => {
     url = await throwawayDatabase('feed');
     store = await PostgresStore.open(url, { poolSize: 3 });
-    await store.upsertItems([{ id: 'before-feed', title: 'Old', category: 'dress' }], NOW);
-    // never polls on its own here: every delivery below is a notification or an explicit catchUp()
-    feed = await store.openChangeFeed({ pollIntervalMs: 3_600_000 });
-    feed.start({
-      items: async (items: Item[]) => { delivered.push(...items.map((i) => `${i.id}:${i.retired ? 'retired' : 'live'}`)); },
-      registry: async () => { registryChanges++; },
-    });
-    await feed.catchUp();
+    // an older transaction still open (here; on a shared server, any session's) holds the snapshot's
+    // xmin below the baseline's own writes: they must still count as seen
+    const old = new pg.Client({ connectionString: url });
+    await old.connect();
+    try {
+      await old.query('BEGIN');
+      await old.query('SELECT pg_current_xact_id()');
+      await store.upsertItems([{ id: 'before-feed', title: 'Old', category: 'dress' }], NOW);
+      // never polls on its own here: every delivery below is a notification or an explicit catchUp()
+      feed = await store.openChangeFeed({ pollIntervalMs: 3_600_000 });
+      feed.start({
+        items: async (items: Item[]) => { delivered.push(...items.map((i) => `${i.id}:${i.retired ? 'retired' : 'live'}`)); },
+        registry: async () => { registryChanges++; },
+      });
+      await feed.catchUp();
+    } finally {
+      await old.query('COMMIT');
+      await old.end();
+    }
   });
   after(async () => {
     await feed?.close();

@@ -3,9 +3,10 @@
  * each row with their transaction id (change_xid) and NOTIFY `vitrine_catalogue` / `vitrine_registry`
  * at commit (migration 3). A dedicated connection LISTENs and wakes a check at once; a poll every
  * `pollIntervalMs` runs the same check, because NOTIFY reaches only sessions listening at commit
- * (a reconnect misses what was sent meanwhile). The check reads rows stamped by any transaction not
- * yet finished at the previous check (xid ≥ that snapshot's xmin), so a write that commits late is
- * never skipped; rows already delivered are recognized by (id, xid) and not delivered twice.
+ * (a reconnect misses what was sent meanwhile). The check reads rows stamped by any transaction the
+ * previous check's snapshot could not see (xid ≥ its xmin and not visible in it), so a write that
+ * commits late is never skipped, and what the baseline saw is never delivered even while another
+ * session's old transaction holds xmin back; rows already delivered are recognized by (id, xid).
  * TODO(scale-out): a check reads every changed row at once; an import of a whole catalogue while
  * nodes run hands each node that many items in one result (fine at 100k items, not at 10M).
  */
@@ -32,14 +33,14 @@ export class PostgresChangeFeed implements ChangeFeed {
   private registryDelivered = new Map<string, bigint>();
 
   private constructor(private readonly pool: pg.Pool, private readonly url: string, private readonly opts: ChangeFeedOptions,
-    private horizon: bigint) {}
+    private horizon: Snapshot) {}
 
   /**
    * Takes the baseline (the oldest running transaction now), nothing more: a start-up that fails
    * before start() leaves no connection or timer behind to keep the process alive.
    */
   static async open(pool: pg.Pool, url: string, opts: ChangeFeedOptions): Promise<PostgresChangeFeed> {
-    return new PostgresChangeFeed(pool, url, opts, await snapshotXmin(pool));
+    return new PostgresChangeFeed(pool, url, opts, await currentSnapshot(pool));
   }
 
   /** Listens, polls, and delivers what changed since the baseline (listen() checks once connected). */
@@ -77,13 +78,13 @@ export class PostgresChangeFeed implements ChangeFeed {
     const handlers = this.handlers;
     if (!handlers) return;
     // taken before reading: whatever this read cannot see yet has an xid at or above it
-    const next = await snapshotXmin(this.pool);
+    const next = await currentSnapshot(this.pool);
+    const since = [this.horizon.xmin.toString(), this.horizon.text];
     const { rows } = await this.pool.query<ChangedItemRow>(
-      'SELECT *, change_xid::text AS xid FROM items WHERE change_xid >= $1::text::xid8 AND NOT placeholder ORDER BY change_xid, id',
-      [this.horizon.toString()]);
+      `SELECT *, change_xid::text AS xid FROM items WHERE ${UNSEEN} AND NOT placeholder ORDER BY change_xid, id`, since);
     const fresh = rows.filter((r) => this.delivered.get(r.id) !== BigInt(r.xid));
     const { rows: models } = await this.pool.query<{ version: string; xid: string }>(
-      'SELECT version, change_xid::text AS xid FROM models WHERE change_xid >= $1::text::xid8', [this.horizon.toString()]);
+      `SELECT version, change_xid::text AS xid FROM models WHERE ${UNSEEN}`, since);
     const registryChanged = models.some((m) => this.registryDelivered.get(m.version) !== BigInt(m.xid));
     if (fresh.length) await handlers.items(fresh.map(rowToItem));
     if (registryChanged) await handlers.registry();
@@ -91,7 +92,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     for (const m of models) this.registryDelivered.set(m.version, BigInt(m.xid));
     this.horizon = next;
     // below the horizon a row is never read again: forget it
-    for (const map of [this.delivered, this.registryDelivered]) for (const [k, xid] of map) if (xid < next) map.delete(k);
+    for (const map of [this.delivered, this.registryDelivered]) for (const [k, xid] of map) if (xid < next.xmin) map.delete(k);
   }
 
   private async listen(): Promise<void> {
@@ -133,7 +134,17 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 }
 
-async function snapshotXmin(pool: pg.Pool): Promise<bigint> {
-  const { rows } = await pool.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
-  return BigInt(rows[0].xmin);
+/** A snapshot: its xmin (every xid below it finished) and its text form for pg_visible_in_snapshot. */
+interface Snapshot {
+  xmin: bigint;
+  text: string;
+}
+
+// stamped by a transaction the snapshot ($2) could not see; xmin ($1) bounds the index scan
+const UNSEEN = 'change_xid >= $1::text::xid8 AND NOT pg_visible_in_snapshot(change_xid, $2::text::pg_snapshot)';
+
+async function currentSnapshot(pool: pg.Pool): Promise<Snapshot> {
+  const { rows } = await pool.query<{ xmin: string; snap: string }>(
+    'SELECT pg_snapshot_xmin(s)::text AS xmin, s::text AS snap FROM pg_current_snapshot() AS s');
+  return { xmin: BigInt(rows[0].xmin), text: rows[0].snap };
 }
