@@ -19,7 +19,7 @@ export interface AlsAnnOptions {
   /** recall@k vs exact the probes are calibrated to, on trained members' vectors */
   targetRecall: number;
   k?: number;
-  /** coarse lists (default ≈ √items) */
+  /** coarse lists (default ≈ 1.5√items, ivf-index.ts) */
   lists?: number;
   seed?: number;
   /** members whose vectors calibrate the probes (evenly spaced) */
