@@ -26,6 +26,12 @@ export interface RecommendOptions {
   /** keep only items for which this returns true (size availability, category…) */
   filter?: (itemId: string) => boolean;
   /**
+   * `filter` as a predicate on indexes into the model's own id list, when the caller can give one: the
+   * same answers without a lookup by string per item (serving maps a model's ids to its catalogue once).
+   * A model that uses it must give it the same id list every time (the list's identity is the key).
+   */
+  filterIndex?: (ids: readonly string[]) => (index: number) => boolean;
+  /**
    * Approximate retrieval is acceptable: a model with an ANN index attached (AlsModel.attachAnnIndex,
    * ADR 0005) answers from it; any other model ignores this and answers exactly. Evaluation never sets it.
    */

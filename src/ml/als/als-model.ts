@@ -7,7 +7,7 @@
 import { VitrineError } from '../../core/errors.ts';
 import { payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import { indexOf } from '../id-lists.ts';
-import { ItemScoringModel } from '../common/item-scoring-model.ts';
+import { indexFilter, ItemScoringModel } from '../common/item-scoring-model.ts';
 import { resolveInteractions } from '../common/user-history.ts';
 import { calibrateProbes, IvfIndex, type RecallReport } from '../ann/index.ts';
 import type { ArtifactManifest, ModelAbilities, RecommendOptions, ScoredItem, UserQuery } from '../model.ts';
@@ -19,7 +19,7 @@ export interface AlsAnnOptions {
   /** recall@k vs exact the probes are calibrated to, on trained members' vectors */
   targetRecall: number;
   k?: number;
-  /** coarse lists (default ≈ √items) */
+  /** coarse lists (default ≈ 1.5√items, ivf-index.ts) */
   lists?: number;
   seed?: number;
   /** members whose vectors calibrate the probes (evenly spaced) */
@@ -103,10 +103,8 @@ export class AlsModel extends ItemScoringModel {
     if (!opts.approximate || !ann) return super.recommend(user, n, opts);
     this.checkN(n);
     const ids = this.itemIds;
-    const filter = opts.filter;
-    const hits = ann.search(this.userVector(user), n, {
-      excluded: this.excludedMask(opts), ...(filter ? { accept: (i: number) => filter(ids[i]) } : {}),
-    });
+    const accept = indexFilter(opts, ids);
+    const hits = ann.search(this.userVector(user), n, { excluded: this.excludedMask(opts), ...(accept ? { accept } : {}) });
     return Array.from(hits.indexes, (i, r) => ({ itemId: ids[i], score: hits.scores[r] }));
   }
 

@@ -12,6 +12,8 @@ export interface SimdKernels {
   dataTerms(y: number, idx: number, conf: number, start: number, end: number, k: number, v: number, out: number, t: number, sgn: number): void;
   /** out = m·v for a k × k row-major float32 matrix */
   matVec(m: number, v: number, out: number, k: number): void;
+  /** out[0 .. n) = rows · v for n ≥ 1 contiguous float32 rows of k (the ANN scan: a list is rarely k rows) */
+  rowDots(rows: number, v: number, out: number, k: number, n: number): void;
   /** a (k × k, full) += Σ_j scale[j] · r_j r_jᵀ over the n contiguous rows r_j at `rows` (fold-in's Yᵀ(C−I)Y) */
   rankUpdate(rows: number, scale: number, n: number, k: number, a: number): void;
 }
@@ -117,6 +119,34 @@ const matVec: WasmFunction = {
 };
 
 // rankUpdate locals: rows 0, scale 1, n 2, k 3, a 4, then j 5, kb 6, row 7, p 8, f 9, arow 10, s 11, sp 12
+// matVec's loops with the row count apart from k
+const RD = { M: 0, V: 1, O: 2, K: 3, N: 4, A: 5, F: 6, KB: 7, ROW: 8, ACC: 9, NB: 10 };
+const rowDots: WasmFunction = {
+  name: 'rowDots',
+  params: [I32, I32, I32, I32, I32],
+  locals: [I32, I32, I32, I32, V128, I32],
+  body: [
+    ...op.get(RD.K), ...op.i32Const(2), ...op.i32Shl, ...op.set(RD.KB),
+    ...op.get(RD.N), ...op.i32Const(2), ...op.i32Shl, ...op.set(RD.NB),
+    ...op.get(RD.M), ...op.set(RD.ROW),
+    ...op.i32Const(0), ...op.set(RD.A),
+    ...op.loop,
+    ...op.f32Const(0), ...op.f32x4Splat, ...op.set(RD.ACC),
+    ...op.i32Const(0), ...op.set(RD.F),
+    ...op.loop,
+    ...op.get(RD.ACC),
+    ...op.get(RD.ROW), ...op.get(RD.F), ...op.i32Add, ...op.v128Load,
+    ...op.get(RD.V), ...op.get(RD.F), ...op.i32Add, ...op.v128Load,
+    ...op.f32x4Mul, ...op.f32x4Add, ...op.set(RD.ACC),
+    ...op.get(RD.F), ...op.i32Const(16), ...op.i32Add, ...op.tee(RD.F), ...op.get(RD.KB), ...op.i32LtU, ...op.brIf(0),
+    ...op.end,
+    ...op.get(RD.O), ...op.get(RD.A), ...op.i32Add, ...hsum(RD.ACC), ...op.f32Store,
+    ...op.get(RD.ROW), ...op.get(RD.KB), ...op.i32Add, ...op.set(RD.ROW),
+    ...op.get(RD.A), ...op.i32Const(4), ...op.i32Add, ...op.tee(RD.A), ...op.get(RD.NB), ...op.i32LtU, ...op.brIf(0),
+    ...op.end,
+  ],
+};
+
 const RU = { ROWS: 0, SCALE: 1, N: 2, K: 3, A: 4, J: 5, KB: 6, ROW: 7, P: 8, F: 9, AROW: 10, S: 11, SP: 12 };
 const rankUpdate: WasmFunction = {
   name: 'rankUpdate',
@@ -155,7 +185,7 @@ let compiled: WebAssembly.Module | undefined;
 
 /** The compiled kernel module (compiled once per thread). */
 export function simdModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(encodeModule([dataTerms, matVec, rankUpdate]));
+  compiled ??= new WebAssembly.Module(encodeModule([dataTerms, matVec, rankUpdate, rowDots]));
   return compiled;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Dot products of many contiguous float32 rows with one query, in WebAssembly SIMD (f32x4): the ANN
- * scan's inner loop, ~4× the scalar TypeScript (V8 does not vectorise). It reuses ALS's `matVec`
- * kernel, which computes `dim` rows at a time, so the rows live in a wasm arena padded by `dim` rows.
+ * scan's inner loop, ~4× the scalar TypeScript (V8 does not vectorise). One `rowDots` call per list
+ * (the kernel module is ALS's): the query is copied into the arena once per search (`setQuery`).
  * Sums are float32 (the scalar path sums in float64): scores can differ in the last bits, so callers
  * re-score what they return.
  */
@@ -16,13 +16,12 @@ export class SimdRowDots {
   private readonly kernels: SimdKernels;
 
   private constructor(readonly n: number, readonly dim: number) {
-    const padded = (n + dim) * dim;
     const arena = WasmArena.create(arenaBytes([
-      { length: padded, bytesPerElement: 4 }, { length: dim, bytesPerElement: 4 }, { length: n + dim, bytesPerElement: 4 },
+      { length: n * dim, bytesPerElement: 4 }, { length: dim, bytesPerElement: 4 }, { length: n, bytesPerElement: 4 },
     ]) + 1024);
-    this.rows = arena.float32(padded).subarray(0, n * dim);
+    this.rows = arena.float32(n * dim);
     this.query = arena.float32(dim);
-    this.out = arena.float32(n + dim);
+    this.out = arena.float32(n);
     this.kernels = instantiateKernels(arena.memory);
   }
 
@@ -36,15 +35,14 @@ export class SimdRowDots {
     }
   }
 
-  /** rows[start .. end) · q, as a view of length end − start (valid until the next call). */
-  dots(q: Float32Array, start: number, end: number): Float32Array {
-    const { dim } = this;
-    this.query.set(q.subarray(0, dim));
-    const rowBytes = dim * 4;
-    const base = this.rows.byteOffset, qAt = this.query.byteOffset, outAt = this.out.byteOffset;
-    for (let r = start; r < end; r += dim) {
-      this.kernels.matVec(base + r * rowBytes, qAt, outAt + (r - start) * 4, dim);
-    }
-    return this.out.subarray(0, end - start);
+  /** The query the next `dots` calls score against (its first dim numbers). */
+  setQuery(q: Float32Array): void {
+    this.query.set(q.subarray(0, this.dim));
+  }
+
+  /** rows[start .. end) · the query, into `out` at start .. end (valid until the next search). */
+  dots(start: number, end: number): Float32Array {
+    if (end > start) this.kernels.rowDots(this.rows.byteOffset + start * this.dim * 4, this.query.byteOffset, this.out.byteOffset + start * 4, this.dim, end - start);
+    return this.out;
   }
 }

@@ -69,9 +69,8 @@ export abstract class ItemScoringModel implements Model {
   protected rank(scores: Float32Array, n: number, opts: RecommendOptions, self = -1): ScoredItem[] {
     this.checkN(n);
     const excluded = this.excludedMask(opts, self);
-    const filter = opts.filter;
     const ids = this.itemIds;
-    const picked = topN(scores, n, excluded, filter ? (i) => filter(ids[i]) : undefined);
+    const picked = topN(scores, n, excluded, indexFilter(opts, ids));
     return Array.from(picked, (i) => ({ itemId: ids[i], score: scores[i] }));
   }
 
@@ -93,4 +92,11 @@ export abstract class ItemScoringModel implements Model {
     }
     return excluded;
   }
+}
+
+/** The request's filter over indexes into `ids`: the caller's own index form when given, else by id. */
+export function indexFilter(opts: RecommendOptions, ids: readonly string[]): ((index: number) => boolean) | undefined {
+  if (opts.filterIndex) return opts.filterIndex(ids);
+  const filter = opts.filter;
+  return filter ? (i) => filter(ids[i]) : undefined;
 }

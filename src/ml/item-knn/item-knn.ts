@@ -4,7 +4,7 @@
  */
 import { loadArtifact, payloadOf, stringsOf, type ArtifactLoadOptions, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import { transposeCsr, type Csr } from '../common/csr.ts';
-import { ItemScoringModel } from '../common/item-scoring-model.ts';
+import { indexFilter, ItemScoringModel } from '../common/item-scoring-model.ts';
 import { CEILING, intIn, nonNegative, resolveParams } from '../common/params.ts';
 import { assertInteractions, throwIfAborted, trainingManifest } from '../common/train-input.ts';
 import { UserHistory } from '../common/user-history.ts';
@@ -72,11 +72,12 @@ export class ItemKnnModel extends ItemScoringModel {
     for (let k = indptr[item]; k < indptr[item + 1]; k++) if (values[k] > -Infinity && indices[k] !== item) order.push(k);
     order.sort((a, b) => values[b] - values[a] || indices[a] - indices[b]);
     const ids = this.itemIds;
+    const accept = indexFilter(opts, ids);
     const out: ScoredItem[] = [];
     for (const k of order) {
       if (out.length >= n) break;
       const id = ids[indices[k]];
-      if (opts.exclude?.has(id) || (opts.filter && !opts.filter(id))) continue;
+      if (opts.exclude?.has(id) || (accept && !accept(indices[k]))) continue;
       out.push({ itemId: id, score: values[k] });
     }
     return out;

@@ -5,7 +5,7 @@
  */
 import type { LoadedArtifact, Payloads } from '../artifact.ts';
 import { payloadOf, stringsOf } from '../artifact.ts';
-import { ItemScoringModel } from '../common/item-scoring-model.ts';
+import { indexFilter, ItemScoringModel } from '../common/item-scoring-model.ts';
 import type { ArtifactManifest, ModelAbilities, RecommendOptions, ScoredItem, UserQuery } from '../model.ts';
 import type { PopularityParams } from './popularity-scores.ts';
 import { PopularityTimeline } from './popularity-timeline.ts';
@@ -87,13 +87,14 @@ export class PopularityModel extends ItemScoringModel {
   private rankInOrder(scores: Float32Array, order: Int32Array, n: number, opts: RecommendOptions, self = -1): ScoredItem[] {
     this.checkN(n);
     const out: ScoredItem[] = [];
-    const { exclude, filter } = opts;
+    const { exclude } = opts;
     const ids = this.itemIds;
+    const filter = indexFilter(opts, ids);
     for (let r = 0; r < order.length && out.length < n; r++) {
       const i = order[r];
       const s = scores[i];
       if (!(s > -Infinity)) break; // NaN and −Infinity are sorted last: nothing recommendable follows
-      if (i === self || (exclude !== undefined && exclude.has(ids[i])) || (filter !== undefined && !filter(ids[i]))) continue;
+      if (i === self || (exclude !== undefined && exclude.has(ids[i])) || (filter !== undefined && !filter(i))) continue;
       out.push({ itemId: ids[i], score: s });
     }
     return out;

@@ -12,6 +12,7 @@ import type { Item } from '../../core/types.ts';
 import type { Store } from '../../storage/store.ts';
 import type { CatalogueView } from '../engine/contracts.ts';
 import { NewestOrder } from './newest-order.ts';
+import { ServablePrefixes } from './servable-prefixes.ts';
 
 const NO_IDS: readonly string[] = Object.freeze([]);
 const NO_SET: ReadonlySet<string> = new Set();
@@ -40,6 +41,14 @@ export class MemoryCatalogue implements CatalogueView {
   private sizelessAt = new Uint8Array(1024);
   /** per size label: 1 where the slot's item has units in it */
   private readonly unitsAt = new Map<string, Uint8Array>();
+  /** a model's ids as catalogue slots (-1: unknown), per id list, redone when items were added */
+  private readonly slotMaps = new WeakMap<readonly string[], { slots: Int32Array; known: number }>();
+  /** the next availableFrom after a time (nextRelease), while no item is written */
+  private release = { writes: -1, from: 0, until: 0 };
+  /** newest(n) answers, while no item is written and no item's availableFrom is passed */
+  private newestMemo = { writes: -1, from: 0, until: 0, lists: new Map<number, string[]>() };
+  /** shared lists' servable prefixes per size set (servable-prefixes.ts) */
+  readonly prefixes = new ServablePrefixes(this);
 
   /** A view of every item the store holds, read `pageSize` at a time. */
   static async load(store: Store, pageSize = 5000): Promise<MemoryCatalogue> {
@@ -74,8 +83,21 @@ export class MemoryCatalogue implements CatalogueView {
     return false;
   }
 
-  /** Recommendable items, newest first by availableFrom (else createdAt). */
+  /**
+   * Recommendable items, newest first by availableFrom (else createdAt). The same array is handed out
+   * again while it holds (callers must not change it): shared lists are filtered once per size set.
+   */
   newest(n: number, now: number): string[] {
+    const memo = this.newestMemo;
+    if (memo.writes !== this.writes || now < memo.from || now >= memo.until) {
+      this.newestMemo = { writes: this.writes, from: now, until: this.nextRelease(now), lists: new Map() };
+    }
+    let list = this.newestMemo.lists.get(n);
+    if (!list) this.newestMemo.lists.set(n, (list = this.computeNewest(n, now)));
+    return list;
+  }
+
+  private computeNewest(n: number, now: number): string[] {
     const out: string[] = [];
     for (const id of this.order.all()) {
       if (out.length >= n) break;
@@ -94,17 +116,50 @@ export class MemoryCatalogue implements CatalogueView {
    * resolved once, each check is a slot lookup and array reads (it runs for every candidate of every page).
    */
   servableIn(sizes: readonly string[], now: number): (itemId: string) => boolean {
-    const { slots, servableAt, sizelessAt } = this;
-    const perSize = sizes.map((s) => this.unitsAt.get(s)).filter((a): a is Uint8Array => a !== undefined);
-    const anySize = sizes.length === 0;
+    const { slots } = this;
+    const servable = this.servableSlotIn(sizes, now);
     return (itemId) => {
       const slot = slots.get(itemId);
-      if (slot === undefined) return false;
+      return slot !== undefined && servable(slot);
+    };
+  }
+
+  /** `servableIn` over catalogue slots (slotsOf). */
+  servableSlotIn(sizes: readonly string[], now: number): (slot: number) => boolean {
+    const { servableAt, sizelessAt } = this;
+    const perSize = sizes.map((s) => this.unitsAt.get(s)).filter((a): a is Uint8Array => a !== undefined);
+    const anySize = sizes.length === 0;
+    return (slot) => {
       if (!(servableAt[slot] <= now)) return false; // NaN (not servable) fails too
       if (anySize || sizelessAt[slot] === 1) return true;
       for (let k = 0; k < perSize.length; k++) if (perSize[k][slot] === 1) return true;
       return false;
     };
+  }
+
+  /** The catalogue slot of each of `ids` (−1: not in the catalogue); the same array while no item is added. */
+  slotsOf(ids: readonly string[]): Int32Array {
+    const known = this.slots.size;
+    let map = this.slotMaps.get(ids);
+    if (!map || map.known !== known) {
+      const slots = new Int32Array(ids.length);
+      for (let i = 0; i < ids.length; i++) slots[i] = this.slots.get(ids[i]) ?? -1;
+      this.slotMaps.set(ids, (map = { slots, known }));
+    }
+    return map.slots;
+  }
+
+  /**
+   * The first availableFrom after `now` of an item that is neither retired nor a placeholder (Infinity
+   * when none): what depends on `now` through availableFrom holds from `now` until then.
+   */
+  nextRelease(now: number): number {
+    const r = this.release;
+    if (r.writes === this.writes && now >= r.from && now < r.until) return r.until;
+    let until = Infinity;
+    for (const from of this.servableFrom.values()) if (from > now && from < until) until = from;
+    this.release = { writes: this.writes, from: now, until };
+    return until;
   }
 
   /** True when the item came back in `size`: its units there went from 0 to some while this view watched. */

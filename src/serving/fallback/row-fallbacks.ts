@@ -14,7 +14,7 @@ import { asSegmentedPopularity } from '../../ml/model-abilities.ts';
 import { modelPicker } from './model-picker.ts';
 import { reasons } from '../page/compose/reasons.ts';
 import {
-  candidatesFor, type ModelPicker, type PageContext, rankedItems, recommendChecked, type RowFill, type RowPlan, type RowSource, withReason,
+  candidatesFor, filterOptions, type ModelPicker, type PageContext, rankedFromShared, rankedItems, recommendChecked, type RowFill, type RowPlan, type RowSource, withReason,
 } from '../page/compose/row-source.ts';
 
 export interface FallbackDeps {
@@ -78,17 +78,17 @@ async function fromLastPage(ctx: PageContext, plan: RowPlan, source: RowSource, 
 async function fromSegmentPopularity(ctx: PageContext, plan: RowPlan, deps: FallbackDeps): Promise<RowFill> {
   const n = candidatesFor(ctx, plan.size);
   for (const size of ctx.member.sizes) {
-    const items = rankedItems(ctx.signals.top(`size:${size}`).ids, ctx.allowed, n, reasons.popularInSize(size));
+    const items = rankedFromShared(ctx.signals.top(`size:${size}`).ids, ctx.allowed, n, reasons.popularInSize(size));
     if (items.length > 0) return { items };
   }
-  const overall = rankedItems(ctx.signals.top('all').ids, ctx.allowed, n, reasons.popularWithMembers);
+  const overall = rankedFromShared(ctx.signals.top('all').ids, ctx.allowed, n, reasons.popularWithMembers);
   if (overall.length > 0) return { items: overall };
   const handle = deps.models?.current('popularity');
   if (!handle) throw new SourceUnavailable('no popularity counted or loaded', true);
   const segmented = asSegmentedPopularity(handle.model);
   const size = ctx.member.sizes.find((s) => segmented?.segments.includes(s));
   if (segmented && size !== undefined) {
-    const scored = checkScoredItems(await segmented.bySegment(size, n, { filter: ctx.allowed }), (id) => !!ctx.catalogue.get(id), handle.version);
+    const scored = checkScoredItems(await segmented.bySegment(size, n, filterOptions(ctx.allowed)), (id) => !!ctx.catalogue.get(id), handle.version);
     return { items: withReason(scored, reasons.popularInSize(size)) };
   }
   return { items: withReason(await recommendChecked(handle, { userId: ctx.member.userId }, n, ctx), reasons.popularWithMembers) };

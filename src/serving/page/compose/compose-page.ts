@@ -29,7 +29,7 @@ const SPARE_ROWS = 2;
 // rows whose reason a fit prediction may replace (the others' reasons say more)
 const FIT_REASON_KINDS: ReadonlySet<string> = new Set(['for-you', 'style', 'curated', 'new-arrivals']);
 // items past a row's size predicted ahead, for those the filter or de-duplication passes over
-const WARM_MARGIN = 4;
+const WARM_MARGIN = 1;
 
 export interface PageDeps extends ScopeDeps {
   merchandising: Merchandising;

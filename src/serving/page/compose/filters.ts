@@ -3,9 +3,14 @@
  * available from now), units left in one of the member's sizes (when sizes are known), not held now,
  * not returned in the last N days, not dismissed, not purchased. Built once per request (the member's
  * snapshot is fixed for it); over a catalogue without a fast check, answers are memoised for the request.
+ * Over the memory catalogue the filter also answers in two cheaper forms: by index into a model's id
+ * list (the catalogue maps the list to its slots once), and as the first items of a shared list that
+ * pass (the catalogue check is shared by every member with the same sizes: servable-prefixes.ts), so
+ * per item a request checks only its member's own marks.
  */
 import { DAY_MS } from '../../../core/time.ts';
 import type { CatalogueView, MemberSnapshot } from '../../engine/contracts.ts';
+import type { MemoryCatalogue } from '../../catalogue/catalogue-view.ts';
 
 export interface FilterOptions {
   returnedWithinDays: number;
@@ -13,21 +18,53 @@ export interface FilterOptions {
   sizes?: readonly string[];
 }
 
+/** The filter: a predicate for model calls and candidate lists, with the faster forms when the catalogue gives them. */
+export interface BusinessFilter {
+  (itemId: string): boolean;
+  /** the same predicate by index into `ids` (a model's id list, always the same array for a model) */
+  overIds?: (ids: readonly string[]) => (index: number) => boolean;
+  /** the first `n` ids of `list` that pass, in order (a list that is never changed once made) */
+  firstOf?: (list: readonly string[], n: number) => string[];
+}
+
 /** The filter as a predicate for model calls and candidate lists. */
 export function businessFilter(
   member: MemberSnapshot, catalogue: CatalogueView, now: number, opts: FilterOptions,
-): (itemId: string) => boolean {
+): BusinessFilter {
   const sizes = opts.sizes ?? member.sizes;
   const returnedAfter = now - opts.returnedWithinDays * DAY_MS;
   const { held, dismissed, purchased, returned } = member;
   const marked = held.size + dismissed.size + purchased.size > 0;
-  const servable = catalogue.servableIn?.(sizes, now);
-  const check = (itemId: string): boolean => {
+  const anyMarks = marked || returned.size > 0;
+  // the member's own part of the filter
+  const unmarked = (itemId: string): boolean => {
     if (marked && (held.has(itemId) || dismissed.has(itemId) || purchased.has(itemId))) return false;
     const returnedAt = returned.size > 0 ? returned.get(itemId) : undefined;
-    if (returnedAt !== undefined && returnedAt > returnedAfter) return false;
-    return servable ? servable(itemId) : catalogue.isRecommendable(itemId, now) && catalogue.hasUnitsIn(itemId, sizes);
+    return returnedAt === undefined || returnedAt <= returnedAfter;
   };
+  const servable = catalogue.servableIn?.(sizes, now);
+  const check = (itemId: string): boolean =>
+    unmarked(itemId) && (servable ? servable(itemId) : catalogue.isRecommendable(itemId, now) && catalogue.hasUnitsIn(itemId, sizes));
+  if (isMemoryCatalogue(catalogue)) {
+    const servableSlot = catalogue.servableSlotIn(sizes, now);
+    const filter: BusinessFilter = check;
+    filter.overIds = (ids) => {
+      const slots = catalogue.slotsOf(ids);
+      return anyMarks
+        ? (i) => slots[i] >= 0 && servableSlot(slots[i]) && unmarked(ids[i])
+        : (i) => slots[i] >= 0 && servableSlot(slots[i]);
+    };
+    filter.firstOf = (list, n) => {
+      for (let need = n; ;) {
+        const { ids, complete } = catalogue.prefixes.take(list, sizes, now, need);
+        const out: string[] = [];
+        for (let k = 0; k < ids.length && out.length < n; k++) if (!anyMarks || unmarked(ids[k])) out.push(ids[k]);
+        if (out.length >= n || complete) return out;
+        need = ids.length + 2 * (n - out.length);
+      }
+    };
+    return filter;
+  }
   // the fast catalogue check costs less than remembering its answer
   if (servable) return check;
   // one answer per item per request: a page's rows ask about the same popular items again and again
@@ -37,4 +74,9 @@ export function businessFilter(
     if (ok === undefined) seen.set(itemId, (ok = check(itemId)));
     return ok;
   };
+}
+
+function isMemoryCatalogue(catalogue: CatalogueView): catalogue is MemoryCatalogue {
+  const c = catalogue as Partial<MemoryCatalogue>;
+  return typeof c.servableSlotIn === 'function' && typeof c.slotsOf === 'function' && c.prefixes !== undefined;
 }

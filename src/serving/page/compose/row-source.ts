@@ -9,6 +9,7 @@ import type { CatalogueView, MemberSnapshot, ModelHandle } from '../../engine/co
 import { checkScoredItems, checkScores } from '../../fallback/model-output.ts';
 import type { EngagementSignals } from '../learning/engagement-signals.ts';
 import type { Carousel, PageItem, RowKind, TemplateRow } from '../types.ts';
+import type { BusinessFilter } from './filters.ts';
 
 /** Everything a row needs to know about this request. */
 export interface PageContext {
@@ -17,7 +18,7 @@ export interface PageContext {
   now: number;
   catalogue: CatalogueView;
   /** the business filters (filters.ts) */
-  allowed: (itemId: string) => boolean;
+  allowed: BusinessFilter;
   signals: EngagementSignals;
   /** carousels named by the template, fetched before planning */
   carousels: ReadonlyMap<string, Carousel>;
@@ -104,13 +105,18 @@ export function candidatesFor(ctx: PageContext, size: number): number {
 export async function recommendChecked(
   handle: ModelHandle, query: UserQuery, n: number, ctx: PageContext, opts: RecommendOptions = {},
 ): Promise<ScoredItem[]> {
-  const answer: unknown = await handle.model.recommend(query, n, { filter: ctx.allowed, asOf: ctx.now, ...opts });
+  const answer: unknown = await handle.model.recommend(query, n, { ...filterOptions(ctx.allowed), asOf: ctx.now, ...opts });
   return checkScoredItems(answer, (id) => ctx.catalogue.get(id) !== undefined, handle.version);
+}
+
+/** The business filter as a model's options: by id, and by index into the model's ids when it can be. */
+export function filterOptions(allowed: BusinessFilter): Pick<RecommendOptions, 'filter' | 'filterIndex'> {
+  return allowed.overIds ? { filter: allowed, filterIndex: allowed.overIds } : { filter: allowed };
 }
 
 /** `model.similar`, awaited and checked. */
 export async function similarChecked(handle: ModelHandle, itemId: string, n: number, ctx: PageContext): Promise<ScoredItem[]> {
-  const answer: unknown = await handle.model.similar(itemId, n, { filter: ctx.allowed, asOf: ctx.now });
+  const answer: unknown = await handle.model.similar(itemId, n, { ...filterOptions(ctx.allowed), asOf: ctx.now });
   return checkScoredItems(answer, (id) => ctx.catalogue.get(id) !== undefined, handle.version);
 }
 
@@ -128,13 +134,29 @@ export function withReason(scored: readonly ScoredItem[], reason: string | undef
 }
 
 /** The first `n` allowed ids of a ranked list as items scored by rank (1, then falling). */
-export function rankedItems(ids: Iterable<string>, allowed: (id: string) => boolean, n: number, reason?: string): PageItem[] {
+export function rankedItems(ids: Iterable<string>, allowed: BusinessFilter, n: number, reason?: string): PageItem[] {
   const out: PageItem[] = [];
   for (const id of ids) {
     if (out.length >= n) break;
     if (!allowed(id)) continue;
     out.push(reason ? { itemId: id, score: 0, reason } : { itemId: id, score: 0 });
   }
+  return scoredByRank(out);
+}
+
+/**
+ * `rankedItems` over a list shared by many requests (signal lists, the newest items, a style cluster):
+ * the catalogue's part of the filter is done once per list and size set (servable-prefixes.ts). The
+ * list must never change once made.
+ */
+export function rankedFromShared(list: readonly string[], allowed: BusinessFilter, n: number, reason?: string): PageItem[] {
+  if (!allowed.firstOf) return rankedItems(list, allowed, n, reason);
+  const out = allowed.firstOf(list, n).map((id): PageItem => (reason ? { itemId: id, score: 0, reason } : { itemId: id, score: 0 }));
+  return scoredByRank(out);
+}
+
+/** Items scored by rank: 1, then falling. */
+function scoredByRank(out: PageItem[]): PageItem[] {
   out.forEach((item, k) => { item.score = 1 - k / Math.max(out.length, 1); });
   return out;
 }

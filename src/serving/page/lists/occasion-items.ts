@@ -6,7 +6,7 @@
 import { normaliseOccasion } from '../learning/engagement-signals.ts';
 import { reasons } from '../compose/reasons.ts';
 import { RequestScope, type ScopeDeps } from '../compose/request-scope.ts';
-import { rankedItems, rowIdOf, type RowSource } from '../compose/row-source.ts';
+import { rankedFromShared, rowIdOf, type RowSource } from '../compose/row-source.ts';
 import { forOccasionRow } from '../rows/for-occasion.ts';
 import type { ResolvedVariant } from '../types.ts';
 import type { ItemList } from './list-types.ts';
@@ -22,7 +22,7 @@ const OCCASION_SOURCE: RowSource = {
   ...forOccasionRow,
   fallbacks: 'own',
   fallback: (ctx, plan) => ({
-    items: rankedItems(ctx.signals.top(`occasion:${plan.seed}`).ids, ctx.allowed, plan.size, reasons.rentedFor(plan.seed ?? '')),
+    items: rankedFromShared(ctx.signals.top(`occasion:${plan.seed}`).ids, ctx.allowed, plan.size, reasons.rentedFor(plan.seed ?? '')),
   }),
 };
 

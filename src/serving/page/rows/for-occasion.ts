@@ -10,7 +10,7 @@ import { normaliseOccasion } from '../learning/engagement-signals.ts';
 import { askAsMember } from '../compose/member-query.ts';
 import { asSegmentedPopularity } from '../../../ml/model-abilities.ts';
 import { occasionPlural, reasons, titles } from '../compose/reasons.ts';
-import { candidatesFor, type ModelPicker, type PageContext, rankedItems, rowIdOf, type RowSource, scoreChecked } from '../compose/row-source.ts';
+import { candidatesFor, filterOptions, type ModelPicker, type PageContext, rankedFromShared, rankedItems, rowIdOf, type RowSource, scoreChecked } from '../compose/row-source.ts';
 import type { PageItem } from '../types.ts';
 
 // trained per occasion: candidates when nothing has been counted online for it
@@ -38,14 +38,14 @@ export function personalised(items: PageItem[], scores: ArrayLike<number>): Page
 
 /** Servable items members rent for `occasion`, most rented first. */
 export async function occasionCandidates(ctx: PageContext, occasion: string, n: number, models: ModelPicker): Promise<PageItem[]> {
-  const learnt = rankedItems(ctx.signals.top(`occasion:${occasion}`).ids, ctx.allowed, n, reasons.rentedFor(occasion));
+  const learnt = rankedFromShared(ctx.signals.top(`occasion:${occasion}`).ids, ctx.allowed, n, reasons.rentedFor(occasion));
   if (learnt.length > 0) return learnt;
   // a popularity model trained per occasion knows it too
   for (const handle of models.available(OCCASION_POPULARITY)) {
     const segmented = asSegmentedPopularity(handle.model);
     const label = segmented?.segments.find((s) => normaliseOccasion(s) === occasion);
     if (!segmented || label === undefined) continue;
-    const scored = checkScoredItems(await segmented.bySegment(label, n, { filter: ctx.allowed }), (id) => !!ctx.catalogue.get(id), handle.version);
+    const scored = checkScoredItems(await segmented.bySegment(label, n, filterOptions(ctx.allowed)), (id) => !!ctx.catalogue.get(id), handle.version);
     return rankedItems(scored.map((s) => s.itemId), ctx.allowed, n, reasons.rentedFor(occasion));
   }
   return [];

@@ -1,7 +1,7 @@
 /** `new-arrivals`: the catalogue's newest servable items, newest first ("New this week"). */
 import { DAY_MS } from '../../../core/time.ts';
 import { reasons, titles } from '../compose/reasons.ts';
-import { candidatesFor, rankedItems, type RowSource } from '../compose/row-source.ts';
+import { candidatesFor, rankedFromShared, type RowSource } from '../compose/row-source.ts';
 
 // the newest items looked at: enough that size filters still leave a full row
 const LOOK_AT = 1000;
@@ -15,8 +15,8 @@ export const newArrivalsRow: RowSource = {
     const n = candidatesFor(ctx, plan.size);
     // a short look first (most members' sizes are in stock in most new items), the long one only when it falls short;
     // both are prefixes of the same order, so the row is the same either way
-    let items = rankedItems(ctx.catalogue.newest(n * 3, ctx.now), ctx.allowed, n);
-    if (items.length < n) items = rankedItems(ctx.catalogue.newest(Math.max(LOOK_AT, n * 10), ctx.now), ctx.allowed, n);
+    let items = rankedFromShared(ctx.catalogue.newest(n * 3, ctx.now), ctx.allowed, n);
+    if (items.length < n) items = rankedFromShared(ctx.catalogue.newest(Math.max(LOOK_AT, n * 10), ctx.now), ctx.allowed, n);
     for (const item of items) {
       const it = ctx.catalogue.get(item.itemId);
       const since = it ? Math.max(it.availableFrom ?? 0, it.createdAt) : 0;

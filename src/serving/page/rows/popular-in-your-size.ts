@@ -5,7 +5,7 @@
 import { checkScoredItems } from '../../fallback/model-output.ts';
 import { asSegmentedPopularity } from '../../../ml/model-abilities.ts';
 import { reasons, titles } from '../compose/reasons.ts';
-import { candidatesFor, mainSize, rankedItems, recommendChecked, type RowSource, withReason } from '../compose/row-source.ts';
+import { candidatesFor, filterOptions, mainSize, rankedFromShared, recommendChecked, type RowSource, withReason } from '../compose/row-source.ts';
 
 const POPULARITY_ALGORITHM = 'popularity';
 
@@ -24,10 +24,10 @@ export const popularInYourSizeRow: RowSource = {
     const size = plan.seed ?? '';
     const n = candidatesFor(ctx, plan.size);
     const handle = models.available([POPULARITY_ALGORITHM])[0];
-    if (!handle) return { items: rankedItems(ctx.signals.top(`size:${size}`).ids, ctx.allowed, n, reasons.popularInSize(size)) };
+    if (!handle) return { items: rankedFromShared(ctx.signals.top(`size:${size}`).ids, ctx.allowed, n, reasons.popularInSize(size)) };
     const segmented = asSegmentedPopularity(handle.model);
     if (segmented?.segments.includes(size)) {
-      const scored = checkScoredItems(await segmented.bySegment(size, n, { filter: ctx.allowed }), (id) => !!ctx.catalogue.get(id), handle.version);
+      const scored = checkScoredItems(await segmented.bySegment(size, n, filterOptions(ctx.allowed)), (id) => !!ctx.catalogue.get(id), handle.version);
       if (scored.length > 0) return { items: withReason(scored, reasons.popularInSize(size)) };
     }
     return { items: withReason(await recommendChecked(handle, { userId: ctx.member.userId }, n, ctx), reasons.popularInSize(size)) };

@@ -7,7 +7,7 @@ import { CorruptOutput } from '../../fallback/model-output.ts';
 import { asStyleClusters, type StyleClusterSource } from '../../../ml/model-abilities.ts';
 import { askAsMember } from '../compose/member-query.ts';
 import { reasons, titles } from '../compose/reasons.ts';
-import { candidatesFor, rankedItems, rowIdOf, type RowSource } from '../compose/row-source.ts';
+import { candidatesFor, rankedFromShared, rowIdOf, type RowSource } from '../compose/row-source.ts';
 
 const STYLE_ALGORITHM = 'style-clusters';
 // how deep into a cluster to look for something servable before calling it empty for this member
@@ -57,7 +57,7 @@ export const styleRow: RowSource = {
     if (!chosen) return { items: [] };
     // within one cluster the model ranks by typicality alone (the member's affinity is the cluster's),
     // which is the order clusterItems gives: no second scoring pass over the catalogue
-    const items = rankedItems(clusterMembers(style, chosen.cluster).ids, ctx.allowed, candidatesFor(ctx, plan.size), reasons.suitsYourStyle);
+    const items = rankedFromShared(clusterMembers(style, chosen.cluster).ids, ctx.allowed, candidatesFor(ctx, plan.size), reasons.suitsYourStyle);
     const explanation = matched ? 'A style that suits what you love' : 'A style members love';
     return { items, title: plan.title === titles.styles ? chosen.name : plan.title, explanation };
   },

@@ -3,7 +3,7 @@
  * member's size when they have one; the `popularity-recent` model when nothing has been counted yet.
  */
 import { reasons, titles } from '../compose/reasons.ts';
-import { candidatesFor, mainSize, rankedItems, recommendChecked, type RowSource, withReason } from '../compose/row-source.ts';
+import { candidatesFor, mainSize, rankedFromShared, recommendChecked, type RowSource, withReason } from '../compose/row-source.ts';
 
 const RECENT_ALGORITHM = 'popularity-recent';
 
@@ -17,6 +17,16 @@ function* distinct(lists: ReadonlyArray<readonly string[]>): Generator<string> {
       yield id;
     }
   }
+}
+
+// a size's list followed by the overall one, made once per pair of lists (the lists are new arrays when they change)
+const mergedLists = new WeakMap<readonly string[], { all: readonly string[]; ids: readonly string[] }>();
+
+/** The size's list then the overall list, each id once: one shared list, so its filtering is shared too. */
+function sizeThenAll(inSize: readonly string[], all: readonly string[]): readonly string[] {
+  let merged = mergedLists.get(inSize);
+  if (!merged || merged.all !== all) mergedLists.set(inSize, (merged = { all, ids: [...distinct([inSize, all])] }));
+  return merged.ids;
 }
 
 export const trendingRow: RowSource = {
@@ -34,8 +44,9 @@ export const trendingRow: RowSource = {
   async fill(ctx, plan, models) {
     const n = candidatesFor(ctx, plan.size);
     const size = plan.seed;
-    const lists = size === undefined ? [ctx.signals.top('all').ids] : [ctx.signals.top(`size:${size}`).ids, ctx.signals.top('all').ids];
-    const counted = rankedItems(distinct(lists), ctx.allowed, n, reasons.trending(size));
+    const all = ctx.signals.top('all').ids;
+    const list = size === undefined ? all : sizeThenAll(ctx.signals.top(`size:${size}`).ids, all);
+    const counted = rankedFromShared(list, ctx.allowed, n, reasons.trending(size));
     if (counted.length > 0) return { items: counted };
     const recent = models.available([RECENT_ALGORITHM])[0];
     if (!recent) return { items: [] };

@@ -1,0 +1,90 @@
+/**
+ * The business filter's shared forms (filters.ts, servable-prefixes.ts) give the same answers as the
+ * filter by id: a shared list's first items for a member, and the filter by index into a model's ids,
+ * before and after the catalogue moves (a sell-out, a restock, a new item, a release date passing).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Item } from '../src/core/types.ts';
+import { MemoryCatalogue } from '../src/serving/catalogue/catalogue-view.ts';
+import type { MemberSnapshot } from '../src/serving/engine/contracts.ts';
+import { businessFilter } from '../src/serving/page/compose/filters.ts';
+import { coldMember } from '../src/serving/page/compose/request-scope.ts';
+
+const NOW = Date.UTC(2026, 10, 28, 12);
+const DAY = 86_400_000;
+
+function item(id: string, sizes: Record<string, number>, availableFrom = NOW - 10 * DAY): Item {
+  return { id, title: id, category: 'dress', tags: [], attributes: {}, sizes, retired: false, placeholder: false, createdAt: NOW - 20 * DAY, updatedAt: NOW - 20 * DAY, availableFrom };
+}
+
+function catalogue(): MemoryCatalogue {
+  const view = new MemoryCatalogue();
+  view.upsert(item('a', { '8': 1 }));
+  view.upsert(item('b', { '8': 0, '10': 2 }));
+  view.upsert(item('c', {}));
+  view.upsert(item('d', { '8': 3 }, NOW + DAY)); // released tomorrow
+  view.upsert(item('e', { '8': 1 }));
+  view.upsert(item('f', { '8': 1 }));
+  return view;
+}
+
+const member = (overrides: Partial<MemberSnapshot> = {}): MemberSnapshot => ({ ...coldMember('m1'), sizes: ['8'], ...overrides });
+const naive = (list: readonly string[], ok: (id: string) => boolean, n: number) => list.filter(ok).slice(0, n);
+
+describe('shared business filter', () => {
+  const LIST = ['x-unknown', 'd', 'a', 'b', 'c', 'e', 'f'];
+
+  it('a shared list gives each member the first items the filter by id would give', () => {
+    const view = catalogue();
+    const plain = businessFilter(member(), view, NOW, { returnedWithinDays: 30 });
+    assert.deepEqual(plain.firstOf?.(LIST, 3), ['a', 'c', 'e']);
+    assert.deepEqual(plain.firstOf?.(LIST, 3), naive(LIST, plain, 3));
+    // another member with the same sizes, holding one and having returned another lately: the shared prefix runs further
+    const marked = businessFilter(member({ userId: 'm2', held: new Set(['a']), returned: new Map([['c', NOW - DAY]]) }), view, NOW, { returnedWithinDays: 30 });
+    assert.deepEqual(marked.firstOf?.(LIST, 3), ['e', 'f']);
+    assert.deepEqual(marked.firstOf?.(LIST, 3), naive(LIST, marked, 3));
+    const size10 = businessFilter(member({ sizes: ['10'] }), view, NOW, { returnedWithinDays: 30 });
+    assert.deepEqual(size10.firstOf?.(LIST, 5), ['b', 'c']);
+  });
+
+  it('a sell-out, a restock, a new item and a release date each change the next answer', () => {
+    const view = catalogue();
+    const at = (now: number) => businessFilter(member(), view, now, { returnedWithinDays: 30 });
+    assert.deepEqual(at(NOW).firstOf?.(LIST, 2), ['a', 'c']);
+    view.setAvailability('a', { '8': 0 }, NOW);
+    assert.deepEqual(at(NOW).firstOf?.(LIST, 2), ['c', 'e'], 'sold out in size 8');
+    view.setAvailability('b', { '8': 1 }, NOW);
+    assert.deepEqual(at(NOW).firstOf?.(LIST, 2), ['b', 'c'], 'back in size 8');
+    assert.deepEqual(at(NOW + 2 * DAY).firstOf?.(LIST, 2), ['d', 'b'], 'released since');
+    assert.deepEqual(at(NOW).firstOf?.(LIST, 2), ['b', 'c'], 'an earlier clock does not see it');
+    view.upsert(item('x-unknown', { '8': 1 }));
+    assert.deepEqual(at(NOW).firstOf?.(LIST, 2), ['x-unknown', 'b'], 'catalogued since');
+  });
+
+  it('the filter by index into a model\'s ids answers as the filter by id, new items included', () => {
+    const view = catalogue();
+    const ids = ['f', 'x-unknown', 'a', 'b', 'c', 'd', 'e'];
+    const check = (filter: ReturnType<typeof businessFilter>) => {
+      const byIndex = filter.overIds?.(ids);
+      assert.ok(byIndex);
+      assert.deepEqual(ids.map((_, i) => byIndex(i)), ids.map((id) => filter(id)));
+    };
+    check(businessFilter(member(), view, NOW, { returnedWithinDays: 30 }));
+    check(businessFilter(member({ dismissed: new Set(['f']) }), view, NOW, { returnedWithinDays: 30 }));
+    view.upsert(item('x-unknown', { '8': 1 }));
+    const after = businessFilter(member(), view, NOW, { returnedWithinDays: 30 });
+    check(after);
+    assert.equal(after.overIds?.(ids)(1), true, 'an item catalogued after the ids were first mapped');
+  });
+
+  it('newest hands out one list while nothing moves, and a new one when something does', () => {
+    const view = catalogue();
+    const first = view.newest(10, NOW);
+    assert.equal(view.newest(10, NOW + 1000), first);
+    assert.deepEqual(first, ['a', 'b', 'c', 'e', 'f'], 'one release time: by id');
+    assert.deepEqual(view.newest(10, NOW + 2 * DAY)[0], 'd', 'released since');
+    view.upsert(item('g', { '8': 1 }, NOW - DAY));
+    assert.deepEqual(view.newest(1, NOW), ['g']);
+  });
+});
