@@ -8,18 +8,21 @@ import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 
-/** CPU seconds (user + system) of each pid so far; a pid gone meanwhile counts 0. */
+/** CPU seconds (user + system) of each pid so far; a pid gone is left out. */
 export async function cpuOf(pids: Iterable<number>): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   for (const pid of pids) {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
     const fields = stat.split(') ')[1]?.split(' ');
-    out.set(pid, fields ? (Number(fields[11]) + Number(fields[12])) / 100 : 0);
+    if (fields) out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
   }
   return out;
 }
 
-/** CPU seconds spent between two readings, summed over the pids of the later one. */
+/**
+ * CPU seconds spent between two readings, summed over the pids of the later one: a process started
+ * meanwhile counts whole; one gone meanwhile (a pooled connection closed) is lost, an undercount.
+ */
 export function cpuSpent(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
   let total = 0;
   for (const [pid, s] of after) total += s - (before.get(pid) ?? 0);

@@ -40,6 +40,8 @@ export interface NodeComparisonOptions extends NodeWorldOptions {
   /** members asked once each after FLUSHALL (0: skipped) */
   rebuilds: number;
   rebuildRate: number;
+  /** which measures run: pages (warm-up, saturation, the rated load; Redis bytes), ingest, rebuild */
+  parts: ReadonlySet<'pages' | 'ingest' | 'rebuild'>;
 }
 
 /** CPU seconds by process kind during one load, and the same per request in ms. */
@@ -48,11 +50,12 @@ export interface CpuFigures {
   msPerRequest: number;
 }
 
+/** A side's figures; a part not run (NodeComparisonOptions.parts) is absent. */
 export interface SideFigures {
-  warmup: LoadResult & { cpu: CpuFigures };
-  saturation: LoadResult & { cpu: CpuFigures; redisCallsPerPage: Record<string, number>; pgTransactionsPerPage: number };
-  rated: RatedLoadResult & { cpu: CpuFigures };
-  ingest: { events: number; seconds: number; eventsPerSecond: number; batchP50: number; batchP99: number; cpu: CpuFigures; redisCallsPerBatch: Record<string, number> };
+  warmup?: LoadResult & { cpu: CpuFigures };
+  saturation?: LoadResult & { cpu: CpuFigures; redisCallsPerPage: Record<string, number>; pgTransactionsPerPage: number };
+  rated?: RatedLoadResult & { cpu: CpuFigures };
+  ingest?: { events: number; seconds: number; eventsPerSecond: number; batchP50: number; batchP99: number; cpu: CpuFigures; redisCallsPerBatch: Record<string, number> };
 }
 
 export interface NodeComparison {
@@ -61,7 +64,7 @@ export interface NodeComparison {
   setupSeconds: Record<string, number>;
   embedded: SideFigures;
   node: SideFigures;
-  redisBytes: { members: number; usedMemoryGrowth: number; bytesPerMember: number };
+  redisBytes?: { members: number; usedMemoryGrowth: number; bytesPerMember: number };
   rebuild?: { asked: number; ok: number; coldStart: number; failed: number; p50: number; p99: number; max: number };
 }
 
@@ -83,13 +86,12 @@ export async function runNodeComparison(opts: NodeComparisonOptions): Promise<No
     type Side = keyof typeof sides;
     /** runs `load` against a side with the CPU of each of its processes read around it */
     const measured = async <T>(side: Side, requests: (r: T) => number, load: () => Promise<T>): Promise<T & { cpu: CpuFigures }> => {
-      const pids = await sides[side].pids();
-      const all = [...pids.server, ...pids.redis, ...pids.postgres];
-      const before = await cpuOf(all);
+      const pidsBefore = await sides[side].pids();
+      const before = await cpuOf([...pidsBefore.server, ...pidsBefore.redis, ...pidsBefore.postgres]);
       const result = await load();
-      const after = await cpuOf(all);
-      const part = (list: number[]) => cpuSpent(new Map(list.map((p) => [p, before.get(p) ?? 0])), new Map(list.map((p) => [p, after.get(p) ?? 0])));
-      const seconds = { server: part(pids.server), redis: part(pids.redis), postgres: part(pids.postgres) };
+      const pids = await sides[side].pids();
+      const part = async (list: number[]) => cpuSpent(before, await cpuOf(list));
+      const seconds = { server: await part(pids.server), redis: await part(pids.redis), postgres: await part(pids.postgres) };
       const total = seconds.server + seconds.redis + seconds.postgres;
       return { ...result, cpu: { seconds, msPerRequest: (1000 * total) / Math.max(1, requests(result)) } };
     };
@@ -104,15 +106,20 @@ export async function runNodeComparison(opts: NodeComparisonOptions): Promise<No
     const pages = (r: { requests: number }) => r.requests;
 
     const warmup = {} as Record<Side, SideFigures['warmup']>;
-    for (const side of ['embedded', 'node'] as const) {
+    const saturation = {} as Record<Side, SideFigures['saturation']>;
+    const rated = {} as Record<Side, SideFigures['rated']>;
+    const ingest = {} as Record<Side, SideFigures['ingest']>;
+    let redisBytes: NodeComparison['redisBytes'];
+    if (opts.parts.has('pages')) for (const side of ['embedded', 'node'] as const) {
       console.log(`warm-up: ${side}, every member once`);
       warmup[side] = await measured(side, pages, () => runLoad({ baseUrl: sides[side].url, paths, connections: opts.connections, amount: paths.length }));
     }
-    const redisMembersNow = await redisMembers(redis);
-    const growth = (await redisUsedMemory(redis)) - redisBaseline;
-
-    const saturation = {} as Record<Side, SideFigures['saturation']>;
-    for (const side of ['embedded', 'node'] as const) {
+    if (opts.parts.has('pages')) {
+      const members = await redisMembers(redis);
+      const growth = (await redisUsedMemory(redis)) - redisBaseline;
+      redisBytes = { members, usedMemoryGrowth: growth, bytesPerMember: Math.round(growth / Math.max(1, members)) };
+    }
+    if (opts.parts.has('pages')) for (const side of ['embedded', 'node'] as const) {
       console.log(`saturation: ${side}, ${opts.seconds} s`);
       const calls = await redisCalls(redis);
       const xacts = side === 'node' ? await transactions(admin, world.database) : NaN;
@@ -120,13 +127,11 @@ export async function runNodeComparison(opts: NodeComparisonOptions): Promise<No
       const pgPerPage = side === 'node' ? ((await transactions(admin, world.database)) - xacts) / Math.max(1, r.requests) : 0;
       saturation[side] = { ...r, redisCallsPerPage: callsPer(calls, await redisCalls(redis), Math.max(1, r.requests)), pgTransactionsPerPage: pgPerPage };
     }
-    const rated = {} as Record<Side, SideFigures['rated']>;
-    for (const side of ['node', 'embedded'] as const) {
+    if (opts.parts.has('pages')) for (const side of ['node', 'embedded'] as const) {
       console.log(`${opts.rate} pages/s offered: ${side}, ${opts.seconds} s`);
       rated[side] = await measured(side, pages, () => runRatedLoad({ baseUrl: sides[side].url, paths, connections: opts.connections, rate: opts.rate, seconds: opts.seconds }));
     }
-    const ingest = {} as Record<Side, SideFigures['ingest']>;
-    for (const side of ['embedded', 'node'] as const) {
+    if (opts.parts.has('ingest')) for (const side of ['embedded', 'node'] as const) {
       console.log(`ingest: ${side}, ${opts.batches} batches of ${opts.batchSize}`);
       const bodies = eventBodies(`${side}${Date.now().toString(36)}`, opts, world.memberIds, world.itemIds);
       const calls = await redisCalls(redis);
@@ -137,12 +142,12 @@ export async function runNodeComparison(opts: NodeComparisonOptions): Promise<No
         redisCallsPerBatch: callsPer(calls, await redisCalls(redis), bodies.length),
       };
     }
-    const rebuild = opts.rebuilds > 0 ? await firstTouch(redis, world.node.url, shuffled, opts.rebuilds, opts.rebuildRate) : undefined;
+    const rebuild = opts.parts.has('rebuild') && opts.rebuilds > 0 ? await firstTouch(redis, world.node.url, shuffled, opts.rebuilds, opts.rebuildRate) : undefined;
     const figures = (side: Side): SideFigures => ({ warmup: warmup[side], saturation: saturation[side], rated: rated[side], ingest: ingest[side] });
     return {
       options: opts, world: { members: world.memberIds.length, items: world.itemIds.length }, setupSeconds: world.setupSeconds,
       embedded: figures('embedded'), node: figures('node'),
-      redisBytes: { members: redisMembersNow, usedMemoryGrowth: growth, bytesPerMember: Math.round(growth / Math.max(1, redisMembersNow)) },
+      redisBytes,
       rebuild,
     };
   } finally {
@@ -154,8 +159,10 @@ export async function runNodeComparison(opts: NodeComparisonOptions): Promise<No
 
 /** The ingest run's request bodies: synthetic events (the full mix) re-keyed to the world's members and items. */
 function eventBodies(runId: string, opts: NodeComparisonOptions, memberIds: readonly string[], itemIds: readonly string[]): string[] {
+  const count = opts.batches * opts.batchSize;
+  // one second apart, the last a minute ago (events from the future are refused)
   const events = syntheticEvents({
-    runId, count: opts.batches * opts.batchSize, users: memberIds.length, items: itemIds.length, seed: opts.seed, startTs: Date.now() - 86_400_000,
+    runId, count, users: memberIds.length, items: itemIds.length, seed: opts.seed, startTs: Date.now() - (count + 60) * 1000,
   });
   for (const e of events) {
     e.userId = memberIds[Number(e.userId.slice(1))];

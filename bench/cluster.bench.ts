@@ -42,9 +42,9 @@ const { values } = parseArgs({
     'node-users': { type: 'string', default: '20000' }, 'node-items': { type: 'string', default: '2000' },
     'node-days': { type: 'string', default: '30' }, 'node-seed': { type: 'string', default: '23' },
     'node-algorithms': { type: 'string', default: 'popularity' }, 'node-seconds': { type: 'string', default: '30' },
-    'node-rate': { type: 'string', default: '1000' }, 'node-batches': { type: 'string', default: '400' },
+    'node-rate': { type: 'string', default: '1000' }, 'node-batches': { type: 'string', default: '400' }, 'ingest-clients': { type: 'string', default: '8' },
     'node-rebuilds': { type: 'string', default: '2000' }, 'rebuild-rate': { type: 'string', default: '100' },
-    'page-workers': { type: 'string', default: '0' }, profile: { type: 'string' }, 'node-name': { type: 'string', default: 'cluster-node' },
+    'node-parts': { type: 'string', default: 'pages,ingest,rebuild' }, 'page-workers': { type: 'string', default: '0' }, profile: { type: 'string' }, 'node-name': { type: 'string', default: 'cluster-node' },
   },
 });
 const part = values.part;
@@ -70,9 +70,13 @@ async function runNodeSection(): Promise<void> {
     users: Number(values['node-users']), items: Number(values['node-items']), days: Number(values['node-days']), seed: Number(values['node-seed']),
     algorithms: values['node-algorithms'].split(','), adminUrl: values.url, pageWorkers: Number(values['page-workers']), profileDir: values.profile,
     seconds: Number(values['node-seconds']), connections: 50, rate: Number(values['node-rate']),
-    batches: Number(values['node-batches']), batchSize: 500, ingestClients: 8, rebuilds: Number(values['node-rebuilds']), rebuildRate: Number(values['rebuild-rate']),
+    batches: Number(values['node-batches']), batchSize: 500, ingestClients: Number(values['ingest-clients']), rebuilds: Number(values['node-rebuilds']), rebuildRate: Number(values['rebuild-rate']),
+    parts: new Set(values['node-parts'].split(',').map((x) => {
+      if (x !== 'pages' && x !== 'ingest' && x !== 'rebuild') throw new Error(`--node-parts: pages, ingest, rebuild, not "${x}"`);
+      return x;
+    })),
   };
-  const nodeCommand = `npm run bench:cluster -- --part node --node-users ${opts.users} --node-items ${opts.items} --node-days ${opts.days} --node-seed ${opts.seed} --node-algorithms ${opts.algorithms.join(',')} --node-seconds ${opts.seconds} --node-rate ${opts.rate} --node-batches ${opts.batches} --node-rebuilds ${opts.rebuilds} --rebuild-rate ${opts.rebuildRate} --page-workers ${opts.pageWorkers}${values.profile ? ` --profile ${values.profile}` : ''}`;
+  const nodeCommand = `npm run bench:cluster -- --part node --node-users ${opts.users} --node-items ${opts.items} --node-days ${opts.days} --node-seed ${opts.seed} --node-algorithms ${opts.algorithms.join(',')} --node-seconds ${opts.seconds} --node-rate ${opts.rate} --node-batches ${opts.batches} --ingest-clients ${opts.ingestClients} --node-rebuilds ${opts.rebuilds} --rebuild-rate ${opts.rebuildRate} --page-workers ${opts.pageWorkers}${values['node-parts'] === 'pages,ingest,rebuild' ? '' : ` --node-parts ${values['node-parts']}`}${values.profile ? ` --profile ${values.profile}` : ''}`;
   const before = uptime();
   const r = await runNodeComparison(opts);
   const info = { date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, command: nodeCommand, uptimeBefore: before, uptimeAfter: uptime() };
