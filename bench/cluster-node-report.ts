@@ -30,13 +30,15 @@ export function nodeMarkdown(info: NodeRunInfo, r: NodeComparison): string {
     details.push(`| CPU ms per page at saturation (all processes) | ${cpu(e.saturation.cpu)} | ${cpu(n.saturation.cpu)} |`,
       `| saturation p50 / p99, ms; non-2xx / errors | ${f(e.saturation.latencyMs.p50)} / ${f(e.saturation.latencyMs.p99)}; ${e.saturation.non2xx} / ${e.saturation.errors} | ${f(n.saturation.latencyMs.p50)} / ${f(n.saturation.latencyMs.p99)}; ${n.saturation.non2xx} / ${n.saturation.errors} |`,
       `| Redis calls per page at saturation (commands run inside scripts included) | – | ${calls(n.saturation.redisCallsPerPage)} |`,
-      `| PostgreSQL transactions per page at saturation | – | ${n.saturation.pgTransactionsPerPage.toFixed(3)} |`);
+      `| PostgreSQL transactions per page at saturation | – | ${n.saturation.pgTransactionsPerPage.toFixed(3)} |`,
+      `| pages whose Redis read failed or passed its 50 ms timeout (served cold-start, named), saturation | – | ${n.saturation.stateReadFailures} of ${n.saturation.requests} |`);
   }
   if (e.rated && n.rated) {
     const rated = (x: NonNullable<typeof e.rated>) => `${x.perSecond}, ${f(x.latencyMs.p50)} / ${f(x.latencyMs.p90)} / ${f(x.latencyMs.p99)} / ${f(x.latencyMs.max)}; ${x.non2xx} / ${x.errors}; ${f(x.clientLoopDelayMs.p99)}`;
     targets.push(`| page p99 at ${o.rate} pages/s offered (open loop, from when due), ms | ${f(e.rated.latencyMs.p99)} | ${f(n.rated.latencyMs.p99)} | node ≤ embedded + ${NODE_TARGETS.p99PlusMs} | ${met(n.rated.latencyMs.p99 <= e.rated.latencyMs.p99 + NODE_TARGETS.p99PlusMs)} |`);
     details.push(`| CPU ms per page at ${o.rate}/s offered | ${cpu(e.rated.cpu)} | ${cpu(n.rated.cpu)} |`,
-      `| at ${o.rate}/s offered: answered/s, p50 / p90 / p99 / max ms; non-2xx / errors; client loop delay p99 ms | ${rated(e.rated)} | ${rated(n.rated)} |`);
+      `| at ${o.rate}/s offered: answered/s, p50 / p90 / p99 / max ms; non-2xx / errors; client loop delay p99 ms | ${rated(e.rated)} | ${rated(n.rated)} |`,
+      `| pages whose Redis read failed or passed its timeout (served cold-start), at ${o.rate}/s offered | – | ${n.rated.stateReadFailures} of ${n.rated.requests} |`);
   }
   if (e.warmup && n.warmup) {
     details.push(`| warm-up (every member's first page, closed loop): pages/s, p99 ms, CPU ms per page | ${e.warmup.perSecond}, ${f(e.warmup.latencyMs.p99)}, ${e.warmup.cpu.msPerRequest.toFixed(3)} | ${n.warmup.perSecond}, ${f(n.warmup.latencyMs.p99)}, ${n.warmup.cpu.msPerRequest.toFixed(3)} (each a rebuild into Redis) |`);
