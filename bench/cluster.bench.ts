@@ -1,5 +1,14 @@
 /**
- * `npm run bench:cluster`: issue 23's cluster run with its latency figures (the test
+ * `npm run bench:cluster`, two sections (`--part node|cluster`, default both):
+ * 1. one node on PostgreSQL + Redis against the embedded server on the same world (cluster-node.ts;
+ *    bench/results/cluster-node.{json,md}). World: 20,000 members × 2,000 items, popularity only —
+ *    the embedded server sustains 1,000 pages/s there on 2 cores, and with the cheapest pages the
+ *    storage and state layers (all that differs) weigh most. `--node-parts pages,ingest,rebuild`
+ *    runs some measures only; the --node-* flags shorten it.
+ *      npm run bench:cluster -- --part node [--node-users 20000 --node-items 2000 --node-days 30 --node-seed 23]
+ *        [--node-algorithms popularity] [--node-seconds 30] [--node-rate 1000] [--node-batches 400] [--ingest-clients 8]
+ *        [--node-rebuilds 2000] [--rebuild-rate 100] [--page-workers 0] [--profile DIR] [--node-name cluster-node]
+ * 2. issue 23's cluster run with its latency figures (the test
  * test/cluster-services.test.ts asserts correctness only). `npm run cluster:local`'s set-up with 3
  * nodes on the shipped budgets (page 200 ms, Redis read 50 ms), a generated world imported into
  * PostgreSQL and a popularity model, then a bounded load through HAProxy (default 300 pages/s and
