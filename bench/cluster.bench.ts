@@ -1,5 +1,14 @@
 /**
- * `npm run bench:cluster`: issue 23's cluster run with its latency figures (the test
+ * `npm run bench:cluster`, two sections (`--part node|cluster`, default both):
+ * 1. one node on PostgreSQL + Redis against the embedded server on the same world (cluster-node.ts;
+ *    bench/results/cluster-node.{json,md}). World: 20,000 members × 2,000 items, popularity only —
+ *    the embedded server sustains 1,000 pages/s there on 2 cores, and with the cheapest pages the
+ *    storage and state layers (all that differs) weigh most. `--node-parts pages,ingest,rebuild`
+ *    runs some measures only; the --node-* flags shorten it.
+ *      npm run bench:cluster -- --part node [--node-users 20000 --node-items 2000 --node-days 30 --node-seed 23]
+ *        [--node-algorithms popularity] [--node-seconds 30] [--node-rate 1000] [--node-batches 400] [--ingest-clients 8]
+ *        [--node-rebuilds 2000] [--rebuild-rate 100] [--page-workers 0] [--profile DIR] [--node-name cluster-node]
+ * 2. issue 23's cluster run with its latency figures (the test
  * test/cluster-services.test.ts asserts correctness only). `npm run cluster:local`'s set-up with 3
  * nodes on the shipped budgets (page 200 ms, Redis read 50 ms), a generated world imported into
  * PostgreSQL and a popularity model, then a bounded load through HAProxy (default 300 pages/s and
@@ -27,6 +36,8 @@ import { startLocalCluster } from '../src/cli/cluster/local-cluster.ts';
 import { ackedIds, runClusterLoad, type PageRecord } from '../test/helpers/cluster-load.ts';
 import { loadClusterWorld } from '../test/helpers/cluster-world.ts';
 import { freshnessProbes } from '../test/helpers/freshness-probes.ts';
+import { type NodeComparisonOptions, runNodeComparison } from './cluster-node.ts';
+import { nodeMarkdown } from './cluster-node-report.ts';
 import { quantile } from './ingest-http-load.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -34,8 +45,19 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' }, pages: { type: 'string', default: '300' }, batches: { type: 'string', default: '100' },
     probes: { type: 'string', default: '1000' }, name: { type: 'string', default: 'cluster' }, url: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    // which sections run: all, node (one node against the embedded server) or cluster (3 nodes with kills)
+    part: { type: 'string', default: 'all' },
+    // the single-node section (cluster-node.ts); the world: see the header
+    'node-users': { type: 'string', default: '20000' }, 'node-items': { type: 'string', default: '2000' },
+    'node-days': { type: 'string', default: '30' }, 'node-seed': { type: 'string', default: '23' },
+    'node-algorithms': { type: 'string', default: 'popularity' }, 'node-seconds': { type: 'string', default: '30' },
+    'node-rate': { type: 'string', default: '1000' }, 'node-batches': { type: 'string', default: '400' }, 'ingest-clients': { type: 'string', default: '8' },
+    'node-rebuilds': { type: 'string', default: '2000' }, 'rebuild-rate': { type: 'string', default: '100' },
+    'node-parts': { type: 'string', default: 'pages,ingest,rebuild' }, 'page-workers': { type: 'string', default: '0' }, profile: { type: 'string' }, 'node-name': { type: 'string', default: 'cluster-node' },
   },
 });
+const part = values.part;
+if (part !== 'all' && part !== 'node' && part !== 'cluster') throw new Error(`--part: all, node or cluster, not "${part}"`);
 const seconds = Number(values.seconds);
 const pagesPerSecond = Number(values.pages);
 const batchesPerSecond = Number(values.batches);
@@ -43,81 +65,109 @@ const probeCount = Number(values.probes);
 const name = values.name;
 const command = `npm run bench:cluster -- --seconds ${seconds} --pages ${pagesPerSecond} --batches ${batchesPerSecond} --probes ${probeCount}${name === 'cluster' ? '' : ` --name ${name}`}`;
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
-const uptimeBefore = uptime();
-const loadBefore = loadavg();
 const runId = `bench${Date.now().toString(36)}`;
 const loadMs = seconds * 1000;
 const BUDGET_MS = 200;
 const LATE_MS = 2000;
 
-const cluster = await startLocalCluster({ nodes: 3, adminUrl: values.url, nodeConfig: '[serving]\nprimaryAlgorithm = "popularity"\n' });
-try {
-  const world = await loadClusterWorld(cluster.databaseUrl, cluster.dir, { users: 1000, items: 300, days: 30, seed: 23 }, cluster.nodeUrls);
-  // the issue's 20 s / 40 s / 45 s at 60 s, as fractions of the run
-  const load = await runClusterLoad({
-    url: cluster.url, members: world.members, itemSizes: world.itemSizes, runId,
-    durationMs: loadMs, tailMs: 5000, pagesPerSecond, batchesPerSecond, eventsPerBatch: 5, maxInFlight: 256,
-    actions: [
-      { name: 'kill -9 node2', atMs: loadMs / 3, run: () => cluster.killNode(1) },
-      { name: 'restart node2', atMs: (2 * loadMs) / 3, run: () => cluster.restartNode(1) },
-      { name: 'kill -9 Redis, restart it empty', atMs: (3 * loadMs) / 4, run: () => cluster.restartRedisEmpty() },
-    ],
-  });
-  const probes = await freshnessProbes(cluster.nodeUrls, world.members, probeCount, runId);
+if (part === 'all' || part === 'node') await runNodeSection();
+if (part === 'all' || part === 'cluster') await runClusterSection();
 
-  const acked = ackedIds(load);
-  const db = new pg.Client({ connectionString: cluster.databaseUrl });
-  await db.connect();
-  const stored = (await db.query<{ n: number; d: number; a: number }>(
-    'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, count(*) FILTER (WHERE id = ANY($2))::int AS a FROM events WHERE id LIKE $1',
-    [`${runId}-%`, acked])).rows[0];
-  await db.end();
+/** The first section: one node on PostgreSQL + Redis against the embedded server (cluster-node.ts). */
+async function runNodeSection(): Promise<void> {
+  const opts: NodeComparisonOptions = {
+    users: Number(values['node-users']), items: Number(values['node-items']), days: Number(values['node-days']), seed: Number(values['node-seed']),
+    algorithms: values['node-algorithms'].split(','), adminUrl: values.url, pageWorkers: Number(values['page-workers']), profileDir: values.profile,
+    seconds: Number(values['node-seconds']), connections: 50, rate: Number(values['node-rate']),
+    batches: Number(values['node-batches']), batchSize: 500, ingestClients: Number(values['ingest-clients']), rebuilds: Number(values['node-rebuilds']), rebuildRate: Number(values['rebuild-rate']),
+    parts: new Set(values['node-parts'].split(',').map((x) => {
+      if (x !== 'pages' && x !== 'ingest' && x !== 'rebuild') throw new Error(`--node-parts: pages, ingest, rebuild, not "${x}"`);
+      return x;
+    })),
+  };
+  const nodeCommand = `npm run bench:cluster -- --part node --node-users ${opts.users} --node-items ${opts.items} --node-days ${opts.days} --node-seed ${opts.seed} --node-algorithms ${opts.algorithms.join(',')} --node-seconds ${opts.seconds} --node-rate ${opts.rate} --node-batches ${opts.batches} --ingest-clients ${opts.ingestClients} --node-rebuilds ${opts.rebuilds} --rebuild-rate ${opts.rebuildRate} --page-workers ${opts.pageWorkers}${values['node-parts'] === 'pages,ingest,rebuild' ? '' : ` --node-parts ${values['node-parts']}`}${values.profile ? ` --profile ${values.profile}` : ''}`;
+  const before = uptime();
+  const r = await runNodeComparison(opts);
+  const info = { date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, command: nodeCommand, uptimeBefore: before, uptimeAfter: uptime() };
+  await writeFile(join(RESULTS, `${values['node-name']}.json`), `${JSON.stringify({ ...info, ...r }, null, 2)}\n`);
+  const md = nodeMarkdown(info, r);
+  await writeFile(join(RESULTS, `${values['node-name']}.md`), md);
+  console.log(md);
+}
 
-  const kills = load.actions.filter((a) => a.name.startsWith('kill'));
-  const lateFailures = (p: PageRecord) => {
-    const kill = [...kills].reverse().find((k) => k.startMs <= p.startMs);
-    return !kill || p.startMs - kill.startMs > LATE_MS;
-  };
-  const failed = load.pages.filter((p) => p.status !== 200);
-  const late = failed.filter(lateFailures);
-  const ms = load.pages.filter((p) => p.status === 200).map((p) => p.endMs - p.startMs).sort((x, y) => x - y);
-  const inBudget = load.pages.filter((p) => p.status === 200 && p.endMs - p.startMs <= BUDGET_MS).length;
-  // the same figures per phase: where the slow pages are (steady state, a node down, its restart, Redis rebuilds)
-  const bounds = [0, ...load.actions.map((a) => a.startMs), Infinity];
-  const phases = ['steady', ...load.actions.map((a) => `after ${a.name}`)].map((label, k) => {
-    const inPhase = load.pages.filter((p) => p.startMs >= bounds[k] && p.startMs < bounds[k + 1]);
-    const okMs = inPhase.filter((p) => p.status === 200).map((p) => p.endMs - p.startMs).sort((x, y) => x - y);
-    const within = okMs.filter((x) => x <= BUDGET_MS).length;
-    return { label, pages: inPhase.length, withinBudgetShare: within / Math.max(1, inPhase.length), p50: quantile(okMs, 0.5), p99: quantile(okMs, 0.99), coldStart: inPhase.filter((p) => p.coldStart).length };
-  });
-  const fresh = [...probes.ackToPageMs].sort((x, y) => x - y);
-  const ackMs = load.batches.flatMap((b) => b.attempts.filter((a) => a.status === 200).map((a) => a.endMs - a.startMs)).sort((x, y) => x - y);
-  const result = {
-    date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, command,
-    uptimeBefore, uptimeAfter: uptime(), loadBefore, loadAfter: loadavg(),
-    world: { members: world.members.length, items: world.itemIds.length },
-    actions: load.actions,
-    pages: {
-      asked: load.pages.length, dropped: load.droppedPages, ok: ms.length, failed: failed.length, lateFailures: late.length,
-      withinBudget: inBudget, withinBudgetShare: inBudget / Math.max(1, load.pages.length),
-      p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), p999: quantile(ms, 0.999), max: ms[ms.length - 1],
-      coldStart: load.pages.filter((p) => p.coldStart).length, violations: load.pages.flatMap((p) => p.violations).length,
-    },
-    events: {
-      batches: load.batches.length, dropped: load.droppedBatches, acknowledged: load.batches.filter((b) => b.ackMs !== undefined).length,
-      sentAgain: load.batches.filter((b) => b.attempts.length > 1).length, duplicates: load.batches.reduce((n, b) => n + b.duplicates, 0),
-      ackedEvents: acked.length, storedRows: stored.n, storedDistinct: stored.d, storedAcked: stored.a,
-      ackP50: quantile(ackMs, 0.5), ackP99: quantile(ackMs, 0.99),
-    },
-    phases,
-    freshness: { probes: probes.probes, present: probes.present.length, coldStart: probes.coldStart, skipped: probes.skipped, p50: quantile(fresh, 0.5), p99: quantile(fresh, 0.99), max: fresh[fresh.length - 1] },
-    elapsedMs: load.elapsedMs,
-  };
-  await writeFile(join(RESULTS, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(join(RESULTS, `${name}.md`), markdown(result));
-  console.log(markdown(result));
-} finally {
-  await cluster.stop();
+/** The second section: 3 nodes behind HAProxy under load, with kills. */
+async function runClusterSection(): Promise<void> {
+  const uptimeBefore = uptime();
+  const loadBefore = loadavg();
+  const cluster = await startLocalCluster({ nodes: 3, adminUrl: values.url, nodeConfig: '[serving]\nprimaryAlgorithm = "popularity"\n' });
+  try {
+    const world = await loadClusterWorld(cluster.databaseUrl, cluster.dir, { users: 1000, items: 300, days: 30, seed: 23 }, cluster.nodeUrls);
+    // the issue's 20 s / 40 s / 45 s at 60 s, as fractions of the run
+    const load = await runClusterLoad({
+      url: cluster.url, members: world.members, itemSizes: world.itemSizes, runId,
+      durationMs: loadMs, tailMs: 5000, pagesPerSecond, batchesPerSecond, eventsPerBatch: 5, maxInFlight: 256,
+      actions: [
+        { name: 'kill -9 node2', atMs: loadMs / 3, run: () => cluster.killNode(1) },
+        { name: 'restart node2', atMs: (2 * loadMs) / 3, run: () => cluster.restartNode(1) },
+        { name: 'kill -9 Redis, restart it empty', atMs: (3 * loadMs) / 4, run: () => cluster.restartRedisEmpty() },
+      ],
+    });
+    const probes = await freshnessProbes(cluster.nodeUrls, world.members, probeCount, runId);
+
+    const acked = ackedIds(load);
+    const db = new pg.Client({ connectionString: cluster.databaseUrl });
+    await db.connect();
+    const stored = (await db.query<{ n: number; d: number; a: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, count(*) FILTER (WHERE id = ANY($2))::int AS a FROM events WHERE id LIKE $1',
+      [`${runId}-%`, acked])).rows[0];
+    await db.end();
+
+    const kills = load.actions.filter((a) => a.name.startsWith('kill'));
+    const lateFailures = (p: PageRecord) => {
+      const kill = [...kills].reverse().find((k) => k.startMs <= p.startMs);
+      return !kill || p.startMs - kill.startMs > LATE_MS;
+    };
+    const failed = load.pages.filter((p) => p.status !== 200);
+    const late = failed.filter(lateFailures);
+    const ms = load.pages.filter((p) => p.status === 200).map((p) => p.endMs - p.startMs).sort((x, y) => x - y);
+    const inBudget = load.pages.filter((p) => p.status === 200 && p.endMs - p.startMs <= BUDGET_MS).length;
+    // the same figures per phase: where the slow pages are (steady state, a node down, its restart, Redis rebuilds)
+    const bounds = [0, ...load.actions.map((a) => a.startMs), Infinity];
+    const phases = ['steady', ...load.actions.map((a) => `after ${a.name}`)].map((label, k) => {
+      const inPhase = load.pages.filter((p) => p.startMs >= bounds[k] && p.startMs < bounds[k + 1]);
+      const okMs = inPhase.filter((p) => p.status === 200).map((p) => p.endMs - p.startMs).sort((x, y) => x - y);
+      const within = okMs.filter((x) => x <= BUDGET_MS).length;
+      return { label, pages: inPhase.length, withinBudgetShare: within / Math.max(1, inPhase.length), p50: quantile(okMs, 0.5), p99: quantile(okMs, 0.99), coldStart: inPhase.filter((p) => p.coldStart).length };
+    });
+    const fresh = [...probes.ackToPageMs].sort((x, y) => x - y);
+    const ackMs = load.batches.flatMap((b) => b.attempts.filter((a) => a.status === 200).map((a) => a.endMs - a.startMs)).sort((x, y) => x - y);
+    const result = {
+      date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, command,
+      uptimeBefore, uptimeAfter: uptime(), loadBefore, loadAfter: loadavg(),
+      world: { members: world.members.length, items: world.itemIds.length },
+      actions: load.actions,
+      pages: {
+        asked: load.pages.length, dropped: load.droppedPages, ok: ms.length, failed: failed.length, lateFailures: late.length,
+        withinBudget: inBudget, withinBudgetShare: inBudget / Math.max(1, load.pages.length),
+        p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), p999: quantile(ms, 0.999), max: ms[ms.length - 1],
+        coldStart: load.pages.filter((p) => p.coldStart).length, violations: load.pages.flatMap((p) => p.violations).length,
+      },
+      events: {
+        batches: load.batches.length, dropped: load.droppedBatches, acknowledged: load.batches.filter((b) => b.ackMs !== undefined).length,
+        sentAgain: load.batches.filter((b) => b.attempts.length > 1).length, duplicates: load.batches.reduce((n, b) => n + b.duplicates, 0),
+        ackedEvents: acked.length, storedRows: stored.n, storedDistinct: stored.d, storedAcked: stored.a,
+        ackP50: quantile(ackMs, 0.5), ackP99: quantile(ackMs, 0.99),
+      },
+      phases,
+      freshness: { probes: probes.probes, present: probes.present.length, coldStart: probes.coldStart, skipped: probes.skipped, p50: quantile(fresh, 0.5), p99: quantile(fresh, 0.99), max: fresh[fresh.length - 1] },
+      elapsedMs: load.elapsedMs,
+    };
+    await writeFile(join(RESULTS, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    await writeFile(join(RESULTS, `${name}.md`), markdown(result));
+    console.log(markdown(result));
+  } finally {
+    await cluster.stop();
+  }
 }
 
 function markdown(r: {

@@ -60,6 +60,8 @@ describe('serving with member state in Redis', { skip }, () => {
     assert.match((await b.app.inject({ url: '/metrics' })).body, /\nvitrine_state_redis_rebuilds 1\n/);
     assert.match((await a.app.inject({ url: '/metrics' })).body, /\nvitrine_state_redis_write_failures 0\n/);
     await redis.kill();
+    // /readyz answers from its latest check and refreshes it in the background (readiness.ts)
+    await waitFor(async () => (await a.app.inject({ url: '/readyz' })).statusCode === 503, '/readyz to report Redis down', 10_000);
     const down = await a.app.inject({ url: '/readyz' });
     assert.equal(down.statusCode, 503);
     assert.equal(down.json().error.code, 'VITRINE_STATE_UNAVAILABLE');

@@ -52,10 +52,13 @@ export function haproxyConfig(opts: HaproxyConfigOptions): string {
     '  hash-type consistent',
     '  option httpchk GET /readyz',
     '  http-check expect status 200',
-    // a node is out after 2 failed checks a second apart, back after 2 good ones.
-    // TODO(cluster health under overload): a check times out at `inter` (1 s); bench:cluster at 300
-    // pages/s on 2 cores saw every node's check time out at once and all three marked DOWN for ~2 s
-    // (bench/results/cluster.md): give checks a longer timeout, or answer /readyz ahead of queued work
+    // a check timed out at `inter` (1 s) by default: at 300 pages/s on 2 cores every node's check did at
+    // once and all three were marked DOWN for ~2 s (bench/results/cluster.md). /readyz now answers from
+    // its latest dependency check (serving/readiness.ts), so only the node's own queue delays it; 3 s
+    // lets a busy node answer. TODO(cluster health under overload): with page workers at 0 the check
+    // still queues on the HTTP thread behind pages; not re-measured at 300 pages/s yet
+    '  timeout check 3s',
+    // a node is out after 2 failed checks a second apart, back after 2 good ones
     '  default-server inter 1s fall 2 rise 2',
     ...opts.nodes.map((n) => `  server ${n.name} ${n.host}:${n.port} check`),
   ];

@@ -3,27 +3,32 @@ import type { FastifyInstance } from 'fastify';
 import { AggregatorRegistry } from 'prom-client';
 import { VitrineError } from '../../core/errors.ts';
 import type { AppContext } from '../context.ts';
+import { ReadinessProbe } from '../readiness.ts';
+
+/** A check older than this is refreshed in the background; HAProxy checks every second. */
+const READY_REFRESH_MS = 500;
+/** No successful check for this long is unready, however slow the current one: above a pooled
+ * connection's 5 s wait (VITRINE_STORE_BUSY), so only a store that hangs trips it first */
+const READY_STALE_MS = 10_000;
 
 /** Registers /healthz, /readyz and /metrics (public: no key needed). */
 export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive' } }, async () => ({ status: 'ok' }));
 
+  // answered from the latest check, refreshed in the background (readiness.ts): a check queued behind
+  // pages under overload must not mark a serving node down, a failed one must. Real elapsed time, not
+  // ctx.clock: a check's age is about HAProxy's seconds, not the business clock
+  const readiness = new ReadinessProbe([
+    { run: () => ctx.store.ping(), describe: () => new VitrineError('VITRINE_STORE_UNAVAILABLE') },
+    ...(ctx.sharedState ? [{
+      run: () => ctx.sharedState!.ping(),
+      describe: (err: unknown) => new VitrineError('VITRINE_STATE_UNAVAILABLE', `member-state Redis: ${(err as Error).message}`),
+    }] : []),
+  ], { refreshMs: READY_REFRESH_MS, staleMs: READY_STALE_MS, clock: () => performance.now() });
   app.get('/readyz', { schema: { tags: ['operations'], summary: 'The store answers and a recommender (or fallback) is ready' } },
     async (_request, reply) => {
-      try {
-        await ctx.store.ping();
-      } catch (err) {
-        const v = err instanceof VitrineError ? err : new VitrineError('VITRINE_STORE_UNAVAILABLE');
-        return reply.status(503).send({ error: v.toJSON() });
-      }
-      if (ctx.sharedState) {
-        try {
-          await ctx.sharedState.ping();
-        } catch (err) {
-          const v = new VitrineError('VITRINE_STATE_UNAVAILABLE', `member-state Redis: ${(err as Error).message}`);
-          return reply.status(503).send({ error: v.toJSON() });
-        }
-      }
+      const status = await readiness.status();
+      if (!status.ready) return reply.status(503).send({ error: status.error.toJSON() });
       // the static fallback list cannot fail, so a reachable store (and Redis, when used) is enough to serve pages
       return { status: 'ready', store: ctx.store.kind, ...(ctx.sharedState ? { state: 'redis' } : {}) };
     });
