@@ -16,7 +16,7 @@ function denseDot(v: ItemVector, profile: Float32Array, vocab: number): number {
   return Math.fround(s);
 }
 
-// vocabulary of 4 tokens, 3-d embeddings (not a multiple of 4: the kernel's tail), 5 items (odd: its last single row)
+// vocabulary of 4 tokens, 3-d embeddings (not a multiple of 4: the kernel's tail), 5 items (not a multiple of 4: its last single row)
 const catalogue = [
   item({ 0: 0.6, 2: 0.8 }, [0, 0, 0]),
   item({ 1: 1 }, [0.5, 0.5, 0]),
