@@ -169,7 +169,7 @@ Before and after alternate in ${ROUNDS} rounds of ~${ROUND_MS} ms over 64 profil
 
 ${table.join('\n')}
 
-Where the after time goes (history profiles, ~18 nonzero tokens of ${meta.vocab}): the token postings visited cost
+Where the after time goes (history profiles, ~18 nonzero tokens of ${meta.vocab}): the token postings visited are
 ~43k of the ${a.indptr[vectors.count]} stored token values, ~130 µs; the embedding dots (every item × ${meta.embeddingDim} dimensions) cost
 ~330 µs, already four rows × four dimensions per step (src/ml/content/embedding-dots.ts).
 Going further needs float32 SIMD (WebAssembly), which would change the scores in their last bits: not done here.
