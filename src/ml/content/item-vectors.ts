@@ -1,9 +1,11 @@
 /**
  * Every item's content vector in flat typed arrays (sparse token rows + dense embedding rows), with
- * room to append: serving adds a new item without retraining. Scoring a profile against all items is
- * one pass over the arrays.
+ * room to append: serving adds a new item without retraining. Scoring a profile against all items
+ * walks the token postings of the profile's nonzero tokens (token-postings.ts), then the embeddings.
  */
 import type { ItemVector } from './content-space.ts';
+import { addEmbeddingDots } from './embedding-dots.ts';
+import { TokenPostings } from './token-postings.ts';
 
 export class ItemVectors {
   private indptr: Int32Array;
@@ -11,6 +13,10 @@ export class ItemVectors {
   private values: Float32Array;
   private embeddings: Float32Array;
   private n: number;
+  // the token rows transposed, built at the first scoring and kept up to date by appends
+  private postings: TokenPostings | undefined;
+  // dotAll's running sums: one reused buffer (scoring is synchronous, never re-entered)
+  private acc = new Float64Array(0);
 
   constructor(
     readonly vocabSize: number,
@@ -66,19 +72,27 @@ export class ItemVectors {
     for (let e = 0; e < d; e++) profile[this.vocabSize + e] += w * this.embeddings[i * d + e];
   }
 
-  /** vector(i) · profile for every item. */
+  /**
+   * vector(i) · profile for every item (a fresh array the caller may keep or change). Sums in the
+   * same order as a scan of each item's sorted tokens then its embedding, so scores are the same.
+   */
   dotAll(profile: Float32Array): Float32Array {
-    const out = new Float32Array(this.n);
-    const d = this.embeddingDim;
-    const v = this.vocabSize;
-    for (let i = 0; i < this.n; i++) {
-      let s = 0;
-      for (let k = this.indptr[i]; k < this.indptr[i + 1]; k++) s += this.values[k] * profile[this.indices[k]];
-      const row = i * d;
-      for (let e = 0; e < d; e++) s += this.embeddings[row + e] * profile[v + e];
-      out[i] = s;
-    }
+    const n = this.n;
+    if (this.acc.length < n) this.acc = new Float64Array(this.indptr.length - 1);
+    const acc = this.acc;
+    acc.fill(0, 0, n);
+    this.postings ??= TokenPostings.fromRows(this.vocabSize, n, this.indptr, this.indices, this.values);
+    this.postings.accumulate(profile, acc);
+    if (this.hasEmbeddingPart(profile)) addEmbeddingDots(this.embeddings, n, this.embeddingDim, profile, this.vocabSize, acc);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = acc[i];
     return out;
+  }
+
+  /** False when the profile's embedding slots are all zero (or there are none): their dots add nothing. */
+  private hasEmbeddingPart(profile: Float32Array): boolean {
+    for (let e = this.vocabSize; e < this.vocabSize + this.embeddingDim; e++) if (profile[e] !== 0) return true;
+    return false;
   }
 
   /** Replaces item i's vector, or appends it when i === count. */
@@ -90,6 +104,7 @@ export class ItemVectors {
       this.indices = packed.indices;
       this.values = packed.values;
       this.embeddings = packed.embeddings;
+      this.postings = undefined;
       return;
     }
     this.reserve(this.n + 1, this.indptr[this.n] + vec.indices.length);
@@ -98,6 +113,7 @@ export class ItemVectors {
     this.values.set(vec.values, start);
     this.embeddings.set(vec.embedding, this.n * this.embeddingDim);
     this.indptr[this.n + 1] = start + vec.indices.length;
+    this.postings?.add(this.n, vec.indices, vec.values);
     this.n++;
   }
 
