@@ -173,9 +173,9 @@ export class RedisMemberState implements OnlineState {
     return { ...this.counters, dirty: this.dirty.size };
   }
 
-  /** Resolves when Redis answers (readiness). */
+  /** Resolves when Redis answers on both connections (readiness): pages read on one, events and rebuilds write on the other. */
   async ping(): Promise<void> {
-    await this.read.ping();
+    await Promise.all([this.read.ping(), this.write.ping()]);
   }
 
   async close(): Promise<void> {
