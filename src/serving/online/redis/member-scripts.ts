@@ -9,6 +9,7 @@
  * Order-tolerant: rent/return compare timestamps, recent entries are ordered by ts.
  */
 import { EVENT_TYPES } from '../../../core/types.ts';
+import { MEMBER_KEY_COUNT } from '../../../storage/redis/member-keys.ts';
 import { FIT_REPORT_SCORE, MAX_MARKS, PASSIVE_TYPES, POSITIVE_WEIGHT, TYPE_CODE } from '../event-signals.ts';
 
 /** Fields per event in a script's ARGV and in the rebuild queue: id, type, ts, item, size, occasion, fit. */
@@ -178,27 +179,51 @@ local function touch_ttl()
 end
 `;
 
-/**
- * Applies a member's events (ARGV[5..], EVENT_FIELDS each). A member not in Redis is left alone (the
- * store has the events; the next read rebuilds it) unless a rebuild is under way: then the events
- * wait in its queue for the rebuild to apply. Returns 1 applied, 0 absent, -1 queued.
- */
-export const APPLY_EVENTS = `${PRELUDE}
-if redis.call('HEXISTS', ST, 'ep') == 0 then
-  if redis.call('EXISTS', BLD) == 1 then
-    for i = 5, #ARGV do redis.call('RPUSH', Q, ARGV[i]) end
-    redis.call('PEXPIRE', Q, 60000)
-    return -1
+// one member's events ARGV[from..to] (EVENT_FIELDS each) on the member whose keys ST, RC, Q, PF, BLD name.
+// A member not in Redis is left alone (the store has the events; the next read rebuilds it) unless a
+// rebuild is under way: then the events wait in its queue for the rebuild to apply. 1 applied, 0 absent, -1 queued
+const APPLY_MEMBER = `
+local function apply_member(from, to)
+  if redis.call('HEXISTS', ST, 'ep') == 0 then
+    if redis.call('EXISTS', BLD) == 1 then
+      for i = from, to do redis.call('RPUSH', Q, ARGV[i]) end
+      redis.call('PEXPIRE', Q, 60000)
+      return -1
+    end
+    return 0
   end
-  return 0
+  local changed = false
+  for i = from, to, ${EVENT_FIELDS} do
+    if apply_event(ARGV, i, true) then changed = true end
+  end
+  if changed then redis.call('HINCRBY', ST, 'rv', 1) end
+  touch_ttl()
+  return 1
 end
-local changed = false
-for i = 5, #ARGV, ${EVENT_FIELDS} do
-  if apply_event(ARGV, i, true) then changed = true end
+`;
+
+/** Applies one member's events (ARGV[5..], EVENT_FIELDS each). Returns 1 applied, 0 absent, -1 queued. */
+export const APPLY_EVENTS = `${PRELUDE}${APPLY_MEMBER}
+return apply_member(5, #ARGV)
+`;
+
+/**
+ * APPLY_EVENTS for many members in one call (fewer round trips and script calls per ingest batch):
+ * KEYS are MEMBER_KEY_COUNT per member; ARGV[5..] per member, in the same order, its event count n
+ * then n × EVENT_FIELDS. Every member is applied exactly as APPLY_EVENTS would. On Redis Cluster all
+ * members of one call must share a hash slot. Returns each member's answer, in order.
+ */
+export const APPLY_MEMBERS = `${PRELUDE}${APPLY_MEMBER}
+local answers = {}
+local at = 5
+for m = 0, #KEYS / ${MEMBER_KEY_COUNT} - 1 do
+  local k = m * ${MEMBER_KEY_COUNT}
+  ST, RC, Q, PF, BLD = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
+  local from = at + 1
+  at = from + tonumber(ARGV[at]) * ${EVENT_FIELDS}
+  answers[m + 1] = apply_member(from, at - 1)
 end
-if changed then redis.call('HINCRBY', ST, 'rv', 1) end
-touch_ttl()
-return 1
+return answers
 `;
 
 /**

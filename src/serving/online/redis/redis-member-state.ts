@@ -1,8 +1,8 @@
 /**
  * Online member state in Redis (ADR 0022): every serving node reads and writes the same members, so
  * nodes hold no member state of their own and any node can serve any member. Keys per member share
- * the hash tag `{m:<id>}` (storage/redis/member-keys.ts); events are applied by one server-side
- * script per member (member-scripts.ts) before the event's 200; a page reads its member in one
+ * the hash tag `{m:<id>}` (storage/redis/member-keys.ts); events are applied by server-side scripts
+ * (member-scripts.ts), one call per hash slot, each member atomically, before the event's 200; a page reads its member in one
  * pipelined round trip on a fail-fast connection, so a slow Redis drops the page to the fallback
  * chain. A member missing, or built under another epoch (a Redis that came back empty), is rebuilt
  * from the store on first touch.
@@ -15,9 +15,10 @@ import type { Store } from '../../../storage/store.ts';
 import type { MemberSnapshot, ModelHandle, OnlineState } from '../../engine/contracts.ts';
 import { FoldInCache } from '../fold-in-cache.ts';
 import { loadMemberHistory } from '../member-history.ts';
-import { APPLY_EVENTS, APPLY_PROFILE, INSTALL_MEMBER } from './member-scripts.ts';
+import { membersCalls } from './member-batches.ts';
+import { APPLY_EVENTS, APPLY_MEMBERS, APPLY_PROFILE, INSTALL_MEMBER } from './member-scripts.ts';
 import { profileJson, snapshotFromRedis, type RawMember } from './redis-snapshot.ts';
-import { eventArgs, installArgs, scriptHeader, type ScriptLimits } from './script-args.ts';
+import { installArgs, scriptHeader, type ScriptLimits } from './script-args.ts';
 
 export interface RedisMemberStateOptions extends ScriptLimits {
   /** events read from the store to rebuild a member (serving.hydrateEvents) */
@@ -49,6 +50,7 @@ const EPOCH_REFRESH_MS = 1000;
 
 interface MemberScripts {
   vitrineApply(...args: Array<string | number>): Promise<number>;
+  vitrineApplyMembers(...args: Array<string | number>): Promise<number[]>;
   vitrineInstall(...args: Array<string | number>): Promise<number>;
   vitrineProfile(...args: Array<string | number>): Promise<number>;
 }
@@ -78,6 +80,8 @@ export class RedisMemberState implements OnlineState {
     private readonly read: RedisConnection,
     private readonly write: RedisConnection & MemberScripts,
     private readonly opts: RedisMemberStateOptions,
+    /** Redis Cluster: one APPLY_MEMBERS call per hash slot */
+    private readonly clustered: boolean,
   ) {
     this.foldIns = new FoldInCache(opts.foldInCacheSize);
   }
@@ -97,7 +101,9 @@ export class RedisMemberState implements OnlineState {
     for (const [name, lua] of [['vitrineApply', APPLY_EVENTS], ['vitrineInstall', INSTALL_MEMBER], ['vitrineProfile', APPLY_PROFILE]] as const) {
       write.defineCommand(name, { numberOfKeys: MEMBER_KEY_COUNT, lua });
     }
-    const state = new RedisMemberState(store, read, write as RedisConnection & MemberScripts, opts);
+    // numkeys is the call's first argument (MEMBER_KEY_COUNT per member)
+    write.defineCommand('vitrineApplyMembers', { lua: APPLY_MEMBERS });
+    const state = new RedisMemberState(store, read, write as RedisConnection & MemberScripts, opts, target.cluster);
     await state.refreshEpoch();
     state.timer = setInterval(() => void state.maintain(), EPOCH_REFRESH_MS);
     state.timer.unref();
@@ -113,23 +119,18 @@ export class RedisMemberState implements OnlineState {
   }
 
   /**
-   * Applies accepted events: one script call per member, all in flight at once; resolves when every
-   * member's script answered (before the event's 200). A failure does not fail the request (the
-   * events are durable in the store): the member is marked for repair and rebuilt from the store.
+   * Applies accepted events: one APPLY_MEMBERS call per hash slot (one on a single Redis), all in
+   * flight at once; each member is applied atomically as APPLY_EVENTS would. Resolves when every call
+   * answered (before the events' 200). A failure does not fail the request (the events are durable in
+   * the store): every member of the failed call is marked for repair and rebuilt from the store.
    */
   async apply(events: readonly VitrineEvent[]): Promise<void> {
     if (this.opts.writer === false) return;
-    const byMember = new Map<string, VitrineEvent[]>();
-    for (const e of events) {
-      const list = byMember.get(e.userId);
-      if (list) list.push(e);
-      else byMember.set(e.userId, [e]);
-    }
-    await Promise.all([...byMember].map(async ([userId, list]) => {
+    await Promise.all(membersCalls(events, this.opts, this.clustered).map(async ({ userIds, args }) => {
       try {
-        await this.write.vitrineApply(...keyList(memberKeys(userId)), ...scriptHeader(this.opts, ''), ...list.flatMap(eventArgs));
+        await this.write.vitrineApplyMembers(...args);
       } catch (err) {
-        this.markDirty(userId, err);
+        for (const userId of userIds) this.markDirty(userId, err);
       }
     }));
   }
