@@ -180,16 +180,17 @@ end
 `;
 
 // one member's events ARGV[from..to] (EVENT_FIELDS each) on the member whose keys ST, RC, Q, PF, BLD name.
-// A member not in Redis is left alone (the store has the events; the next read rebuilds it) unless a
-// rebuild is under way: then the events wait in its queue for the rebuild to apply. 1 applied, 0 absent, -1 queued
+// While a rebuild is under way the events also wait in its queue, which the install applies: the install
+// replaces the state hash, so events applied to a member there (one stamped with an older epoch) after
+// the rebuild read the store would otherwise be lost (issue 23). A member not in Redis and not being
+// rebuilt is left alone (the store has the events; the next read rebuilds it). 1 applied, 0 absent, -1 queued only
 const APPLY_MEMBER = `
 local function apply_member(from, to)
-  if redis.call('HEXISTS', ST, 'ep') == 0 then
-    if redis.call('EXISTS', BLD) == 1 then
-      for i = from, to do redis.call('RPUSH', Q, ARGV[i]) end
-      redis.call('PEXPIRE', Q, 60000)
-      return -1
-    end
+  if redis.call('EXISTS', BLD) == 1 then
+    for i = from, to do redis.call('RPUSH', Q, ARGV[i]) end
+    redis.call('PEXPIRE', Q, 60000)
+    if redis.call('HEXISTS', ST, 'ep') == 0 then return -1 end
+  elseif redis.call('HEXISTS', ST, 'ep') == 0 then
     return 0
   end
   local changed = false
@@ -235,7 +236,11 @@ return answers
  */
 export const INSTALL_MEMBER = `${PRELUDE}
 local epoch = ARGV[4]
-if redis.call('HGET', ST, 'ep') == epoch then return 0 end
+if redis.call('HGET', ST, 'ep') == epoch then
+  -- the member there has every event since its install (the queue's copies included): drop those copies
+  redis.call('DEL', Q, BLD)
+  return 0
+end
 -- the marker lapsed: events may have gone by unqueued, so this build is stale (the caller rebuilds again)
 if redis.call('EXISTS', BLD) == 0 then return -2 end
 redis.call('DEL', ST, RC, PF)
@@ -285,12 +290,11 @@ return 1
  * queued for a rebuild under way, else nothing (the next rebuild reads it). Returns 1, -1 or 0.
  */
 export const APPLY_PROFILE = `${PRELUDE}
-if redis.call('HEXISTS', ST, 'ep') == 0 then
-  if redis.call('EXISTS', BLD) == 1 then
-    redis.call('RPUSH', Q, '', '${PROFILE_ENTRY}', '0', ARGV[4], '', '', '')
-    redis.call('PEXPIRE', Q, 60000)
-    return -1
-  end
+if redis.call('EXISTS', BLD) == 1 then
+  redis.call('RPUSH', Q, '', '${PROFILE_ENTRY}', '0', ARGV[4], '', '', '')
+  redis.call('PEXPIRE', Q, 60000)
+  if redis.call('HEXISTS', ST, 'ep') == 0 then return -1 end
+elseif redis.call('HEXISTS', ST, 'ep') == 0 then
   return 0
 end
 apply_event({'', '${PROFILE_ENTRY}', '0', ARGV[4], '', '', ''}, 1, true)

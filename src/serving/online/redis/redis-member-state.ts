@@ -212,15 +212,18 @@ export class RedisMemberState implements OnlineState {
   }
 
   private async rebuildOnce(userId: string): Promise<RawMember> {
-    // the member may be stamped with an epoch this node has not read yet
-    await this.refreshEpoch();
-    const current = await this.readMember(userId, this.write);
-    if (current.state.ep === this.epoch) return current;
     const keys = keyList(memberKeys(userId));
     for (let attempt = 0; attempt < 3; attempt++) {
+      // each attempt reads the epoch again: the member may be stamped with one this node has not read
+      // yet, and an attempt that failed because Redis came back empty (its marker gone) must not
+      // install under the epoch of Redis's earlier life (issue 23)
+      await this.refreshEpoch();
+      const epoch = this.epoch;
+      const current = await this.readMember(userId, this.write);
+      if (current.state.ep === epoch) return current;
       // set before the store is read: an event committed after the read finds it and waits in the queue
       await this.write.set(memberKeys(userId).building, '1', 'PX', BUILD_MARK_MS);
-      const args = installArgs(await loadMemberHistory(this.store, userId, this.opts.hydrateEvents), this.opts, this.epoch);
+      const args = installArgs(await loadMemberHistory(this.store, userId, this.opts.hydrateEvents), this.opts, epoch);
       const outcome = await this.write.vitrineInstall(...keys, ...args);
       if (outcome === 1) this.counters.rebuilds++;
       if (outcome !== -2) return this.readMember(userId, this.write);
