@@ -11,6 +11,8 @@
  * is absent. RTR: Misra, Wan & McAuley, RecSys 2018.
  *   npm run bench:quality [-- --columns rtr-global,rtr-user,shop,rental,media --algorithms a,b --no-served
  *     --world-users 2000 --world-items 400 --world-days 240 --world-seed 21]
+ * On a loaded machine the columns can run in parallel processes: each with `--columns … --part FILE`
+ * (writes its columns to FILE, not the results), then `--merge FILE,FILE,…` writes the results.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -53,6 +55,7 @@ interface Column {
 const { values } = parseArgs({
   options: {
     columns: { type: 'string' }, algorithms: { type: 'string' }, 'no-served': { type: 'boolean' },
+    part: { type: 'string' }, merge: { type: 'string' },
     'world-users': { type: 'string' }, 'world-items': { type: 'string' }, 'world-days': { type: 'string' }, 'world-seed': { type: 'string' },
   },
 });
@@ -70,7 +73,15 @@ const log = (line: string): void => console.error(`${new Date().toISOString().sl
 const began = performance.now();
 const done: Column[] = [];
 let rtr: EvalDataset | undefined;
-for (const name of columns) {
+// parts run in parallel: the merged run's wall time is the longest part's
+let partSeconds = 0;
+for (const file of values.merge?.split(',') ?? []) {
+  const part = JSON.parse(readFileSync(file, 'utf8')) as { columns: Column[]; wallSeconds: number };
+  done.push(...part.columns);
+  partSeconds = Math.max(partSeconds, part.wallSeconds);
+}
+done.sort((a, b) => COLUMNS.indexOf(a.name) - COLUMNS.indexOf(b.name));
+for (const name of values.merge ? [] : columns) {
   if (!isProfile(name) && !existsSync(RTR_FILE)) {
     log(`${name}: skipped, ${RTR_FILE} is absent`);
     continue;
@@ -101,7 +112,11 @@ for (const name of columns) {
   done.push(column);
   log(`${label}: done in ${column.seconds.toFixed(0)} s; champion ${column.champion ?? 'none'}`);
 }
-const wallSeconds = (performance.now() - began) / 1000;
+const wallSeconds = values.merge ? partSeconds : (performance.now() - began) / 1000;
+if (values.part) {
+  await writeFile(values.part, `${JSON.stringify({ columns: done, wallSeconds, loadAverage: loadavg()[0] }, null, 2)}\n`);
+  process.exit(0);
+}
 
 const previous = previousRun();
 await writeFile(`${OUT}.json`, `${JSON.stringify({
@@ -167,7 +182,7 @@ function markdown(cols: readonly Column[], seconds: number): string {
   return `# Served quality — algorithms × data sets, K = 10
 
 ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, load average ${loadavg()[0].toFixed(2)}; wall ${Math.round(seconds)} s.
-Command: \`npm run bench:quality\` (bench/quality.bench.ts). Protocols and metrics: EVALUATION.md (offline rows with its pinned
+Command: \`npm run bench:quality\`${values.merge ? ' (its columns run as parallel processes with --part, then --merge)' : ''} (bench/quality.bench.ts). Protocols and metrics: EVALUATION.md (offline rows with its pinned
 parameters); \`served-*\` rows: the production pipeline (trainer defaults, validation gate, champion) and the home page
 (8 rows of 20, the row-order bandit seeded) composed at the cutoff with each member's train history as online state.
 

@@ -62,10 +62,13 @@ export async function trainHybrid(input: TrainInput, params?: Partial<HybridPara
   const splits = p.folds + (p.memberTimeMembers > 0 ? 1 : 0);
   const sets = await buildTrainingSets(data, input.items, scale, asOf, p, dropped.indexes, (fold, label) => progress((0.4 * fold) / splits, label));
   const step = (from: number, width: number) => (fraction: number, label: string): void => progress(from + width * fraction, label);
+  const learnerStarted = performance.now();
   const current = sets?.global ? learnRanking(sets.global, p, 'questions at or after the training clock', step(0.4, 0.2)) : undefined;
   const past = sets?.memberTime
     ? learnRanking(sets.memberTime, p, 'questions before it (each member at their own time)', step(0.6, 0.2), current?.forest)
     : undefined;
+  // the learner's share of training, bags included (bagged-ranker.ts: its cost grows with `bags`)
+  const learnerSeconds = (performance.now() - learnerStarted) / 1000;
   const currentRanker: HybridRanker = current ?? { forest: emptyForest(), ranking: 'size-popularity' };
   progress(0.8, 'serving state');
   const timeline = ItemTimeline.of(data, input.items, scale);
@@ -94,6 +97,7 @@ export async function trainHybrid(input: TrainInput, params?: Partial<HybridPara
     queries: sets?.queries ?? 0,
     candidateRecall: sets?.candidateRecall ?? null,
     splitsPerFeature: Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, importance[j]]).filter(([, c]) => (c as number) > 0)),
+    learnerSeconds,
     trainSeconds: (performance.now() - started) / 1000,
   });
   const rankers = { current: currentRanker, ...(past ? { past: { forest: past.forest, ranking: past.ranking } } : {}) };

@@ -7,7 +7,8 @@
  * own last time, when items that appeared later are already in the catalogue — user-time's shape).
  */
 import type { Forest } from '../fit/gbdt/forest.ts';
-import { trainRanker, type RankingSet } from './boosted-ranker.ts';
+import { trainBagged } from './bagged-ranker.ts';
+import type { RankingSet } from './boosted-ranker.ts';
 import { judgeRankings, type GuardVerdict, type Ranking } from './guard.ts';
 import type { HybridParams } from './params.ts';
 import { concatSets } from './ranking-rows.ts';
@@ -36,11 +37,11 @@ export interface LearnedRanking {
 export function learnRanking(
   sets: LearnerSets, p: HybridParams, questions: string, onRound?: (fraction: number, label: string) => void, clockForest?: Forest,
 ): LearnedRanking {
-  let learned = trainRanker(sets.train, sets.valid, p, (round) => onRound?.(0.5 * (round / p.rounds), 'learner'));
+  let learned = trainBagged(sets.train, sets.valid, p, (round) => onRound?.(0.5 * (round / p.rounds), 'learner'));
   const verdict = judgeRankings(learned.forest, sets.guard, clockForest);
   onRound?.(0.5, `${questions}: ${guardLabel(verdict)}`);
   if (sets.guardTrain && verdict.ranking === 'forest') {
-    learned = trainRanker(concatSets([sets.train, sets.guardTrain]), sets.valid, p, (round) => onRound?.(0.5 + 0.5 * (round / p.rounds), 'learner, refitted with the guard members'));
+    learned = trainBagged(concatSets([sets.train, sets.guardTrain]), sets.valid, p, (round) => onRound?.(0.5 + 0.5 * (round / p.rounds), 'learner, refitted with the guard members'));
   }
   const forest = verdict.ranking === 'clock-forest' && clockForest ? clockForest : learned.forest;
   return { forest, ranking: verdict.ranking, verdict, rounds: learned.rounds, validationNdcg: learned.validationNdcg };

@@ -55,6 +55,12 @@ export type HybridParams = {
   validationShare: number;
   earlyStoppingRounds: number;
   /**
+   * forests averaged (bagged-ranker.ts), each with its own seed on a seeded `bagShare` of the training
+   * members: cuts the seed-to-seed spread of the learned ranker, at `bags` × its training and scoring time
+   */
+  bags: number;
+  bagShare: number;
+  /**
    * share of labelled members (at most 2,000 per split) on which the learned ranker is compared with
    * each component ranking alone (guard.ts); the best ranks. The learner is then refitted with them.
    */
@@ -90,6 +96,8 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   negativesPerMember: 100,
   validationShare: 0,
   earlyStoppingRounds: 30,
+  bags: 1,
+  bagShare: 0.8,
   guardShare: 0.2,
   dropFeatures: '',
   seed: 42,
@@ -124,6 +132,8 @@ const RULES = {
   negativesPerMember: integer(1),
   validationShare: (v: string | number | boolean) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
   earlyStoppingRounds: integer(1, CEILING.rounds),
+  bags: integer(1, 20),
+  bagShare: share,
   guardShare: (v: string | number | boolean) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
   seed: seedRule,
   dropFeatures: (v: string | number | boolean) => {
