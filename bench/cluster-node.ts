@@ -171,7 +171,7 @@ export async function runNodeComparison(opts: NodeComparisonOptions): Promise<No
  * 3,738 of 5,000 members were in Redis afterwards (the rest not asked), so their first touch, a
  * rebuild, fell into the measured loads.
  */
-async function everyPathOnce(baseUrl: string, paths: readonly string[], connections: number): Promise<LoadResult> {
+export async function everyPathOnce(baseUrl: string, paths: readonly string[], connections: number): Promise<LoadResult> {
   const ms: number[] = [];
   let next = 0, non2xx = 0, errors = 0;
   const began = performance.now();
