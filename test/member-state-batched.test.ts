@@ -5,7 +5,7 @@
  * (left alone) and queued behind a rebuild. Redis parts skipped without redis-server unless CI=true.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { EventType, VitrineEvent } from '../src/core/types.ts';
 import { MAX_MEMBERS_PER_CALL, membersCalls } from '../src/serving/online/redis/member-batches.ts';
@@ -14,10 +14,9 @@ import { REDIS_STATE_DEFAULTS, RedisMemberState } from '../src/serving/online/re
 import { eventArgs, scriptHeader } from '../src/serving/online/redis/script-args.ts';
 import { hashSlot } from '../src/storage/redis/hash-slot.ts';
 import { keyList, MEMBER_KEY_COUNT, memberKeys } from '../src/storage/redis/member-keys.ts';
-import { openStore } from '../src/storage/open-store.ts';
 import type { Store } from '../src/storage/store.ts';
 import { PrivateRedis, skip } from './helpers/private-redis.ts';
-import { T0 } from './member-state-contract.ts';
+import { privateRedisWithStore, T0 } from './member-state-contract.ts';
 
 const LIMITS = { ...REDIS_STATE_DEFAULTS, recentLimit: 6, hydrateEvents: 1000, foldInCacheSize: 10, readTimeoutMs: 1000 };
 const rent = (id: string, userId: string): VitrineEvent => ({ id, userId, type: 'rent', itemId: 'd1', ts: T0 });
@@ -72,11 +71,7 @@ async function dump(c: Redis, userId: string, rv0: number): Promise<unknown> {
 describe('APPLY_MEMBERS against APPLY_EVENTS', { skip }, () => {
   let redis: PrivateRedis;
   let store: Store;
-  before(async () => {
-    redis = await PrivateRedis.start();
-    store = await openStore('sqlite::memory:');
-  });
-  after(async () => { await store.close(); await redis.stop(); });
+  privateRedisWithStore((r, s) => { redis = r; store = s; });
 
   it('leaves every member the state one call per member leaves, and answers as those calls', async () => {
     const state = await RedisMemberState.open(redis.url, store, { ...LIMITS, writer: false });

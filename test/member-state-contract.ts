@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { VitrineEvent } from '../src/core/types.ts';
 import type { MemberSnapshot, OnlineState } from '../src/serving/engine/contracts.ts';
 import { openStore } from '../src/storage/open-store.ts';
 import type { Store } from '../src/storage/store.ts';
+import { PrivateRedis } from './helpers/private-redis.ts';
 
 export interface StateHarness {
   state: OnlineState;
@@ -162,5 +163,23 @@ export function memberStateContract(name: string, factory: StateFactory, opts: {
       await h.state.forget(m);
       assert.equal((await h.state.get(m)).known, false);
     });
+  });
+}
+
+/**
+ * For one describe block: a private Redis and an in-memory SQLite store, started before its tests and
+ * stopped after them; `set` receives both once they are up.
+ */
+export function privateRedisWithStore(set: (redis: PrivateRedis, store: Store) => void): void {
+  let redis: PrivateRedis | undefined;
+  let store: Store | undefined;
+  before(async () => {
+    redis = await PrivateRedis.start();
+    store = await openStore('sqlite::memory:');
+    set(redis, store);
+  });
+  after(async () => {
+    await store?.close();
+    await redis?.stop();
   });
 }

@@ -5,14 +5,13 @@
  * there under an older epoch, or Redis coming back empty. Skipped without redis-server unless CI=true.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { VitrineEvent } from '../src/core/types.ts';
 import { REDIS_STATE_DEFAULTS, RedisMemberState, type RedisMemberStateOptions } from '../src/serving/online/redis/redis-member-state.ts';
 import { EPOCH_KEY, memberKeys } from '../src/storage/redis/member-keys.ts';
-import { openStore } from '../src/storage/open-store.ts';
 import type { Store } from '../src/storage/store.ts';
 import { PrivateRedis, skip } from './helpers/private-redis.ts';
-import { ingest, MIN, T0 } from './member-state-contract.ts';
+import { ingest, MIN, privateRedisWithStore, T0 } from './member-state-contract.ts';
 
 const options: RedisMemberStateOptions = { ...REDIS_STATE_DEFAULTS, recentLimit: 200, hydrateEvents: 1000, foldInCacheSize: 100, readTimeoutMs: 1000 };
 
@@ -42,11 +41,7 @@ const rent = (id: string, userId: string, itemId: string, ts: number): VitrineEv
 describe('member rebuilds racing with events and a Redis that came back empty (issue 23)', { skip }, () => {
   let redis: PrivateRedis;
   let store: Store;
-  before(async () => {
-    redis = await PrivateRedis.start();
-    store = await openStore('sqlite::memory:');
-  });
-  after(async () => { await store.close(); await redis.stop(); });
+  privateRedisWithStore((r, s) => { redis = r; store = s; });
 
   it('keeps an event applied to the member of an older epoch after the rebuild read the store', async () => {
     const paused = pausingStore(store);

@@ -10,11 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import type { EventType, VitrineEvent } from '../src/core/types.ts';
 import { MemberStateStore } from '../src/serving/online/online-state.ts';
 import { REDIS_STATE_DEFAULTS, RedisMemberState, type RedisMemberStateOptions } from '../src/serving/online/redis/redis-member-state.ts';
-import { openStore } from '../src/storage/open-store.ts';
 import type { Store } from '../src/storage/store.ts';
 import { PrivateRedis, PrivateRedisCluster, skip } from './helpers/private-redis.ts';
 import { waitFor } from './helpers/wait-for.ts';
-import { ingest, memberStateContract, MIN, T0, visible } from './member-state-contract.ts';
+import { ingest, memberStateContract, MIN, privateRedisWithStore, T0, visible } from './member-state-contract.ts';
 
 const LIMITS = { recentLimit: 200, hydrateEvents: 1000, foldInCacheSize: 100 };
 const redisOptions = (more: Partial<RedisMemberStateOptions> = {}): RedisMemberStateOptions =>
@@ -60,11 +59,7 @@ describe('member state on a Redis Cluster', { skip }, () => {
 describe('Redis member state specifics', { skip }, () => {
   let redis: PrivateRedis;
   let store: Store;
-  before(async () => {
-    redis = await PrivateRedis.start();
-    store = await openStore('sqlite::memory:');
-  });
-  after(async () => { await store.close(); await redis.stop(); });
+  privateRedisWithStore((r, s) => { redis = r; store = s; });
 
   it('counts a script applied twice once (a retry after a timeout)', async () => {
     const state = await RedisMemberState.open(redis.url, store, redisOptions());
