@@ -2,9 +2,9 @@
  * Online member state in Redis (ADR 0022): every serving node reads and writes the same members, so
  * nodes hold no member state of their own and any node can serve any member. Keys per member share
  * the hash tag `{m:<id>}` (storage/redis/member-keys.ts); events are applied by server-side scripts
- * (member-scripts.ts), one call per hash slot, each member atomically, before the event's 200; a page reads its member in one
- * pipelined round trip on a fail-fast connection, so a slow Redis drops the page to the fallback
- * chain. A member missing, or built under another epoch (a Redis that came back empty), is rebuilt
+ * (member-scripts.ts), one call per hash slot, each member atomically, before the event's 200; a page
+ * reads its member in one pipelined round trip on a fail-fast connection, so a slow Redis drops the
+ * page to the fallback chain. A member missing, or built under another epoch (a Redis that came back empty), is rebuilt
  * from the store on first touch.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,7 @@ import type { MemberSnapshot, ModelHandle, OnlineState } from '../../engine/cont
 import { FoldInCache } from '../fold-in-cache.ts';
 import { loadMemberHistory } from '../member-history.ts';
 import { membersCalls } from './member-batches.ts';
-import { APPLY_EVENTS, APPLY_MEMBERS, APPLY_PROFILE, INSTALL_MEMBER } from './member-scripts.ts';
+import { APPLY_MEMBERS, APPLY_PROFILE, INSTALL_MEMBER } from './member-scripts.ts';
 import { profileJson, snapshotFromRedis, type RawMember } from './redis-snapshot.ts';
 import { installArgs, scriptHeader, type ScriptLimits } from './script-args.ts';
 
@@ -49,7 +49,6 @@ const DIRTY_CAP = 10_000;
 const EPOCH_REFRESH_MS = 1000;
 
 interface MemberScripts {
-  vitrineApply(...args: Array<string | number>): Promise<number>;
   vitrineApplyMembers(...args: Array<string | number>): Promise<number[]>;
   vitrineInstall(...args: Array<string | number>): Promise<number>;
   vitrineProfile(...args: Array<string | number>): Promise<number>;
@@ -98,7 +97,7 @@ export class RedisMemberState implements OnlineState {
       read.disconnect();
       throw err;
     }
-    for (const [name, lua] of [['vitrineApply', APPLY_EVENTS], ['vitrineInstall', INSTALL_MEMBER], ['vitrineProfile', APPLY_PROFILE]] as const) {
+    for (const [name, lua] of [['vitrineInstall', INSTALL_MEMBER], ['vitrineProfile', APPLY_PROFILE]] as const) {
       write.defineCommand(name, { numberOfKeys: MEMBER_KEY_COUNT, lua });
     }
     // numkeys is the call's first argument (MEMBER_KEY_COUNT per member)
