@@ -3,6 +3,7 @@
  * room to append: serving adds a new item without retraining. Scoring a profile against all items
  * walks the token postings of the profile's nonzero tokens (token-postings.ts), then the embeddings.
  */
+import { grow } from '../common/grow-array.ts';
 import type { ItemVector } from './content-space.ts';
 import { addEmbeddingDots } from './embedding-dots.ts';
 import { TokenPostings } from './token-postings.ts';
@@ -135,10 +136,4 @@ export class ItemVectors {
       this.values = grow(this.values, size);
     }
   }
-}
-
-function grow<T extends Int32Array | Float32Array>(arr: T, length: number): T {
-  const out = new (arr.constructor as new (n: number) => T)(length);
-  out.set(arr);
-  return out;
 }

@@ -4,6 +4,8 @@
  * tokens instead of every item's tokens. Appending an item only pushes onto its tokens' lists, so
  * serving's new items need no rebuild.
  */
+import { grow } from '../common/grow-array.ts';
+
 export class TokenPostings {
   private readonly items: Int32Array[];
   private readonly values: Float32Array[];
@@ -57,10 +59,4 @@ export class TokenPostings {
       for (let k = 0; k < len; k++) acc[items[k]] += values[k] * p;
     }
   }
-}
-
-function grow<T extends Int32Array | Float32Array>(arr: T, length: number): T {
-  const out = new (arr.constructor as new (n: number) => T)(length);
-  out.set(arr);
-  return out;
 }
