@@ -7,10 +7,11 @@
  * TODO(soak capacity): a 20 s step measures CPU per request before it settles (1.74 ms at the step,
  * 2.1–2.5 ms over the 10-minute soak), so 70% of this rate still ran the machine near saturation.
  */
+import type { GcTally, IsolateGc } from './gc-trace.ts';
 import { searchCapacity, type CapacitySearchOptions, type CapacityStep } from './capacity-search.ts';
 import { runRatedStep, type RatedStep } from './rated-step.ts';
 import { runLoad, type RequestSpec } from './serve-load.ts';
-import { cpuSeconds } from './server-probes.ts';
+import { cacheHitRate, cacheLookups, cpuSeconds } from './server-probes.ts';
 
 export interface SoakCapacityOptions {
   baseUrl: string;
@@ -25,7 +26,12 @@ export interface SoakCapacityOptions {
   startRate?: number;
   search: Pick<CapacitySearchOptions<RatedStep>, 'growth' | 'precision' | 'maxSteps' | 'p99BoundMs' | 'minAchievedShare'>;
   onNon2xx?: (spec: RequestSpec, status: number, body: string) => void;
+  /** the server's GC lines (--trace-gc), taken per step */
+  gc?: GcTally;
 }
+
+/** A step with what explains its cost: GC (with --trace-gc) and the caches' hit rates. */
+type StepDiagnosis = RatedStep & { gc?: IsolateGc[]; pageHitRate: number | null; rowHitRate: number | null };
 
 /** One step of the search as the results keep it. */
 export interface SoakCapacityStep {
@@ -41,6 +47,13 @@ export interface SoakCapacityStep {
   generatorCpuShare: number;
   othersCpuShare: number;
   clientLoopDelayP99Ms: number;
+  /** the server's CPU per request by thread name, ms (rated-step.ts) */
+  threadCpuMsPerRequest?: Record<string, number>;
+  /** GC pauses by isolate over the step (with --trace-gc) */
+  gc?: IsolateGc[];
+  /** the page and row caches' hit rates over the step */
+  pageHitRate?: number | null;
+  rowHitRate?: number | null;
 }
 
 export interface SoakCapacity {
@@ -72,9 +85,16 @@ export async function measureSoakCapacity(opts: SoakCapacityOptions): Promise<So
   }
   const startRate = opts.startRate ?? Math.max(1, Math.round((closedLoop?.perSecond ?? 0) / 2));
   console.log(`capacity: open-loop steps of ${opts.stepSeconds} s from ${startRate}/s; a step holds when ≥ ${opts.search.minAchievedShare * 100}% is answered, all 2xx, and p99 ≤ ${opts.search.p99BoundMs} ms`);
-  const found = await searchCapacity<RatedStep>({
+  const found = await searchCapacity<StepDiagnosis>({
     ...opts.search, startRate,
-    probe: (rate) => runRatedStep({ baseUrl: opts.baseUrl, pid: opts.pid, paths: [], next: opts.next, connections: opts.connections, rate, seconds: opts.stepSeconds, ...(opts.onNon2xx ? { onNon2xx: opts.onNon2xx } : {}) }),
+    probe: async (rate) => {
+      opts.gc?.take();
+      const lookups = await cacheLookups(opts.baseUrl);
+      const step = await runRatedStep({ baseUrl: opts.baseUrl, pid: opts.pid, paths: [], next: opts.next, connections: opts.connections, rate, seconds: opts.stepSeconds, ...(opts.onNon2xx ? { onNon2xx: opts.onNon2xx } : {}) });
+      const after = await cacheLookups(opts.baseUrl);
+      const hits = { pageHitRate: cacheHitRate(lookups, after, 'page'), rowHitRate: cacheHitRate(lookups, after, 'row') };
+      return { ...step, ...hits, ...(opts.gc ? { gc: opts.gc.take() } : {}) };
+    },
     onStep: (s) => console.log(`  ${s.rate}/s offered: ${s.achievedPerSecond}/s answered, p50 ${s.latencyMs.p50} / p99 ${s.latencyMs.p99} ms, `
       + `CPU ${shares(s)} of the cores (${s.cpuMsPerRequest} ms a request) → ${s.held ? 'held' : 'failed'} (${s.why})`),
   });
@@ -88,8 +108,9 @@ export async function measureSoakCapacity(opts: SoakCapacityOptions): Promise<So
   };
 }
 
-function keep(s: CapacityStep<RatedStep>): SoakCapacityStep {
+function keep(s: CapacityStep<StepDiagnosis>): SoakCapacityStep {
   return {
+    threadCpuMsPerRequest: s.threadCpuMsPerRequest, pageHitRate: s.pageHitRate, rowHitRate: s.rowHitRate, ...(s.gc ? { gc: s.gc } : {}),
     rate: s.rate, achievedPerSecond: s.achievedPerSecond, latencyMs: s.latencyMs, held: s.held, why: s.why, non2xx: s.non2xx, errors: s.errors,
     cpuMsPerRequest: s.cpuMsPerRequest, serverCpuShare: s.serverCpuShare, generatorCpuShare: s.generatorCpuShare, othersCpuShare: s.othersCpuShare, clientLoopDelayP99Ms: s.clientLoopDelayMs.p99,
   };

@@ -1,5 +1,7 @@
 /** The soak benchmark's results file: bench/results/soak.json (with the run history) and soak.md. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IsolateGc } from './gc-trace.ts';
+import { type DiagnosedSpan, diagnosticLines } from './soak-diagnostics.ts';
 import type { LoadResult } from './serve-load.ts';
 import { pct, shares, type SoakCapacity } from './soak-capacity.ts';
 import type { StoreGrowth, StoreSnapshot } from './soak-store.ts';
@@ -34,6 +36,10 @@ export interface SoakMinute {
   loadAverage: number;
   /** p99 latency per kind of request (page, events, memberRead, availability, itemUpdate), ms */
   p99ByKindMs?: Record<string, number>;
+  /** the server's CPU per request by thread name, ms (rated-step.ts) */
+  threadCpuMsPerRequest?: Record<string, number>;
+  /** GC pauses by isolate over the minute (with --trace-gc) */
+  gc?: IsolateGc[];
 }
 
 export interface SoakResult {
@@ -196,6 +202,13 @@ function capacityLines(r: SoakResult): string[] {
   ];
 }
 
+/** The per-thread CPU and GC of a step or minute, when recorded. */
+function optional(s: { threadCpuMsPerRequest?: Record<string, number>; gc?: IsolateGc[]; pageHitRate?: number | null; rowHitRate?: number | null }): Pick<DiagnosedSpan, 'threadCpuMsPerRequest' | 'gc' | 'pageHitRate' | 'rowHitRate'> {
+  return { ...(s.threadCpuMsPerRequest ? { threadCpuMsPerRequest: s.threadCpuMsPerRequest } : {}), ...(s.gc ? { gc: s.gc } : {}), pageHitRate: s.pageHitRate, rowHitRate: s.rowHitRate };
+}
+
+const withBlank = (lines: string[]): string[] => (lines.length ? [...lines, ''] : []);
+
 /** The markdown of a result (its history included). */
 export function markdown(r: SoakResult): string {
   const t = r.targets ?? soakTargets(r);
@@ -237,6 +250,10 @@ export function markdown(r: SoakResult): string {
     `|---|${KINDS.map(() => '---').join('|')}|`,
     ...r.minutes.map((m) => `| ${m.minute} | ${KINDS.map((k) => m.p99ByKindMs?.[k] ?? '—').join(' | ')} |`),
     '',
+    ...withBlank(diagnosticLines([
+      ...r.capacity.steps.map((s, i) => ({ label: `step ${i + 1} (${s.rate}/s)`, perSecond: s.achievedPerSecond, cpuMsPerRequest: s.cpuMsPerRequest, seconds: r.capacity.stepSeconds, ...optional(s) })),
+      ...r.minutes.map((m) => ({ label: `minute ${m.minute}`, perSecond: m.perSecond, cpuMsPerRequest: m.cpuMsPerRequest, seconds: 60, ...optional(m) })),
+    ])),
     `Requests made during the soak: ${Object.entries(r.made).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')}; ${r.eventsSent.toLocaleString('en')} events sent.`,
     Object.keys(r.failures).length ? `Non-2xx answers: ${Object.entries(r.failures).map(([k, n]) => `${k} × ${n}`).join('; ')}.` : 'No non-2xx answer during the soak.',
     '',

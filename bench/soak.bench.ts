@@ -10,21 +10,23 @@
  *     [--capacity-p99-ms 250] [--capacity-start N] [--capacity-max-steps 12] [--closed-loop-seconds 10]
  *     [--users 50000 --items 5000 --days 60 --seed 11] [--connections 50] [--zipf 1] [--page-workers 2]
  *     [--events-per-batch 10] [--min-batch-interval-ms 60000] [--item-impressions] [--skip-warmup]
- *     [--prefill-pages N] [--cpu-prof DIR] [--note TEXT]
+ *     [--prefill-pages N] [--cpu-prof DIR] [--trace-gc] [--note TEXT]
  * The mix (soak-mix.ts): pages for members of the whole population (Zipf), event batches
  * (rent/return/heart/view), member reads, availability changes and item updates.
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { GcTally } from './gc-trace.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { quantile } from './ingest-http-load.ts';
 import { runRatedStep } from './rated-step.ts';
 import { runLoad } from './serve-load.ts';
 import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
-import { cacheLookups, metricValue, rssMB, waitIdle } from './server-probes.ts';
+import { cacheHitRate, cacheLookups, metricValue, rssMB, waitIdle } from './server-probes.ts';
 import { measureSoakCapacity, shares } from './soak-capacity.ts';
 import { SOAK_SHARES, soakMix, type SoakItem } from './soak-mix.ts';
 import { neighbourNote, type SoakMinute, type SoakResult, STABILITY_RULE, writeSoakResults } from './soak-report.ts';
@@ -64,6 +66,8 @@ const { values } = parseArgs({
     'prefill-pages': { type: 'string', default: '0' },
     // the server's CPU profiles (every thread) into this directory, written when it stops
     'cpu-prof': { type: 'string' },
+    // the server runs with --trace-gc: each step's and minute's GC pauses by isolate in the results
+    'trace-gc': { type: 'boolean', default: false },
     note: { type: 'string' },
   },
 });
@@ -94,10 +98,10 @@ console.log(`${members.length} members, ${items.length} items`);
 await writeFile(join(built.dataDir, 'vitrine.toml'), `# written by bench/soak.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\npageWorkers = ${Number(values['page-workers'])}\n`);
 const prefillPages = Number(values['prefill-pages']);
 if (prefillPages > 0) console.log(`prefill: ${prefillPages} page records (${await prefillPageRecords(built.dataDir, prefillPages, members, items)} s)`);
-const server = await startServer({
-  dataDir: built.dataDir, startTimeoutMs: 120_000,
-  ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] } : {}),
-});
+const nodeArgs = [...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : []), ...(values['trace-gc'] ? ['--trace-gc'] : [])];
+const server = await startServer({ dataDir: built.dataDir, startTimeoutMs: 120_000, nodeArgs });
+const gc = values['trace-gc'] ? new GcTally() : undefined;
+if (gc) createInterface({ input: server.child.stdout! }).on('line', (line) => gc.line(line));
 const pid = server.child.pid;
 const failures = new Map<string, number>();
 const onNon2xx = (spec: { method: string; path: string }, status: number, body: string) => {
@@ -122,7 +126,7 @@ try {
     console.log(`  ${warm.requests} pages in ${warm.seconds} s; ${await metricValue(server.url, 'vitrine_online_members')} members held`);
   }
   const capacity = await measureSoakCapacity({
-    baseUrl: server.url, pid, next: mix.next, connections, closedLoopSeconds, stepSeconds: capacitySeconds, search: capacitySearch,
+    baseUrl: server.url, pid, next: mix.next, connections, closedLoopSeconds, stepSeconds: capacitySeconds, search: capacitySearch, ...(gc ? { gc } : {}),
     ...(values['capacity-start'] ? { startRate: Number(values['capacity-start']) } : {}),
   });
   const rate = values.rate ? Number(values.rate) : Math.max(1, Math.round(capacity.perSecond * loadShare));
@@ -134,6 +138,7 @@ try {
   const minuteResults: SoakMinute[] = [];
   for (let m = 1; m <= minutes; m++) {
     const before = await cacheLookups(server.url);
+    gc?.take();
     const byKind = new Map<string, number[]>();
     const onAnswer = (spec: { kind?: string }, ms: number) => {
       const kind = spec.kind ?? '?';
@@ -143,11 +148,7 @@ try {
     const run = await runRatedStep({ baseUrl: server.url, pid, paths: [], next: mix.next, connections, rate, seconds: 60, onNon2xx, onAnswer });
     const { cpuMsPerRequest } = run;
     const after = await cacheLookups(server.url);
-    const hitRate = (cache: 'page' | 'row') => {
-      const hits = after[`${cache}:hit`] - before[`${cache}:hit`];
-      const all = hits + after[`${cache}:miss`] - before[`${cache}:miss`];
-      return all > 0 ? Math.round((hits / all) * 1000) / 1000 : null;
-    };
+    const hitRate = (cache: 'page' | 'row') => cacheHitRate(before, after, cache);
     const snapshot = storeSnapshotSizes(built.dataDir);
     const minute: SoakMinute = {
       minute: m, requests: run.requests, perSecond: run.perSecond, latencyMs: run.latencyMs, non2xx: run.non2xx, errors: run.errors,
@@ -159,6 +160,7 @@ try {
       storeMB: snapshot, pageHitRate: hitRate('page'), rowHitRate: hitRate('row'),
       loadAverage: load1()[0],
       p99ByKindMs: Object.fromEntries([...byKind].map(([kind, ms]) => [kind, p99(ms)])),
+      threadCpuMsPerRequest: run.threadCpuMsPerRequest, ...(gc ? { gc: gc.take() } : {}),
     };
     minuteResults.push(minute);
     console.log(`  minute ${m}: ${run.perSecond}/s, p50 ${run.latencyMs.p50} / p99 ${run.latencyMs.p99} ms, ${run.non2xx} non-2xx, `
@@ -170,7 +172,7 @@ try {
     benchmark: 'soak', date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
     loadAverage: { before: loadBefore, after: load1() },
-    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --capacity-p99-ms ${capacitySearch.p99BoundMs} --closed-loop-seconds ${closedLoopSeconds}${values['capacity-start'] ? ` --capacity-start ${values['capacity-start']}` : ''} --capacity-max-steps ${capacitySearch.maxSteps} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --min-batch-interval-ms ${values['min-batch-interval-ms']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${prefillPages > 0 ? ` --prefill-pages ${prefillPages}` : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
+    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --capacity-p99-ms ${capacitySearch.p99BoundMs} --closed-loop-seconds ${closedLoopSeconds}${values['capacity-start'] ? ` --capacity-start ${values['capacity-start']}` : ''} --capacity-max-steps ${capacitySearch.maxSteps} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --min-batch-interval-ms ${values['min-batch-interval-ms']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${prefillPages > 0 ? ` --prefill-pages ${prefillPages}` : ''}${values['trace-gc'] ? ' --trace-gc' : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
     ...(values.note ? { note: values.note } : {}),
     world: { ...world, members: members.length, catalogued: items.length, cached: built.cached },
     setup: { connections, pageWorkers: Number(values['page-workers']), itemImpressionEvents: values['item-impressions'] ?? false, zipf: Number(values.zipf),
