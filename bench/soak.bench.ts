@@ -1,13 +1,14 @@
 /**
  * `npm run bench:soak`: the server under mixed traffic for a long time (issue 20). Steps: world
  * (cached, serve-world.ts, restored to its built state) → the real server as a child process →
- * warm-up: one page for every member → capacity, measured as the soak loads (capacity-search.ts): open-loop
- * steps of the mix, `--capacity-seconds` each, starting at half a short closed-loop estimate, to the
- * highest rate answered in full with p99 ≤ `--capacity-p99-ms` → the soak: `--minutes` one-minute open-loop
- * runs of the same mix at `--load` × capacity, with RSS, store size, cache hit rates and the server's and
- * the load generator's CPU shares read after each → bench/results/soak.{json,md}.
+ * warm-up: one page for every member → capacity, measured as the soak loads: a short closed-loop estimate,
+ * the mix at half of it until the server's CPU per request stops rising (settle.ts), then open-loop steps
+ * of the mix (capacity-search.ts), `--capacity-seconds` each, from that rate to the highest rate answered
+ * in full with p99 ≤ `--capacity-p99-ms` → the soak: `--minutes` one-minute open-loop runs of the same
+ * mix at `--load` × capacity, with RSS, store size, cache hit rates and the server's and the load
+ * generator's CPU shares read after each → bench/results/soak.{json,md}.
  *   node --import tsx bench/soak.bench.ts [--minutes 10] [--load 0.7 | --rate N] [--capacity-seconds 20]
- *     [--capacity-p99-ms 250] [--capacity-start N] [--capacity-max-steps 12] [--closed-loop-seconds 10]
+ *     [--capacity-p99-ms 250] [--capacity-start N] [--capacity-max-steps 12] [--closed-loop-seconds 10] [--settle-seconds 300]
  *     [--users 50000 --items 5000 --days 60 --seed 11] [--connections 50] [--zipf 1] [--page-workers 2]
  *     [--events-per-batch 10] [--min-batch-interval-ms 60000] [--item-impressions] [--skip-warmup]
  *     [--prefill-pages N] [--cpu-prof DIR] [--trace-gc] [--note TEXT]
@@ -47,6 +48,10 @@ const { values } = parseArgs({
     // the first rate offered (default: half the closed-loop estimate); steps ×1.2 until one fails, then bisection to 5%
     'capacity-start': { type: 'string' },
     'capacity-max-steps': { type: 'string', default: '12' },
+    // before the steps, the mix at the search's start rate until the server's CPU per request stops rising
+    // (bench/settle.ts), at most this long: right after the warm-up a request costs less than minutes into
+    // the mix, and a capacity measured then overstates what the soak meets (RELIABILITY.md). 0: no settling
+    'settle-seconds': { type: 'string', default: '300' },
     // the closed-loop saturation run: what capacity used to be, kept for comparison and as the search's start
     'closed-loop-seconds': { type: 'string', default: '10' },
     users: { type: 'string', default: '50000' }, items: { type: 'string', default: '5000' },
@@ -77,7 +82,8 @@ if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) throw new Error('
 const loadShare = Number(values.load);
 if (!(loadShare > 0 && loadShare <= 1)) throw new Error('--load must be in (0, 1]');
 const connections = Number(values.connections), capacitySeconds = Number(values['capacity-seconds']);
-const closedLoopSeconds = Number(values['closed-loop-seconds']);
+const closedLoopSeconds = Number(values['closed-loop-seconds']), settleSeconds = Number(values['settle-seconds']);
+if (!(settleSeconds >= 0 && settleSeconds <= 1800)) throw new Error('--settle-seconds must be from 0 to 1800');
 const capacitySearch = { p99BoundMs: Number(values['capacity-p99-ms']), minAchievedShare: 0.95, growth: 1.2, precision: 0.05, maxSteps: Number(values['capacity-max-steps']) };
 if (!(capacitySeconds >= 5 && capacitySeconds <= 120)) throw new Error('--capacity-seconds must be from 5 to 120');
 if (!(closedLoopSeconds > 0) && !values['capacity-start']) throw new Error('--closed-loop-seconds 0 needs --capacity-start');
@@ -127,6 +133,7 @@ try {
   }
   const capacity = await measureSoakCapacity({
     baseUrl: server.url, pid, next: mix.next, connections, closedLoopSeconds, stepSeconds: capacitySeconds, search: capacitySearch, ...(gc ? { gc } : {}),
+    settleSeconds,
     ...(values['capacity-start'] ? { startRate: Number(values['capacity-start']) } : {}),
   });
   const rate = values.rate ? Number(values.rate) : Math.max(1, Math.round(capacity.perSecond * loadShare));
@@ -172,7 +179,7 @@ try {
     benchmark: 'soak', date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
     loadAverage: { before: loadBefore, after: load1() },
-    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --capacity-p99-ms ${capacitySearch.p99BoundMs} --closed-loop-seconds ${closedLoopSeconds}${values['capacity-start'] ? ` --capacity-start ${values['capacity-start']}` : ''} --capacity-max-steps ${capacitySearch.maxSteps} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --min-batch-interval-ms ${values['min-batch-interval-ms']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${prefillPages > 0 ? ` --prefill-pages ${prefillPages}` : ''}${values['trace-gc'] ? ' --trace-gc' : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
+    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --capacity-p99-ms ${capacitySearch.p99BoundMs} --closed-loop-seconds ${closedLoopSeconds}${values['capacity-start'] ? ` --capacity-start ${values['capacity-start']}` : ''} --capacity-max-steps ${capacitySearch.maxSteps} --settle-seconds ${settleSeconds} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --min-batch-interval-ms ${values['min-batch-interval-ms']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${prefillPages > 0 ? ` --prefill-pages ${prefillPages}` : ''}${values['trace-gc'] ? ' --trace-gc' : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
     ...(values.note ? { note: values.note } : {}),
     world: { ...world, members: members.length, catalogued: items.length, cached: built.cached },
     setup: { connections, pageWorkers: Number(values['page-workers']), itemImpressionEvents: values['item-impressions'] ?? false, zipf: Number(values.zipf),
