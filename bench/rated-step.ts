@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { runRatedLoad, type RatedLoadOptions, type RatedLoadResult } from './serve-rated.ts';
-import { cpuSeconds, machineCpuTicks } from './server-probes.ts';
+import { cpuSeconds, machineCpuTicks, threadCpuMs, threadTicks } from './server-probes.ts';
 
 export interface RatedStep extends RatedLoadResult {
   /** the rate offered, requests/s (= offeredPerSecond) */
@@ -24,18 +24,22 @@ export interface RatedStep extends RatedLoadResult {
   generatorCpuShare: number;
   /** every other process's CPU time over the step / the machine's: the neighbours */
   othersCpuShare: number;
+  /** the server's CPU per request answered by thread name (http, page-worker, page-log, wal-checkpoint, node: V8's helpers and libuv), ms */
+  threadCpuMsPerRequest: Record<string, number>;
 }
 
 /** Offers `rate` requests/s for `seconds` to the server whose process is `pid`; resolves once all are answered. */
 export async function runRatedStep(opts: RatedLoadOptions & { pid: number | undefined }): Promise<RatedStep> {
   const cores = availableParallelism();
   const serverBefore = await cpuSeconds(opts.pid);
+  const threadsBefore = opts.pid === undefined ? new Map() : threadTicks(opts.pid);
   const machineBefore = await machineCpuTicks();
   const generatorBefore = process.cpuUsage();
   const began = performance.now();
   const run = await runRatedLoad(opts);
   const generator = process.cpuUsage(generatorBefore);
   const serverSeconds = (await cpuSeconds(opts.pid)) - serverBefore;
+  const byThread = opts.pid === undefined ? {} : threadCpuMs(threadsBefore, threadTicks(opts.pid));
   const machineAfter = await machineCpuTicks();
   const seconds = (performance.now() - began) / 1000;
   const serverCpuShare = serverSeconds / (cores * seconds), generatorCpuShare = (generator.user + generator.system) / 1e6 / (cores * seconds);
@@ -45,6 +49,7 @@ export async function runRatedStep(opts: RatedLoadOptions & { pid: number | unde
     cpuMsPerRequest: round(serverSeconds * 1000 / run.requests, 100),
     serverCpuShare: round(serverCpuShare, 1000), generatorCpuShare: round(generatorCpuShare, 1000),
     othersCpuShare: round(Math.max(0, machineBusyShare - serverCpuShare - generatorCpuShare), 1000),
+    threadCpuMsPerRequest: Object.fromEntries(Object.entries(byThread).map(([name, ms]) => [name, round(ms / run.requests, 1000)])),
   };
 }
 

@@ -7,6 +7,10 @@
  *   node --import tsx bench/serve-inproc.ts --profile /tmp/page.cpuprofile   (the timed pages only)
  * --cold: every page for a member not seen before (the row cache never hits); --no-row-cache: serving.rowCacheMembers = 0;
  * --after-event: each page right after a click by its member (state moved: what freshness costs; the click is counted too).
+ * --positive-first: before the timed pages each pool member sends one click, newer than the models' data,
+ *   and gets one page (both untimed): the timed pages then meet members folded in from their live
+ *   positives instead of looked up by id (member-query.ts), as every member who acted since training is
+ *   (what a soak's regulars cost once they have sent a session; RELIABILITY.md).
  * --live-ttl 1: serving.rowCacheLiveTtlMs = 1 ms, so every page is past its TTL (what an expiry costs: live rows
  *   afresh, the member's stable rows from the row cache).
  */
@@ -28,6 +32,7 @@ const { values } = parseArgs({
     cold: { type: 'boolean', default: false },
     'no-row-cache': { type: 'boolean', default: false },
     'after-event': { type: 'boolean', default: false },
+    'positive-first': { type: 'boolean', default: false },
     'live-ttl': { type: 'string' },
     profile: { type: 'string' },
   },
@@ -66,6 +71,7 @@ async function run(ids: readonly string[], afterEvent = false): Promise<number> 
 
 console.log(`warming ${pool.length} members…`);
 console.log(`  warm pass: ${(await run(pool)).toFixed(3)} ms CPU/page`);
+if (values['positive-first']) console.log(`  one click each, then a page: ${(await run(pool, true)).toFixed(3)} ms CPU/page (with the click)`);
 const ids = values.cold
   ? members.filter((id) => !pool.includes(id)).slice(0, pages)
   : Array.from({ length: pages }, (_, j) => pool[(j * 7919) % pool.length]);
@@ -75,7 +81,7 @@ if (session) {
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
 }
-const what = `${values.cold ? 'members not seen before' : 'warmed pool'}${values['after-event'] ? ', each right after a click' : ''}`;
+const what = `${values.cold ? 'members not seen before' : 'warmed pool'}${values['positive-first'] ? ' with a live positive' : ''}${values['after-event'] ? ', each right after a click' : ''}`;
 console.log(`${ids.length} pages (${what}): ${(await run(ids, values['after-event'])).toFixed(3)} ms CPU/page`);
 if (session && values.profile) {
   const { profile } = await session.post('Profiler.stop');

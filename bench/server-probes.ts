@@ -13,6 +13,13 @@ export async function cacheLookups(baseUrl: string): Promise<Record<string, numb
   return out;
 }
 
+/** The share of lookups of `cache` that hit between two cacheLookups readings (null: none). */
+export function cacheHitRate(before: Record<string, number>, after: Record<string, number>, cache: 'page' | 'row'): number | null {
+  const hits = after[`${cache}:hit`] - before[`${cache}:hit`];
+  const all = hits + after[`${cache}:miss`] - before[`${cache}:miss`];
+  return all > 0 ? Math.round((hits / all) * 1000) / 1000 : null;
+}
+
 /** One unlabelled value of the server's /metrics (a gauge such as vitrine_online_members); NaN when absent. */
 export async function metricValue(baseUrl: string, name: string): Promise<number> {
   const text = await (await fetch(new URL('/metrics', baseUrl))).text();
@@ -41,6 +48,16 @@ export function threadTicks(pid: number): Map<number, { name: string; ticks: num
       out.set(Number(tid), { name, ticks: Number(fields[11]) + Number(fields[12]) });
     } catch { /* the thread ended between the listing and the read */ }
   }
+  return out;
+}
+
+/**
+ * CPU time between two threadTicks readings, ms, summed by thread name (page workers together, the
+ * "node" helpers together); threads that began between the readings count from 0.
+ */
+export function threadCpuMs(before: ReturnType<typeof threadTicks>, after: ReturnType<typeof threadTicks>): Record<string, number> {
+  const out: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const [tid, t] of after) out[t.name] = (out[t.name] ?? 0) + (t.ticks - (before.get(tid)?.ticks ?? 0)) * 10;
   return out;
 }
 

@@ -1,5 +1,7 @@
 /** The soak benchmark's results file: bench/results/soak.json (with the run history) and soak.md. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IsolateGc } from './gc-trace.ts';
+import { type DiagnosedSpan, diagnosticLines } from './soak-diagnostics.ts';
 import type { LoadResult } from './serve-load.ts';
 import { pct, shares, type SoakCapacity } from './soak-capacity.ts';
 import type { StoreGrowth, StoreSnapshot } from './soak-store.ts';
@@ -34,6 +36,10 @@ export interface SoakMinute {
   loadAverage: number;
   /** p99 latency per kind of request (page, events, memberRead, availability, itemUpdate), ms */
   p99ByKindMs?: Record<string, number>;
+  /** the server's CPU per request by thread name, ms (rated-step.ts) */
+  threadCpuMsPerRequest?: Record<string, number>;
+  /** GC pauses by isolate over the minute (with --trace-gc) */
+  gc?: IsolateGc[];
 }
 
 export interface SoakResult {
@@ -123,7 +129,23 @@ export function soakTargets(r: SoakResult): NonNullable<SoakResult['targets']> {
     },
     rssGrowth: { value: Number.isNaN(growth) ? 'n/a (one minute)' : `${Math.round(growth * 1000) / 10}%${perMember(r)}`, target: '< 10% after the first minute', met: Number.isNaN(growth) ? null : growth < 0.1 },
     storeExplained: { value: `${Math.round(explained * 1000) / 10}%`, target: '≥ 90% of the growth by rows × bytes/row', met: explained >= 0.9 },
+    loadInCpu: loadInCpu(r, settled),
   };
+}
+
+/**
+ * What "load × capacity" was in the server's CPU: its median share of the cores over the soak against its
+ * share at the capacity step. A capacity step cheaper per request than the soak (measured before the
+ * cost settled) shows here as a soak far above `load` (issue 20: 78% / 82% = 95% at a "70%" load).
+ */
+function loadInCpu(r: SoakResult, settled: readonly SoakMinute[]): { value: string; target: string; met: boolean | null } {
+  const target = `≤ ${Math.round((r.loadShare + 0.1) * 100)}% (the load asked, ${Math.round(r.loadShare * 100)}%, + 10 points)`;
+  const shares = settled.map((m) => m.serverCpuShare).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+  const atCapacity = r.capacity.atCapacity.serverCpuShare;
+  if (r.rate !== Math.max(1, Math.round(r.capacity.perSecond * r.loadShare))) return { value: 'n/a (a fixed --rate)', target, met: null };
+  if (shares.length === 0 || !(atCapacity > 0)) return { value: 'n/a', target, met: null };
+  const share = shares[Math.floor(shares.length / 2)] / atCapacity;
+  return { value: `${pct(share)} (server ${pct(shares[Math.floor(shares.length / 2)])} of the cores, median minute; ${pct(atCapacity)} at capacity)`, target, met: share <= r.loadShare + 0.1 };
 }
 
 /** RSS added per member the server came to hold after the first minute (what the growth goes with), as text. */
@@ -187,6 +209,8 @@ function capacityLines(r: SoakResult): string[] {
       + ` ${c.atCapacity.cpuMsPerRequest} ms of server CPU a request.${neighbourNote(c)}`,
     ...(closed ? [`The closed-loop estimate (saturation, ${r.setup.connections} connections, ${closed.seconds} s — what capacity was until 2026-12-07): `
       + `${closed.perSecond}/s at ${closed.cpuMsPerRequest} ms of server CPU a request (p99 ${closed.latencyMs.p99} ms).`] : []),
+    ...(c.settle ? [`Before the steps the mix ran at ${c.settle.rate}/s in ${c.settle.chunkSeconds} s chunks until the server's CPU per request stopped rising (bench/settle.ts): `
+      + `${c.settle.chunks.map((x) => x.cpuMsPerRequest).join(' → ')} ms a request${c.settle.settled ? ' (settled)' : ' — **still rising when the chunks ran out**'}.`] : []),
     `The soak offers ${r.rate}/s open loop (${Math.round((r.rate / c.perSecond) * 100)}% of capacity; each latency timed from when the request was due, ADR 0008), one minute at a time;`
       + ` median CPU shares after the first minute: ${machineShare(r) || 'n/a'}.`,
     '',
@@ -195,6 +219,13 @@ function capacityLines(r: SoakResult): string[] {
     ...c.steps.map((s, i) => `| ${i + 1} | ${s.rate} | ${s.achievedPerSecond} | ${s.latencyMs.p50} / ${s.latencyMs.p99} | ${pct(s.serverCpuShare)} + ${pct(s.generatorCpuShare)} + ${pct(s.othersCpuShare)} | ${s.cpuMsPerRequest} | ${s.clientLoopDelayP99Ms} | ${s.held ? 'held' : 'failed'}: ${s.why} |`),
   ];
 }
+
+/** The per-thread CPU and GC of a step or minute, when recorded. */
+function optional(s: { threadCpuMsPerRequest?: Record<string, number>; gc?: IsolateGc[]; pageHitRate?: number | null; rowHitRate?: number | null }): Pick<DiagnosedSpan, 'threadCpuMsPerRequest' | 'gc' | 'pageHitRate' | 'rowHitRate'> {
+  return { ...(s.threadCpuMsPerRequest ? { threadCpuMsPerRequest: s.threadCpuMsPerRequest } : {}), ...(s.gc ? { gc: s.gc } : {}), pageHitRate: s.pageHitRate, rowHitRate: s.rowHitRate };
+}
+
+const withBlank = (lines: string[]): string[] => (lines.length ? [...lines, ''] : []);
 
 /** The markdown of a result (its history included). */
 export function markdown(r: SoakResult): string {
@@ -226,6 +257,7 @@ export function markdown(r: SoakResult): string {
     `| server CPU per request per minute, stable (machine-independent) | ${t.cpuStable.value} | ${t.cpuStable.target} | ${verdict(t.cpuStable.met)} |`,
     `| server RSS after the first minute → end, MB | ${r.rssMB.afterWarmup} → ${r.rssMB.end} (${t.rssGrowth.value}; peak ${r.rssMB.peak}) | ${t.rssGrowth.target} | ${verdict(t.rssGrowth.met)} |`,
     `| store growth explained by rows | ${t.storeExplained.value} of +${MB(g.logicalBytes)} MB | ${t.storeExplained.target} | ${verdict(t.storeExplained.met)} |`,
+    ...(t.loadInCpu ? [`| the soak's server CPU / at capacity (what "${Math.round(r.loadShare * 100)}%" was) | ${t.loadInCpu.value} | ${t.loadInCpu.target} | ${verdict(t.loadInCpu.met)} |`] : []),
     '',
     '| minute | requests/s | p50 / p90 / p99 ms | max ms | non-2xx | errors | server CPU ms/request | CPU share server + generator + others | generator loop delay p99 ms | RSS MB | heaps MB (HTTP + workers) | members held (packed lists MB) | store MB (+ WAL) | page cache hits | row cache hits | load avg |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -237,6 +269,10 @@ export function markdown(r: SoakResult): string {
     `|---|${KINDS.map(() => '---').join('|')}|`,
     ...r.minutes.map((m) => `| ${m.minute} | ${KINDS.map((k) => m.p99ByKindMs?.[k] ?? '—').join(' | ')} |`),
     '',
+    ...withBlank(diagnosticLines([
+      ...r.capacity.steps.map((s, i) => ({ label: `step ${i + 1} (${s.rate}/s)`, perSecond: s.achievedPerSecond, cpuMsPerRequest: s.cpuMsPerRequest, seconds: r.capacity.stepSeconds, ...optional(s) })),
+      ...r.minutes.map((m) => ({ label: `minute ${m.minute}`, perSecond: m.perSecond, cpuMsPerRequest: m.cpuMsPerRequest, seconds: 60, ...optional(m) })),
+    ])),
     `Requests made during the soak: ${Object.entries(r.made).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')}; ${r.eventsSent.toLocaleString('en')} events sent.`,
     Object.keys(r.failures).length ? `Non-2xx answers: ${Object.entries(r.failures).map(([k, n]) => `${k} × ${n}`).join('; ')}.` : 'No non-2xx answer during the soak.',
     '',

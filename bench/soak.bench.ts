@@ -1,30 +1,33 @@
 /**
  * `npm run bench:soak`: the server under mixed traffic for a long time (issue 20). Steps: world
  * (cached, serve-world.ts, restored to its built state) → the real server as a child process →
- * warm-up: one page for every member → capacity, measured as the soak loads (capacity-search.ts): open-loop
- * steps of the mix, `--capacity-seconds` each, starting at half a short closed-loop estimate, to the
- * highest rate answered in full with p99 ≤ `--capacity-p99-ms` → the soak: `--minutes` one-minute open-loop
- * runs of the same mix at `--load` × capacity, with RSS, store size, cache hit rates and the server's and
- * the load generator's CPU shares read after each → bench/results/soak.{json,md}.
+ * warm-up: one page for every member → capacity, measured as the soak loads: a short closed-loop estimate,
+ * the mix at half of it until the server's CPU per request stops rising (settle.ts), then open-loop steps
+ * of the mix (capacity-search.ts), `--capacity-seconds` each, from that rate to the highest rate answered
+ * in full with p99 ≤ `--capacity-p99-ms` → the soak: `--minutes` one-minute open-loop runs of the same
+ * mix at `--load` × capacity, with RSS, store size, cache hit rates and the server's and the load
+ * generator's CPU shares read after each → bench/results/soak.{json,md}.
  *   node --import tsx bench/soak.bench.ts [--minutes 10] [--load 0.7 | --rate N] [--capacity-seconds 20]
- *     [--capacity-p99-ms 250] [--capacity-start N] [--capacity-max-steps 12] [--closed-loop-seconds 10]
+ *     [--capacity-p99-ms 250] [--capacity-start N] [--capacity-max-steps 12] [--closed-loop-seconds 10] [--settle-seconds 300]
  *     [--users 50000 --items 5000 --days 60 --seed 11] [--connections 50] [--zipf 1] [--page-workers 2]
  *     [--events-per-batch 10] [--min-batch-interval-ms 60000] [--item-impressions] [--skip-warmup]
- *     [--prefill-pages N] [--cpu-prof DIR] [--note TEXT]
+ *     [--prefill-pages N] [--cpu-prof DIR] [--trace-gc] [--note TEXT]
  * The mix (soak-mix.ts): pages for members of the whole population (Zipf), event batches
  * (rent/return/heart/view), member reads, availability changes and item updates.
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { GcTally } from './gc-trace.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { quantile } from './ingest-http-load.ts';
 import { runRatedStep } from './rated-step.ts';
 import { runLoad } from './serve-load.ts';
 import { ensureServeWorld, restoreServeStore } from './serve-world.ts';
-import { cacheLookups, metricValue, rssMB, waitIdle } from './server-probes.ts';
+import { cacheHitRate, cacheLookups, metricValue, rssMB, waitIdle } from './server-probes.ts';
 import { measureSoakCapacity, shares } from './soak-capacity.ts';
 import { SOAK_SHARES, soakMix, type SoakItem } from './soak-mix.ts';
 import { neighbourNote, type SoakMinute, type SoakResult, STABILITY_RULE, writeSoakResults } from './soak-report.ts';
@@ -45,6 +48,10 @@ const { values } = parseArgs({
     // the first rate offered (default: half the closed-loop estimate); steps ×1.2 until one fails, then bisection to 5%
     'capacity-start': { type: 'string' },
     'capacity-max-steps': { type: 'string', default: '12' },
+    // before the steps, the mix at the search's start rate until the server's CPU per request stops rising
+    // (bench/settle.ts), at most this long: right after the warm-up a request costs less than minutes into
+    // the mix, and a capacity measured then overstates what the soak meets (RELIABILITY.md). 0: no settling
+    'settle-seconds': { type: 'string', default: '300' },
     // the closed-loop saturation run: what capacity used to be, kept for comparison and as the search's start
     'closed-loop-seconds': { type: 'string', default: '10' },
     users: { type: 'string', default: '50000' }, items: { type: 'string', default: '5000' },
@@ -64,6 +71,8 @@ const { values } = parseArgs({
     'prefill-pages': { type: 'string', default: '0' },
     // the server's CPU profiles (every thread) into this directory, written when it stops
     'cpu-prof': { type: 'string' },
+    // the server runs with --trace-gc: each step's and minute's GC pauses by isolate in the results
+    'trace-gc': { type: 'boolean', default: false },
     note: { type: 'string' },
   },
 });
@@ -73,7 +82,8 @@ if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) throw new Error('
 const loadShare = Number(values.load);
 if (!(loadShare > 0 && loadShare <= 1)) throw new Error('--load must be in (0, 1]');
 const connections = Number(values.connections), capacitySeconds = Number(values['capacity-seconds']);
-const closedLoopSeconds = Number(values['closed-loop-seconds']);
+const closedLoopSeconds = Number(values['closed-loop-seconds']), settleSeconds = Number(values['settle-seconds']);
+if (!(settleSeconds >= 0 && settleSeconds <= 1800)) throw new Error('--settle-seconds must be from 0 to 1800');
 const capacitySearch = { p99BoundMs: Number(values['capacity-p99-ms']), minAchievedShare: 0.95, growth: 1.2, precision: 0.05, maxSteps: Number(values['capacity-max-steps']) };
 if (!(capacitySeconds >= 5 && capacitySeconds <= 120)) throw new Error('--capacity-seconds must be from 5 to 120');
 if (!(closedLoopSeconds > 0) && !values['capacity-start']) throw new Error('--closed-loop-seconds 0 needs --capacity-start');
@@ -94,10 +104,10 @@ console.log(`${members.length} members, ${items.length} items`);
 await writeFile(join(built.dataDir, 'vitrine.toml'), `# written by bench/soak.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\npageWorkers = ${Number(values['page-workers'])}\n`);
 const prefillPages = Number(values['prefill-pages']);
 if (prefillPages > 0) console.log(`prefill: ${prefillPages} page records (${await prefillPageRecords(built.dataDir, prefillPages, members, items)} s)`);
-const server = await startServer({
-  dataDir: built.dataDir, startTimeoutMs: 120_000,
-  ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] } : {}),
-});
+const nodeArgs = [...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : []), ...(values['trace-gc'] ? ['--trace-gc'] : [])];
+const server = await startServer({ dataDir: built.dataDir, startTimeoutMs: 120_000, nodeArgs });
+const gc = values['trace-gc'] ? new GcTally() : undefined;
+if (gc) createInterface({ input: server.child.stdout! }).on('line', (line) => gc.line(line));
 const pid = server.child.pid;
 const failures = new Map<string, number>();
 const onNon2xx = (spec: { method: string; path: string }, status: number, body: string) => {
@@ -122,7 +132,8 @@ try {
     console.log(`  ${warm.requests} pages in ${warm.seconds} s; ${await metricValue(server.url, 'vitrine_online_members')} members held`);
   }
   const capacity = await measureSoakCapacity({
-    baseUrl: server.url, pid, next: mix.next, connections, closedLoopSeconds, stepSeconds: capacitySeconds, search: capacitySearch,
+    baseUrl: server.url, pid, next: mix.next, connections, closedLoopSeconds, stepSeconds: capacitySeconds, search: capacitySearch, ...(gc ? { gc } : {}),
+    settleSeconds,
     ...(values['capacity-start'] ? { startRate: Number(values['capacity-start']) } : {}),
   });
   const rate = values.rate ? Number(values.rate) : Math.max(1, Math.round(capacity.perSecond * loadShare));
@@ -134,6 +145,7 @@ try {
   const minuteResults: SoakMinute[] = [];
   for (let m = 1; m <= minutes; m++) {
     const before = await cacheLookups(server.url);
+    gc?.take();
     const byKind = new Map<string, number[]>();
     const onAnswer = (spec: { kind?: string }, ms: number) => {
       const kind = spec.kind ?? '?';
@@ -143,11 +155,7 @@ try {
     const run = await runRatedStep({ baseUrl: server.url, pid, paths: [], next: mix.next, connections, rate, seconds: 60, onNon2xx, onAnswer });
     const { cpuMsPerRequest } = run;
     const after = await cacheLookups(server.url);
-    const hitRate = (cache: 'page' | 'row') => {
-      const hits = after[`${cache}:hit`] - before[`${cache}:hit`];
-      const all = hits + after[`${cache}:miss`] - before[`${cache}:miss`];
-      return all > 0 ? Math.round((hits / all) * 1000) / 1000 : null;
-    };
+    const hitRate = (cache: 'page' | 'row') => cacheHitRate(before, after, cache);
     const snapshot = storeSnapshotSizes(built.dataDir);
     const minute: SoakMinute = {
       minute: m, requests: run.requests, perSecond: run.perSecond, latencyMs: run.latencyMs, non2xx: run.non2xx, errors: run.errors,
@@ -159,6 +167,7 @@ try {
       storeMB: snapshot, pageHitRate: hitRate('page'), rowHitRate: hitRate('row'),
       loadAverage: load1()[0],
       p99ByKindMs: Object.fromEntries([...byKind].map(([kind, ms]) => [kind, p99(ms)])),
+      threadCpuMsPerRequest: run.threadCpuMsPerRequest, ...(gc ? { gc: gc.take() } : {}),
     };
     minuteResults.push(minute);
     console.log(`  minute ${m}: ${run.perSecond}/s, p50 ${run.latencyMs.p50} / p99 ${run.latencyMs.p99} ms, ${run.non2xx} non-2xx, `
@@ -170,7 +179,7 @@ try {
     benchmark: 'soak', date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
     loadAverage: { before: loadBefore, after: load1() },
-    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --capacity-p99-ms ${capacitySearch.p99BoundMs} --closed-loop-seconds ${closedLoopSeconds}${values['capacity-start'] ? ` --capacity-start ${values['capacity-start']}` : ''} --capacity-max-steps ${capacitySearch.maxSteps} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --min-batch-interval-ms ${values['min-batch-interval-ms']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${prefillPages > 0 ? ` --prefill-pages ${prefillPages}` : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
+    command: `npm run bench:soak -- --minutes ${minutes} --load ${loadShare} --capacity-seconds ${capacitySeconds} --capacity-p99-ms ${capacitySearch.p99BoundMs} --closed-loop-seconds ${closedLoopSeconds}${values['capacity-start'] ? ` --capacity-start ${values['capacity-start']}` : ''} --capacity-max-steps ${capacitySearch.maxSteps} --settle-seconds ${settleSeconds} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --connections ${connections} --zipf ${values.zipf} --events-per-batch ${values['events-per-batch']} --min-batch-interval-ms ${values['min-batch-interval-ms']} --page-workers ${values['page-workers']}${values['item-impressions'] ? ' --item-impressions' : ''}${values['skip-warmup'] ? ' --skip-warmup' : ''}${prefillPages > 0 ? ` --prefill-pages ${prefillPages}` : ''}${values['trace-gc'] ? ' --trace-gc' : ''}${values.rate ? ` --rate ${values.rate}` : ''}`,
     ...(values.note ? { note: values.note } : {}),
     world: { ...world, members: members.length, catalogued: items.length, cached: built.cached },
     setup: { connections, pageWorkers: Number(values['page-workers']), itemImpressionEvents: values['item-impressions'] ?? false, zipf: Number(values.zipf),

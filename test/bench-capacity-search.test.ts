@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { judgeStep, nextRate, searchCapacity, type ProbeResult } from '../bench/capacity-search.ts';
-import { p99Stability } from '../bench/soak-report.ts';
+import { p99Stability, type SoakResult, soakTargets } from '../bench/soak-report.ts';
 
 const TRUE_CAPACITY = 537;
 const bounds = { p99BoundMs: 250, minAchievedShare: 0.95 };
@@ -94,5 +94,30 @@ describe('soak p99 stability', () => {
     assert.equal(short.spreadMet, true);
     assert.equal(short.trendMet, null);
     assert.equal(p99Stability([]).spreadMet, null);
+  });
+});
+
+describe('what the soak\'s load was in CPU', () => {
+  // the run of record of 2026-12-07 17:06: the server at 82% of the cores at the capacity step, a median
+  // 78% over the soak's minutes at a "70%" load; minute 1 (66%) is the warm-up and not counted
+  const soak = (serverShares: number[], atCapacity: number, settled = true): SoakResult => ({
+    rate: 665, loadShare: 0.7,
+    capacity: { perSecond: 950, atCapacity: { serverCpuShare: atCapacity }, ...(settled ? { settle: { rate: 550, chunkSeconds: 30, settled: true, chunks: [] } } : {}) },
+    minutes: serverShares.map((serverCpuShare, i) => ({ minute: i + 1, serverCpuShare, latencyMs: { p99: 100 }, cpuMsPerRequest: 2, non2xx: 0, errors: 0, rssMB: 800, onlineMembers: 50_000 })),
+    rssMB: { afterWarmup: 800, end: 800 }, store: { growth: { logicalBytes: 0, explainedBytes: 0 } },
+  }) as unknown as SoakResult;
+
+  it('is the median minute\'s server share over the share at capacity, met within 10 points of the load', () => {
+    const record = soakTargets(soak([0.66, 0.78, 0.71, 0.77, 0.81, 0.78, 0.84, 0.79, 0.82, 0.76], 0.82)).loadInCpu;
+    assert.equal(record.met, false);
+    assert.match(String(record.value), /^95% \(server 78% of the cores, median minute; 82% at capacity\)/);
+    const asAsked = soakTargets(soak([0.5, 0.58, 0.6, 0.57], 0.82)).loadInCpu;
+    assert.equal(asAsked.met, true); // 0.58 / 0.82 = 71%
+    assert.match(String(asAsked.value), /^71% /);
+  });
+
+  it('leaves a fixed --rate unjudged, and a run without shares', () => {
+    assert.equal(soakTargets({ ...soak([0.5, 0.5], 0.8, false), rate: 150 } as SoakResult).loadInCpu.met, null);
+    assert.equal(soakTargets(soak([0.5], 0.8)).loadInCpu.met, null);
   });
 });
