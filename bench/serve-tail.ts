@@ -9,6 +9,7 @@
  *   collections (per V8 isolate: the HTTP thread's and each worker's heap) that ended meanwhile;
  * - each isolate's collections during the rated load: count, pause in all and the longest, by kind;
  * - CPU per page by thread (/proc).
+ * With `--node-flags --trace-gc-nvp` instead, bytes allocated, surviving a scavenge and promoted per page too.
  * Pause times are V8's own (wall time inside the pause, inflated by a loaded machine); the counts and
  * the sizes collected are load-independent. `bench/serve-diagnose.ts` is the hot-pool counterpart.
  *   node --import tsx bench/serve-tail.ts [--rate 1000] [--seconds 30] [--warm 20] [--workers 2]
@@ -48,7 +49,15 @@ const rate = Number(values.rate), seconds = Number(values.seconds), workers = Nu
 const QUERY = 'rows=8&size=20';
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
-interface Gc { at: number; isolate: string; kind: string; pauseMs: number; fromMb: number; toMb: number }
+interface Gc {
+  at: number; isolate: string; kind: string; pauseMs: number; fromMb: number; toMb: number;
+  /** with --trace-gc-nvp: bytes allocated since the last collection, copied within and promoted out of the young generation */
+  allocated?: number; survived?: number; promoted?: number;
+}
+// --trace-gc-nvp: [pid:0xISOLATE]   12345 ms: pause=1.2 mutator=… gc=s … allocated=N promoted=N new_space_survived=N …
+const NVP_LINE = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: pause=([\d.]+) .*?gc=(\w+) /;
+const NVP_KINDS: Record<string, string> = { s: 'Scavenge', ms: 'Mark-Compact', mmc: 'Minor Mark-Compact' };
+const nvpField = (line: string, name: string) => Number(new RegExp(` ${name}=(\\d+)`).exec(line)?.[1] ?? NaN);
 // [pid:0xISOLATE]   12345 ms: Scavenge 12.3 (14.0) -> 11.1 (15.0) MB, 1.23 / 0.00 ms  (…)
 const GC_LINE = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: ([A-Za-z -]+?) (?:\(reduce\) )?([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
 
@@ -82,7 +91,7 @@ try {
   const population = members(join(dir, 'vitrine.db'));
   const traffic = trafficStream({ members: population, rate, zipf: 1, sessionPages: 3, thinkSeconds: 30, seed: 11, query: QUERY });
   const server = await startServer({
-    dataDir: dir, startTimeoutMs: 600_000, nodeArgs: ['--trace-gc', ...values['node-flags'].split(' ').filter(Boolean)],
+    dataDir: dir, startTimeoutMs: 600_000, nodeArgs: [...(values['node-flags'].includes('--trace-gc-nvp') ? [] : ['--trace-gc']), ...values['node-flags'].split(' ').filter(Boolean)],
   });
   const gcs: Gc[] = [];
   const isolates: string[] = [];
@@ -92,6 +101,15 @@ try {
     pending = lines.pop() ?? '';
     const at = performance.now();
     for (const line of lines) {
+      const n = NVP_LINE.exec(line);
+      if (n) {
+        if (!isolates.includes(n[1])) isolates.push(n[1]);
+        gcs.push({
+          at, isolate: n[1], kind: NVP_KINDS[n[3]] ?? n[3], pauseMs: Number(n[2]), fromMb: nvpField(line, 'total_size_before') / 2 ** 20,
+          toMb: nvpField(line, 'total_size_after') / 2 ** 20, allocated: nvpField(line, 'allocated'), survived: nvpField(line, 'new_space_survived'), promoted: nvpField(line, 'promoted'),
+        });
+        continue;
+      }
       const m = GC_LINE.exec(line);
       if (!m) continue;
       if (!isolates.includes(m[1])) isolates.push(m[1]);
@@ -100,7 +118,8 @@ try {
   });
   const pid = server.child.pid!;
   try {
-    await waitIdle(pid);
+    // start-up (models, ANN indexes, the signals scan) took over waitIdle's 120 s on a loaded machine: wait it out
+    for (let k = 0; k < 5 && (await waitIdle(pid)) >= 119; k++);
     console.log(`# serve-tail ${new Date().toISOString()} load ${loadavg().map(r1).join(' ')}; ${workers} workers; flags "${values['node-flags']}"; serving ${JSON.stringify(values.serving)}`);
     await runLoad({ baseUrl: server.url, paths: [], next: traffic.next, connections: Number(values.connections), duration: Number(values.warm) });
     const lookups = await cacheLookups(server.url);
@@ -144,7 +163,11 @@ try {
       const kinds = new Map<string, Gc[]>();
       for (const g of mine) kinds.set(g.kind, [...(kinds.get(g.kind) ?? []), g]);
       const parts = [...kinds].map(([k, gs]) => `${k} ×${gs.length} (${gcPerK(gs.length)} per 1,000 pages) Σ${r1(gs.reduce((s, g) => s + g.pauseMs, 0))} ms max ${r1(Math.max(...gs.map((g) => g.pauseMs)))} ms (heap ${r1(gs.at(-1)!.fromMb)} → ${r1(gs.at(-1)!.toMb)} MB)`);
-      console.log(`  isolate ${label(iso)} ${iso}: ${parts.join('; ')}`);
+      const bytes = (k: 'allocated' | 'survived' | 'promoted') => mine.reduce((sum, g) => sum + (g[k] ?? 0), 0);
+      const perPage = (b: number) => `${r1(b / run.requests / 1024)} KB`;
+      const nvp = mine.some((g) => g.allocated !== undefined)
+        ? ` — per page: allocated ${perPage(bytes('allocated'))}, survived a scavenge ${perPage(bytes('survived'))}, promoted ${perPage(bytes('promoted'))}` : '';
+      console.log(`  isolate ${label(iso)} ${iso}: ${parts.join('; ')}${nvp}`);
     }
     // stalls: slow requests grouped by due time (a gap of 50 ms ends a group)
     const slow = values.closed ? [] : answers.filter((a) => a.ms > slowMs).sort((a, b) => a.due - b.due);
