@@ -26,8 +26,13 @@ describe('picking the page worker for a read', () => {
   });
 
   it('of several, the one with the fewest requests unanswered; a tie goes to the first after the owner', () => {
-    assert.equal(pickWorker([load(50), load(0, 7), load(0, 3), load(0, 5)], 0), 2);
-    assert.equal(pickWorker([load(0, 2), load(50), load(0, 2)], 1), 2);
+    assert.equal(pickWorker([load(50, 8), load(0, 7), load(0, 3), load(0, 5)], 0), 2);
+    assert.equal(pickWorker([load(0, 2), load(50, 2), load(0, 2)], 1), 2);
+  });
+
+  it('never to a worker with more requests unanswered than the stalled owner', () => {
+    assert.equal(pickWorker([load(50, 2), load(0, 3)], 0), 0, 'the other is further behind');
+    assert.equal(pickWorker([load(50, 3), load(0, 3)], 0), 1, 'as far behind, and answering');
   });
 
   it('the owner keeps the read when every other worker is stalled or not live', () => {

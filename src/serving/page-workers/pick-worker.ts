@@ -27,9 +27,11 @@ export const STALL_MS = 10;
 
 /**
  * The index of the worker to send a read for `owner`'s member to: the owner unless it is live and
- * stalled for `stallMs` while another live worker is not stalled, then the one of those with the
- * fewest requests unanswered (the first in owner order on a tie). A worker not live is left to the
- * pool's own order (page-worker-pool.ts ask()).
+ * stalled for `stallMs` while another live worker is not stalled and has no more requests unanswered
+ * than the owner, then the one of those with the fewest (the first in owner order on a tie). So a
+ * read never joins a longer queue than its own worker's, and on a machine too busy to run every
+ * thread, stalls do not pile first pages on a worker that is behind too. A worker not live is left
+ * to the pool's own order (page-worker-pool.ts ask()).
  */
 export function pickWorker(workers: readonly WorkerLoad[], owner: number, stallMs = STALL_MS): number {
   const own = workers[owner];
@@ -38,7 +40,7 @@ export function pickWorker(workers: readonly WorkerLoad[], owner: number, stallM
   for (let k = 1; k < workers.length; k++) {
     const i = (owner + k) % workers.length;
     const w = workers[i];
-    if (w.state !== 'live' || w.stalledMs() >= stallMs) continue;
+    if (w.state !== 'live' || w.stalledMs() >= stallMs || w.unanswered > own.unanswered) continue;
     if (best === owner || w.unanswered < workers[best].unanswered) best = i;
   }
   return best;
