@@ -8,6 +8,10 @@
  * is not: it reads the member from the store (every worker gets every change, so its page is as fresh,
  * docs/serving.md § freshness). Trade: that page costs a first page's CPU (history read, fold-in: ~1–2
  * ms) and the member's state is held twice until one ages out; stalls are rare, so little of either.
+ * TODO(http-pause): a stall is told from this thread's view. When the HTTP thread itself was paused
+ * (its own full collection, the OS), the workers' answers may still wait in its queue when the next
+ * reads are dispatched, so an owner that did answer can look stalled and a few reads are sent on for
+ * nothing (CPU, not freshness). Telling that apart needs the thread's own pauses (its loop delay).
  */
 
 /** What the choice reads of a worker (PageWorkerHandle). */
