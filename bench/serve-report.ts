@@ -19,7 +19,7 @@ export interface ServeResult {
   command: string;
   world: { users: number; items: number; days: number; seed: number; impressions: number; cached: boolean; buildSeconds: Record<string, number>;
     trainedMembers: number; trainedItems: number };
-  setup: { connections: number; durationSeconds: number; pool: number; rows: number; size: number; serverProcesses: number; pageWorkers?: number; heapGrowthPercent?: number; itemImpressionEvents: boolean };
+  setup: { connections: number; durationSeconds: number; pool: number; rows: number; size: number; serverProcesses: number; pageWorkers?: number; heapGrowthPercent?: number; nodeFlags?: string[]; itemImpressionEvents: boolean };
   page: LoadResult;
   bare: LoadResult;
   ratioToBare: number;

@@ -13,7 +13,7 @@
  *   node --import tsx bench/serve.bench.ts [--scenario traffic|hot-pool] [--users 200000 --items 20000 --days 90 --seed 11]
  *     [--duration 30] [--connections 50] [--pool 5000] [--trials 300] [--rate 1000] [--trial-rate 20]
  *     [--zipf 1] [--session-pages 3] [--think-seconds 30] [--fresh-duration 30] [--warm SECONDS]
- *     [--profile DIR] [--row-cache-members N] [--page-workers N] [--heap-growth-percent N]
+ *     [--profile DIR] [--row-cache-members N] [--page-workers N] [--heap-growth-percent N] [--node-flags=FLAGS]
  * Two loads on the same 50 connections (ADR 0008): closed-loop at saturation (throughput, the ratio to
  * the bare route) and open-loop at `--rate` pages/s (the latency targets: p99 and freshness).
  */
@@ -65,9 +65,12 @@ const { values } = parseArgs({
     'page-workers': { type: 'string', default: '2' },
     // serving.heapGrowthPercent for the run (unset: the configured default)
     'heap-growth-percent': { type: 'string' },
+    // flags for node itself in both servers, e.g. --node-flags=--single-threaded-gc (bench/results/serve-fresh-cpu.md)
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const ROWS = 8, SIZE = 20, FRESHNESS_LOOPS = 10;
+const nodeFlags = values['node-flags'].split(' ').filter(Boolean);
 // loading the models and building the ANN index in the HTTP thread and two page workers took over 2 min at load 40
 const SERVER_START_TIMEOUT_MS = 600_000;
 // serving.rowCacheLiveTtlMs: how long the warm-up takes to give members' cached pages every age
@@ -111,7 +114,7 @@ await writeFile(join(built.dataDir, 'vitrine.toml'),
   `# written by bench/serve.bench.ts\n[serving]\nimpressionItemEvents = ${values['item-impressions'] ? 'true' : 'false'}\nrowCacheMembers = ${rowCacheMembers}\npageWorkers = ${Number(values['page-workers'])}\n${heapGrowth === undefined ? '' : `heapGrowthPercent = ${heapGrowth}\n`}`);
 const server = await startServer({
   dataDir: built.dataDir, startTimeoutMs: SERVER_START_TIMEOUT_MS,
-  ...(values.profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values.profile] } : {}),
+  nodeArgs: [...nodeFlags, ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [])],
 });
 let page, freshness, rated, freshnessAtRate, pageJson: string, rssAfterWarm: number, rssPeak: number, rssStartPeak: number, pageCpuMs = NaN, bareCpuMs = NaN, caches;
 let trafficSeen: ServeResult['traffic'];
@@ -189,9 +192,9 @@ const result: ServeResult = {
   benchmark: 'serve', scenario, date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, memoryGB: Math.round(totalmem() / 1e8) / 10 },
   loadAverage: { before: loadBefore, after: load1() },
-  command: `npm run bench:serve -- --scenario ${scenario}${traffic ? ` --zipf ${trafficModel.zipf} --session-pages ${trafficModel.sessionPages} --think-seconds ${trafficModel.thinkSeconds} --fresh-duration ${freshSeconds}` : ''}${values.warm !== undefined ? ` --warm ${WARM_SECONDS}` : ''} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --duration ${duration} --connections ${connections} --pool ${poolSize} --trials ${values.trials} --rate ${rate} --trial-rate ${values['trial-rate']}${values['item-impressions'] ? ' --item-impressions' : ''} --row-cache-members ${rowCacheMembers} --page-workers ${values['page-workers']}${heapGrowth === undefined ? '' : ` --heap-growth-percent ${heapGrowth}`}`,
+  command: `npm run bench:serve -- --scenario ${scenario}${traffic ? ` --zipf ${trafficModel.zipf} --session-pages ${trafficModel.sessionPages} --think-seconds ${trafficModel.thinkSeconds} --fresh-duration ${freshSeconds}` : ''}${values.warm !== undefined ? ` --warm ${WARM_SECONDS}` : ''} --users ${world.users} --items ${world.items} --days ${world.days} --seed ${world.seed} --duration ${duration} --connections ${connections} --pool ${poolSize} --trials ${values.trials} --rate ${rate} --trial-rate ${values['trial-rate']}${values['item-impressions'] ? ' --item-impressions' : ''} --row-cache-members ${rowCacheMembers} --page-workers ${values['page-workers']}${heapGrowth === undefined ? '' : ` --heap-growth-percent ${heapGrowth}`}${nodeFlags.length ? ` --node-flags="${nodeFlags.join(' ')}"` : ''}`,
   world: { ...world, cached: built.cached, buildSeconds: built.buildSeconds, trainedMembers: members.length, trainedItems: als.items.length },
-  setup: { connections, durationSeconds: duration, pool: pool.length, rows: ROWS, size: SIZE, serverProcesses: 1, pageWorkers: Number(values['page-workers']), ...(heapGrowth === undefined ? {} : { heapGrowthPercent: heapGrowth }), itemImpressionEvents: values['item-impressions'] ?? false },
+  setup: { connections, durationSeconds: duration, pool: pool.length, rows: ROWS, size: SIZE, serverProcesses: 1, pageWorkers: Number(values['page-workers']), ...(heapGrowth === undefined ? {} : { heapGrowthPercent: heapGrowth }), ...(nodeFlags.length ? { nodeFlags } : {}), itemImpressionEvents: values['item-impressions'] ?? false },
   page, bare, ratioToBare: ratio, pageBytes: Buffer.byteLength(pageJson), freshness, rated, freshnessAtRate,
   ann: { ...ann, lists: annBuild.lists, probes: annBuild.probes, calibrationRecall: round3(annBuild.recall), buildMs: annBuild.buildMs },
   serverRssMB: { afterWarm: rssAfterWarm, peak: rssPeak, startPeak: rssStartPeak },
@@ -243,7 +246,7 @@ async function freshPageRun(next: () => RequestSpec): Promise<NonNullable<ServeR
   restoreServeStore(built.dataDir);
   await writeFile(join(built.dataDir, 'vitrine.toml'),
     `# written by bench/serve.bench.ts (fresh-page run)\n[serving]\nimpressionItemEvents = false\nrowCacheMembers = 0\npageWorkers = ${Number(values['page-workers'])}\n`);
-  const fresh = await startServer({ dataDir: built.dataDir, startTimeoutMs: SERVER_START_TIMEOUT_MS });
+  const fresh = await startServer({ dataDir: built.dataDir, startTimeoutMs: SERVER_START_TIMEOUT_MS, nodeArgs: nodeFlags });
   try {
     await waitIdle(fresh.child.pid);
     await runLoad({ baseUrl: fresh.url, paths: [], next, connections, duration: 10 });

@@ -23,13 +23,15 @@ export interface HandleEvents {
 export class PageWorkerHandle {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private lastReplyAt = performance.now();
+  private lastReplyAt: number;
   state: 'starting' | 'live' | 'retired' = 'starting';
 
-  constructor(readonly worker: Worker, readonly index: number, private readonly events: HandleEvents) {
+  /** `now`: a monotonic clock in ms (tests drive it by hand) */
+  constructor(readonly worker: Worker, readonly index: number, private readonly events: HandleEvents, private readonly now: () => number = () => performance.now()) {
+    this.lastReplyAt = now();
     worker.on('message', (m: WorkerReply | WorkerStatus) => {
       if ('id' in m) {
-        this.lastReplyAt = performance.now();
+        this.lastReplyAt = this.now();
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
         p?.resolve(m);
@@ -49,7 +51,7 @@ export class PageWorkerHandle {
     if (this.state === 'retired') return Promise.reject(new Error(`page worker ${this.index} is retired`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, sentAt: performance.now() });
+      this.pending.set(id, { resolve, reject, sentAt: this.now() });
       this.worker.postMessage({ ...body, id } as WorkerRequest);
     });
   }
@@ -62,12 +64,23 @@ export class PageWorkerHandle {
   /** How long the oldest unanswered request has waited, ms (0 when none). */
   oldestPendingMs(): number {
     const first = this.pending.values().next();
-    return first.done ? 0 : performance.now() - first.value.sentAt;
+    return first.done ? 0 : this.now() - first.value.sentAt;
+  }
+
+  /**
+   * How long the worker has had work and answered none of it, ms: since its last answer or since the
+   * oldest request it has not answered was sent, whichever is later (0 when it has nothing to do).
+   */
+  stalledMs(): number {
+    const first = this.pending.values().next();
+    if (first.done) return 0;
+    const now = this.now();
+    return Math.min(now - this.lastReplyAt, now - first.value.sentAt);
   }
 
   /** How long ago the worker last answered anything, ms: a worker still answering is busy, not stuck. */
   msSinceReply(): number {
-    return performance.now() - this.lastReplyAt;
+    return this.now() - this.lastReplyAt;
   }
 
   /** Takes the worker out of service: pending requests reject, the thread is stopped. */

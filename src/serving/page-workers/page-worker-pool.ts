@@ -11,7 +11,8 @@
  * it: every worker gets every change and reads members it does not hold from the store, so its
  * answer is as fresh. With no worker live its standby does (the HTTP thread's in-thread replica, ADR 0013). A
  * starting worker is sent every change from the moment it is spawned (it applies them after loading,
- * in order), so it is current when it goes live.
+ * in order), so it is current when it goes live. A read whose worker is stalled (answering nothing
+ * for STALL_MS while it has work: a full collection, say) goes to one that is not (pick-worker.ts).
  */
 import type { Worker } from 'node:worker_threads';
 import { Counter, type Registry } from 'prom-client';
@@ -23,6 +24,7 @@ import type { PayloadBuffers } from '../models/shared-payloads.ts';
 import { PageWorkerHandle, type Request } from './page-worker-handle.ts';
 import type { ItemList } from '../page/lists/list-types.ts';
 import type { ListQuery, PageQuery, ReplicaHandle, ReplicaMetrics, ServingChange } from '../replica/replica-handle.ts';
+import { pickWorker } from './pick-worker.ts';
 import { listKey, ownerOf, type PageWorkerData, type WorkerReply } from './protocol.ts';
 
 // a request the worker has not answered by the request budget plus this goes to another worker (if it is stuck)
@@ -62,7 +64,7 @@ export class PageWorkerPool implements ReplicaHandle {
     this.restartDelay = Array.from({ length: opts.count }, () => RESTART_DELAY_MS);
     this.composed = new Counter({
       name: 'vitrine_pages_composed_total',
-      help: 'Pages composed by the member\'s page worker (worker), another one (other-worker: the member\'s out of service or stuck), or the HTTP thread (http-thread: none live)',
+      help: 'Pages composed by the member\'s page worker (worker), another one (other-worker: the member\'s out of service, stuck, or stalled when asked), or the HTTP thread (http-thread: none live)',
       labelNames: ['where'] as const, registers: [opts.registry],
     });
     this.restarts = new Counter({ name: 'vitrine_page_worker_restarts_total', help: 'Page workers replaced after exiting, failing or hanging', registers: [opts.registry] });
@@ -82,7 +84,7 @@ export class PageWorkerPool implements ReplicaHandle {
   }
 
   /**
-   * The member's page as JSON from its worker. While that worker is not live, or when it leaves the
+   * The member's page as JSON from its worker. While that worker is not live or is stalled (pick-worker.ts), or when it leaves the
    * page unanswered past the request budget plus PAGE_GRACE_MS while answering nothing else (stuck),
    * another live worker composes it (it reads the member from the store and gets every change, so the
    * page is as fresh); with none live, the standby (the HTTP thread) does.
@@ -114,8 +116,10 @@ export class PageWorkerPool implements ReplicaHandle {
    * An error the API knows (a VitrineError code) is a reply like any other.
    */
   private async ask(key: string, request: Request): Promise<{ reply?: WorkerReply; where: 'worker' | 'other-worker' }> {
-    const owner = ownerOf(key, this.workers.length);
-    const order = this.workers.map((_, k) => this.workers[(owner + k) % this.workers.length]);
+    const owner = this.workers[ownerOf(key, this.workers.length)];
+    // the owner first, unless it is stalled and another is not (pick-worker.ts)
+    const first = pickWorker(this.workers, owner.index);
+    const order = this.workers.map((_, k) => this.workers[(first + k) % this.workers.length]);
     const live = order.filter((w) => w.state === 'live');
     let failed: WorkerReply | undefined;
     for (const handle of live) {
@@ -123,7 +127,7 @@ export class PageWorkerPool implements ReplicaHandle {
       if (!reply) continue;
       // an error the API does not know (a bug) is worth another worker's try, but not a standby's
       if ('error' in reply && !(reply.error.code && isErrorCode(reply.error.code))) failed = reply;
-      else return { reply, where: handle === order[0] ? 'worker' : 'other-worker' };
+      else return { reply, where: handle === owner ? 'worker' : 'other-worker' };
     }
     return { ...(failed ? { reply: failed } : {}), where: 'worker' };
   }
