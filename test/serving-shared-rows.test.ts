@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import type { Item } from '../src/core/types.ts';
 import { MemoryCatalogue } from '../src/serving/catalogue/catalogue-view.ts';
 import type { MemberSnapshot } from '../src/serving/engine/contracts.ts';
-import { createSharedRows, deriveRow, SHARED_MARGIN, type SharedRows } from '../src/serving/page/cache/shared-rows.ts';
+import { createSharedRows, deriveRow, SHARED_MARGIN, SharedRows } from '../src/serving/page/cache/shared-rows.ts';
 import { RequestScope } from '../src/serving/page/compose/request-scope.ts';
 import type { RowPlan } from '../src/serving/page/compose/row-source.ts';
 import { newArrivalsRow } from '../src/serving/page/rows/new-arrivals.ts';
@@ -122,6 +122,12 @@ describe('rows shared across members', () => {
     assert.equal(deriveRow(row, (id) => id !== 'b', 3), undefined);
     assert.deepEqual(deriveRow({ ...row, complete: true }, (id) => id !== 'b', 3), [{ itemId: 'a', score: 1, reason: 'r' }, { itemId: 'c', score: 0.5, reason: 'r' }]);
     assert.equal(deriveRow({ ...row, complete: true }, () => false, 3), undefined);
+    // no marks: the first items as kept, the same frozen items for every such member
+    const kept = new SharedRows({ ttlMs: 1, stamp: () => '' }).keep('k', row, 2, 0, 1);
+    const plain = deriveRow(kept, null, 2);
+    assert.deepEqual(plain, [{ itemId: 'a', score: 1, reason: 'r' }, { itemId: 'b', score: 0.5, reason: 'r' }]);
+    assert.ok(plain?.every((i) => Object.isFrozen(i)) && plain[0] === deriveRow(kept, null, 2)?.[0]);
+    assert.equal(deriveRow(row, null, 2), undefined);
     // model scores stay as they are; the shared items are never changed
     assert.deepEqual(deriveRow({ ...row, byRank: false }, (id) => id !== 'a', 2)?.map((i) => i.score), [1 - 1 / 3, 1 - 2 / 3]);
     assert.equal(items[1].score, 1 - 1 / 3);

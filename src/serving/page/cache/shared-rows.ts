@@ -35,6 +35,8 @@ export interface SharedRow {
   explanation?: string;
   used: readonly string[];
   versions: readonly string[];
+  /** the row of a member without marks (frozen items), set when kept; undefined when it would be made afresh */
+  unmarked?: readonly PageItem[];
 }
 
 interface Entry {
@@ -69,9 +71,13 @@ export class SharedRows {
     return undefined;
   }
 
-  /** Keeps `row`, made at `now`, until `until` (or the TTL) at most. */
-  keep(key: string, row: SharedRow, now: number, until: number): void {
-    this.entries.set(key, { row, stamp: this.opts.stamp(), madeAt: now, until: Math.min(until, now + this.opts.ttlMs) });
+  /** Keeps `row` for rows of `target` items, made at `now`, until `until` (or the TTL) at most. */
+  keep(key: string, row: SharedRow, target: number, now: number, until: number): SharedRow {
+    const kept: SharedRow = { ...row };
+    const unmarked = plainRow(row, target);
+    if (unmarked) kept.unmarked = unmarked;
+    this.entries.set(key, { row: kept, stamp: this.opts.stamp(), madeAt: now, until: Math.min(until, now + this.opts.ttlMs) });
+    return kept;
   }
 
   stats(): { hits: number; misses: number; rows: number } {
@@ -80,14 +86,28 @@ export class SharedRows {
 }
 
 /**
- * The member's row from a shared one: what passes their whole filter, the first `target`, re-scored
- * when scored by rank; undefined when it would not be the row their own fill makes (see file comment).
+ * The member's row from a shared one: what passes their own marks (`unmarked`; null: they have none —
+ * the catalogue's part of the filter is the row's own, it was made in this catalogue state), the first
+ * `target`, re-scored when scored by rank; undefined when it would not be the row their own fill
+ * makes (see file comment).
  */
-export function deriveRow(row: SharedRow, allowed: (itemId: string) => boolean, target: number): PageItem[] | undefined {
+export function deriveRow(row: SharedRow, unmarked: ((itemId: string) => boolean) | null, target: number): PageItem[] | undefined {
+  // a member without marks gets the same items as every other such member: made once, frozen, never copied
+  if (!unmarked) return row.unmarked ? [...row.unmarked] : undefined;
+  return ownRow(row, unmarked, target);
+}
+
+/** The row of a member without marks, made once when the row is kept (see SharedRows.keep). */
+function plainRow(row: SharedRow, target: number): readonly PageItem[] | undefined {
+  const items = ownRow(row, null, target);
+  return items && Object.freeze(items.map((item) => Object.freeze(item)));
+}
+
+function ownRow(row: SharedRow, unmarked: ((itemId: string) => boolean) | null, target: number): PageItem[] | undefined {
   const mine: PageItem[] = [];
   for (const item of row.items) {
     if (mine.length >= target) break;
-    if (allowed(item.itemId)) mine.push({ ...item });
+    if (!unmarked || unmarked(item.itemId)) mine.push({ ...item });
   }
   if (mine.length === 0 || (mine.length < target && !row.complete)) return undefined;
   if (row.byRank) mine.forEach((item, k) => { item.score = 1 - k / mine.length; });

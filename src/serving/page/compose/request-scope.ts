@@ -16,7 +16,7 @@ import type { EngagementSignals } from '../learning/engagement-signals.ts';
 import { type RowCache, type RowSlot, rowSlot } from '../cache/row-cache.ts';
 import { deriveRow, SHARED_MARGIN, type SharedRow, sharedRowKey, type SharedRows } from '../cache/shared-rows.ts';
 import type { MemoryCatalogue } from '../../catalogue/catalogue-view.ts';
-import { businessFilter } from './filters.ts';
+import { type BusinessFilter, businessFilter } from './filters.ts';
 import { type FallbackDeps, rowChain, type StepPicker } from '../../fallback/row-fallbacks.ts';
 import { candidatesFor, type PageContext, type RowFill, type RowPlan, type RowSource } from './row-source.ts';
 import type { FallbackNote, ResolvedVariant } from '../types.ts';
@@ -82,6 +82,8 @@ export class RequestScope {
   private lastPage: Promise<ImpressionRecord | null> | undefined;
   /** opened for a member's page or list with their own sizes and no further filter: shared rows apply */
   private plain = false;
+  /** the business filter before any further filter (`also`) */
+  private business!: BusinessFilter;
 
   private constructor(readonly userId: string, readonly variant: ResolvedVariant, readonly deps: ScopeDeps) {
     this.deadline = new Deadline(variant.config.budgetMs ?? deps.settings.budgetMs, deps.timers);
@@ -103,6 +105,7 @@ export class RequestScope {
     const { foldIn } = deps;
     if (foldIn) scope.ctx.foldIn = (handle) => foldIn(scope.member, handle);
     scope.plain = !opts.anonymous && !opts.sizes && !also;
+    scope.business = business;
     return scope;
   }
 
@@ -181,17 +184,18 @@ export class RequestScope {
    */
   private async fromShared(shared: SharedRows, plan: RowPlan, source: RowSource, rowStart: number, target: number): Promise<FilledList | undefined> {
     const nextRelease = (this.deps.catalogue as Partial<MemoryCatalogue>).nextRelease?.bind(this.deps.catalogue);
-    if (!nextRelease) return undefined; // a catalogue that cannot say when time changes it: nothing is shared
+    const { ownMarks } = this.business;
+    // a catalogue that cannot say when time changes it, or a filter without the member's part alone: nothing is shared
+    if (!nextRelease || ownMarks === undefined) return undefined;
     const { now } = this.ctx;
     const key = sharedRowKey(plan, this.member.sizes, target, this.variant.config.model);
     let row = shared.get(key, now);
     if (!row) {
       const made = await this.makeShared(plan, source, rowStart, target);
       if (!made) return undefined;
-      shared.keep(key, made.row, now, Math.min(nextRelease(now), made.until));
-      row = made.row;
+      row = shared.keep(key, made.row, target, now, Math.min(nextRelease(now), made.until));
     }
-    const items = deriveRow(row, this.ctx.allowed, target);
+    const items = deriveRow(row, ownMarks, target);
     if (!items) return undefined;
     const fill: RowFill = { items, ...(row.title !== undefined ? { title: row.title } : {}), ...(row.explanation !== undefined ? { explanation: row.explanation } : {}) };
     return { plan, fill, used: [...row.used], failures: [], versions: [...row.versions] };
