@@ -88,6 +88,6 @@ if (session && values.profile) {
   writeFileSync(values.profile, JSON.stringify(profile));
   console.log(`profile of the timed pages: ${values.profile}`);
 }
-console.log('page cache:', JSON.stringify(engine.pageCache?.stats() ?? 'off'), 'row cache:', JSON.stringify(engine.rowCache?.stats() ?? 'off'));
+console.log('page cache:', JSON.stringify(engine.pageCache?.stats() ?? 'off'), 'row cache:', JSON.stringify(engine.rowCache?.stats() ?? 'off'), 'shared rows:', JSON.stringify(engine.sharedRows?.stats() ?? 'off'));
 await app.close();
 await store.close();

@@ -173,6 +173,14 @@ describe('fit serving predictor (FitModel.predictItems)', () => {
     }
   });
 
+  it('keeps each item × size group across calls: sizes alternating, and more sizes than it keeps (64), give predictRows bits', () => {
+    const itemIds = someItems(40);
+    const sizes = [8, 4, 8, ...Array.from({ length: 70 }, (_, k) => 2 + k / 4), 8, 4];
+    for (const size of sizes) {
+      assertSameBits(model.predictItems('m9', itemIds, size), model.predictRows(servingRows(model, 'm9', itemIds, size)), `size ${size}`);
+    }
+  });
+
   it('does not change the model, warmed or not (its caches are valid because a model never changes)', () => {
     const before = encodeFitModel(model.parts).payloads;
     model.warmServing();

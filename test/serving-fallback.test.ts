@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DeadlineExceeded, withDeadline } from '../src/serving/fallback/deadline.ts';
+import { DeadlineExceeded, NEVER_ABORTED, withDeadline } from '../src/serving/fallback/deadline.ts';
 import { runFallbackChain, SourceUnavailable } from '../src/serving/fallback/fallback-chain.ts';
 import { CorruptOutput } from '../src/serving/fallback/model-output.ts';
 import { composePage } from '../src/serving/page/compose/compose-page.ts';
@@ -49,6 +49,21 @@ describe('runFallbackChain', () => {
     assert.deepEqual(r.output?.items.map((i) => i.itemId), ['x']);
     assert.deepEqual(r.used, ['a']);
     assert.deepEqual(r.failures, []);
+  });
+
+  it('hands a step that takes the signal one that aborts when it is late; a step without it gets the never-aborted one', async () => {
+    const timers = new VirtualTimers();
+    let late: AbortSignal | undefined;
+    let given: unknown;
+    const r = await runFallbackChain([
+      { source: 'late', run: (signal: AbortSignal) => { late = signal; return never(); } },
+      // declared without parameters (length 0): no AbortController is made for it
+      { source: 'plain', run: (...args: unknown[]) => { given = args[0]; return items('x'); } },
+    ], { remainingMs: () => 100, target: 1, timers });
+    assert.deepEqual(r.used, ['plain']);
+    assert.equal(late?.aborted, true);
+    assert.equal(given, NEVER_ABORTED);
+    assert.equal(NEVER_ABORTED.aborted, false);
   });
 
   it('skips what throws, hangs or is corrupt, names each, and fills the row from the fallbacks without duplicates', async () => {

@@ -49,6 +49,8 @@ export interface AnnHits {
 
 export class IvfIndex {
   probes: number;
+  /** the scalar scan's dot products (no SIMD), made on first use */
+  private scratch: Float32Array | undefined;
 
   private constructor(
     readonly metric: AnnMetric,
@@ -114,36 +116,43 @@ export class IvfIndex {
     const q = queryToUnitSpace(query, dim);
     const listScores = this.scoreLists(q);
     // cosine rows are unit vectors, so q's direction gives the cosine; inner product re-ranks on q itself
-    const probe = this.metric === 'cosine' ? q : Float32Array.from({ length: dim }, (_, f) => query[f]);
+    const probe = this.metric === 'cosine' ? q : copyQuery(query, dim);
     const heap = new BoundedMinHeap(want);
     const probes = Math.min(lists, Math.max(1, opts.probes ?? this.probes));
-    const scanned = new Uint8Array(lists);
     this.simd?.setQuery(probe);
-    let items = 0;
-    const scan = (l: number): void => {
-      scanned[l] = 1;
-      items += this.scanList(l, probe, heap, opts);
-    };
     // the best `probes` lists, best first: the heap's threshold rises early, so fewer items reach the
     // caller's filter. A native sort of the scores gives the cut-off; only the probed lists are ordered.
     const cut = Float64Array.from(listScores).sort()[lists - probes];
-    const probed: number[] = [];
-    for (let l = 0; l < lists; l++) if (listScores[l] >= cut) probed.push(l);
-    probed.sort((a, b) => listScores[b] - listScores[a] || a - b);
-    for (const l of probed) scan(l);
+    const probed = new Int32Array(lists);
+    let m = 0;
+    for (let l = 0; l < lists; l++) if (listScores[l] >= cut) probed[m++] = l;
+    sortByScore(probed, m, listScores);
+    let items = 0;
+    for (let j = 0; j < m; j++) items += this.scanList(probed[j], probe, heap, opts);
     if (heap.size < want) {
       // the filter refused too many: go on through the other lists, best first, until `k` pass
-      for (const l of Int32Array.from({ length: lists }, (_, c) => c).sort((a, b) => listScores[b] - listScores[a] || a - b)) {
-        if (heap.size >= want) break;
-        if (scanned[l] === 0) scan(l);
-      }
+      const rest = new Int32Array(lists - m);
+      let r = 0;
+      for (let l = 0; l < lists; l++) if (listScores[l] < cut) rest[r++] = l;
+      sortByScore(rest, r, listScores);
+      for (let j = 0; j < r && heap.size < want; j++) items += this.scanList(rest[j], probe, heap, opts);
     }
     // exact scores for what is returned (the SIMD scan sums in float32), and the order they give
-    const hits = Array.from(heap.sortedIndexes(), (item) => ({ item, score: dotAt(this.rows, this.position[item] * dim, probe, 0, dim) }));
-    hits.sort((a, b) => b.score - a.score || a.item - b.item);
-    const indexes = Int32Array.from(hits, (h) => h.item);
-    const scores = Float32Array.from(hits, (h) => h.score);
-    return { indexes, scores, scanned: items };
+    const indexes = heap.sortedIndexes();
+    const exact = new Float64Array(indexes.length);
+    for (let j = 0; j < indexes.length; j++) exact[j] = dotAt(this.rows, this.position[indexes[j]] * dim, probe, 0, dim);
+    // insertion sort by (exact score desc, item asc): the heap's order is already nearly that one
+    for (let j = 1; j < indexes.length; j++) {
+      const item = indexes[j], score = exact[j];
+      let i = j - 1;
+      for (; i >= 0 && (exact[i] < score || (exact[i] === score && indexes[i] > item)); i--) {
+        indexes[i + 1] = indexes[i];
+        exact[i + 1] = exact[i];
+      }
+      indexes[i + 1] = item;
+      exact[i + 1] = score;
+    }
+    return { indexes, scores: Float32Array.from(exact), scanned: items };
   }
 
   /** Each list's centroid · the unit query. */
@@ -156,18 +165,47 @@ export class IvfIndex {
 
   /** Scores list l's items into the heap (those that pass the options); the items scored. */
   private scanList(l: number, probe: Float32Array, heap: BoundedMinHeap, opts: AnnSearchOptions): number {
-    const { dim } = this;
+    const { order } = this;
     const { excluded, accept } = opts;
     const start = this.offsets[l], end = this.offsets[l + 1];
-    const dots = this.simd?.dots(start, end);
+    const dots = this.simd ? this.simd.dots(start, end) : this.scalarDots(start, end, probe);
+    // the heap's worst score once full: anything below it is out without a call (ties still ask the heap)
+    let floor = heap.size < heap.capacity ? -Infinity : heap.scores[0];
     for (let at = start; at < end; at++) {
-      const s = dots ? dots[at] : dotAt(this.rows, at * dim, probe, 0, dim);
-      const item = this.order[at];
-      if (!(s > -Infinity) || !heap.accepts(s, item)) continue;
+      const s = dots[at];
+      if (!(s >= floor) || !(s > -Infinity)) continue;
+      const item = order[at];
+      if (!heap.accepts(s, item)) continue;
       if (excluded !== undefined && excluded[item] !== 0) continue;
       if (accept !== undefined && !accept(item)) continue;
       heap.push(s, item);
+      if (heap.size === heap.capacity) floor = heap.scores[0];
     }
     return end - start;
+  }
+
+  /** rows[start .. end) · probe without SIMD, into a scratch indexed like the SIMD output. */
+  private scalarDots(start: number, end: number, probe: Float32Array): Float32Array {
+    const out = (this.scratch ??= new Float32Array(this.n));
+    for (let at = start; at < end; at++) out[at] = dotAt(this.rows, at * this.dim, probe, 0, this.dim);
+    return out;
+  }
+
+}
+
+/** The query's first dim numbers as a Float32Array (a plain loop: Float32Array.from with a map function is slow). */
+function copyQuery(query: ArrayLike<number>, dim: number): Float32Array {
+  const out = new Float32Array(dim);
+  for (let f = 0; f < dim; f++) out[f] = query[f];
+  return out;
+}
+
+/** lists[0 .. m) ordered by score descending, ties by list index (an insertion sort: m is a few hundred at most). */
+function sortByScore(lists: Int32Array, m: number, scores: Float64Array): void {
+  for (let j = 1; j < m; j++) {
+    const l = lists[j], s = scores[l];
+    let i = j - 1;
+    for (; i >= 0 && (scores[lists[i]] < s || (scores[lists[i]] === s && lists[i] > l)); i--) lists[i + 1] = lists[i];
+    lists[i + 1] = l;
   }
 }

@@ -17,7 +17,8 @@
  * and per member (RTR model: 31k + 144k groups, 106k members, 6k items → 1.8 MB, less than its
  * tables); the item cache, (items + 1) × (item features + 3) × 8 bytes (with one item-scope
  * categorical column, as in RTR and the pipeline's models: 88 bytes an item, RTR 0.5 MB — about what
- * the model's own per-item tables take); the compiled forest (~30 bytes of source a node plus its
+ * the model's own per-item tables take); the item × size groups, 4 bytes per item per size step asked
+ * (a page's members ask a handful of sizes: 20k items × 8 sizes = 640 KB; 64 sizes at most); the compiled forest (~30 bytes of source a node plus its
  * machine code; RTR 11k nodes); a scratch of CHUNK rows × features × 8 bytes (128 × 43 × 8 ≈ 44 KB).
  * The first call pays for building them (RTR: ~50 ms; a world model: ~10 ms) and the first pages
  * for the engine optimising the compiled forest: FitModel.warmServing (run by fitTrainer.load).
@@ -37,6 +38,8 @@ import { latentZ, ordinalProbs } from './latent-size.ts';
 
 /** rows featurised and walked at a time: the row buffer stays in L2 whatever the batch size */
 const CHUNK = 128;
+/** size steps whose item × size groups are kept (a catalogue's sizes are a few dozen at most) */
+const MAX_SIZE_STEPS = 64;
 
 export class FitServingPredictor {
   /** features per row (= the model's feature names) */
@@ -74,6 +77,15 @@ export class FitServingPredictor {
   /** a row to compute an item's part in */
   private readonly itemScratch: Float64Array;
   private readonly categoryIsItem: boolean;
+  /**
+   * per size step (itemSizeKey's part): each item's item × size group, −2 until looked up (slot
+   * nItems: an item never seen). The group depends on the item and the size alone, so it is found
+   * once per pair for the model's life: 4 bytes an item per size step asked (20k items: 80 KB a size).
+   */
+  private readonly itemSizeGroups = new Map<number, Int32Array>();
+  /** the current call's row of itemSizeGroups and its size step */
+  private sizeGroups: Int32Array = new Int32Array(0);
+  private sizePart = -1;
 
   constructor(parts: FitModelParts) {
     this.p = parts;
@@ -146,6 +158,7 @@ export class FitServingPredictor {
     const out = new Float64Array(n * K);
     const { itemIndex } = this.p.vocab;
     const category = this.prepareMember(u, s, given);
+    this.prepareSize(s);
     try {
       for (let from = 0; from < n; from += CHUNK) {
         const m = Math.min(CHUNK, n - from);
@@ -165,6 +178,7 @@ export class FitServingPredictor {
   features(u: number, itemIds: readonly string[], s: number): Float64Array {
     const out = new Float64Array(itemIds.length * this.width);
     const category = this.prepareMember(u, s);
+    this.prepareSize(s);
     try {
       itemIds.forEach((id, k) => {
         this.writeRow(0, u, this.p.vocab.itemIndex.get(id) ?? -1, s, category);
@@ -213,6 +227,20 @@ export class FitServingPredictor {
     return category;
   }
 
+  /** The item × size groups of size s (itemSizeGroups), for writeRow. */
+  private prepareSize(s: number): void {
+    const part = itemSizeKey(0, s);
+    this.sizePart = part;
+    if (part < 0) return;
+    let groups = this.itemSizeGroups.get(part);
+    if (!groups) {
+      // a bound, not a policy: sizes come from members' data, and a stray one should not grow this for ever
+      if (this.itemSizeGroups.size >= MAX_SIZE_STEPS) this.itemSizeGroups.clear();
+      this.itemSizeGroups.set(part, (groups = new Int32Array(this.itemFilled.length).fill(-2)));
+    }
+    this.sizeGroups = groups;
+  }
+
   private clearMember(u: number): void {
     const uc = this.userCategories;
     if (u >= 0) for (let e = uc.start[u]; e < uc.start[u + 1]; e++) this.categoryGroup[uc.part[e]] = -1;
@@ -234,7 +262,11 @@ export class FitServingPredictor {
     const cache = this.itemCache;
     for (let p = 0; p < P; p++) r[at + this.itemPos[p]] = cache[base + p];
     r[at + this.itemAt + 4] = s - cache[base + P - 1];
-    const isGroup = i >= 0 ? groupOf(this.itemSizes, i, itemSizeKey(0, s)) : -1;
+    let isGroup = -1;
+    if (i >= 0 && this.sizePart >= 0) {
+      isGroup = this.sizeGroups[i];
+      if (isGroup === -2) this.sizeGroups[i] = isGroup = groupOf(this.itemSizes, i, this.sizePart);
+    }
     writeGroup(tables.itemSize.stats, isGroup, s, prior, smoothing, r, at + this.itemSizeAt, false);
     const category = this.categoryIsItem ? cache[base + P + 2] : memberCategory;
     const codePart = userCategoryKey(0, category);

@@ -5,7 +5,7 @@
  */
 
 // what a parameterless task is handed (it never looks)
-const NEVER_ABORTED = new AbortController().signal;
+export const NEVER_ABORTED = new AbortController().signal;
 
 /** A clock and timers; `now` is monotonic milliseconds. */
 export interface Timers {

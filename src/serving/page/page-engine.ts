@@ -5,6 +5,7 @@
  * the replica hands it (onEvents: signals and the bandit); and after a page is sent counts its
  * impressions and logs it.
  */
+import { createSharedRows, type SharedRows } from './cache/shared-rows.ts';
 import type { VitrineConfig } from '../../core/config.ts';
 import type { VitrineEvent } from '../../core/types.ts';
 import type { Store } from '../../storage/store.ts';
@@ -64,6 +65,8 @@ export class PageEngine {
   readonly rowCache: RowCache | undefined;
   /** members' last pages (undefined when serving.rowCacheMembers is 0) */
   readonly pageCache: PageCache | undefined;
+  /** rows shared by members with the same sizes (undefined when serving.rowCacheLiveTtlMs is 0) */
+  readonly sharedRows: SharedRows | undefined;
   private readonly pageSegments = new BoundedMap<string, string>(PAGES_REMEMBERED);
   private readonly hydration = new AbortController();
   /** pages served and not yet logged (served → flushServed, on a timer, a full batch or close) */
@@ -92,6 +95,9 @@ export class PageEngine {
     this.warn = opts.warn ?? (() => undefined);
     const { online, store, catalogue, models } = opts;
     const caches = createPageCaches(settings, { catalogue, models, signals: this.signals, clock: opts.clock, registry: opts.registry });
+    // rows that read only sizes, made once for every member with those sizes: not a per-member cache (shared-rows.ts)
+    const sharedRows = createSharedRows(settings.rowCacheLiveTtlMs, { catalogue, models, signals: this.signals });
+    this.sharedRows = sharedRows;
     this.rowCache = caches?.rowCache;
     this.pageCache = caches?.pageCache;
     this.deps = {
@@ -101,6 +107,7 @@ export class PageEngine {
       lastPage: (userId) => store.lastImpression(userId),
       memberAttributes: async (userId) => (await store.getUser(userId))?.attributes,
       ...(caches ? { rowCache: caches.rowCache, pageCache: caches.pageCache, liveRevision: caches.live } : {}),
+      ...(sharedRows ? { sharedRows } : {}),
       ...(online.foldIn ? { foldIn: (member: MemberSnapshot, handle: ModelHandle) => online.foldIn?.(member, handle) } : {}),
     };
   }

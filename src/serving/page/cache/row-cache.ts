@@ -165,6 +165,9 @@ export interface RowSlot {
  * The slot of a row for this member: what its answer depends on beyond the generation. A 'shared' row
  * (it reads nothing of the member but their sizes) lives in a second entry of the member's that their
  * own events do not move, keyed by their sizes; so each member may take two of `members` entries.
+ * TODO(shared rows): with rows shared across members on (shared-rows.ts: serving.rowCacheLiveTtlMs > 0,
+ * the default) a page's shared rows are answered there first and never reach this entry; it serves only
+ * when sharing is off or a member's marks leave the shared row short. Drop it once that is settled.
  */
 export function rowSlot(
   member: { userId: string; revision: number; sizes: readonly string[] },

@@ -25,6 +25,11 @@ export interface BusinessFilter {
   overIds?: (ids: readonly string[]) => (index: number) => boolean;
   /** the first `n` ids of `list` that pass, in order (a list that is never changed once made) */
   firstOf?: (list: readonly string[], n: number) => string[];
+  /**
+   * the member's own part alone (held, dismissed, bought, returned), for items the catalogue part
+   * already passed in this catalogue state (shared-rows.ts); null when the member has no marks
+   */
+  ownMarks?: ((itemId: string) => boolean) | null;
 }
 
 /** The filter as a predicate for model calls and candidate lists. */
@@ -54,6 +59,7 @@ export function businessFilter(
         ? (i) => slots[i] >= 0 && servableSlot(slots[i]) && unmarked(ids[i])
         : (i) => slots[i] >= 0 && servableSlot(slots[i]);
     };
+    filter.ownMarks = anyMarks ? unmarked : null;
     filter.firstOf = (list, n) => {
       for (let need = n; ;) {
         const { ids, complete } = catalogue.prefixes.take(list, sizes, now, need);

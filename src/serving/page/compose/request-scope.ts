@@ -14,7 +14,9 @@ import { countChain, type FallbackMetrics } from '../../fallback/fallback-metric
 import type { StaticList } from '../../fallback/static-list.ts';
 import type { EngagementSignals } from '../learning/engagement-signals.ts';
 import { type RowCache, type RowSlot, rowSlot } from '../cache/row-cache.ts';
-import { businessFilter } from './filters.ts';
+import { deriveRow, SHARED_MARGIN, type SharedRow, sharedRowKey, type SharedRows } from '../cache/shared-rows.ts';
+import type { MemoryCatalogue } from '../../catalogue/catalogue-view.ts';
+import { type BusinessFilter, businessFilter } from './filters.ts';
 import { type FallbackDeps, rowChain, type StepPicker } from '../../fallback/row-fallbacks.ts';
 import { candidatesFor, type PageContext, type RowFill, type RowPlan, type RowSource } from './row-source.ts';
 import type { FallbackNote, ResolvedVariant } from '../types.ts';
@@ -42,6 +44,8 @@ export interface ScopeDeps {
   rowCache?: RowCache;
   /** moves when what live rows are built on changes (availability, short signal lists); default: never */
   liveRevision?: () => number;
+  /** rows that read only the member's sizes, made once for every member with those sizes (shared-rows.ts) */
+  sharedRows?: SharedRows;
 }
 
 export interface ScopeOptions {
@@ -76,6 +80,10 @@ export class RequestScope {
   member!: MemberSnapshot;
   ctx!: PageContext;
   private lastPage: Promise<ImpressionRecord | null> | undefined;
+  /** opened for a member's page or list with their own sizes and no further filter: shared rows apply */
+  private plain = false;
+  /** the business filter before any further filter (`also`) */
+  private business!: BusinessFilter;
 
   private constructor(readonly userId: string, readonly variant: ResolvedVariant, readonly deps: ScopeDeps) {
     this.deadline = new Deadline(variant.config.budgetMs ?? deps.settings.budgetMs, deps.timers);
@@ -96,6 +104,8 @@ export class RequestScope {
     };
     const { foldIn } = deps;
     if (foldIn) scope.ctx.foldIn = (handle) => foldIn(scope.member, handle);
+    scope.plain = !opts.anonymous && !opts.sizes && !also;
+    scope.business = business;
     return scope;
   }
 
@@ -137,6 +147,11 @@ export class RequestScope {
       const hit = this.fromCache(cache, slot, plan, target, source.cache !== 'stable');
       if (hit) return hit;
     }
+    const shared = opts.cached && source.cache === 'shared' && !opts.chain && this.plain ? this.deps.sharedRows : undefined;
+    if (shared) {
+      const hit = await this.fromShared(shared, plan, source, rowStart, target);
+      if (hit) return hit;
+    }
     const filled = await this.fillThroughChain(plan, source, rowStart, target, opts.chain);
     if (cache && slot && filled.fill && filled.failures.length === 0 && filled.used.length === 1 && filled.used[0] === 'current-model') {
       const { items, title, explanation } = filled.fill;
@@ -161,6 +176,56 @@ export class RequestScope {
     if (items.length < row.items.length && items.length < target - Math.floor(target / 4)) return undefined;
     const fill: RowFill = { items, ...(row.title !== undefined ? { title: row.title } : {}), ...(row.explanation !== undefined ? { explanation: row.explanation } : {}) };
     return { plan, fill, used: [...row.used], failures: [], versions: [...row.versions] };
+  }
+
+  /**
+   * The row from the one shared by members with these sizes (made now when none holds), passed
+   * through this member's filter; undefined when it cannot stand for their own fill (shared-rows.ts).
+   */
+  private async fromShared(shared: SharedRows, plan: RowPlan, source: RowSource, rowStart: number, target: number): Promise<FilledList | undefined> {
+    const nextRelease = (this.deps.catalogue as Partial<MemoryCatalogue>).nextRelease?.bind(this.deps.catalogue);
+    const { ownMarks } = this.business;
+    // a catalogue that cannot say when time changes it, or a filter without the member's part alone: nothing is shared
+    if (!nextRelease || ownMarks === undefined) return undefined;
+    const { now } = this.ctx;
+    const key = sharedRowKey(plan, this.member.sizes, target, this.variant.config.model);
+    let row = shared.get(key, now);
+    if (!row) {
+      const made = await this.makeShared(plan, source, rowStart, target);
+      if (!made) return undefined;
+      row = shared.keep(key, made.row, target, now, Math.min(nextRelease(now), made.until));
+    }
+    const items = deriveRow(row, ownMarks, target);
+    if (!items) return undefined;
+    const fill: RowFill = { items, ...(row.title !== undefined ? { title: row.title } : {}), ...(row.explanation !== undefined ? { explanation: row.explanation } : {}) };
+    return { plan, fill, used: [...row.used], failures: [], versions: [...row.versions] };
+  }
+
+  /**
+   * The shared row: the current model's answer for a member with only these sizes, SHARED_MARGIN
+   * candidates past the target, under half of the row's time (the member's own chain keeps the rest
+   * if it fails). Undefined when it fails: nothing is noted, the member's own chain says what failed.
+   */
+  private async makeShared(plan: RowPlan, source: RowSource, rowStart: number, target: number): Promise<{ row: SharedRow; until: number } | undefined> {
+    const { sizes } = this.member;
+    const sizesOnly: MemberSnapshot = { ...coldMember(''), sizes };
+    const ctx: PageContext = {
+      ...this.ctx, member: sizesOnly, overfetch: (target + SHARED_MARGIN) / plan.size,
+      allowed: businessFilter(sizesOnly, this.deps.catalogue, this.ctx.now, { returnedWithinDays: this.deps.settings.returnedWithinDays }),
+    };
+    const asked = candidatesFor(ctx, plan.size);
+    const pickers: StepPicker[] = [];
+    const { timers } = this.deadline;
+    const remainingMs = () => Math.min(rowStart + this.deps.settings.rowBudgetMs - timers.now(), this.deadline.remaining() - RESPONSE_RESERVE_MS) / 2;
+    const result = await runFallbackChain(rowChain(ctx, plan, source, this.fallbackDeps(['current-model']), pickers), { remainingMs, target: asked, timers });
+    const fill = result.output;
+    if (!fill || result.failures.length > 0 || result.used[0] !== 'current-model') return undefined;
+    const row: SharedRow = {
+      items: fill.items, complete: fill.items.length < asked, byRank: fill.byRank === true, used: result.used,
+      versions: pickers.flatMap((p) => p.picker.used),
+      ...(fill.title !== undefined ? { title: fill.title } : {}), ...(fill.explanation !== undefined ? { explanation: fill.explanation } : {}),
+    };
+    return { row, until: fill.until ?? Infinity };
   }
 
   private async fillThroughChain(plan: RowPlan, source: RowSource, rowStart: number, target: number, chain?: FallbackDeps['chain']): Promise<FilledList> {

@@ -47,6 +47,10 @@ export interface RowFill {
   /** replaces the planned title (a style row names its cluster once it is chosen) */
   title?: string;
   explanation?: string;
+  /** the items are scored by rank (1 − k / n): a row shared across members is scored again per member (shared-rows.ts) */
+  byRank?: boolean;
+  /** epoch ms: when time alone changes this answer (new-arrivals' "new this week"); a shared row is made again then */
+  until?: number;
 }
 
 /** The models a fill may use: current versions, or the previous ones when the chain falls back. */

@@ -82,6 +82,7 @@ export class EngagementSignals {
   /** ids counted live while the start-up scan runs, so the scan does not count them twice */
   private liveIds: Set<string> | undefined;
   private grown = 0;
+  private sorts = 0;
 
   /** `resortMs`: a changed list is re-sorted at most this often (monotonic time). */
   constructor(halfLifeDays: number, private readonly resortMs = 1000) {
@@ -116,6 +117,11 @@ export class EngagementSignals {
    */
   get revision(): number {
     return this.grown;
+  }
+
+  /** Moves whenever any list is sorted anew (its order may have changed): what rows shared across members check. */
+  get listsVersion(): number {
+    return this.sorts;
   }
 
   /** Occasions seen, most rented for first. */
@@ -183,6 +189,7 @@ export class EngagementSignals {
   }
 
   private sort(key: string, now: number): SortedList {
+    this.sorts++;
     const table = this.weights.get(key);
     if (!table) return { ids: [], scores: new Float64Array(0), at: now };
     const { ids } = table;

@@ -26,14 +26,28 @@ export function memberOccasion(member: MemberSnapshot, now: number): { occasion:
   return usual ? { occasion: normaliseOccasion(usual) } : undefined;
 }
 
-/** Blends the occasion ranking with the member's model scores (each by rank, half and half). */
-export function personalised(items: PageItem[], scores: ArrayLike<number>): PageItem[] {
-  const byScore = items.map((_, k) => k).sort((a, b) => (Number.isNaN(scores[b]) ? -Infinity : scores[b]) - (Number.isNaN(scores[a]) ? -Infinity : scores[a]) || a - b);
-  const modelRank = new Float64Array(items.length);
-  byScore.forEach((k, r) => { modelRank[k] = r; });
-  const blended = items.map((item, k) => ({ item, key: k + modelRank[k] }));
-  blended.sort((a, b) => a.key - b.key);
-  return blended.map(({ item }, k) => ({ ...item, score: 1 - k / blended.length }));
+/**
+ * Blends the occasion ranking with the member's model scores (each by rank, half and half); the first
+ * `keep` of the blend (all by default), scored as in the whole blend. The blend key (list rank + model
+ * rank) is a small integer, so the blend is a counting sort, ties in list order (as a stable sort).
+ */
+export function personalised(items: PageItem[], scores: ArrayLike<number>, keep = items.length): PageItem[] {
+  const n = items.length;
+  // NaN (never seen by the model) ranks last; ties keep the list's order
+  const key = new Float64Array(n);
+  for (let k = 0; k < n; k++) key[k] = Number.isNaN(scores[k]) ? -Infinity : scores[k];
+  const byScore = Array.from({ length: n }, (_, k) => k).sort((a, b) => key[b] - key[a] || a - b);
+  const blend = new Int32Array(n);
+  byScore.forEach((k, r) => { blend[k] = k + r; });
+  // counting sort by blend key (0 … 2n − 2), stable in k
+  const start = new Int32Array(2 * n);
+  for (let k = 0; k < n; k++) start[blend[k] + 1]++;
+  for (let b = 1; b < start.length; b++) start[b] += start[b - 1];
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) order[start[blend[k]]++] = k;
+  const out: PageItem[] = [];
+  for (let r = 0; r < Math.min(keep, n); r++) out.push({ ...items[order[r]], score: 1 - r / n });
+  return out;
 }
 
 /** Servable items members rent for `occasion`, most rented first. */
@@ -70,6 +84,6 @@ export const forOccasionRow: RowSource = {
     if (!primary || candidates.length < 2) return { items: candidates.slice(0, plan.size) };
     const ids = candidates.map((c) => c.itemId);
     const scores = await askAsMember(ctx, primary, (query) => scoreChecked(primary, query, ids, ctx));
-    return { items: (scores ? personalised(candidates, scores) : candidates).slice(0, plan.size), explanation: `What members rent for ${occasionPlural(occasion)}` };
+    return { items: scores ? personalised(candidates, scores, plan.size) : candidates.slice(0, plan.size), explanation: `What members rent for ${occasionPlural(occasion)}` };
   },
 };

@@ -24,7 +24,7 @@ export const popularInYourSizeRow: RowSource = {
     const size = plan.seed ?? '';
     const n = candidatesFor(ctx, plan.size);
     const handle = models.available([POPULARITY_ALGORITHM])[0];
-    if (!handle) return { items: rankedFromShared(ctx.signals.top(`size:${size}`).ids, ctx.allowed, n, reasons.popularInSize(size)) };
+    if (!handle) return { items: rankedFromShared(ctx.signals.top(`size:${size}`).ids, ctx.allowed, n, reasons.popularInSize(size)), byRank: true };
     const segmented = asSegmentedPopularity(handle.model);
     if (segmented?.segments.includes(size)) {
       const scored = checkScoredItems(await segmented.bySegment(size, n, filterOptions(ctx.allowed)), (id) => !!ctx.catalogue.get(id), handle.version);

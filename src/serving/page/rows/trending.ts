@@ -47,7 +47,7 @@ export const trendingRow: RowSource = {
     const all = ctx.signals.top('all').ids;
     const list = size === undefined ? all : sizeThenAll(ctx.signals.top(`size:${size}`).ids, all);
     const counted = rankedFromShared(list, ctx.allowed, n, reasons.trending(size));
-    if (counted.length > 0) return { items: counted };
+    if (counted.length > 0) return { items: counted, byRank: true };
     const recent = models.available([RECENT_ALGORITHM])[0];
     if (!recent) return { items: [] };
     return { items: withReason(await recommendChecked(recent, { userId: ctx.member.userId }, n, ctx), reasons.trending(size)) };
