@@ -47,7 +47,9 @@ describe('the /admin console in Chromium', { skip }, () => {
   let browser: BrowserContext;
   let firstVersion: string;
   before(async () => {
-    t = await testApp();
+    // training on the HTTP thread: a job's worker thread would import the training code again (the
+    // console's flows are under test here; training in a worker is training-jobs.test.ts's)
+    t = await testApp({ config: { training: { inWorker: false } } });
     base = await listen(t);
     api = new VitrineClient({ baseUrl: base });
     await seedConsoleWorld(api, Date.now());

@@ -16,10 +16,15 @@ export interface TestApp extends VitrineApp {
   close(): Promise<void>;
 }
 
-/** A fresh app + store; `now` fixes the clock; page deadlines UNHURRIED_SERVING unless `config` sets them. */
-export async function testApp(opts: { config?: ConfigOverrides; now?: number; sqlite?: SqliteStoreOptions } = {}): Promise<TestApp> {
+/**
+ * A fresh app + store; `now` fixes the clock; page deadlines UNHURRIED_SERVING unless `config` sets them.
+ * `inMemory`: the store is an in-memory SQLite database (no file, no WAL, no checkpoints), for tests
+ * where what reaches the disk is not under test (the fuzz suites: a forget's WAL truncation and the
+ * commits were ~20% of their CPU).
+ */
+export async function testApp(opts: { config?: ConfigOverrides; now?: number; sqlite?: SqliteStoreOptions; inMemory?: boolean } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-test-'));
-  const store = new SqliteStore(join(dir, 'vitrine.db'), opts.sqlite);
+  const store = new SqliteStore(opts.inMemory ? ':memory:' : join(dir, 'vitrine.db'), opts.sqlite);
   const config = resolveConfig({ dataDir: dir, serving: UNHURRIED_SERVING }, opts.config ?? {});
   const now = opts.now;
   const built = await buildApp({ config, store, logger: false, ...(now !== undefined ? { clock: () => now } : {}) });

@@ -165,6 +165,13 @@ export function pageLoop(baseUrl: string, userId: string, perSecond: number): Lo
   return { ended, stop: () => { stopped = true; }, get served() { return served; } };
 }
 
+/**
+ * How often a job watcher asks for the job's state. A training phase here lasts tens to hundreds of ms;
+ * a 2 ms poll made the server answer ~500 job requests a second through every round (both processes'
+ * CPU) to see the same states.
+ */
+const JOB_POLL_MS = 20;
+
 /** A training job seen from outside: the distinct states polled (status, algorithm, progress label). */
 export interface JobWatch {
   jobId: string;
@@ -186,7 +193,7 @@ export function watchJob(baseUrl: string, watch: JobWatch): Loop {
       } catch {
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
     }
   })();
   return { ended, stop: () => { stopped = true; } };
