@@ -5,7 +5,9 @@
  * popularity, and the size-band + recent popularity of EVALUATION.md's best reference row. The
  * candidates hold each component's top items, so a component's own top 10 is ranked there exactly as
  * it would rank the catalogue. When the forest does not beat the best component, the hybrid ranks by
- * that component, and says so in its manifest and training log.
+ * that component, and says so in its manifest and training log. A rank blend of the forest with the best
+ * component (rank-blend.ts) ranks instead when it beats both (`guardBlend`, off by default: on RTR it won
+ * on the guard members at three seeds but lost on the test).
  */
 import type { Forest } from '../fit/gbdt/forest.ts';
 import { meanNdcg, scoreRows, type RankingSet } from './boosted-ranker.ts';
@@ -72,9 +74,9 @@ export function componentScore(name: ComponentRanking, get: (f: number) => numbe
 /**
  * The best ranking on `guard`: the forest unless a component (or the clock's forest, when given) does
  * at least as well; a blend of the forest with the best component (each weight of BLEND_WEIGHTS) when
- * it beats both; the forest without a guard set.
+ * it beats both (with `tryBlends`); the forest without a guard set.
  */
-export function judgeRankings(forest: Forest, guard: RankingSet | undefined, clockForest?: Forest): GuardVerdict {
+export function judgeRankings(forest: Forest, guard: RankingSet | undefined, clockForest?: Forest, tryBlends = true): GuardVerdict {
   if (!guard || guard.labels.length === 0) return { ranking: 'forest', ndcg: {}, members: 0 };
   const n = guard.labels.length;
   const rows = new Float32Array(n * N_FEATURES);
@@ -99,7 +101,7 @@ export function judgeRankings(forest: Forest, guard: RankingSet | undefined, clo
   const members = guard.queryStart.length - 1;
   const forestWins = best === undefined || (ndcg.forest as number) > (ndcg[best] as number);
   const single: Ranking = forestWins ? 'forest' : (best as Exclude<Ranking, 'forest'>);
-  const blend = bestComponent && bestBlend(forestRaw, bestComponent.raw, guard);
+  const blend = tryBlends && bestComponent ? bestBlend(forestRaw, bestComponent.raw, guard) : undefined;
   const blends = blend?.scan;
   if (blend && bestComponent && blend.ndcg > (ndcg[single] as number)) {
     ndcg.blend = blend.ndcg;

@@ -41,7 +41,7 @@ export function learnRanking(
   sets: LearnerSets, p: HybridParams, questions: string, onRound?: (fraction: number, label: string) => void, clockForest?: Forest,
 ): LearnedRanking {
   let learned = trainBagged(sets.train, sets.valid, p, (round) => onRound?.(0.5 * (round / p.rounds), 'learner'));
-  const verdict = judgeRankings(learned.forest, sets.guard, clockForest);
+  const verdict = judgeRankings(learned.forest, sets.guard, clockForest, p.guardBlend);
   onRound?.(0.5, `${questions}: ${guardLabel(verdict)}`);
   // a blend keeps its weight on the refitted forest: the weight was tuned on the guard members, which the refit then learns from
   if (sets.guardTrain && (verdict.ranking === 'forest' || verdict.ranking === 'blend')) {
