@@ -80,6 +80,11 @@ test('the guard blends the forest with its best component when the blend ranks t
   assert.equal(verdict.ndcg.blend, 1);
   assert.deepEqual(verdict.blends, { '0.1': 1, '0.2': 1, '0.3': 1, '0.5': 1 });
   assert.equal(verdict.members, 50);
+  // without blends (`guardBlend: false`, the default) the forest's tie with its best component goes to the component
+  const plain = judgeRankings(countingForest(), guardSet(false), undefined, false);
+  assert.equal(plain.ranking, 'popularity-recent');
+  assert.equal(plain.blend, undefined);
+  assert.equal(plain.blends, undefined);
 });
 
 test('the guard keeps the forest alone when no blend beats it', () => {
