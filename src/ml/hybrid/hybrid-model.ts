@@ -16,21 +16,24 @@ import { scoreRows } from './boosted-ranker.ts';
 import { Components, type ComponentName } from './components.ts';
 import { featureIndexes, N_FEATURES } from './features.ts';
 import { forestFromPayloads, forestPayloads } from './forest-codec.ts';
-import { componentScore, isRanking, type Ranking } from './guard.ts';
+import { componentScores, isComponentRanking, isRanking, type Ranking } from './guard.ts';
 import { ItemStats } from './item-stats.ts';
 import { ItemTimeline } from './item-timeline.ts';
 import { MemberProfiles } from './member-profiles.ts';
 import { resolveHybridParams, type HybridParams } from './params.ts';
 import { queryClock } from './query-clock.ts';
 import { RankingState } from './ranking-state.ts';
+import { blendInto, isBlend, type Blend } from './rank-blend.ts';
 
 export const HYBRID_FORMAT_VERSION = 1;
 const COMPONENTS_DIR = 'components';
 
-/** A way of ranking candidates: a learned forest, or one component alone (guard.ts). */
+/** A way of ranking candidates: a learned forest, one component alone, or a blend of both (guard.ts). */
 export interface HybridRanker {
   forest: Forest;
   ranking: Ranking;
+  /** with ranking 'blend': the component blended with the forest and its weight */
+  blend?: Blend;
 }
 
 /** states at other clocks than training's kept at once (serving asks about one day; evaluation goes in time order) */
@@ -67,8 +70,9 @@ export class HybridModel extends ItemScoringModel {
     const components = await Components.load(join(dir, COMPONENTS_DIR), itemIds, names as string[], subsets, opts);
     const state = new RankingState(stats, profiles, components, p, p.recentDays, featureIndexes(p.dropFeatures).indexes);
     const timeline = loaded.payloads['timeline.shape'] ? ItemTimeline.fromPayloads(loaded) : undefined;
-    const current = rankerFromPayloads(loaded, 'forest', loaded.manifest.extra?.ranking);
-    const past = loaded.payloads['pastForest.shape'] ? rankerFromPayloads(loaded, 'pastForest', loaded.manifest.extra?.pastRanking) : undefined;
+    const extra = loaded.manifest.extra;
+    const current = rankerFromPayloads(loaded, 'forest', extra?.ranking, extra?.blend);
+    const past = loaded.payloads['pastForest.shape'] ? rankerFromPayloads(loaded, 'pastForest', extra?.pastRanking, extra?.pastBlend) : undefined;
     return new HybridModel(loaded.manifest, itemIds, state, past ? { current, past } : { current }, timeline);
   }
 
@@ -164,16 +168,23 @@ export class HybridModel extends ItemScoringModel {
 /** Each candidate's score under `ranker` (NaN: a component that does not rank it; it stays in the tail). */
 function rankCandidates(ranker: HybridRanker, rows: Float32Array, count: number): Float64Array {
   if (ranker.ranking === 'forest' || ranker.ranking === 'clock-forest') return scoreRows(ranker.forest, rows, count);
-  const name = ranker.ranking;
-  return Float64Array.from({ length: count }, (_, k) => componentScore(name, (f) => rows[k * N_FEATURES + f]));
+  if (ranker.ranking === 'blend') {
+    const blend = ranker.blend as Blend;
+    const out = new Float64Array(count);
+    blendInto(scoreRows(ranker.forest, rows, count), componentScores(blend.component, rows, count), blend.weight, 0, count, out);
+    return out;
+  }
+  return componentScores(ranker.ranking, rows, count);
 }
 
 /** A ranker saved under `prefix`; its ranking from the manifest (older artifacts: the forest when it has trees). */
-function rankerFromPayloads(loaded: LoadedArtifact, prefix: string, ranking: unknown): HybridRanker {
+function rankerFromPayloads(loaded: LoadedArtifact, prefix: string, ranking: unknown, blend: unknown): HybridRanker {
   const forest = forestFromPayloads(loaded, N_FEATURES, prefix);
   const chosen = ranking ?? (forest.treeRoot.length > 0 ? 'forest' : 'size-popularity');
   if (!isRanking(chosen)) throw new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', `hybrid: unknown ranking "${String(chosen)}" in the manifest`);
-  return { forest, ranking: chosen };
+  if (chosen !== 'blend') return { forest, ranking: chosen };
+  if (!isBlend(blend, isComponentRanking)) throw new VitrineError('VITRINE_MODEL_ARTIFACT_CORRUPT', 'hybrid: a blend ranking without a valid component and weight in the manifest');
+  return { forest, ranking: chosen, blend: { component: blend.component, weight: blend.weight } };
 }
 
 /** Equal for queries that score the same; undefined for a vector (its contents could change under the same array). */

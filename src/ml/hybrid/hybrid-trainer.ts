@@ -69,7 +69,9 @@ export async function trainHybrid(input: TrainInput, params?: Partial<HybridPara
     : undefined;
   // the learner's share of training, bags included (bagged-ranker.ts: its cost grows with `bags`)
   const learnerSeconds = (performance.now() - learnerStarted) / 1000;
-  const currentRanker: HybridRanker = current ?? { forest: emptyForest(), ranking: 'size-popularity' };
+  const currentRanker: HybridRanker = current
+    ? { forest: current.forest, ranking: current.ranking, ...(current.blend ? { blend: current.blend } : {}) }
+    : { forest: emptyForest(), ranking: 'size-popularity' };
   progress(0.8, 'serving state');
   const timeline = ItemTimeline.of(data, input.items, scale);
   const stats = ItemStats.compute(timeline, { asOf, recentDays: p.recentDays, halfLifeDays: p.halfLifeDays });
@@ -86,6 +88,9 @@ export async function trainHybrid(input: TrainInput, params?: Partial<HybridPara
     // how questions at or after the clock (current) and before it (past: user-time) are ranked, and why
     ranking: currentRanker.ranking,
     pastRanking: past?.ranking ?? null,
+    // the component and weight of a 'blend' ranking (rank-blend.ts)
+    blend: currentRanker.blend ?? null,
+    pastBlend: past?.blend ?? null,
     guard: { current: current?.verdict ?? null, past: past?.verdict ?? null },
     memberTimeQueries: sets?.memberTimeQueries ?? 0,
     rounds: current?.rounds ?? 0,
@@ -100,7 +105,7 @@ export async function trainHybrid(input: TrainInput, params?: Partial<HybridPara
     learnerSeconds,
     trainSeconds: (performance.now() - started) / 1000,
   });
-  const rankers = { current: currentRanker, ...(past ? { past: { forest: past.forest, ranking: past.ranking } } : {}) };
+  const rankers = { current: currentRanker, ...(past ? { past: { forest: past.forest, ranking: past.ranking, ...(past.blend ? { blend: past.blend } : {}) } } : {}) };
   return new HybridModel(manifest, data.itemIds, state, rankers, timeline);
 }
 

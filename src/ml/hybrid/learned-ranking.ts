@@ -11,6 +11,7 @@ import { trainBagged } from './bagged-ranker.ts';
 import type { RankingSet } from './boosted-ranker.ts';
 import { judgeRankings, type GuardVerdict, type Ranking } from './guard.ts';
 import type { HybridParams } from './params.ts';
+import type { Blend } from './rank-blend.ts';
 import { concatSets } from './ranking-rows.ts';
 
 /** The rows one ranking learns from (training-set.ts). */
@@ -24,6 +25,8 @@ export interface LearnerSets {
 export interface LearnedRanking {
   forest: Forest;
   ranking: Ranking;
+  /** with ranking 'blend': the component and its weight */
+  blend?: Blend;
   verdict: GuardVerdict;
   rounds: number;
   validationNdcg: number;
@@ -38,17 +41,20 @@ export function learnRanking(
   sets: LearnerSets, p: HybridParams, questions: string, onRound?: (fraction: number, label: string) => void, clockForest?: Forest,
 ): LearnedRanking {
   let learned = trainBagged(sets.train, sets.valid, p, (round) => onRound?.(0.5 * (round / p.rounds), 'learner'));
-  const verdict = judgeRankings(learned.forest, sets.guard, clockForest);
+  const verdict = judgeRankings(learned.forest, sets.guard, clockForest, p.guardBlend);
   onRound?.(0.5, `${questions}: ${guardLabel(verdict)}`);
-  if (sets.guardTrain && verdict.ranking === 'forest') {
+  // a blend keeps its weight on the refitted forest: the weight was tuned on the guard members, which the refit then learns from
+  if (sets.guardTrain && (verdict.ranking === 'forest' || verdict.ranking === 'blend')) {
     learned = trainBagged(concatSets([sets.train, sets.guardTrain]), sets.valid, p, (round) => onRound?.(0.5 + 0.5 * (round / p.rounds), 'learner, refitted with the guard members'));
   }
   const forest = verdict.ranking === 'clock-forest' && clockForest ? clockForest : learned.forest;
-  return { forest, ranking: verdict.ranking, verdict, rounds: learned.rounds, validationNdcg: learned.validationNdcg };
+  return { forest, ranking: verdict.ranking, ...(verdict.blend ? { blend: verdict.blend } : {}), verdict, rounds: learned.rounds, validationNdcg: learned.validationNdcg };
 }
 
 /** The training log's line for a verdict, e.g. "ranking by ease (inner NDCG@10 on 812 held-out members: forest 0.0101, ease 0.0123, …)". */
 export function guardLabel(verdict: GuardVerdict): string {
   const scores = Object.entries(verdict.ndcg).map(([name, x]) => `${name} ${(x as number).toFixed(4)}`).join(', ');
-  return `ranking by ${verdict.ranking}${scores ? ` (inner NDCG@10 on ${verdict.members} held-out members: ${scores})` : ' (no held-out members to compare on)'}`;
+  const blend = verdict.blend ? ` (${verdict.blend.component}, weight ${verdict.blend.weight})` : '';
+  const scan = verdict.blends ? `; blends with the best component by weight: ${Object.entries(verdict.blends).map(([w, x]) => `${w} ${x.toFixed(4)}`).join(', ')}` : '';
+  return `ranking by ${verdict.ranking}${blend}${scores ? ` (inner NDCG@10 on ${verdict.members} held-out members: ${scores}${scan})` : ' (no held-out members to compare on)'}`;
 }

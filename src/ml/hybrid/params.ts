@@ -62,9 +62,16 @@ export type HybridParams = {
   bagShare: number;
   /**
    * share of labelled members (at most 2,000 per split) on which the learned ranker is compared with
-   * each component ranking alone (guard.ts); the best ranks. The learner is then refitted with them.
+   * each component ranking alone and with its blends with the best component (guard.ts); the best
+   * ranks. The learner is then refitted with them (a blend keeps its weight).
    */
   guardShare: number;
+  /**
+   * let the guard also try rank blends of the forest with the best component (rank-blend.ts). Off: on
+   * RTR global-time the blends won on the guard members at seeds 42, 7, 1 but lost on the test
+   * (0.0157 → 0.0137 at seed 7, 0.0168 → 0.0165 at seed 1; bench/results/hybrid-tuning.md)
+   */
+  guardBlend: boolean;
   /** comma-separated feature names to leave out (ablations), e.g. "sizePop90,sizeMatch" */
   dropFeatures: string;
   seed: number;
@@ -99,6 +106,7 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   bags: 1,
   bagShare: 0.8,
   guardShare: 0.2,
+  guardBlend: false,
   dropFeatures: '',
   seed: 42,
 });
@@ -134,6 +142,7 @@ const RULES = {
   earlyStoppingRounds: integer(1, CEILING.rounds),
   bags: integer(1, 20),
   bagShare: share,
+  guardBlend: (v: string | number | boolean) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
   guardShare: (v: string | number | boolean) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
   seed: seedRule,
   dropFeatures: (v: string | number | boolean) => {
