@@ -1,7 +1,7 @@
 /**
  * "The hybrid never loses to its parts" (issue 21): on held-out inner-split members (the guard set,
  * every candidate kept) the learned forest is compared, by NDCG@10 over each member's candidates,
- * with each component ranking alone — item-kNN, EASE, ALS, content, recent popularity, all-time
+ * with each component ranking alone — item-kNN, EASE, ALS (when `alsFactors` > 0), content, recent popularity, all-time
  * popularity, and the size-band + recent popularity of EVALUATION.md's best reference row. The
  * candidates hold each component's top items, so a component's own top 10 is ranked there exactly as
  * it would rank the catalogue. When the forest does not beat the best component, the hybrid ranks by
