@@ -3,6 +3,7 @@
  * starting (takes changes, no pages yet), live, or retired (exited, failed, or hung).
  */
 import type { Worker } from 'node:worker_threads';
+import { PendingRequests } from './pending-requests.ts';
 import type { WorkerReply, WorkerRequest, WorkerStatus } from './protocol.ts';
 
 export type Request = WorkerRequest extends infer R ? R extends { id: number } ? Omit<R, 'id'> : never : never;
@@ -21,8 +22,8 @@ export interface HandleEvents {
 }
 
 export class PageWorkerHandle {
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  // not a Map: its tables, rehashed every few pages, got the replies promoted (pending-requests.ts)
+  private readonly pending = new PendingRequests<Pending>();
   private lastReplyAt: number;
   state: 'starting' | 'live' | 'retired' = 'starting';
 
@@ -32,9 +33,7 @@ export class PageWorkerHandle {
     worker.on('message', (m: WorkerReply | WorkerStatus) => {
       if ('id' in m) {
         this.lastReplyAt = this.now();
-        const p = this.pending.get(m.id);
-        this.pending.delete(m.id);
-        p?.resolve(m);
+        this.pending.take(m.id)?.resolve(m);
       } else if ('log' in m) events.log(m.log, m.message);
       else if ('ready' in m) {
         if (this.state !== 'starting') return;
@@ -49,9 +48,8 @@ export class PageWorkerHandle {
   /** Posts a request; messages are handled in the order they are posted. Rejects if the worker goes. */
   request(body: Request): Promise<WorkerReply> {
     if (this.state === 'retired') return Promise.reject(new Error(`page worker ${this.index} is retired`));
-    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, sentAt: this.now() });
+      const id = this.pending.add({ resolve, reject, sentAt: this.now() });
       this.worker.postMessage({ ...body, id } as WorkerRequest);
     });
   }
@@ -63,8 +61,8 @@ export class PageWorkerHandle {
 
   /** How long the oldest unanswered request has waited, ms (0 when none). */
   oldestPendingMs(): number {
-    const first = this.pending.values().next();
-    return first.done ? 0 : this.now() - first.value.sentAt;
+    const first = this.pending.oldest();
+    return first ? this.now() - first.sentAt : 0;
   }
 
   /**
@@ -72,10 +70,10 @@ export class PageWorkerHandle {
    * oldest request it has not answered was sent, whichever is later (0 when it has nothing to do).
    */
   stalledMs(): number {
-    const first = this.pending.values().next();
-    if (first.done) return 0;
+    const first = this.pending.oldest();
+    if (!first) return 0;
     const now = this.now();
-    return Math.min(now - this.lastReplyAt, now - first.value.sentAt);
+    return Math.min(now - this.lastReplyAt, now - first.sentAt);
   }
 
   /** How long ago the worker last answered anything, ms: a worker still answering is busy, not stuck. */
