@@ -27,6 +27,12 @@ import type { ListQuery, PageQuery, ReplicaHandle, ReplicaMetrics, ServingChange
 import { pickWorker } from './pick-worker.ts';
 import { listKey, ownerOf, type PageWorkerData, type WorkerReply } from './protocol.ts';
 
+/**
+ * Off (ADR 0025): in the quiet bench:serve runs of 2026-12-07 spilling stalled workers' reads raised
+ * fresh-page CPU from 1.55 to 2.1-2.3 ms and p99 at 1,000 pages/s from 57 to 94-529 ms (each spilled
+ * read is a first page). TODO(stall signal): a stall measured from the worker's own event-loop delay.
+ */
+const SPILL_STALLED_READS = false;
 // a request the worker has not answered by the request budget plus this goes to another worker (if it is stuck)
 const PAGE_GRACE_MS = 100;
 // a worker with a request unanswered this long is hung: retired and replaced
@@ -117,8 +123,8 @@ export class PageWorkerPool implements ReplicaHandle {
    */
   private async ask(key: string, request: Request): Promise<{ reply?: WorkerReply; where: 'worker' | 'other-worker' }> {
     const owner = this.workers[ownerOf(key, this.workers.length)];
-    // the owner first, unless it is stalled and another is not (pick-worker.ts)
-    const first = pickWorker(this.workers, owner.index);
+    // the owner first; with SPILL_STALLED_READS, another when the owner is stalled (pick-worker.ts)
+    const first = SPILL_STALLED_READS ? pickWorker(this.workers, owner.index) : owner.index;
     const order = this.workers.map((_, k) => this.workers[(first + k) % this.workers.length]);
     const live = order.filter((w) => w.state === 'live');
     let failed: WorkerReply | undefined;
