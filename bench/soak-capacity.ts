@@ -7,6 +7,8 @@
  * Before the steps the mix runs until the server's CPU per request stops rising (settle.ts): 20 s steps
  * right after the warm-up measured 1.74 ms a request where the soak then met 2.1–2.5 ms, so "70%" of
  * that capacity ran the machine near saturation (RELIABILITY.md).
+ * TODO(soak capacity): after settling, a 20 s step still cost 2.15 ms a request where the soak met
+ * 2.52 (run of 2026-12-07 19:44: "70%" was ~82% of the server's CPU there); steps of minutes would close it.
  */
 import type { GcTally, IsolateGc } from './gc-trace.ts';
 import { searchCapacity, type CapacitySearchOptions, type CapacityStep } from './capacity-search.ts';

@@ -29,8 +29,8 @@ import { listKey, ownerOf, type PageWorkerData, type WorkerReply } from './proto
 
 /**
  * Off (ADR 0025): in the quiet bench:serve runs of 2026-12-07 spilling stalled workers' reads raised
- * fresh-page CPU from 1.55 to 2.1-2.3 ms and p99 at 1,000 pages/s from 57 to 94-529 ms (each spilled
- * read is a first page). TODO(stall signal): a stall measured from the worker's own event-loop delay.
+ * fresh-page CPU from 1.55-2.02 to 2.1-2.3 ms and p99 at 1,000 pages/s from 57-72 to 94-529 ms (each
+ * spilled read is a first page). TODO(stall signal): a stall measured from the worker's own event-loop delay.
  */
 const SPILL_STALLED_READS = false;
 // a request the worker has not answered by the request budget plus this goes to another worker (if it is stuck)
