@@ -65,17 +65,6 @@ export class PageWorkerHandle {
     return first ? this.now() - first.sentAt : 0;
   }
 
-  /**
-   * How long the worker has had work and answered none of it, ms: since its last answer or since the
-   * oldest request it has not answered was sent, whichever is later (0 when it has nothing to do).
-   */
-  stalledMs(): number {
-    const first = this.pending.oldest();
-    if (!first) return 0;
-    const now = this.now();
-    return Math.min(now - this.lastReplyAt, now - first.sentAt);
-  }
-
   /** How long ago the worker last answered anything, ms: a worker still answering is busy, not stuck. */
   msSinceReply(): number {
     return this.now() - this.lastReplyAt;

@@ -11,8 +11,8 @@
  * it: every worker gets every change and reads members it does not hold from the store, so its
  * answer is as fresh. With no worker live its standby does (the HTTP thread's in-thread replica, ADR 0013). A
  * starting worker is sent every change from the moment it is spawned (it applies them after loading,
- * in order), so it is current when it goes live. A read whose worker is stalled (answering nothing
- * for STALL_MS while it has work: a full collection, say) goes to one that is not (pick-worker.ts).
+ * in order), so it is current when it goes live. (Sending a stalled worker's reads to another was
+ * tried and measured worse: ADR 0025.)
  */
 import type { Worker } from 'node:worker_threads';
 import { Counter, type Registry } from 'prom-client';
@@ -24,15 +24,8 @@ import type { PayloadBuffers } from '../models/shared-payloads.ts';
 import { PageWorkerHandle, type Request } from './page-worker-handle.ts';
 import type { ItemList } from '../page/lists/list-types.ts';
 import type { ListQuery, PageQuery, ReplicaHandle, ReplicaMetrics, ServingChange } from '../replica/replica-handle.ts';
-import { pickWorker } from './pick-worker.ts';
 import { listKey, ownerOf, type PageWorkerData, type WorkerReply } from './protocol.ts';
 
-/**
- * Off (ADR 0025): in the quiet bench:serve runs of 2026-12-07 spilling stalled workers' reads raised
- * fresh-page CPU from 1.55-2.02 to 2.1-2.3 ms and p99 at 1,000 pages/s from 57-72 to 94-529 ms (each
- * spilled read is a first page). TODO(stall signal): a stall measured from the worker's own event-loop delay.
- */
-const SPILL_STALLED_READS = false;
 // a request the worker has not answered by the request budget plus this goes to another worker (if it is stuck)
 const PAGE_GRACE_MS = 100;
 // a worker with a request unanswered this long is hung: retired and replaced
@@ -90,7 +83,7 @@ export class PageWorkerPool implements ReplicaHandle {
   }
 
   /**
-   * The member's page as JSON from its worker. While that worker is not live or is stalled (pick-worker.ts), or when it leaves the
+   * The member's page as JSON from its worker. While that worker is not live, or when it leaves the
    * page unanswered past the request budget plus PAGE_GRACE_MS while answering nothing else (stuck),
    * another live worker composes it (it reads the member from the store and gets every change, so the
    * page is as fresh); with none live, the standby (the HTTP thread) does.
@@ -123,9 +116,7 @@ export class PageWorkerPool implements ReplicaHandle {
    */
   private async ask(key: string, request: Request): Promise<{ reply?: WorkerReply; where: 'worker' | 'other-worker' }> {
     const owner = this.workers[ownerOf(key, this.workers.length)];
-    // the owner first; with SPILL_STALLED_READS, another when the owner is stalled (pick-worker.ts)
-    const first = SPILL_STALLED_READS ? pickWorker(this.workers, owner.index) : owner.index;
-    const order = this.workers.map((_, k) => this.workers[(first + k) % this.workers.length]);
+    const order = this.workers.map((_, k) => this.workers[(owner.index + k) % this.workers.length]);
     const live = order.filter((w) => w.state === 'live');
     let failed: WorkerReply | undefined;
     for (const handle of live) {
