@@ -20,7 +20,7 @@
  * tables); the item cache, (items + 1) × (item features + 3) × 8 bytes (with one item-scope
  * categorical column, as in RTR and the pipeline's models: 88 bytes an item, RTR 0.5 MB — about what
  * the model's own per-item tables take); the item × size groups, 4 bytes per item per size step asked
- * (a page's members ask a handful of sizes: 20k items × 8 sizes = 640 KB; 64 sizes at most); the compiled forest (~12 bytes of WebAssembly a node plus its
+ * (a page's members ask a handful of sizes: 20k items × 8 sizes = 640 KB; 64 sizes at most); the compiled forest (~15 bytes of WebAssembly a node plus its
  * machine code; RTR 11k nodes); a scratch of CHUNK rows × features × 8 bytes (128 × 43 × 8 ≈ 44 KB).
  * The first call pays for building them (RTR: ~50 ms; a world model: ~10 ms) and the first pages
  * for the engine optimising the compiled forest: FitModel.warmServing (run by fitTrainer.load).

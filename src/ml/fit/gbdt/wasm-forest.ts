@@ -9,7 +9,7 @@
  * Exact: thresholds and leaves are written as the doubles they are (f64.const holds the 8 bytes), the
  * comparisons are predictForest's (NaN goes the nanLeft way, anything else left when x ≤ t), and each
  * (row, class) adds its leaves in tree order from the score it holds, so the sums are the same bits.
- * Trade-off: a module per model (~12 bytes a node of code, its machine code, and one memory of
+ * Trade-off: a module per model (~15 bytes a node of code, its machine code, and one memory of
  * capacity × (stride + classes) doubles); compiling it takes ~50–150 ms on the first pages' thread
  * (FitModel.warmServing runs it at load). Undefined when the engine has no WebAssembly.
  */
