@@ -2,8 +2,8 @@
  * The serving predictor (src/ml/fit/serving-predictor.ts) behind FitModel.predictItems must give the
  * same bits as the generic predictRows path: members and items seen and unseen, several sizes (number,
  * label, unparseable), numeric and categorical member columns, item and rental columns, batches longer
- * than its chunk; its per-call member state must not leak into the next call; the compiled forest must
- * equal the array walk, NaN included.
+ * than its chunk; its per-call member state must not leak into the next call; the forest compiled to
+ * JavaScript and to WebAssembly must equal the array walk, NaN included.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +16,8 @@ import { fitFeatureColumns } from '../src/ml/fit/fit-features.ts';
 import { encodeFitModel } from '../src/ml/fit/fit-model-codec.ts';
 import { FitModel } from '../src/ml/fit/fit-model.ts';
 import { compileForest } from '../src/ml/fit/gbdt/compiled-forest.ts';
-import { addForestScoresRowMajor, predictForest, softmaxRows } from '../src/ml/fit/gbdt/forest.ts';
+import { addForestScoresRowMajor, type Forest, predictForest, softmaxRows } from '../src/ml/fit/gbdt/forest.ts';
+import { compileForestToWasm } from '../src/ml/fit/gbdt/wasm-forest.ts';
 import { seededRandom } from '../src/ml/fit/seeded-random.ts';
 import { FitServingPredictor } from '../src/ml/fit/serving-predictor.ts';
 import { normaliseSize } from '../src/ml/fit/size-normaliser.ts';
@@ -161,6 +162,25 @@ describe('fit serving predictor (FitModel.predictItems)', () => {
     }
   });
 
+  it('serves the same bits through the JavaScript forest when the engine has no WebAssembly', () => {
+    const engine = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly');
+    assert.ok(engine);
+    let withoutWasm: FitServingPredictor;
+    try {
+      Reflect.deleteProperty(globalThis, 'WebAssembly');
+      withoutWasm = new FitServingPredictor(model.parts);
+    } finally {
+      Object.defineProperty(globalThis, 'WebAssembly', engine);
+    }
+    for (const [user, size, n] of [['m0', 8, 40], ['m9', 'US 10', 130], ['never-seen', 4, 7]] as const) {
+      const itemIds = someItems(n);
+      const u = model.userIndexOf(user), s = normaliseSize(size);
+      const expected = model.predictRows(servingRows(model, user, itemIds, size));
+      assertSameBits(withoutWasm.predict(u, itemIds, s), expected, `${user} in ${size}, JavaScript forest`);
+      assertSameBits(new FitServingPredictor(model.parts).predict(u, itemIds, s), expected, `${user} in ${size}, WebAssembly forest`);
+    }
+  });
+
   it('carries nothing of one call into the next (member category groups are reset)', () => {
     const itemIds = someItems(60);
     const expected = new Map<string, Float64Array>();
@@ -231,5 +251,52 @@ describe('compiled forest', () => {
     const expected = predictForest(forest, columnsOf(rows));
     const scrambled = rows.map((v, x) => (isShared(x % F) ? 1e9 * (x % 2 === 0 ? 1 : -1) : v));
     assertSameBits(probabilities((out) => compileForest(forest, isShared)(scrambled, F, n, out, 0, shared)), expected, 'shared from the template');
+  });
+
+  /** The WebAssembly scorer over `rows` (n × F) with `shared`, its scores started at `out`. */
+  const wasmScores = (f: Forest, rows: Float64Array, shared: Float64Array, isShared?: (x: number) => boolean) => (out: Float64Array): void => {
+    const wasm = compileForestToWasm(f, F, n, isShared);
+    assert.ok(wasm, 'this engine has WebAssembly');
+    wasm.rows.set(rows);
+    wasm.shared.set(shared);
+    wasm.scores.set(out);
+    wasm.score(n);
+    out.set(wasm.scores);
+  };
+
+  it('compiled to WebAssembly, adds the same scores, shared features from the shared row', () => {
+    const rows = Float64Array.from({ length: n * F }, value);
+    assertSameBits(probabilities(wasmScores(forest, rows, new Float64Array(F))), predictForest(forest, columnsOf(rows)), 'wasm');
+    const isShared = (f: number): boolean => f % 3 === 0;
+    const shared = Float64Array.from({ length: F }, value);
+    const withShared = rows.map((v, x) => (isShared(x % F) ? shared[x % F] : v));
+    const scrambled = withShared.map((v, x) => (isShared(x % F) ? 1e9 * (x % 2 === 0 ? 1 : -1) : v));
+    assertSameBits(probabilities(wasmScores(forest, scrambled, shared, isShared)), predictForest(forest, columnsOf(withShared)), 'wasm, shared');
+  });
+
+  it('compiled to WebAssembly, sends NaN the nanLeft way at every kind of node, and keeps −0 leaves', () => {
+    // one tree per class over feature 0: x ≤ 1 (NaN right), !(x > 1) (NaN left), a NaN threshold either way
+    const tree = (nanLeft: number, threshold: number, leaves: [number, number]) => ({ nanLeft, threshold, leaves });
+    const trees = [tree(0, 1, [0.25, -0.5]), tree(1, 1, [-0, 2]), tree(1, Number.NaN, [3, -4])];
+    const handmade: Forest = {
+      nClasses: 3, nFeatures: F, base: Float64Array.of(0.1, 0.2, 0.3), treeRoot: Int32Array.of(0, 3, 6),
+      nodeFeature: Int32Array.from(trees.flatMap(() => [0, -1, -1])),
+      nodeThreshold: Float64Array.from(trees.flatMap((t) => [t.threshold, 0, 0])),
+      nodeNanLeft: Uint8Array.from(trees.flatMap((t) => [t.nanLeft, 0, 0])),
+      nodeLeft: Int32Array.from(trees.flatMap((_, j) => [3 * j + 1, -1, -1])),
+      nodeRight: Int32Array.from(trees.flatMap((_, j) => [3 * j + 2, -1, -1])),
+      nodeValue: Float64Array.from(trees.flatMap((t) => [0, ...t.leaves])),
+    };
+    const rows = new Float64Array(n * F);
+    for (let k = 0; k < n; k++) rows[k * F] = [Number.NaN, 0.5, 1, 1.5, -0][k % 5];
+    const wasm = compileForestToWasm(handmade, F, n);
+    assert.ok(wasm);
+    wasm.rows.set(rows);
+    wasm.scores.fill(-0); // −0 + −0 is −0: the sum shows the leaf's sign
+    wasm.score(n);
+    // NaN: right (−0.5), left (−0), left (3); 0.5 and 1: left, left, right; 1.5: right, right, right
+    const expected = [[-0.5, -0, 3], [0.25, -0, -4], [0.25, -0, -4], [-0.5, 2, -4], [0.25, -0, -4]];
+    for (let k = 0; k < 5; k++) assert.deepEqual([...wasm.scores.subarray(k * 3, k * 3 + 3)], expected[k], `row ${k}`);
+    assert.ok(Object.is(wasm.scores[1], -0), 'a −0 leaf stays −0');
   });
 });

@@ -10,7 +10,9 @@
  * - item × size and member × category groups are found by scanning the owner's few groups
  *   (groups-by-owner.ts), not by a Map lookup of a composite key per row;
  * - rows are written row-major into a reused buffer and scored by the forest compiled to code
- *   (gbdt/compiled-forest.ts; most of the gain); nothing but the output is allocated.
+ *   (most of the gain): to WebAssembly (gbdt/wasm-forest.ts, whose memory holds the rows, the
+ *   template and the scores), or to JavaScript (gbdt/compiled-forest.ts) on an engine without it;
+ *   nothing but the output is allocated.
  *
  * Trade-off (memory for speed), all built on the first call and kept for the model's life: the
  * owner indexes, 8 bytes per item × size group and per member × category group plus 4 bytes per item
@@ -18,7 +20,7 @@
  * tables); the item cache, (items + 1) × (item features + 3) × 8 bytes (with one item-scope
  * categorical column, as in RTR and the pipeline's models: 88 bytes an item, RTR 0.5 MB — about what
  * the model's own per-item tables take); the item × size groups, 4 bytes per item per size step asked
- * (a page's members ask a handful of sizes: 20k items × 8 sizes = 640 KB; 64 sizes at most); the compiled forest (~30 bytes of source a node plus its
+ * (a page's members ask a handful of sizes: 20k items × 8 sizes = 640 KB; 64 sizes at most); the compiled forest (~15 bytes of WebAssembly a node plus its
  * machine code; RTR 11k nodes); a scratch of CHUNK rows × features × 8 bytes (128 × 43 × 8 ≈ 44 KB).
  * The first call pays for building them (RTR: ~50 ms; a world model: ~10 ms) and the first pages
  * for the engine optimising the compiled forest: FitModel.warmServing (run by fitTrainer.load).
@@ -30,8 +32,9 @@ import { LARGE, SMALL, type FitColumn, type FitData } from './fit-data.ts';
 import type { FitModelParts } from './fit-model-codec.ts';
 import type { FitFeatureValues } from './fit-model.ts';
 import { itemSizeKey, userCategoryKey } from './fit-tables.ts';
-import { compileForest, type ForestScorer } from './gbdt/compiled-forest.ts';
+import { compileForest } from './gbdt/compiled-forest.ts';
 import { softmaxRows } from './gbdt/forest.ts';
+import { compileForestToWasm } from './gbdt/wasm-forest.ts';
 import { groupOf, groupsByOwner, type GroupsByOwner } from './groups-by-owner.ts';
 import type { GroupStats } from './group-stats.ts';
 import { latentZ, ordinalProbs } from './latent-size.ts';
@@ -66,8 +69,10 @@ export class FitServingPredictor {
   private readonly probs = new Float64Array(3);
   /** 1 for the template's features (read from the template, never written into the rows) */
   private readonly shared: Uint8Array;
-  /** the forest compiled to code (compiled-forest.ts) */
-  private readonly score: ForestScorer;
+  /** a chunk's class scores, row k's class c at k · classes + c (the scorer adds the trees to them) */
+  private readonly scores: Float64Array;
+  /** adds the trees of the first m rows to scores: the forest compiled to WebAssembly, else to JavaScript */
+  private readonly scoreRows: (m: number) => void;
   private readonly itemIndexes = new Int32Array(CHUNK);
   /** feature positions of the item part of a row: item columns, their level stats, the item's history */
   private readonly itemPos: Int32Array;
@@ -119,8 +124,6 @@ export class FitServingPredictor {
         ? { kind: 'numeric', name: c.name, scope: c.scope, values: new Float64Array(1) }
         : { kind: 'categorical', name: c.name, scope: c.scope, codes: new Int32Array(1), labels: c.labels }),
     };
-    this.template = new Float64Array(this.width);
-    this.rows = new Float64Array(CHUNK * this.width);
     this.bodyScratch = new Float64Array(tables.body.weights.length);
     // the template's features: everything that depends on the member and the size only
     const shared = new Uint8Array(this.width);
@@ -133,7 +136,20 @@ export class FitServingPredictor {
     shared.fill(1, this.userAt, this.userAt + 5);
     shared.fill(1, this.bodyAt, this.bodyAt + 2);
     this.shared = shared;
-    this.score = compileForest(parts.forest, (f) => shared[f] === 1);
+    // rows, template and scores live in the WebAssembly module's memory when there is one (wasm-forest.ts)
+    const wasm = compileForestToWasm(parts.forest, this.width, CHUNK, (f) => shared[f] === 1);
+    if (wasm) {
+      this.rows = wasm.rows;
+      this.template = wasm.shared;
+      this.scores = wasm.scores;
+      this.scoreRows = wasm.score;
+    } else {
+      const rows = (this.rows = new Float64Array(CHUNK * this.width));
+      const template = (this.template = new Float64Array(this.width));
+      const scores = (this.scores = new Float64Array(CHUNK * parts.forest.nClasses));
+      const compiled = compileForest(parts.forest, (f) => shared[f] === 1);
+      this.scoreRows = (m) => compiled(rows, this.width, m, scores, 0, template);
+    }
     const pos: number[] = [];
     for (const j of this.itemColumns) {
       pos.push(1 + j);
@@ -164,8 +180,10 @@ export class FitServingPredictor {
         const m = Math.min(CHUNK, n - from);
         for (let k = 0; k < m; k++) this.itemIndexes[k] = itemIndex.get(itemIds[from + k]) ?? -1;
         for (let k = 0; k < m; k++) this.writeRow(k * this.width, u, this.itemIndexes[k], s, category);
-        for (let k = 0; k < m; k++) for (let c = 0; c < K; c++) out[(from + k) * K + c] = this.p.forest.base[c];
-        this.score(this.rows, this.width, m, out, from * K, this.template);
+        const { scores } = this;
+        for (let k = 0; k < m; k++) for (let c = 0; c < K; c++) scores[k * K + c] = this.p.forest.base[c];
+        this.scoreRows(m);
+        for (let x = 0; x < m * K; x++) out[from * K + x] = scores[x];
       }
     } finally {
       this.clearMember(u);

@@ -1,5 +1,6 @@
 /**
- * A forest compiled to JavaScript: each tree becomes nested conditionals with its features and
+ * A forest compiled to JavaScript (what serving uses when the engine has no WebAssembly: wasm-forest.ts
+ * emits the same conditionals as a module, ~12% faster on a page): each tree becomes nested conditionals with its features and
  * thresholds as constants, and the engine compiles those to machine code. Why: walking node arrays is
  * a chain of dependent loads (node → feature → value → threshold → child) with one shared,
  * unpredictable branch; compiled, every node is its own branch, and on a page the nodes on member or
