@@ -193,7 +193,7 @@ Where the time went (CPU profile of the old path): fitFeatureColumns (Map lookup
 features written feature-major, body size per row) and predictForest (a closure per value). After: member and size
 features once per call, item-only features once per item (cached for the model's life), owner indexes (item → its
 sizes, member → its categories) instead of Map lookups, rows row-major in a reused buffer, and the forest compiled to
-JavaScript (src/ml/fit/gbdt/compiled-forest.ts), which is most of the gain on the larger RTR forest. The first call
+JavaScript (compiled-forest.ts, since replaced by WebAssembly: gbdt/wasm-forest.ts), which is most of the gain on the larger RTR forest. The first call
 builds the indexes and compiles the forest (figures above); \`fitTrainer.load\` runs \`FitModel.warmServing\` so that
 this and the engine's optimisation of the generated code happen at load, not on the first pages.
 `;

@@ -15,8 +15,7 @@ import type { FitColumn, FitData } from '../src/ml/fit/fit-data.ts';
 import { fitFeatureColumns } from '../src/ml/fit/fit-features.ts';
 import { encodeFitModel } from '../src/ml/fit/fit-model-codec.ts';
 import { FitModel } from '../src/ml/fit/fit-model.ts';
-import { compileForest } from '../src/ml/fit/gbdt/compiled-forest.ts';
-import { addForestScoresRowMajor, type Forest, predictForest, softmaxRows } from '../src/ml/fit/gbdt/forest.ts';
+import { addForestScoresRowMajor, addForestScoresWithShared, type Forest, predictForest, softmaxRows } from '../src/ml/fit/gbdt/forest.ts';
 import { compileForestToWasm } from '../src/ml/fit/gbdt/wasm-forest.ts';
 import { seededRandom } from '../src/ml/fit/seeded-random.ts';
 import { FitServingPredictor } from '../src/ml/fit/serving-predictor.ts';
@@ -162,7 +161,7 @@ describe('fit serving predictor (FitModel.predictItems)', () => {
     }
   });
 
-  it('serves the same bits through the JavaScript forest when the engine has no WebAssembly', () => {
+  it('serves the same bits through the array walk when the engine has no WebAssembly', () => {
     const engine = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly');
     assert.ok(engine);
     let withoutWasm: FitServingPredictor;
@@ -176,7 +175,7 @@ describe('fit serving predictor (FitModel.predictItems)', () => {
       const itemIds = someItems(n);
       const u = model.userIndexOf(user), s = normaliseSize(size);
       const expected = model.predictRows(servingRows(model, user, itemIds, size));
-      assertSameBits(withoutWasm.predict(u, itemIds, s), expected, `${user} in ${size}, JavaScript forest`);
+      assertSameBits(withoutWasm.predict(u, itemIds, s), expected, `${user} in ${size}, array walk`);
       assertSameBits(new FitServingPredictor(model.parts).predict(u, itemIds, s), expected, `${user} in ${size}, WebAssembly forest`);
     }
   });
@@ -236,11 +235,9 @@ describe('compiled forest', () => {
   const columnsOf = (rows: Float64Array): Float64Array[] =>
     Array.from({ length: F }, (_, f) => Float64Array.from({ length: n }, (_, k) => rows[k * F + f]));
 
-  it('adds the same scores as the array walk and predictForest, NaN included', () => {
+  it('the array walk adds the same scores as predictForest, NaN included', () => {
     const rows = Float64Array.from({ length: n * F }, value);
     const expected = predictForest(forest, columnsOf(rows));
-    const compiled = compileForest(forest);
-    assertSameBits(probabilities((out) => compiled(rows, F, n, out, 0, new Float64Array(0))), expected, 'compiled');
     assertSameBits(probabilities((out) => addForestScoresRowMajor(forest, rows, F, n, out, 0)), expected, 'array walk');
   });
 
@@ -250,7 +247,7 @@ describe('compiled forest', () => {
     const rows = Float64Array.from({ length: n * F }, (_, x) => (isShared(x % F) ? shared[x % F] : value()));
     const expected = predictForest(forest, columnsOf(rows));
     const scrambled = rows.map((v, x) => (isShared(x % F) ? 1e9 * (x % 2 === 0 ? 1 : -1) : v));
-    assertSameBits(probabilities((out) => compileForest(forest, isShared)(scrambled, F, n, out, 0, shared)), expected, 'shared from the template');
+    assertSameBits(probabilities((out) => addForestScoresWithShared(forest, isShared)(scrambled, F, n, out, 0, shared)), expected, 'shared from the template');
   });
 
   /** The WebAssembly scorer over `rows` (n × F) with `shared`, its scores started at `out`. */

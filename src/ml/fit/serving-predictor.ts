@@ -11,7 +11,7 @@
  *   (groups-by-owner.ts), not by a Map lookup of a composite key per row;
  * - rows are written row-major into a reused buffer and scored by the forest compiled to code
  *   (most of the gain): to WebAssembly (gbdt/wasm-forest.ts, whose memory holds the rows, the
- *   template and the scores), or to JavaScript (gbdt/compiled-forest.ts) on an engine without it;
+ *   template and the scores), or walked as arrays (gbdt/forest.ts) on an engine without it;
  *   nothing but the output is allocated.
  *
  * Trade-off (memory for speed), all built on the first call and kept for the model's life: the
@@ -23,7 +23,7 @@
  * (a page's members ask a handful of sizes: 20k items × 8 sizes = 640 KB; 64 sizes at most); the compiled forest (~15 bytes of WebAssembly a node plus its
  * machine code; RTR 11k nodes); a scratch of CHUNK rows × features × 8 bytes (128 × 43 × 8 ≈ 44 KB).
  * The first call pays for building them (RTR: ~50 ms; a world model: ~10 ms) and the first pages
- * for the engine optimising the compiled forest: FitModel.warmServing (run by fitTrainer.load).
+ * for the engine optimising the row writers: FitModel.warmServing (run by fitTrainer.load).
  * This is valid because a FitModel never changes after training or loading: nothing writes its parts
  * (a new model is a new FitModel, with its own predictor). Whoever makes parts mutable must drop this.
  */
@@ -32,8 +32,7 @@ import { LARGE, SMALL, type FitColumn, type FitData } from './fit-data.ts';
 import type { FitModelParts } from './fit-model-codec.ts';
 import type { FitFeatureValues } from './fit-model.ts';
 import { itemSizeKey, userCategoryKey } from './fit-tables.ts';
-import { compileForest } from './gbdt/compiled-forest.ts';
-import { softmaxRows } from './gbdt/forest.ts';
+import { addForestScoresWithShared, softmaxRows } from './gbdt/forest.ts';
 import { compileForestToWasm } from './gbdt/wasm-forest.ts';
 import { groupOf, groupsByOwner, type GroupsByOwner } from './groups-by-owner.ts';
 import type { GroupStats } from './group-stats.ts';
@@ -71,7 +70,7 @@ export class FitServingPredictor {
   private readonly shared: Uint8Array;
   /** a chunk's class scores, row k's class c at k · classes + c (the scorer adds the trees to them) */
   private readonly scores: Float64Array;
-  /** adds the trees of the first m rows to scores: the forest compiled to WebAssembly, else to JavaScript */
+  /** adds the trees of the first m rows to scores: the forest compiled to WebAssembly, else its arrays walked */
   private readonly scoreRows: (m: number) => void;
   private readonly itemIndexes = new Int32Array(CHUNK);
   /** feature positions of the item part of a row: item columns, their level stats, the item's history */
@@ -147,7 +146,7 @@ export class FitServingPredictor {
       const rows = (this.rows = new Float64Array(CHUNK * this.width));
       const template = (this.template = new Float64Array(this.width));
       const scores = (this.scores = new Float64Array(CHUNK * parts.forest.nClasses));
-      const compiled = compileForest(parts.forest, (f) => shared[f] === 1);
+      const compiled = addForestScoresWithShared(parts.forest, (f) => shared[f] === 1);
       this.scoreRows = (m) => compiled(rows, this.width, m, scores, 0, template);
     }
     const pos: number[] = [];

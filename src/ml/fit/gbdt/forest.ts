@@ -69,7 +69,7 @@ export function predictForestRow(forest: Forest, features: ArrayLike<number>): F
  * out[outAt + k·nClasses + c] (the caller starts it at `base`). Tree-major: one tree's nodes stay in
  * cache while every row walks it, and there is no closure per value read (the serving hot path).
  * Each (row, class) still adds its leaves in tree order, so the sums equal predictForest's bit for bit.
- * The fallback of compiled-forest.ts, which is ~3.5× faster on RTR pages where code generation is allowed.
+ * What serving falls back to on an engine without WebAssembly (wasm-forest.ts: ~3.5× faster on RTR pages).
  */
 export function addForestScoresRowMajor(
   forest: Forest, rows: Float64Array, stride: number, n: number, out: Float64Array, outAt: number,
@@ -91,6 +91,20 @@ export function addForestScoresRowMajor(
       out[outAt + k * K + c] += nodeValue[node];
     }
   }
+}
+
+/**
+ * addForestScoresRowMajor over `rows` whose features f with isShared(f) are taken from `shared` (the
+ * page's member and size features, written once): they are copied into each row first.
+ */
+export function addForestScoresWithShared(
+  forest: Forest, isShared: (f: number) => boolean,
+): (rows: Float64Array, stride: number, n: number, out: Float64Array, outAt: number, shared: Float64Array) => void {
+  const sharedFeatures = Array.from({ length: forest.nFeatures }, (_, f) => f).filter(isShared);
+  return (rows, stride, n, out, outAt, shared) => {
+    for (let k = 0; k < n; k++) for (const f of sharedFeatures) rows[k * stride + f] = shared[f];
+    addForestScoresRowMajor(forest, rows, stride, n, out, outAt);
+  };
 }
 
 /** Softmax of each row of a row-major n × K matrix of raw scores, in place. */

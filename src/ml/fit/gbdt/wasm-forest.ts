@@ -1,9 +1,12 @@
 /**
- * A forest compiled to WebAssembly: the same nested conditionals as compiled-forest.ts, emitted as a
- * module whose rows, shared row and scores live in its own memory. Why: on a page the tree walk is
- * most of a fit prediction, and the engine's code for the JavaScript version pays, at every node, an
- * index computation and a bounds check on the typed array; a WebAssembly load has its offset built in
- * and no check (the memory's guard pages do it). On the 200k × 20k world's fit model (135 trees, 8,235
+ * A forest compiled to WebAssembly: each tree as nested conditionals with its features and thresholds
+ * as constants, in a module whose rows, shared row and scores live in its own memory. Why: on a page
+ * the tree walk is most of a fit prediction; walking node arrays is a chain of dependent loads (node →
+ * feature → value → threshold → child) with one shared, unpredictable branch, while compiled every
+ * node is its own branch, and the nodes on member or size features go the same way for every row of
+ * a page, so the CPU predicts them. A WebAssembly load has its offset built in and no bounds check (the
+ * memory's guard pages do it), and the module runs optimised from its first call (the JavaScript
+ * version compiled with `new Function`, removed, stayed slow for ~800 calls after every model load). On the 200k × 20k world's fit model (135 trees, 8,235
  * nodes), a page's rows as served: ~12% less CPU for the walk (bench/results/serve-fresh-cpu.md, h22fit).
  *
  * Exact: thresholds and leaves are written as the doubles they are (f64.const holds the 8 bytes), the
