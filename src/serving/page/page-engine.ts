@@ -8,6 +8,7 @@
 import { createSharedRows, type SharedRows } from './cache/shared-rows.ts';
 import type { VitrineConfig } from '../../core/config.ts';
 import type { VitrineEvent } from '../../core/types.ts';
+import { PendingRequests } from '../../core/pending-requests.ts';
 import type { Store } from '../../storage/store.ts';
 import type { CatalogueView, MemberSnapshot, ModelHandle, ModelManager, OnlineState } from '../engine/contracts.ts';
 import type { Timers } from '../fallback/deadline.ts';
@@ -71,8 +72,11 @@ export class PageEngine {
   private readonly hydration = new AbortController();
   /** pages served and not yet logged (served → flushServed, on a timer, a full batch or close) */
   private unlogged: Array<{ page: Page; ts: number }> = [];
-  /** log batches being committed (a forget waits for them) */
-  private readonly logging = new Set<Promise<void>>();
+  /**
+   * log batches being committed (a forget waits for them). Not a Set: its tables, rehashed every few
+   * batches, got the batches' pages promoted (core/pending-requests.ts)
+   */
+  private readonly logging = new PendingRequests<Promise<void>>();
   /** pages begun so far; a forget remembers the count, and pages begun up to it are not logged */
   private pagesBegun = 0;
   private readonly forgotten = new BoundedMap<string, number>(FORGETS_REMEMBERED);
@@ -219,7 +223,7 @@ export class PageEngine {
     this.rowCache?.forget(userId);
     this.forgotten.set(userId, this.pagesBegun);
     this.unlogged = this.unlogged.filter((p) => p.page.userId !== userId);
-    await Promise.all([...this.logging]);
+    await Promise.all([...this.logging.values()]);
   }
 
   /** Logs the pages served and not yet logged, now (reports that read the log call it first); never rejects. */
@@ -233,8 +237,8 @@ export class PageEngine {
     const logged = log.then(() => {
       this.dropping = false;
     }, (err: unknown) => this.logFailed(pages, err));
-    this.logging.add(logged);
-    void logged.finally(() => this.logging.delete(logged));
+    const id = this.logging.add(logged);
+    void logged.finally(() => this.logging.take(id));
     return logged;
   }
 
