@@ -81,8 +81,8 @@ export async function runNodeComparison(opts: NodeComparisonOptions): Promise<No
     const redisServerPid = await redisPid(redis);
     const redisBaseline = await redisUsedMemory(redis);
     const sides = {
-      embedded: { url: world.embedded.url, pids: async () => ({ server: [world.embedded.pid], redis: [], postgres: [] as number[] }) },
-      node: { url: world.node.url, pids: async () => ({ server: [world.node.pid], redis: [redisServerPid], postgres: await backendPids(admin, world.database) }) },
+      embedded: { url: world.embedded.url, pids: async () => ({ server: [world.embedded.child.pid!], redis: [], postgres: [] as number[] }) },
+      node: { url: world.node.url, pids: async () => ({ server: [world.node.child.pid!], redis: [redisServerPid], postgres: await backendPids(admin, world.database) }) },
     };
     type Side = keyof typeof sides;
     /** runs `load` against a side with the CPU of each of its processes read around it */

@@ -58,14 +58,14 @@ try {
   });
   let load;
   let cpu = { serverSeconds: NaN, clientSeconds: NaN, loadAverage1m: { before: NaN, after: NaN } };
-  const serverCpuBefore = processCpuSeconds(server.pid);
+  const serverCpuBefore = processCpuSeconds(server.child.pid);
   const clientCpuBefore = process.cpuUsage();
   const loadBefore = loadavg()[0];
   try {
     load = await runHttpLoad(server.url, bodies, batchSize, clients);
   } finally {
     cpu = {
-      serverSeconds: round(processCpuSeconds(server.pid) - serverCpuBefore),
+      serverSeconds: round(processCpuSeconds(server.child.pid) - serverCpuBefore),
       clientSeconds: round(sumCpu(process.cpuUsage(clientCpuBefore))),
       loadAverage1m: { before: round(loadBefore), after: round(loadavg()[0]) },
     };

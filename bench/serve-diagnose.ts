@@ -68,7 +68,7 @@ try {
   await runLoad({ baseUrl: server.url, paths, connections, duration: 5 });
   let trialAt = 0;
   for (let r = 0; r < Number(values.repeat); r++) {
-    const window = await openWindow(server.url, server.pid);
+    const window = await openWindow(server.url, server.child.pid);
     const clientBefore = process.cpuUsage();
     const loadFrom = performance.now();
     const rated = await runRatedLoad({ baseUrl: server.url, paths, connections, rate, seconds: Number(values.duration) });
@@ -79,7 +79,7 @@ try {
     console.log(`cpu %: client ${Math.round((clientCpu.user + clientCpu.system) / 1e4 / rated.seconds)}; server ${load.cpu}`);
     console.log(`load: p50 ${rated.latencyMs.p50} p90 ${rated.latencyMs.p90} p99 ${rated.latencyMs.p99} max ${rated.latencyMs.max} ms;`
       + ` server > 10 ms ${load.over10}%, > 25 ms ${load.over25}%; client loop p99 ${rated.clientLoopDelayMs.p99} max ${rated.clientLoopDelayMs.max}`);
-    const freshWindow = await openWindow(server.url, server.pid);
+    const freshWindow = await openWindow(server.url, server.child.pid);
     const freshFrom = performance.now();
     const stop = new AbortController();
     const bg = runRatedLoad({ baseUrl: server.url, paths, connections: connections - LOOPS, rate, seconds: 600, signal: stop.signal });

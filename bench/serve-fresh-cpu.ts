@@ -128,7 +128,7 @@ async function measure(workers: number, ids: readonly string[], round: number): 
     const nodeArgs = [...values['node-flags'].split(' ').filter(Boolean),
       ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', join(values.profile, `w${workers}-r${round}`)] : [])];
     const server = await startServer({ dataDir: dir, startTimeoutMs: 600_000, nodeArgs, serveArgs: values['serve-flags'].split(' ').filter(Boolean) });
-    const pid = server.pid;
+    const pid = server.child.pid!;
     try {
       await waitIdle(pid);
       // warm-up on members outside the measured ones: code optimised, caches of the catalogue filled

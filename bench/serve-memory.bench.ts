@@ -59,7 +59,7 @@ writeFileSync(join(built.dataDir, 'vitrine.toml'), `# written by bench/serve-mem
 
 const server = await startServer({ dataDir: built.dataDir, startTimeoutMs: 180_000 });
 const metric = (name: string) => metricValue(server.url, name);
-const rssMB = () => processRssMB(server.pid);
+const rssMB = () => processRssMB(server.child.pid);
 // what the collectors hold: committed heap of the HTTP thread and of the page workers together
 const heapsMB = async () => ({
   httpHeapMB: Math.round((await metric('vitrine_nodejs_heap_size_total_bytes')) / 2 ** 20),

@@ -116,7 +116,7 @@ try {
       gcs.push({ at, isolate: m[1], kind: m[2].trim(), fromMb: Number(m[3]), toMb: Number(m[4]), pauseMs: Number(m[5]) });
     }
   });
-  const pid = server.pid;
+  const pid = server.child.pid!;
   try {
     // start-up (models, ANN indexes, the signals scan) took over waitIdle's 120 s on a loaded machine: wait it out
     for (let k = 0; k < 5 && (await waitIdle(pid)) >= 119; k++);

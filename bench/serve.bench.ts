@@ -120,9 +120,9 @@ let page, freshness, rated, freshnessAtRate, pageJson: string, rssAfterWarm: num
 let trafficSeen: ServeResult['traffic'];
 try {
   // start-up work (trending counts seeded from the event log) runs in the background: let it finish first
-  console.log(`server at ${server.url}; waiting for its start-up work (${await waitIdle(server.pid)} s)…`);
+  console.log(`server at ${server.url}; waiting for its start-up work (${await waitIdle(server.child.pid)} s)…`);
   // the high-water mark of start-up alone: models loaded, the ANN index built, signals seeded
-  rssStartPeak = await rssMB(server.pid, 'VmHWM');
+  rssStartPeak = await rssMB(server.child.pid, 'VmHWM');
   // the pool comes into use over one live TTL (ADR 0008): members' cached pages are then of every age,
   // and each load below sees the steady state's share of pages recomposed when their TTL runs out.
   // Warming every member at once instead makes all their pages expire together a TTL later
@@ -137,12 +137,12 @@ try {
     await runLoad({ baseUrl: server.url, paths, connections, duration: 5 });
   }
   const pagesBefore = traffic?.stats().pages ?? 0;
-  rssAfterWarm = await rssMB(server.pid);
+  rssAfterWarm = await rssMB(server.child.pid);
   console.log(`page load, ${duration} s…`);
-  const cpuBefore = await cpuSeconds(server.pid);
+  const cpuBefore = await cpuSeconds(server.child.pid);
   const lookupsBefore = await cacheLookups(server.url);
   page = await runLoad({ baseUrl: server.url, ...pages, connections, duration });
-  pageCpuMs = ((await cpuSeconds(server.pid)) - cpuBefore) * 1000 / page.requests;
+  pageCpuMs = ((await cpuSeconds(server.child.pid)) - cpuBefore) * 1000 / page.requests;
   const lookupsAfter = await cacheLookups(server.url);
   const hits = hitRates(lookupsBefore, lookupsAfter);
   caches = { pageHitRate: hits.page, rowHitRate: hits.row, rowCacheMembers };
@@ -168,7 +168,7 @@ try {
   const duringRated = await ratedBackground;
   console.log(`  (background load during the trials: ${duringRated.perSecond} pages/s, p99 ${duringRated.latencyMs.p99} ms)`);
   pageJson = await (await fetch(new URL(paths[0], server.url))).text();
-  rssPeak = await rssMB(server.pid, 'VmHWM');
+  rssPeak = await rssMB(server.child.pid, 'VmHWM');
   if (traffic) {
     const seen = traffic.stats();
     trafficSeen = { population: population.length, ...trafficModel, pagesAsked: seen.pages - pagesBefore, sessions: seen.sessions, distinctMembers: seen.members };
@@ -248,12 +248,12 @@ async function freshPageRun(next: () => RequestSpec): Promise<NonNullable<ServeR
     `# written by bench/serve.bench.ts (fresh-page run)\n[serving]\nimpressionItemEvents = false\nrowCacheMembers = 0\npageWorkers = ${Number(values['page-workers'])}\n`);
   const fresh = await startServer({ dataDir: built.dataDir, startTimeoutMs: SERVER_START_TIMEOUT_MS, nodeArgs: nodeFlags });
   try {
-    await waitIdle(fresh.pid);
+    await waitIdle(fresh.child.pid);
     await runLoad({ baseUrl: fresh.url, paths: [], next, connections, duration: 10 });
     const lookupsBefore = await cacheLookups(fresh.url);
-    const before = await cpuSeconds(fresh.pid);
+    const before = await cpuSeconds(fresh.child.pid);
     const run = await runLoad({ baseUrl: fresh.url, paths: [], next, connections, duration: freshSeconds });
-    const cpuMs = ((await cpuSeconds(fresh.pid)) - before) * 1000 / run.requests;
+    const cpuMs = ((await cpuSeconds(fresh.child.pid)) - before) * 1000 / run.requests;
     const hits = hitRates(lookupsBefore, await cacheLookups(fresh.url));
     if (hits.page > 0 || hits.row > 0) throw new Error(`the fresh-page run hit a cache (${JSON.stringify(hits)})`);
     console.log(`  ${round3(cpuMs)} ms of server CPU per fresh page, ${run.perSecond} pages/s`);

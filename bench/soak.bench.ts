@@ -108,7 +108,7 @@ const nodeArgs = [...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', valu
 const server = await startServer({ dataDir: built.dataDir, startTimeoutMs: 120_000, nodeArgs });
 const gc = values['trace-gc'] ? new GcTally() : undefined;
 if (gc) createInterface({ input: server.child.stdout! }).on('line', (line) => gc.line(line));
-const pid = server.pid;
+const pid = server.child.pid;
 const failures = new Map<string, number>();
 const onNon2xx = (spec: { method: string; path: string }, status: number, body: string) => {
   const code = /"code":"(\w+)"/.exec(body)?.[1] ?? 'no code';

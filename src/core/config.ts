@@ -156,12 +156,6 @@ export const ConfigSchema = Type.Object({
      * (ADR 0015, src/serving/v8-flags.ts)
      */
     allocationSitePretenuring: Type.Boolean(),
-    /**
-     * V8 collects garbage on the allocating thread only, no helper threads (every thread; `vitrine
-     * serve` runs itself again with node's `--single-threaded-gc`, which V8 reads only at start). Off by
-     * default: on 2 busy cores it measured neutral for CPU per fresh page (ADR 0026, src/cli/start-flags.ts)
-     */
-    singleThreadedGc: Type.Boolean(),
   }, { additionalProperties: false }),
   training: Type.Object({
     /** train in a worker thread so serving is unaffected (false: on the serving thread, e.g. an in-memory store) */
@@ -254,8 +248,6 @@ export const DEFAULT_CONFIG: VitrineConfig = {
     heapGrowthPercent: 50,
     // V8's pretenuring fed a promotion loop on the serving threads (ADR 0015)
     allocationSitePretenuring: false,
-    // measured neutral on 2 busy cores, not adopted (ADR 0026): the quiet bench:serve decides
-    singleThreadedGc: false,
   },
   training: {
     inWorker: true,

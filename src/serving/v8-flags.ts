@@ -17,34 +17,23 @@
  * 3.4 MB survived each scavenge and a full collection ran every 1.25 s; with pretenuring off,
  * 0.24 MB and one full collection in the run. Trade: objects that do live long are copied once or
  * twice through the young generation before promotion (cheap next to the loop it breaks).
- *
- * serving.singleThreadedGc (default true, ADR 0026): V8 collects on the thread that allocated, with no
- * helper threads. On 2 busy cores a parallel scavenge waits for helpers the OS is not running, and the
- * helpers' own work is CPU the page workers need. V8 reads it only at start (set at run time it crashed
- * a page worker), so it is a start flag: `vitrine serve` runs itself again with it (src/cli/start-flags.ts).
  */
 import { setFlagsFromString } from 'node:v8';
 
 export interface ServingV8Settings {
   heapGrowthPercent: number;
   allocationSitePretenuring: boolean;
-  singleThreadedGc: boolean;
 }
 
 /** The V8 flags for these settings (none when every setting is V8's own default). */
-export function servingV8Flags(settings: Omit<ServingV8Settings, 'singleThreadedGc'>): string[] {
+export function servingV8Flags(settings: ServingV8Settings): string[] {
   const flags: string[] = [];
   if (settings.heapGrowthPercent > 0) flags.push(`--heap-growing-percent=${Math.round(settings.heapGrowthPercent)}`);
   if (!settings.allocationSitePretenuring) flags.push('--no-allocation-site-pretenuring');
   return flags;
 }
 
-/** The flags V8 must be started with for these settings (node's command line; never set at run time). */
-export function servingStartFlags(settings: Pick<ServingV8Settings, 'singleThreadedGc'>): string[] {
-  return settings.singleThreadedGc ? ['--single-threaded-gc'] : [];
-}
-
 /** Sets the serving V8 flags for this process; call before the app (and its workers) start. */
-export function applyServingV8Flags(settings: Omit<ServingV8Settings, 'singleThreadedGc'>, set: (flag: string) => void = setFlagsFromString): void {
+export function applyServingV8Flags(settings: ServingV8Settings, set: (flag: string) => void = setFlagsFromString): void {
   for (const flag of servingV8Flags(settings)) set(flag);
 }

@@ -1,9 +1,7 @@
 /**
  * Runs the real `vitrine serve` as a child process (for crash tests and benchmarks, which need a
  * process that can be killed or measured apart from the client). The port is read from the server's
- * "vitrine listening on http://HOST:PORT" log line, never guessed, and so is the server's pid: `vitrine
- * serve` runs the server in a child node of its own (src/cli/start-flags.ts, ADR 0026), as it does for
- * users, so the process spawned here is its thin parent.
+ * "vitrine listening on http://HOST:PORT" log line, never guessed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,14 +10,9 @@ import { VITRINE_ENTRY } from '../../src/cli/vitrine-entry.ts';
 import { HANG_GUARD_MS } from './wait-for.ts';
 
 const LISTENING = /vitrine listening on (http:\/\/[^\s:]+:(\d+))/;
-// pino's JSON log line names the process that wrote it
-const PID = /"pid":(\d+)/;
 
 export interface ServerProcess {
-  /** the process spawned: `vitrine serve`, the server's parent (signals passed on, exits as it does) */
   child: ChildProcess;
-  /** the server's own process (its threads, CPU and memory): the child's child */
-  pid: number;
   /** e.g. http://127.0.0.1:41234 */
   url: string;
   port: number;
@@ -27,7 +20,7 @@ export interface ServerProcess {
   exited: Promise<number | string>;
   /** SIGTERM (graceful: closes the store, writes --cpu-prof profiles) and waits for the exit. */
   stop(): Promise<number | string>;
-  /** SIGKILL to the server, the crash: no handler runs. Waits for the exit (the parent's, by the same signal). */
+  /** SIGKILL, the crash: no handler runs. Waits for the exit. */
   kill9(): Promise<number | string>;
 }
 
@@ -54,7 +47,7 @@ export async function startServer(opts: StartServerOptions): Promise<ServerProce
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-4000); });
 
-  const [url, pid] = await new Promise<[string, number]>((resolve, reject) => {
+  const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     // a hang guard, not a start-up time limit: a loaded machine took tens of seconds to start it
     const guardMs = opts.startTimeoutMs ?? HANG_GUARD_MS;
@@ -67,31 +60,17 @@ export async function startServer(opts: StartServerOptions): Promise<ServerProce
     lines.on('line', (line) => {
       const match = LISTENING.exec(line);
       if (!match) return;
-      const pidMatch = PID.exec(line);
-      if (!pidMatch) return fail(new Error(`no pid in the listening line: ${line}`));
       clearTimeout(timer);
       // keep draining stdout so a chatty server never blocks on a full pipe
       lines.removeAllListeners('line');
-      resolve([match[1], Number(pidMatch[1])]);
+      resolve(match[1]);
     });
     void exited.then((code) => fail(new Error(`server exited (${code}) before listening`)));
   });
 
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const stop = async () => {
-    // to the parent, as a supervisor or a terminal would: it passes the signal on
-    if (running()) child.kill('SIGTERM');
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     return exited;
   };
-  const kill9 = async () => {
-    if (running()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL'); // the server already gone: its parent is on its way out
-      }
-    }
-    return exited;
-  };
-  return { child, url, pid, port: Number(new URL(url).port), exited, stop, kill9 };
+  return { child, url, port: Number(new URL(url).port), exited, stop: () => signal('SIGTERM'), kill9: () => signal('SIGKILL') };
 }

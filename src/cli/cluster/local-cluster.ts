@@ -113,8 +113,6 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const killNode = async (k: number) => {
       await kill9(nodes[k]);
       forget(children, nodes[k]);
-      // the node is `vitrine serve`, the server's parent (ADR 0026): the server dies as its pipe closes
-      await waitPortFree(nodePorts[k]);
     };
     const restartNode = async (k: number) => {
       await killNode(k);
@@ -188,20 +186,6 @@ async function waitListening(port: number, child: ChildProcess, timeoutMs = 60_0
     if (ok) return;
     if (performance.now() > deadline) throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Polls until nothing accepts connections on `port` any more. */
-async function waitPortFree(port: number, timeoutMs = 60_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const listening = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, HOST, () => { socket.destroy(); resolve(true); });
-      socket.on('error', () => resolve(false));
-    });
-    if (!listening) return;
-    if (performance.now() > deadline) throw new Error(`port ${port} still listened ${timeoutMs} ms after its node was killed`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

@@ -4,10 +4,9 @@ import { type ConfigOverrides, loadConfig } from '../../core/config.ts';
 import { openStore } from '../../storage/open-store.ts';
 import { PageRecordRetention } from '../../storage/page-record-retention.ts';
 import { assertSafeBind } from '../../serving/auth.ts';
-import { applyServingV8Flags, servingStartFlags } from '../../serving/v8-flags.ts';
+import { applyServingV8Flags } from '../../serving/v8-flags.ts';
 import { exitOnError } from '../exit.ts';
 import { serveApp } from '../serve-app.ts';
-import { dieWithStartFlagsParent, missingStartFlags, runWithStartFlags } from '../start-flags.ts';
 
 export const SERVE_HELP = `vitrine serve [--data DIR] [--port 8080] [--host 127.0.0.1] [--store URL] [--state URL] [--config FILE] [--page-workers N]
 
@@ -23,9 +22,7 @@ Serves the HTTP API (and the UI) until interrupted.
   --config FILE  a vitrine.toml (env VITRINE_CONFIG; ./vitrine.toml is read when present)
   --page-workers N  threads composing pages, members partitioned among them (env VITRINE_PAGE_WORKERS,
                  serving.pageWorkers, default 0 = on the HTTP thread); 2 on a 2-core server (ADR 0010)
-API keys: VITRINE_API_KEYS="<key>:read,write;<key2>:admin" or [auth] keys in vitrine.toml.
-The server runs in a child node started with --single-threaded-gc (serving.singleThreadedGc, ADR 0026);
-this process passes signals on and exits as it does.`;
+API keys: VITRINE_API_KEYS="<key>:read,write;<key2>:admin" or [auth] keys in vitrine.toml.`;
 
 /** Parses serve's flags into config overrides. */
 export function serveFlags(argv: string[]): { overrides: ConfigOverrides; help: boolean; config?: string } {
@@ -63,10 +60,6 @@ export async function runServe(argv: string[]): Promise<number> {
     const config = loadConfig(flags.overrides, env);
     // before anything is opened: a refused bind has nothing to close and exits at once
     assertSafeBind(config);
-    // flags V8 reads only at start (ADR 0026): this process becomes a thin parent of the real server
-    const startFlags = missingStartFlags(servingStartFlags(config.serving));
-    if (startFlags.length > 0) return runWithStartFlags(startFlags);
-    dieWithStartFlagsParent();
     applyServingV8Flags(config.serving);
     const store = await openStore(config.store.url, {
       sqlite: {
