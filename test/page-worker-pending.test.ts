@@ -1,12 +1,12 @@
 /**
- * The requests a page worker has not answered (pending-requests.ts): a ring of slots by id that
+ * The requests a page worker has not answered (core/pending-requests.ts): a ring of slots by id that
  * replaced a Map (issue 22: the Map's rehashed tables got every reply promoted). Answers come out of
  * order (a change awaited, a page sent on to another worker), so the oldest is tracked past holes,
  * and the ring grows when one request lags far behind the others.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PendingRequests } from '../src/serving/page-workers/pending-requests.ts';
+import { PendingRequests } from '../src/core/pending-requests.ts';
 
 describe('pending page-worker requests', () => {
   it('ids count up from 1; a request is taken once, and an unknown id takes nothing', () => {

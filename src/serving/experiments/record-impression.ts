@@ -37,27 +37,42 @@ function recordRowsOf(rows: ServedPage['rows']): ImpressionRecord['rows'] {
 }
 
 /**
- * The impression record and per-item events of a page, as they are stored; without `itemEvents` it makes
- * no events (160 event objects a page were ~30 KB of garbage per page served at 1,000 pages/s: the
- * young-generation collections that paused the page workers).
+ * The page's record as stored (rows of item ids). It is all the page log holds of a page until the
+ * record is committed: the page itself (its items, reasons, scores) then dies young instead of living
+ * through the flush window and the commit, which got ~20 KB of every fresh page promoted in the page
+ * workers (bench/results/serve-fresh-cpu.md, h22proc).
  */
-export function impressionOf(page: ServedPage, ts: number, { itemEvents = false }: { itemEvents?: boolean } = {}): { record: ImpressionRecord; events: VitrineEvent[] } {
+export function impressionRecordOf(page: ServedPage, ts: number): ImpressionRecord {
   const record: ImpressionRecord = { pageId: page.pageId, userId: page.userId, ts, rows: recordRowsOf(page.rows) };
   if (page.variant !== undefined) record.variant = page.variant;
   if (page.modelVersion) record.modelVersion = page.modelVersion;
-  if (!itemEvents) return { record, events: [] };
-  const prefix = eventIdPrefix(page.pageId);
+  return record;
+}
+
+/**
+ * One `impression` event per shown item of a page record (serving.impressionItemEvents; 160 event
+ * objects a page were ~30 KB of garbage per page served at 1,000 pages/s: the young-generation
+ * collections that paused the page workers, so they are made only when asked for).
+ */
+export function impressionEventsOf(record: ImpressionRecord): VitrineEvent[] {
+  const prefix = eventIdPrefix(record.pageId);
   const events: VitrineEvent[] = [];
-  for (let r = 0; r < page.rows.length; r++) {
-    const row = page.rows[r];
+  for (let r = 0; r < record.rows.length; r++) {
+    const row = record.rows[r];
     for (let position = 0; position < row.items.length; position++) {
-      const context: NonNullable<VitrineEvent['context']> = { pageId: page.pageId, rowId: row.rowId, position };
+      const context: NonNullable<VitrineEvent['context']> = { pageId: record.pageId, rowId: row.rowId, position };
       if (record.variant !== undefined) context.variant = record.variant;
       if (record.modelVersion !== undefined) context.modelVersion = record.modelVersion;
-      events.push({ id: `${prefix}:${r}:${position}`, type: 'impression', userId: page.userId, itemId: row.items[position].itemId, ts, context });
+      events.push({ id: `${prefix}:${r}:${position}`, type: 'impression', userId: record.userId, itemId: row.items[position], ts: record.ts, context });
     }
   }
-  return { record, events };
+  return events;
+}
+
+/** The impression record and, with `itemEvents`, the per-item events of a page, as they are stored. */
+export function impressionOf(page: ServedPage, ts: number, { itemEvents = false }: { itemEvents?: boolean } = {}): { record: ImpressionRecord; events: VitrineEvent[] } {
+  const record = impressionRecordOf(page, ts);
+  return { record, events: itemEvents ? impressionEventsOf(record) : [] };
 }
 
 export interface RecordImpressionOptions {
@@ -79,10 +94,10 @@ export async function recordImpression(
   await store.putImpressionWithEvents(record, events);
 }
 
-/** Stores several served pages (each at its own ts) in one transaction, as recordImpression would one by one. */
+/** Stores several served pages' records (impressionRecordOf) in one transaction, as recordImpression would one by one. */
 export async function recordImpressions(
-  store: Pick<Store, 'putImpressionsWithEvents'>, pages: ReadonlyArray<{ page: ServedPage; ts: number }>, opts: { itemEvents?: boolean } = {},
+  store: Pick<Store, 'putImpressionsWithEvents'>, records: ReadonlyArray<ImpressionRecord>, opts: { itemEvents?: boolean } = {},
 ): Promise<void> {
   const itemEvents = opts.itemEvents === true;
-  await store.putImpressionsWithEvents(pages.map(({ page, ts }) => impressionOf(page, ts, { itemEvents })));
+  await store.putImpressionsWithEvents(records.map((record) => ({ record, events: itemEvents ? impressionEventsOf(record) : [] })));
 }

@@ -3,7 +3,7 @@
  * starting (takes changes, no pages yet), live, or retired (exited, failed, or hung).
  */
 import type { Worker } from 'node:worker_threads';
-import { PendingRequests } from './pending-requests.ts';
+import { PendingRequests } from '../../core/pending-requests.ts';
 import type { WorkerReply, WorkerRequest, WorkerStatus } from './protocol.ts';
 
 export type Request = WorkerRequest extends infer R ? R extends { id: number } ? Omit<R, 'id'> : never : never;
@@ -22,7 +22,7 @@ export interface HandleEvents {
 }
 
 export class PageWorkerHandle {
-  // not a Map: its tables, rehashed every few pages, got the replies promoted (pending-requests.ts)
+  // not a Map: its tables, rehashed every few pages, got the replies promoted (core/pending-requests.ts)
   private readonly pending = new PendingRequests<Pending>();
   private lastReplyAt: number;
   state: 'starting' | 'live' | 'retired' = 'starting';

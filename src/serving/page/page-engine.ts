@@ -8,10 +8,11 @@
 import { createSharedRows, type SharedRows } from './cache/shared-rows.ts';
 import type { VitrineConfig } from '../../core/config.ts';
 import type { VitrineEvent } from '../../core/types.ts';
-import type { Store } from '../../storage/store.ts';
+import { PendingRequests } from '../../core/pending-requests.ts';
+import type { ImpressionRecord, Store } from '../../storage/store.ts';
 import type { CatalogueView, MemberSnapshot, ModelHandle, ModelManager, OnlineState } from '../engine/contracts.ts';
 import type { Timers } from '../fallback/deadline.ts';
-import { recordImpressions } from '../experiments/record-impression.ts';
+import { impressionRecordOf, recordImpressions } from '../experiments/record-impression.ts';
 import { createFallbackMetrics, type FallbackMetrics } from '../fallback/fallback-metrics.ts';
 import { StaticList } from '../fallback/static-list.ts';
 import { Counter, type Registry } from 'prom-client';
@@ -52,7 +53,7 @@ export interface PageEngineOptions {
   /** the bandit's uniform source (tests) */
   random?: () => number;
   /** logs the pages served in one turn of the event loop (recordImpressions); default: the store's impression records only */
-  logImpressions?: (pages: ReadonlyArray<{ page: Page; ts: number }>) => Promise<void>;
+  logImpressions?: (records: ReadonlyArray<ImpressionRecord>) => Promise<void>;
   warn?: (message: string, err?: unknown) => void;
 }
 
@@ -69,10 +70,16 @@ export class PageEngine {
   readonly sharedRows: SharedRows | undefined;
   private readonly pageSegments = new BoundedMap<string, string>(PAGES_REMEMBERED);
   private readonly hydration = new AbortController();
-  /** pages served and not yet logged (served → flushServed, on a timer, a full batch or close) */
-  private unlogged: Array<{ page: Page; ts: number }> = [];
-  /** log batches being committed (a forget waits for them) */
-  private readonly logging = new Set<Promise<void>>();
+  /**
+   * records of the pages served and not yet logged (served → flushServed, on a timer, a full batch or
+   * close): records, not pages, so that a page's items die with its response (impressionRecordOf)
+   */
+  private unlogged: ImpressionRecord[] = [];
+  /**
+   * log batches being committed (a forget waits for them). Not a Set: its tables, rehashed every few
+   * batches, got the batches' pages promoted (core/pending-requests.ts)
+   */
+  private readonly logging = new PendingRequests<Promise<void>>();
   /** pages begun so far; a forget remembers the count, and pages begun up to it are not logged */
   private pagesBegun = 0;
   private readonly forgotten = new BoundedMap<string, number>(FORGETS_REMEMBERED);
@@ -181,7 +188,7 @@ export class PageEngine {
       this.rowCache?.forget(page.userId);
       return;
     }
-    this.unlogged.push({ page, ts: this.opts.clock() });
+    this.unlogged.push(impressionRecordOf(page, this.opts.clock()));
     if (this.unlogged.length >= MAX_LOG_BATCH) void this.flushServed();
     else if (this.unlogged.length === 1) this.scheduleLog();
   }
@@ -218,8 +225,8 @@ export class PageEngine {
     this.pageCache?.forget(userId);
     this.rowCache?.forget(userId);
     this.forgotten.set(userId, this.pagesBegun);
-    this.unlogged = this.unlogged.filter((p) => p.page.userId !== userId);
-    await Promise.all([...this.logging]);
+    this.unlogged = this.unlogged.filter((record) => record.userId !== userId);
+    await Promise.all([...this.logging.values()]);
   }
 
   /** Logs the pages served and not yet logged, now (reports that read the log call it first); never rejects. */
@@ -233,19 +240,19 @@ export class PageEngine {
     const logged = log.then(() => {
       this.dropping = false;
     }, (err: unknown) => this.logFailed(pages, err));
-    this.logging.add(logged);
-    void logged.finally(() => this.logging.delete(logged));
+    const id = this.logging.add(logged);
+    void logged.finally(() => this.logging.take(id));
     return logged;
   }
 
   /** A full store drops page records first (counted, warned about once per episode); other failures are warned about. */
-  private logFailed(pages: ReadonlyArray<{ page: Page }>, err: unknown): void {
+  private logFailed(pages: ReadonlyArray<ImpressionRecord>, err: unknown): void {
     if (err instanceof VitrineError && err.code === 'VITRINE_STORE_FULL') {
       this.dropped.inc(pages.length);
       if (!this.dropping) this.warn('the store is full: served pages are no longer logged (store.maxSizeBytes; docs/operations.md § Store size)', err);
       this.dropping = true;
       return;
     }
-    this.warn(`could not log ${pages.length} served page(s), ${pages[0]?.page.pageId} first`, err);
+    this.warn(`could not log ${pages.length} served page(s), ${pages[0]?.pageId} first`, err);
   }
 }

@@ -18,6 +18,7 @@
  * in memory when pages come faster than the worker commits them (backpressure; nothing dropped).
  */
 import { Worker } from 'node:worker_threads';
+import { PendingRequests } from '../../core/pending-requests.ts';
 import { translateSqliteError } from './sqlite-errors.ts';
 import { stopWorker } from './stop-worker.ts';
 
@@ -59,8 +60,8 @@ interface Pending {
 
 export class ImpressionLogWriter {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  // not a Map: its rehashed tables got every batch's records promoted in the page workers (core/pending-requests.ts)
+  private readonly pending = new PendingRequests<Pending>();
   private failed = false;
   private stopping: Promise<void> | undefined;
   /** batches committed by the worker (tests read it) */
@@ -80,9 +81,9 @@ export class ImpressionLogWriter {
     // a store someone forgets to close must not keep its process alive; pending batches do (ref below)
     this.worker.unref();
     this.worker.on('message', (m: { id: number; deleted?: number; error?: { code?: string; message: string } }) => {
-      const p = this.pending.get(m.id);
+      const p = this.pending.take(m.id);
       if (!p) return;
-      this.settled(m.id);
+      this.settled(p);
       if (!m.error) {
         if (p.deleteBefore) {
           p.resolve(m.deleted);
@@ -109,9 +110,8 @@ export class ImpressionLogWriter {
     }
     this.pendingRecords += records.length;
     return new Promise<void>((resolve, reject) => {
-      const id = this.nextId++;
       if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { records, resolve: () => resolve(), reject });
+      const id = this.pending.add({ records, resolve: () => resolve(), reject });
       this.worker.postMessage({ id, records });
     });
   }
@@ -123,9 +123,8 @@ export class ImpressionLogWriter {
   deleteBefore(cutoffTs: number, limit: number): Promise<number> {
     if (this.failed || this.stopping) return this.deleteHereNow(cutoffTs, limit);
     return new Promise<number>((resolve, reject) => {
-      const id = this.nextId++;
       if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { records: [], deleteBefore: { cutoffTs, limit }, resolve: (n) => resolve(n ?? 0), reject });
+      const id = this.pending.add({ records: [], deleteBefore: { cutoffTs, limit }, resolve: (n) => resolve(n ?? 0), reject });
       this.worker.postMessage({ id, deleteBefore: cutoffTs, limit });
     });
   }
@@ -141,16 +140,18 @@ export class ImpressionLogWriter {
   /** The worker is gone (crashed, or stopped with batches it never answered): they are written here. */
   private fail(): void {
     this.failed = true;
-    for (const [id, p] of [...this.pending]) {
-      this.settled(id);
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) {
+      this.settled(p);
       if (p.deleteBefore) this.deleteHereNow(p.deleteBefore.cutoffTs, p.deleteBefore.limit).then(p.resolve, p.reject);
       else this.writeHereNow(p.records).then(() => p.resolve(), p.reject);
     }
   }
 
-  private settled(id: number): void {
-    this.pendingRecords -= this.pending.get(id)?.records.length ?? 0;
-    this.pending.delete(id);
+  /** `p` was taken from the pending ones: its records no longer count against the bound. */
+  private settled(p: Pending): void {
+    this.pendingRecords -= p.records.length;
     if (this.pending.size === 0 && !this.stopping) this.worker.unref();
   }
 

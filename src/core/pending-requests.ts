@@ -1,13 +1,14 @@
 /**
- * The requests a page worker has not answered yet, by id: a ring of slots indexed by the id.
+ * Requests not answered yet, by id: a ring of slots indexed by the id (a page worker's requests on the
+ * HTTP thread, the page log's batches on a page worker, a page engine's log commits in flight).
  *
- * WHY not a Map (issue 22, the HTTP thread's full collections): a Map that takes and drops an entry
- * per page rehashes its table every few pages, and V8 leaves each old table pointing to the new one
- * and to the entries it held (for iterators). Once one table has been promoted, that dead old table
- * keeps the next one alive through every scavenge, and with it the replies of the requests it held
- * (page JSON strings): every later table and those replies were promoted in turn, ~2 KB a page, and
- * only a full collection (which stops every request) freed them. Slots in one long-lived array are
- * cleared when answered, so nothing dead points at anything young.
+ * WHY not a Map or a Set (issue 22, the HTTP thread's full collections): a long-lived Map that takes
+ * and drops an entry per page rehashes its table every few pages, and V8 leaves each old table
+ * pointing to the new one and to the entries it held (for iterators). Once one table has been
+ * promoted, that dead old table keeps the next one alive through every scavenge, and with it the
+ * requests it held and all they reach (page JSON strings, page records): every later table and those
+ * were promoted in turn, ~2 KB a page, and only a full collection (which stops every request) freed
+ * them. Slots in one long-lived array are cleared when answered, so nothing dead points at anything young.
  */
 
 const INITIAL_SLOTS = 64;
