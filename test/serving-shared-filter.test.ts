@@ -92,6 +92,19 @@ describe('shared business filter', () => {
     assert.equal(returnedLongAgo.ownMarks, null);
   });
 
+  it("a model's ids' servable flags are shared per size set while the catalogue stands still, and made again when it moves", () => {
+    const view = catalogue();
+    const ids = ['f', 'x-unknown', 'a', 'b', 'c', 'd', 'e'];
+    const first = view.servableIndexes.of(ids, ['8'], NOW);
+    assert.deepEqual([...first], [1, 0, 1, 0, 1, 0, 1]);
+    assert.equal(view.servableIndexes.of(ids, ['8'], NOW + 1000), first, 'the same flags for the next member with these sizes');
+    assert.deepEqual([...view.servableIndexes.of(ids, ['10'], NOW)], [0, 0, 0, 1, 1, 0, 0]);
+    view.setAvailability('a', { '8': 0 }, NOW);
+    assert.deepEqual([...view.servableIndexes.of(ids, ['8'], NOW)], [1, 0, 0, 0, 1, 0, 1], 'a sold out in 8');
+    assert.deepEqual([...view.servableIndexes.of(ids, ['8'], NOW + 2 * DAY)], [1, 0, 0, 0, 1, 1, 1], 'd released since');
+    assert.deepEqual([...view.servableIndexes.of(ids, ['8'], NOW - DAY)], [1, 0, 0, 0, 1, 0, 1], 'a clock that goes back is asked afresh');
+  });
+
   it('newest hands out one list while nothing moves, and a new one when something does', () => {
     const view = catalogue();
     const first = view.newest(10, NOW);

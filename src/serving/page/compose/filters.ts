@@ -4,9 +4,9 @@
  * not returned in the last N days, not dismissed, not purchased. Built once per request (the member's
  * snapshot is fixed for it); over a catalogue without a fast check, answers are memoised for the request.
  * Over the memory catalogue the filter also answers in two cheaper forms: by index into a model's id
- * list (the catalogue maps the list to its slots once), and as the first items of a shared list that
- * pass (the catalogue check is shared by every member with the same sizes: servable-prefixes.ts), so
- * per item a request checks only its member's own marks.
+ * list, and as the first items of a shared list that pass. In both the catalogue's part is shared by
+ * every member with the same sizes (servable-indexes.ts, servable-prefixes.ts), so per item a request
+ * checks only its member's own marks.
  */
 import { DAY_MS } from '../../../core/time.ts';
 import type { CatalogueView, MemberSnapshot } from '../../engine/contracts.ts';
@@ -45,13 +45,10 @@ export function businessFilter(
   const check = (itemId: string): boolean =>
     unmarked(itemId) && (servable ? servable(itemId) : catalogue.isRecommendable(itemId, now) && catalogue.hasUnitsIn(itemId, sizes));
   if (isMemoryCatalogue(catalogue)) {
-    const servableSlot = catalogue.servableSlotIn(sizes, now);
     const filter: BusinessFilter = check;
     filter.overIds = (ids) => {
-      const slots = catalogue.slotsOf(ids);
-      return anyMarks
-        ? (i) => slots[i] >= 0 && servableSlot(slots[i]) && unmarked(ids[i])
-        : (i) => slots[i] >= 0 && servableSlot(slots[i]);
+      const servable = catalogue.servableIndexes.of(ids, sizes, now);
+      return anyMarks ? (i) => servable[i] === 1 && unmarked(ids[i]) : (i) => servable[i] === 1;
     };
     filter.ownMarks = anyMarks ? unmarked : null;
     filter.firstOf = (list, n) => {
@@ -95,5 +92,5 @@ function blockedItems(member: MemberSnapshot, returnedAfter: number): ReadonlySe
 
 function isMemoryCatalogue(catalogue: CatalogueView): catalogue is MemoryCatalogue {
   const c = catalogue as Partial<MemoryCatalogue>;
-  return typeof c.servableSlotIn === 'function' && typeof c.slotsOf === 'function' && c.prefixes !== undefined;
+  return c.servableIndexes !== undefined && c.prefixes !== undefined;
 }
