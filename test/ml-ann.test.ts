@@ -119,3 +119,20 @@ test('ALS with an ANN index: approximate recommend keeps exclusions and filters,
   const overlap = ann.filter((s) => exactFiltered.some((e) => e.itemId === s.itemId)).length;
   assert.ok(overlap >= 15, `overlap ${overlap}/20`);
 });
+
+test('the SIMD scan of several lists in one call gives the same numbers as one call per list', async () => {
+  const { SimdRowDots } = await import('../src/ml/ann/simd-dots.ts');
+  const n = 50, dim = 8;
+  const simd = SimdRowDots.create(n, dim, 4);
+  if (!simd) return; // no WebAssembly SIMD here: the scalar scan serves, nothing to compare
+  simd.rows.set(randomSet(n, dim, 11));
+  simd.setQuery(randomSet(1, dim, 12));
+  // lists [0, 7) [7, 7) (empty) [7, 30) [30, 50), scored in the order 2, 1, 0 (list 3 not probed)
+  const offsets = Int32Array.from([0, 7, 7, 30, 50]);
+  const perList = new Float32Array(n);
+  for (const l of [2, 1, 0]) perList.set(simd.dots(offsets[l], offsets[l + 1]).subarray(offsets[l], offsets[l + 1]), offsets[l]);
+  simd.dots(0, n).fill(-1);
+  const batched = simd.listDots(Int32Array.from([2, 1, 0]), 3, offsets);
+  assert.deepEqual([...batched.subarray(0, 30)], [...perList.subarray(0, 30)]);
+  assert.deepEqual([...batched.subarray(30)], new Array(20).fill(-1), 'rows of lists not asked for are not written');
+});

@@ -78,6 +78,33 @@ describe('shared business filter', () => {
     assert.equal(after.overIds?.(ids)(1), true, 'an item catalogued after the ids were first mapped');
   });
 
+  it("a member's own marks: held, dismissed, bought and lately returned items are out, items returned long ago are back", () => {
+    const view = catalogue();
+    const marks = { held: new Set(['a']), dismissed: new Set(['e']), purchased: new Set(['f']), returned: new Map([['c', NOW - DAY], ['b', NOW - 40 * DAY]]) };
+    const filter = businessFilter(member({ ...marks, sizes: [] }), view, NOW, { returnedWithinDays: 30 });
+    assert.deepEqual(['a', 'b', 'c', 'd', 'e', 'f'].filter((id) => filter(id)), ['b'], 'd is not released yet');
+    assert.deepEqual(['a', 'b', 'c', 'e', 'f'].filter((id) => filter.ownMarks?.(id)), ['b']);
+    // only one kind of mark: still out
+    assert.equal(businessFilter(member({ held: new Set(['a']) }), view, NOW, { returnedWithinDays: 30 })('a'), false);
+    // returns older than the window are no marks at all: the member takes the shared rows of the unmarked
+    const returnedLongAgo = businessFilter(member({ returned: new Map([['a', NOW - 40 * DAY]]) }), view, NOW, { returnedWithinDays: 30 });
+    assert.equal(returnedLongAgo('a'), true);
+    assert.equal(returnedLongAgo.ownMarks, null);
+  });
+
+  it("a model's ids' servable flags are shared per size set while the catalogue stands still, and made again when it moves", () => {
+    const view = catalogue();
+    const ids = ['f', 'x-unknown', 'a', 'b', 'c', 'd', 'e'];
+    const first = view.servableIndexes.of(ids, ['8'], NOW);
+    assert.deepEqual([...first], [1, 0, 1, 0, 1, 0, 1]);
+    assert.equal(view.servableIndexes.of(ids, ['8'], NOW + 1000), first, 'the same flags for the next member with these sizes');
+    assert.deepEqual([...view.servableIndexes.of(ids, ['10'], NOW)], [0, 0, 0, 1, 1, 0, 0]);
+    view.setAvailability('a', { '8': 0 }, NOW);
+    assert.deepEqual([...view.servableIndexes.of(ids, ['8'], NOW)], [1, 0, 0, 0, 1, 0, 1], 'a sold out in 8');
+    assert.deepEqual([...view.servableIndexes.of(ids, ['8'], NOW + 2 * DAY)], [1, 0, 0, 0, 1, 1, 1], 'd released since');
+    assert.deepEqual([...view.servableIndexes.of(ids, ['8'], NOW - DAY)], [1, 0, 0, 0, 1, 0, 1], 'a clock that goes back is asked afresh');
+  });
+
   it('newest hands out one list while nothing moves, and a new one when something does', () => {
     const view = catalogue();
     const first = view.newest(10, NOW);

@@ -108,15 +108,20 @@ export class AlsModel extends ItemScoringModel {
     return Array.from(hits.indexes, (i, r) => ({ itemId: ids[i], score: hits.scores[r] }));
   }
 
-  /** Only the asked items' dot products (a page re-ranks a few dozen candidates, not the catalogue). */
+  /**
+   * Only the asked items' dot products (a page re-ranks a few dozen candidates, not the catalogue).
+   * The indexes first, then the dots: a page's candidates are scattered over the catalogue, and two
+   * plain loops let the CPU overlap each pass's cache misses instead of waiting on a lookup, then its
+   * row, item by item (~30% less CPU with cold caches, 120 items, bench/results/serve-fresh-cpu.md).
+   */
   override score(user: UserQuery, itemIds: readonly string[]): Float32Array {
     const x = this.userVector(user);
+    const n = itemIds.length;
+    const at = new Int32Array(n);
+    for (let k = 0; k < n; k++) at[k] = this.itemIndex.get(itemIds[k]) ?? -1;
     // a plain loop: Float32Array.from with a map function took twice as long (the iterator protocol)
-    const scores = new Float32Array(itemIds.length);
-    for (let k = 0; k < itemIds.length; k++) {
-      const i = this.itemIndex.get(itemIds[k]);
-      scores[k] = i === undefined ? NaN : this.dotItem(i, x);
-    }
+    const scores = new Float32Array(n);
+    for (let k = 0; k < n; k++) scores[k] = at[k] < 0 ? NaN : this.dotItem(at[k], x);
     return scores;
   }
 

@@ -14,6 +14,11 @@ export interface SimdKernels {
   matVec(m: number, v: number, out: number, k: number): void;
   /** out[0 .. n) = rows · v for n ≥ 1 contiguous float32 rows of k (the ANN scan: a list is rarely k rows) */
   rowDots(rows: number, v: number, out: number, k: number, n: number): void;
+  /**
+   * rowDots over `count` non-empty row ranges (Int32 pairs [start, end) at `ranges`), out indexed like
+   * the rows: a search's probed lists in one call (one call per list crossed into wasm ~70 times a page)
+   */
+  rangeDots(rows: number, v: number, out: number, k: number, ranges: number, count: number): void;
   /** a (k × k, full) += Σ_j scale[j] · r_j r_jᵀ over the n contiguous rows r_j at `rows` (fold-in's Yᵀ(C−I)Y) */
   rankUpdate(rows: number, scale: number, n: number, k: number, a: number): void;
 }
@@ -147,6 +152,31 @@ const rowDots: WasmFunction = {
   ],
 };
 
+// rangeDots locals: rows 0, v 1, out 2, k 3, ranges 4, count 5, then j (byte offset into ranges) 6, end 7, start 8
+const RR = { ROWS: 0, V: 1, O: 2, K: 3, RANGES: 4, COUNT: 5, J: 6, END: 7, START: 8 };
+const ROW_DOTS_INDEX = 3; // rowDots' place in the module (simdModule)
+const rangeDots: WasmFunction = {
+  name: 'rangeDots',
+  params: [I32, I32, I32, I32, I32, I32],
+  locals: [I32, I32, I32],
+  body: [
+    ...op.get(RR.COUNT), ...op.i32Const(3), ...op.i32Shl, ...op.set(RR.END),
+    ...op.i32Const(0), ...op.set(RR.J),
+    ...op.block, ...op.loop,
+    ...op.get(RR.J), ...op.get(RR.END), ...op.i32GeS, ...op.brIf(1),
+    ...op.get(RR.RANGES), ...op.get(RR.J), ...op.i32Add, ...op.i32LoadAt(0), ...op.set(RR.START),
+    // rowDots(rows + start·k·4, v, out + start·4, k, end − start)
+    ...op.get(RR.ROWS), ...op.get(RR.START), ...op.get(RR.K), ...op.i32Mul, ...op.i32Const(2), ...op.i32Shl, ...op.i32Add,
+    ...op.get(RR.V),
+    ...op.get(RR.O), ...op.get(RR.START), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add,
+    ...op.get(RR.K),
+    ...op.get(RR.RANGES), ...op.get(RR.J), ...op.i32Add, ...op.i32LoadAt(4), ...op.get(RR.START), ...op.i32Sub,
+    ...op.call(ROW_DOTS_INDEX),
+    ...op.get(RR.J), ...op.i32Const(8), ...op.i32Add, ...op.set(RR.J),
+    ...op.br(0), ...op.end, ...op.end,
+  ],
+};
+
 const RU = { ROWS: 0, SCALE: 1, N: 2, K: 3, A: 4, J: 5, KB: 6, ROW: 7, P: 8, F: 9, AROW: 10, S: 11, SP: 12 };
 const rankUpdate: WasmFunction = {
   name: 'rankUpdate',
@@ -185,7 +215,7 @@ let compiled: WebAssembly.Module | undefined;
 
 /** The compiled kernel module (compiled once per thread). */
 export function simdModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(encodeModule([dataTerms, matVec, rankUpdate, rowDots]));
+  compiled ??= new WebAssembly.Module(encodeModule([dataTerms, matVec, rankUpdate, rowDots, rangeDots]));
   return compiled;
 }
 

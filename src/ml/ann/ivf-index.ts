@@ -94,7 +94,7 @@ export class IvfIndex {
     for (let c = 0; c < k; c++) offsets[c + 1] = offsets[c] + counts[c];
     const cursor = offsets.slice(0, k);
     const order = new Int32Array(n);
-    const simd = SimdRowDots.create(n, dim);
+    const simd = SimdRowDots.create(n, dim, k);
     const rows = simd?.rows ?? new Float32Array(n * dim);
     for (let i = 0; i < n; i++) {
       const at = cursor[assignment[i]]++;
@@ -127,8 +127,10 @@ export class IvfIndex {
     let m = 0;
     for (let l = 0; l < lists; l++) if (listScores[l] >= cut) probed[m++] = l;
     sortByScore(probed, m, listScores);
+    // the probed lists' dot products in one SIMD call (a call per list cost as much as their arithmetic)
+    const scored = this.simd?.listDots(probed, m, this.offsets);
     let items = 0;
-    for (let j = 0; j < m; j++) items += this.scanList(probed[j], probe, heap, opts);
+    for (let j = 0; j < m; j++) items += this.scanList(probed[j], probe, heap, opts, scored);
     if (heap.size < want) {
       // the filter refused too many: go on through the other lists, best first, until `k` pass
       const rest = new Int32Array(lists - m);
@@ -163,12 +165,15 @@ export class IvfIndex {
     return scores;
   }
 
-  /** Scores list l's items into the heap (those that pass the options); the items scored. */
-  private scanList(l: number, probe: Float32Array, heap: BoundedMinHeap, opts: AnnSearchOptions): number {
+  /**
+   * Scores list l's items into the heap (those that pass the options); the items scored. `scored`: the
+   * list's dot products when already computed (indexed by stored row).
+   */
+  private scanList(l: number, probe: Float32Array, heap: BoundedMinHeap, opts: AnnSearchOptions, scored?: Float32Array): number {
     const { order } = this;
     const { excluded, accept } = opts;
     const start = this.offsets[l], end = this.offsets[l + 1];
-    const dots = this.simd ? this.simd.dots(start, end) : this.scalarDots(start, end, probe);
+    const dots = scored ?? (this.simd ? this.simd.dots(start, end) : this.scalarDots(start, end, probe));
     // the heap's worst score once full: anything below it is out without a call (ties still ask the heap)
     let floor = heap.size < heap.capacity ? -Infinity : heap.scores[0];
     for (let at = start; at < end; at++) {

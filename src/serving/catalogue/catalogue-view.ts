@@ -12,6 +12,7 @@ import type { Item } from '../../core/types.ts';
 import type { Store } from '../../storage/store.ts';
 import type { CatalogueView } from '../engine/contracts.ts';
 import { NewestOrder } from './newest-order.ts';
+import { ServableIndexes } from './servable-indexes.ts';
 import { ServablePrefixes } from './servable-prefixes.ts';
 
 const NO_IDS: readonly string[] = Object.freeze([]);
@@ -49,6 +50,8 @@ export class MemoryCatalogue implements CatalogueView {
   private newestMemo = { writes: -1, from: 0, until: 0, lists: new Map<number, string[]>() };
   /** shared lists' servable prefixes per size set (servable-prefixes.ts) */
   readonly prefixes = new ServablePrefixes(this);
+  /** models' id lists' servable items per size set (servable-indexes.ts) */
+  readonly servableIndexes = new ServableIndexes(this);
 
   /** A view of every item the store holds, read `pageSize` at a time. */
   static async load(store: Store, pageSize = 5000): Promise<MemoryCatalogue> {

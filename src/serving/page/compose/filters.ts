@@ -4,9 +4,9 @@
  * not returned in the last N days, not dismissed, not purchased. Built once per request (the member's
  * snapshot is fixed for it); over a catalogue without a fast check, answers are memoised for the request.
  * Over the memory catalogue the filter also answers in two cheaper forms: by index into a model's id
- * list (the catalogue maps the list to its slots once), and as the first items of a shared list that
- * pass (the catalogue check is shared by every member with the same sizes: servable-prefixes.ts), so
- * per item a request checks only its member's own marks.
+ * list, and as the first items of a shared list that pass. In both the catalogue's part is shared by
+ * every member with the same sizes (servable-indexes.ts, servable-prefixes.ts), so per item a request
+ * checks only its member's own marks.
  */
 import { DAY_MS } from '../../../core/time.ts';
 import type { CatalogueView, MemberSnapshot } from '../../engine/contracts.ts';
@@ -37,27 +37,18 @@ export function businessFilter(
   member: MemberSnapshot, catalogue: CatalogueView, now: number, opts: FilterOptions,
 ): BusinessFilter {
   const sizes = opts.sizes ?? member.sizes;
-  const returnedAfter = now - opts.returnedWithinDays * DAY_MS;
-  const { held, dismissed, purchased, returned } = member;
-  const marked = held.size + dismissed.size + purchased.size > 0;
-  const anyMarks = marked || returned.size > 0;
+  const blocked = blockedItems(member, now - opts.returnedWithinDays * DAY_MS);
+  const anyMarks = blocked !== undefined;
   // the member's own part of the filter
-  const unmarked = (itemId: string): boolean => {
-    if (marked && (held.has(itemId) || dismissed.has(itemId) || purchased.has(itemId))) return false;
-    const returnedAt = returned.size > 0 ? returned.get(itemId) : undefined;
-    return returnedAt === undefined || returnedAt <= returnedAfter;
-  };
+  const unmarked = (itemId: string): boolean => blocked === undefined || !blocked.has(itemId);
   const servable = catalogue.servableIn?.(sizes, now);
   const check = (itemId: string): boolean =>
     unmarked(itemId) && (servable ? servable(itemId) : catalogue.isRecommendable(itemId, now) && catalogue.hasUnitsIn(itemId, sizes));
   if (isMemoryCatalogue(catalogue)) {
-    const servableSlot = catalogue.servableSlotIn(sizes, now);
     const filter: BusinessFilter = check;
     filter.overIds = (ids) => {
-      const slots = catalogue.slotsOf(ids);
-      return anyMarks
-        ? (i) => slots[i] >= 0 && servableSlot(slots[i]) && unmarked(ids[i])
-        : (i) => slots[i] >= 0 && servableSlot(slots[i]);
+      const servable = catalogue.servableIndexes.of(ids, sizes, now);
+      return anyMarks ? (i) => servable[i] === 1 && unmarked(ids[i]) : (i) => servable[i] === 1;
     };
     filter.ownMarks = anyMarks ? unmarked : null;
     filter.firstOf = (list, n) => {
@@ -82,7 +73,24 @@ export function businessFilter(
   };
 }
 
+/**
+ * The items the member's own marks keep off their pages now: held, dismissed, bought, returned within
+ * the window; undefined when none. One set, so a candidate costs one lookup instead of up to four
+ * (the filter runs for every candidate of every row); made per request, from a few dozen marks.
+ */
+function blockedItems(member: MemberSnapshot, returnedAfter: number): ReadonlySet<string> | undefined {
+  const { held, dismissed, purchased, returned } = member;
+  let recentReturns = 0;
+  for (const at of returned.values()) if (!(at <= returnedAfter)) recentReturns++;
+  const sets = [held, dismissed, purchased].filter((set) => set.size > 0);
+  if (recentReturns === 0 && sets.length <= 1) return sets[0];
+  const out = new Set<string>();
+  for (const set of sets) for (const itemId of set) out.add(itemId);
+  if (recentReturns > 0) for (const [itemId, at] of returned) if (!(at <= returnedAfter)) out.add(itemId);
+  return out;
+}
+
 function isMemoryCatalogue(catalogue: CatalogueView): catalogue is MemoryCatalogue {
   const c = catalogue as Partial<MemoryCatalogue>;
-  return typeof c.servableSlotIn === 'function' && typeof c.slotsOf === 'function' && c.prefixes !== undefined;
+  return c.servableIndexes !== undefined && c.prefixes !== undefined;
 }
