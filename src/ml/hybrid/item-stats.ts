@@ -8,11 +8,12 @@
 import { DAY_MS } from '../../core/time.ts';
 import { payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import type { ItemTimeline } from './item-timeline.ts';
+import { ItemWindows } from './item-windows.ts';
 
 /** The per-item Float32 columns (each nItems long), saved under these names. */
 const ITEM_COLUMNS = [
   'pop7', 'pop30', 'popRecent', 'pop365', 'popDecayed', 'popAll', 'firstDay', 'lastDay', 'createdDay', 'price',
-  'fitLabelled', 'fitOk', 'fitSmall', 'fitLarge', 'sizeMedian', 'tailScore',
+  'fitLabelled', 'fitOk', 'fitSmall', 'fitLarge', 'sizeMedian', 'tailScore', 'pop14',
 ] as const;
 type ItemColumn = (typeof ITEM_COLUMNS)[number];
 
@@ -40,6 +41,8 @@ export class ItemStats {
     readonly categoryShare: Float32Array,
     /** Σ over items of pop7, pop30, popRecent, pop365, popDecayed, popAll; then the number of rented items */
     readonly totals: Float64Array,
+    /** the short windows (item-windows.ts): size bands at 7/14/30 days, weekly rentals back from the clock */
+    readonly windows: ItemWindows,
   ) {}
 
   /** Statistics of the rows of `timeline` with ts < opts.asOf. */
@@ -63,6 +66,7 @@ export class ItemStats {
       col.popAll[i]++;
       col.popDecayed[i] += 0.5 ** (age / opts.halfLifeDays);
       if (age <= 7) col.pop7[i]++;
+      if (age <= 14) col.pop14[i]++;
       if (age <= 30) col.pop30[i]++;
       if (age <= 365) col.pop365[i]++;
       const recent = age <= opts.recentDays;
@@ -103,7 +107,8 @@ export class ItemStats {
       for (let i = 0; i < nItems; i++) totals[j] += col[c][i];
     });
     for (let i = 0; i < nItems; i++) if (!Number.isNaN(col.firstDay[i])) totals[6]++;
-    return new ItemStats(asOfDay, nItems, nRanks, nOcc, col, sizeRecent, sizeAll, occasions, category, categoryLabels, categoryShare, totals);
+    const windows = ItemWindows.compute(timeline, end, asOfDay);
+    return new ItemStats(asOfDay, nItems, nRanks, nOcc, col, sizeRecent, sizeAll, occasions, category, categoryLabels, categoryShare, totals, windows);
   }
 
   /** True for items rented before the clock: the only ones a ranking may contain. */
@@ -122,6 +127,7 @@ export class ItemStats {
       'items.categoryLabels': this.categoryLabels,
       'items.categoryShare': this.categoryShare,
       'items.totals': this.totals,
+      ...this.windows.toPayloads(),
     };
     for (const c of ITEM_COLUMNS) out[`items.${c}`] = this.columns[c];
     return out;
@@ -142,6 +148,7 @@ export class ItemStats {
       labels,
       payloadOf(loaded, 'items.categoryShare', Float32Array, labels.length),
       payloadOf(loaded, 'items.totals', Float64Array, 7),
+      ItemWindows.fromPayloads(loaded, nItems, nRanks),
     );
   }
 }
