@@ -21,36 +21,34 @@ export class ItemWindows {
     /** nItems × nRanks rentals by size rank in the last SIZE_WINDOWS[w] days, one array per window */
     readonly sizeShort: readonly Float32Array[],
     readonly nWeeks: number,
-    /** per item, nWeeks + 1 cumulative counts: [i·(nWeeks+1) + b] = rentals in the latest b weeks before the clock */
+    /** per item, rentals per week back from the clock: [i·nWeeks + b] = rentals b weeks before it */
     readonly weekly: Float32Array,
-    /** the same over all items */
+    /** over all items, cumulative: [b] = rentals in the latest b weeks */
     readonly weeklyTotal: Float64Array,
   ) {}
 
   /** The windows of the first `end` rows of `timeline` (those before the clock `asOfDay`, epoch days). */
   static compute(timeline: ItemTimeline, end: number, asOfDay: number): ItemWindows {
     const { nItems, nRanks } = timeline;
-    const sizeShort = SIZE_WINDOWS.map(() => new Float32Array(nItems * nRanks));
+    const [size7, size14, size30] = SIZE_WINDOWS.map(() => new Float32Array(nItems * nRanks));
     const oldest = end > 0 ? timeline.ts[0] / DAY_MS : asOfDay;
     const nWeeks = Math.max(1, Math.min(MAX_WEEKS, Math.floor((asOfDay - oldest) / 7) + 1));
-    const width = nWeeks + 1;
-    const weekly = new Float32Array(nItems * width);
-    const weeklyTotal = new Float64Array(width);
+    const weekly = new Float32Array(nItems * nWeeks);
+    const weeklyTotal = new Float64Array(nWeeks + 1);
     for (let k = 0; k < end; k++) {
       const i = timeline.items[k];
       const age = asOfDay - timeline.ts[k] / DAY_MS;
       const week = Math.min(nWeeks - 1, Math.floor(age / 7));
-      weekly[i * width + week + 1]++;
+      weekly[i * nWeeks + week]++;
       weeklyTotal[week + 1]++;
       const r = timeline.sizeRanks[k];
-      if (r < 0) continue;
-      SIZE_WINDOWS.forEach((days, w) => {
-        if (age <= days) sizeShort[w][i * nRanks + r]++;
-      });
+      if (r < 0 || age > 30) continue;
+      size30[i * nRanks + r]++;
+      if (age <= 14) size14[i * nRanks + r]++;
+      if (age <= 7) size7[i * nRanks + r]++;
     }
-    for (let i = 0; i < nItems; i++) for (let b = 1; b < width; b++) weekly[i * width + b] += weekly[i * width + b - 1];
-    for (let b = 1; b < width; b++) weeklyTotal[b] += weeklyTotal[b - 1];
-    return new ItemWindows(nItems, nRanks, sizeShort, nWeeks, weekly, weeklyTotal);
+    for (let b = 1; b <= nWeeks; b++) weeklyTotal[b] += weeklyTotal[b - 1];
+    return new ItemWindows(nItems, nRanks, [size7, size14, size30], nWeeks, weekly, weeklyTotal);
   }
 
   /** The first and last week (exclusive) of the `weeks` weeks before `day`, on a clock `asOfDay`'s grid. */
@@ -59,10 +57,12 @@ export class ItemWindows {
     return [from, Math.min(this.nWeeks, from + weeks)];
   }
 
-  /** Rentals of item `i` in weeks [from, to) back from the clock. */
+  /** Rentals of item `i` in weeks [from, to) back from the clock (a few weeks: summed, not cumulated per clock). */
   rentals(i: number, from: number, to: number): number {
-    const at = i * (this.nWeeks + 1);
-    return this.weekly[at + to] - this.weekly[at + from];
+    const at = i * this.nWeeks;
+    let s = 0;
+    for (let b = from; b < to; b++) s += this.weekly[at + b];
+    return s;
   }
 
   /** The payloads `fromPayloads` reads back, names prefixed `windows.`. */
@@ -79,7 +79,7 @@ export class ItemWindows {
       nItems, nRanks,
       SIZE_WINDOWS.map((days) => payloadOf(loaded, `windows.size${days}`, Float32Array, nItems * nRanks)),
       nWeeks,
-      payloadOf(loaded, 'windows.weekly', Float32Array, nItems * (nWeeks + 1)),
+      payloadOf(loaded, 'windows.weekly', Float32Array, nItems * nWeeks),
       payloadOf(loaded, 'windows.weeklyTotal', Float64Array, nWeeks + 1),
     );
   }
