@@ -19,15 +19,6 @@ function timeline(): ItemTimeline {
   );
 }
 
-test('size bands at 7/14/30 days count the rows before the clock by age and size rank', () => {
-  const t = timeline();
-  const w = ItemWindows.compute(t, t.rowsBefore(CLOCK_DAY * DAY_MS), CLOCK_DAY);
-  // item 0: day 99 (age 1, rank 1), 88 (age 12, rank 1), 71 (age 29, rank 0); item 1: 95 (age 5, rank 1), 80 (age 20, rank 1)
-  assert.deepEqual(Array.from(w.sizeShort[0]), [0, 1, 0, 1]);
-  assert.deepEqual(Array.from(w.sizeShort[1]), [0, 2, 0, 1]);
-  assert.deepEqual(Array.from(w.sizeShort[2]), [1, 2, 0, 2]);
-});
-
 test('weekly rentals back from the clock: the weeks before a member\'s last day', () => {
   const t = timeline();
   const w = ItemWindows.compute(t, t.rowsBefore(CLOCK_DAY * DAY_MS), CLOCK_DAY);

@@ -27,9 +27,6 @@
  * Price: price; priceRatio — log(price / the member's median price).
  * Member: memberItems — number of items in train (68% of RTR members have one); memberIdleDays —
  *   days since their last rental; memberTenureDays — days between their first and last item.
- * Short windows (item-windows.ts): sizePop7, sizePop14, sizePop30 — the size band over the last 7/14/30
- *   days, as a multiple of the mean item's rentals in that window; pop14; trend14 — the 14-day rate /
- *   the recentDays rate (the slope of an item's popularity, at the clock asked).
  * Member-relative time: memberRate — the member's items per 30 days of tenure; itemAgeAtMemberFirst —
  *   how long the item had been rented when the member first rented (< 0: it came later);
  *   popAtMemberLast — the item's rentals in the 4 weeks before the member's last rental, as a multiple
@@ -38,7 +35,6 @@
 import type { ComponentScores } from './components.ts';
 import type { ItemStats } from './item-stats.ts';
 import type { MemberState } from './member-profiles.ts';
-import { SIZE_WINDOWS } from './item-windows.ts';
 import { sizeBandSum } from './size-scale.ts';
 import { memberCategoryCounts } from './candidates.ts';
 
@@ -51,13 +47,11 @@ export const FEATURE_NAMES = [
   'itemAgeDays', 'itemIdleDays', 'catalogueAgeDays', 'newSinceMember',
   'price', 'priceRatio',
   'memberItems', 'memberIdleDays', 'memberTenureDays',
-  'sizePop7', 'sizePop14', 'sizePop30', 'pop14', 'trend14',
   'memberRate', 'itemAgeAtMemberFirst', 'popAtMemberLast',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export const N_FEATURES = FEATURE_NAMES.length;
 const F = Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, j])) as Record<FeatureName, number>;
-const SHORT_SIZE_FEATURES = [F.sizePop7, F.sizePop14, F.sizePop30];
 const COMPONENT_FEATURES = [['knn', F.knn], ['ease', F.ease], ['als', F.als], ['content', F.content]] as const;
 
 /** The item-only features (the same for every member), computed once per clock. */
@@ -66,10 +60,8 @@ export class ItemFeatureTable {
   /** the item-only feature indexes, in the order of a row of `rows` */
   static readonly FEATURES = [
     F.pop7, F.pop30, F.popRecent, F.pop365, F.popDecayed, F.popAll, F.trendWeek, F.trendMonth, F.popRank,
-    F.fitRate, F.runsLarge, F.itemAgeDays, F.itemIdleDays, F.catalogueAgeDays, F.price, F.pop14, F.trend14,
+    F.fitRate, F.runsLarge, F.itemAgeDays, F.itemIdleDays, F.catalogueAgeDays, F.price,
   ];
-  /** the mean rented item's rentals in each of SIZE_WINDOWS (the size bands' scale) */
-  readonly shortMeans: number[];
 
   constructor(readonly stats: ItemStats, recentDays: number) {
     const c = stats.columns;
@@ -78,10 +70,6 @@ export class ItemFeatureTable {
     const known = Math.max(1, stats.totals[6]);
     const mean = (j: number): number => Math.max(stats.totals[j], 1e-9) / known;
     const popRank = rankOrder(c.tailScore);
-    let pop14Total = 0;
-    for (let i = 0; i < n; i++) pop14Total += c.pop14[i];
-    const mean14 = Math.max(pop14Total, 1e-9) / known;
-    this.shortMeans = [mean(0), mean14, mean(1)];
     let fitOk = 0;
     let fitAll = 0;
     for (let i = 0; i < n; i++) {
@@ -99,7 +87,6 @@ export class ItemFeatureTable {
         has ? (c.fitOk[i] + 2 * fitPrior) / (c.fitLabelled[i] + 2) : Number.NaN,
         has ? (c.fitLarge[i] - c.fitSmall[i]) / (c.fitLabelled[i] + 2) : Number.NaN,
         stats.asOfDay - c.firstDay[i], stats.asOfDay - c.lastDay[i], stats.asOfDay - c.createdDay[i], c.price[i],
-        c.pop14[i] / mean14, (c.pop14[i] * (recentDays / 14) + 1) / (c.popRecent[i] + 1),
       ];
       this.rows.set(values, i * width);
     }
@@ -168,9 +155,6 @@ export function extractFeatures(
     out[row + F.memberItems] = nHist;
     out[row + F.memberIdleDays] = stats.asOfDay - member.lastDay;
     out[row + F.memberTenureDays] = member.lastDay - member.firstDay;
-    SIZE_WINDOWS.forEach((_, w) => {
-      out[row + SHORT_SIZE_FEATURES[w]] = hasSize ? sizeBandSum(windows.sizeShort[w], base, nRanks, size) / table.shortMeans[w] : Number.NaN;
-    });
     out[row + F.memberRate] = memberRate;
     out[row + F.itemAgeAtMemberFirst] = member.firstDay - c.firstDay[i];
     out[row + F.popAtMemberLast] = atLast ? (windows.rentals(i, lastFrom, lastTo) * known) / lastTotal : Number.NaN;

@@ -13,7 +13,7 @@ import { ItemWindows } from './item-windows.ts';
 /** The per-item Float32 columns (each nItems long), saved under these names. */
 const ITEM_COLUMNS = [
   'pop7', 'pop30', 'popRecent', 'pop365', 'popDecayed', 'popAll', 'firstDay', 'lastDay', 'createdDay', 'price',
-  'fitLabelled', 'fitOk', 'fitSmall', 'fitLarge', 'sizeMedian', 'tailScore', 'pop14',
+  'fitLabelled', 'fitOk', 'fitSmall', 'fitLarge', 'sizeMedian', 'tailScore',
 ] as const;
 type ItemColumn = (typeof ITEM_COLUMNS)[number];
 
@@ -41,7 +41,7 @@ export class ItemStats {
     readonly categoryShare: Float32Array,
     /** Σ over items of pop7, pop30, popRecent, pop365, popDecayed, popAll; then the number of rented items */
     readonly totals: Float64Array,
-    /** the short windows (item-windows.ts): size bands at 7/14/30 days, weekly rentals back from the clock */
+    /** the short windows (item-windows.ts): weekly rentals back from the clock */
     readonly windows: ItemWindows,
   ) {}
 
@@ -66,7 +66,6 @@ export class ItemStats {
       col.popAll[i]++;
       col.popDecayed[i] += 0.5 ** (age / opts.halfLifeDays);
       if (age <= 7) col.pop7[i]++;
-      if (age <= 14) col.pop14[i]++;
       if (age <= 30) col.pop30[i]++;
       if (age <= 365) col.pop365[i]++;
       const recent = age <= opts.recentDays;
@@ -148,7 +147,7 @@ export class ItemStats {
       labels,
       payloadOf(loaded, 'items.categoryShare', Float32Array, labels.length),
       payloadOf(loaded, 'items.totals', Float64Array, 7),
-      ItemWindows.fromPayloads(loaded, nItems, nRanks),
+      ItemWindows.fromPayloads(loaded, nItems),
     );
   }
 }
