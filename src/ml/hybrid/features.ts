@@ -27,10 +27,6 @@
  * Price: price; priceRatio — log(price / the member's median price).
  * Member: memberItems — number of items in train (68% of RTR members have one); memberIdleDays —
  *   days since their last rental; memberTenureDays — days between their first and last item.
- * Member-relative time: memberRate — the member's items per 30 days of tenure; itemAgeAtMemberFirst —
- *   how long the item had been rented when the member first rented (< 0: it came later);
- *   popAtMemberLast — the item's rentals in the 4 weeks before the member's last rental, as a multiple
- *   of the mean item (what was in fashion when this member was last active).
  */
 import type { ComponentScores } from './components.ts';
 import type { ItemStats } from './item-stats.ts';
@@ -47,7 +43,6 @@ export const FEATURE_NAMES = [
   'itemAgeDays', 'itemIdleDays', 'catalogueAgeDays', 'newSinceMember',
   'price', 'priceRatio',
   'memberItems', 'memberIdleDays', 'memberTenureDays',
-  'memberRate', 'itemAgeAtMemberFirst', 'popAtMemberLast',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export const N_FEATURES = FEATURE_NAMES.length;
@@ -116,11 +111,6 @@ export function extractFeatures(
   const itemWidth = ItemFeatureTable.FEATURES.length;
   const size = member.sizeRank;
   const hasSize = !Number.isNaN(size);
-  const windows = stats.windows;
-  const [lastFrom, lastTo] = windows.weeksBefore(stats.asOfDay, member.lastDay, 4);
-  const lastTotal = windows.weeklyTotal[lastTo] - windows.weeklyTotal[lastFrom];
-  const atLast = Number.isFinite(member.lastDay) && lastTotal > 0;
-  const memberRate = (nHist * 30) / (member.lastDay - member.firstDay + 30);
   for (let k = 0; k < candidates.length; k++) {
     const i = candidates[k];
     const row = (offset + k) * N_FEATURES;
@@ -155,9 +145,6 @@ export function extractFeatures(
     out[row + F.memberItems] = nHist;
     out[row + F.memberIdleDays] = stats.asOfDay - member.lastDay;
     out[row + F.memberTenureDays] = member.lastDay - member.firstDay;
-    out[row + F.memberRate] = memberRate;
-    out[row + F.itemAgeAtMemberFirst] = member.firstDay - c.firstDay[i];
-    out[row + F.popAtMemberLast] = atLast ? (windows.rentals(i, lastFrom, lastTo) * known) / lastTotal : Number.NaN;
   }
 }
 

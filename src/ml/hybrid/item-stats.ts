@@ -8,7 +8,6 @@
 import { DAY_MS } from '../../core/time.ts';
 import { payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import type { ItemTimeline } from './item-timeline.ts';
-import { ItemWindows } from './item-windows.ts';
 
 /** The per-item Float32 columns (each nItems long), saved under these names. */
 const ITEM_COLUMNS = [
@@ -41,8 +40,6 @@ export class ItemStats {
     readonly categoryShare: Float32Array,
     /** Σ over items of pop7, pop30, popRecent, pop365, popDecayed, popAll; then the number of rented items */
     readonly totals: Float64Array,
-    /** the short windows (item-windows.ts): weekly rentals back from the clock */
-    readonly windows: ItemWindows,
   ) {}
 
   /** Statistics of the rows of `timeline` with ts < opts.asOf. */
@@ -106,8 +103,7 @@ export class ItemStats {
       for (let i = 0; i < nItems; i++) totals[j] += col[c][i];
     });
     for (let i = 0; i < nItems; i++) if (!Number.isNaN(col.firstDay[i])) totals[6]++;
-    const windows = ItemWindows.compute(timeline, end, asOfDay);
-    return new ItemStats(asOfDay, nItems, nRanks, nOcc, col, sizeRecent, sizeAll, occasions, category, categoryLabels, categoryShare, totals, windows);
+    return new ItemStats(asOfDay, nItems, nRanks, nOcc, col, sizeRecent, sizeAll, occasions, category, categoryLabels, categoryShare, totals);
   }
 
   /** True for items rented before the clock: the only ones a ranking may contain. */
@@ -126,7 +122,6 @@ export class ItemStats {
       'items.categoryLabels': this.categoryLabels,
       'items.categoryShare': this.categoryShare,
       'items.totals': this.totals,
-      ...this.windows.toPayloads(),
     };
     for (const c of ITEM_COLUMNS) out[`items.${c}`] = this.columns[c];
     return out;
@@ -147,7 +142,6 @@ export class ItemStats {
       labels,
       payloadOf(loaded, 'items.categoryShare', Float32Array, labels.length),
       payloadOf(loaded, 'items.totals', Float64Array, 7),
-      ItemWindows.fromPayloads(loaded, nItems),
     );
   }
 }
