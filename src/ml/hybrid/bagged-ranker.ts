@@ -35,6 +35,7 @@ export function trainBagged(train: RankingSet, valid: RankingSet | undefined, p:
     forest: averageForests(results.map((r) => r.forest)),
     rounds: Math.round(mean(results.map((r) => r.rounds))),
     validationNdcg: mean(results.map((r) => r.validationNdcg)),
+    curve: new Float64Array(0),
   };
 }
 

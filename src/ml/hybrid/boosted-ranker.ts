@@ -39,13 +39,18 @@ export interface RankerResult {
   rounds: number;
   /** mean NDCG@10 over validation members' candidates at the kept rounds (NaN without validation) */
   validationNdcg: number;
+  /** mean NDCG@10 over validation members' candidates after each round grown (empty without validation) */
+  curve: Float64Array;
 }
 
 const MAX_BINS = 64;
 const NDCG_K = 10;
 
-/** Trains the forest on `train`, stopping on `valid` (when given). */
-export function trainRanker(train: RankingSet, valid: RankingSet | undefined, p: RankerParams, onRound?: (round: number) => void): RankerResult {
+/**
+ * Trains the forest on `train`, stopping on `valid` (when given); `keepAll` keeps every round grown
+ * (cross-fitting cuts the forests itself, at the rounds best over all its held-out groups).
+ */
+export function trainRanker(train: RankingSet, valid: RankingSet | undefined, p: RankerParams, onRound?: (round: number) => void, keepAll = false): RankerResult {
   const n = train.labels.length;
   const nF = train.columns.length;
   const binner = fitBinner(train.columns, MAX_BINS);
@@ -67,6 +72,7 @@ export function trainRanker(train: RankingSet, valid: RankingSet | undefined, p:
   const treeParams = { maxLeaves: p.maxLeaves, minLeafRows: p.minLeafRows, minLeafHessian: 1e-6, lambda: p.leafLambda, minGain: 0 };
   const trees: GrownTree[] = [];
   let best = { round: 0, ndcg: valid ? meanNdcg(validRaw, valid) : Number.NaN };
+  const curve: number[] = [];
 
   for (let round = 1; round <= p.rounds; round++) {
     if (p.objective === 'logloss') logLossGradients(raw, train.labels, grad, hess);
@@ -83,10 +89,12 @@ export function trainRanker(train: RankingSet, valid: RankingSet | undefined, p:
     }
     addTree(tree, validBins, nF, validRaw);
     const ndcg = meanNdcg(validRaw, valid);
+    curve.push(ndcg);
     if (ndcg > best.ndcg) best = { round, ndcg };
     else if (round - best.round >= p.earlyStoppingRounds) break;
   }
-  return { forest: flattenTrees(trees.slice(0, best.round), binner, Float64Array.of(base), 1, nF), rounds: best.round, validationNdcg: best.ndcg };
+  const kept = keepAll ? trees.length : best.round;
+  return { forest: flattenTrees(trees.slice(0, kept), binner, Float64Array.of(base), 1, nF), rounds: kept, validationNdcg: best.ndcg, curve: Float64Array.from(curve) };
 }
 
 /** Raw scores of `count` rows given row-major (`rows[k · nFeatures + f]`). */

@@ -8,7 +8,8 @@
  */
 import type { Forest } from '../fit/gbdt/forest.ts';
 import { trainBagged } from './bagged-ranker.ts';
-import type { RankingSet } from './boosted-ranker.ts';
+import type { RankerResult, RankingSet } from './boosted-ranker.ts';
+import { trainCrossFitted } from './cross-fitted-ranker.ts';
 import { judgeRankings, type GuardVerdict, type Ranking } from './guard.ts';
 import type { HybridParams } from './params.ts';
 import type { Blend } from './rank-blend.ts';
@@ -40,15 +41,20 @@ export interface LearnedRanking {
 export function learnRanking(
   sets: LearnerSets, p: HybridParams, questions: string, onRound?: (fraction: number, label: string) => void, clockForest?: Forest,
 ): LearnedRanking {
-  let learned = trainBagged(sets.train, sets.valid, p, (round) => onRound?.(0.5 * (round / p.rounds), 'learner'));
+  let learned = trainLearner(sets.train, sets.valid, p, (round) => onRound?.(0.5 * (round / p.rounds), 'learner'));
   const verdict = judgeRankings(learned.forest, sets.guard, clockForest, p.guardBlend);
   onRound?.(0.5, `${questions}: ${guardLabel(verdict)}`);
   // a blend keeps its weight on the refitted forest: the weight was tuned on the guard members, which the refit then learns from
   if (sets.guardTrain && (verdict.ranking === 'forest' || verdict.ranking === 'blend')) {
-    learned = trainBagged(concatSets([sets.train, sets.guardTrain]), sets.valid, p, (round) => onRound?.(0.5 + 0.5 * (round / p.rounds), 'learner, refitted with the guard members'));
+    learned = trainLearner(concatSets([sets.train, sets.guardTrain]), sets.valid, p, (round) => onRound?.(0.5 + 0.5 * (round / p.rounds), 'learner, refitted with the guard members'));
   }
   const forest = verdict.ranking === 'clock-forest' && clockForest ? clockForest : learned.forest;
   return { forest, ranking: verdict.ranking, ...(verdict.blend ? { blend: verdict.blend } : {}), verdict, rounds: learned.rounds, validationNdcg: learned.validationNdcg };
+}
+
+/** Cross-fitted forests (`innerFolds` ≥ 2; `valid` unused: every member is held out once) or bagged ones. */
+function trainLearner(train: RankingSet, valid: RankingSet | undefined, p: HybridParams, onRound?: (round: number) => void): RankerResult {
+  return p.innerFolds >= 2 ? trainCrossFitted(train, p.innerFolds, p, onRound) : trainBagged(train, valid, p, onRound);
 }
 
 /** The training log's line for a verdict, e.g. "ranking by ease (inner NDCG@10 on 812 held-out members: forest 0.0101, ease 0.0123, …)". */
