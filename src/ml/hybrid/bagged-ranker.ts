@@ -6,6 +6,8 @@
  * several is the variance reduction bagging is for (Breiman 1996). The average of forests is itself a
  * forest (every tree, leaf values divided by the number of bags), so artifacts and serving are
  * unchanged; the price is `bags` × the learner's training time and trees per candidate at serving.
+ * TODO(one way to average forests): cross-fitting (cross-fitted-ranker.ts) measured better on RTR; when
+ * one of them becomes the default, remove the other (stored hybrids carry `bags` in their params).
  */
 import { seededUniform } from '../common/rng.ts';
 import type { Forest } from '../fit/gbdt/forest.ts';
