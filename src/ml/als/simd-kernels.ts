@@ -4,7 +4,7 @@
  * TypeScript of half-step.ts (V8 does not vectorise). Addresses are byte offsets into the memory; k must
  * be a multiple of 4. Arithmetic is float32, as in implicit's CG.
  */
-import { encodeModule, F32, I32, op, V128, type WasmFunction } from './wasm-encoding.ts';
+import { encodeModule, F32, I32, op, V128, type WasmFunction } from '../common/wasm-encoding.ts';
 
 /** The exports of the kernel module. */
 export interface SimdKernels {

@@ -3,7 +3,7 @@
  * views, the Gram matrix, per-thread scratch), handed out as typed-array views by a bump allocator.
  * Being shared, the same memory is the worker threads' SharedArrayBuffer.
  */
-import { MAX_PAGES } from './wasm-encoding.ts';
+import { MAX_PAGES } from '../common/wasm-encoding.ts';
 
 const PAGE = 65536;
 // typed views start 16-byte aligned: v128 loads are fastest aligned, and Float64Array needs 8

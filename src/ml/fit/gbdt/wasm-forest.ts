@@ -16,6 +16,7 @@
  * capacity × (stride + classes) doubles); compiling it takes ~50–150 ms on the first pages' thread
  * (FitModel.warmServing runs it at load). Undefined when the engine has no WebAssembly.
  */
+import { I32, sleb, uleb } from '../../common/wasm-encoding.ts';
 import type { Forest } from './forest.ts';
 
 /** A forest's scorer over buffers in its own memory (written by the caller, read by `score`). */
@@ -40,7 +41,7 @@ const OP = {
   localGet: 0x20, localSet: 0x21, i32Const: 0x41, f64Const: 0x44, f64Load: 0x2b, f64Store: 0x39,
   i32Eqz: 0x45, i32GeU: 0x4f, i32Add: 0x6a, i32Mul: 0x6c, f64Ne: 0x62, f64Gt: 0x64, f64Le: 0x65, f64Add: 0xa0,
 } as const;
-const VOID = 0x40, I32 = 0x7f, F64 = 0x7c;
+const VOID = 0x40, F64 = 0x7c;
 
 /**
  * The scorer of `forest` over rows of `stride` features (stride ≥ its features), up to `capacity`
@@ -190,34 +191,6 @@ function treeExpr(layout: Layout, node: number, b: number[]): void {
   b.push(OP.else);
   treeExpr(layout, nodeRight[node], b);
   b.push(OP.end);
-}
-
-/** Unsigned LEB128 (sizes, indexes, load offsets). */
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-/** Signed LEB128 (i32.const). */
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
 }
 
 /** The 8 bytes of a double, little-endian (f64.const): the value exactly, −0 and NaN included. */

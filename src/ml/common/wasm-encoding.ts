@@ -1,7 +1,8 @@
 /**
- * Just enough of the WebAssembly binary format to emit a few hand-written SIMD kernels without a
- * toolchain: LEB128 numbers, the opcodes the kernels use, and a module with one imported shared
- * memory and exported functions. See the WebAssembly core spec §5 (binary format).
+ * Just enough of the WebAssembly binary format to emit modules without a toolchain: LEB128 numbers
+ * (used by ALS's SIMD kernels and the fit forest, fit/gbdt/wasm-forest.ts), the opcodes the kernels
+ * use, and a kernel module with one imported shared memory and exported functions. See the
+ * WebAssembly core spec §5 (binary format).
  */
 
 /** Value types. */
