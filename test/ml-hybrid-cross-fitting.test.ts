@@ -2,56 +2,37 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededUniform } from '../src/ml/common/rng.ts';
 import { shuffleInPlace } from '../src/ml/fit/seeded-random.ts';
-import type { Forest } from '../src/ml/fit/gbdt/forest.ts';
 import { averageForests, subsetQueries } from '../src/ml/hybrid/bagged-ranker.ts';
-import { meanNdcg, scoreRows, trainRanker, type RankingSet } from '../src/ml/hybrid/boosted-ranker.ts';
+import { meanNdcg, trainRanker } from '../src/ml/hybrid/boosted-ranker.ts';
 import { FOLD_SEED_STRIDE, firstTrees, trainCrossFitted } from '../src/ml/hybrid/cross-fitted-ranker.ts';
+import { forestScores, plantedRanking } from './helpers/planted-ranking.ts';
 import { HYBRID_DEFAULTS, resolveHybridParams } from '../src/ml/hybrid/params.ts';
 
-/** 3 features, 40 candidates per member, rented with probability sigmoid(3·x0 − 2·x1 − 2) (x2 is noise). */
-function world(members: number, seed: number): RankingSet {
-  const random = seededUniform(seed);
-  const n = members * 40;
-  const columns = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  const labels = new Uint8Array(n);
-  for (let k = 0; k < n; k++) {
-    for (const col of columns) col[k] = random();
-    labels[k] = random() < 1 / (1 + Math.exp(-(3 * columns[0][k] - 2 * columns[1][k] - 2))) ? 1 : 0;
-  }
-  return { columns, labels, queryStart: Int32Array.from({ length: members + 1 }, (_, q) => q * 40) };
-}
 
 const params = { ...HYBRID_DEFAULTS, rounds: 30, minLeafRows: 20, maxLeaves: 7, featureSample: 0.67 };
 
-function scores(forest: Forest, set: RankingSet): Float64Array {
-  const n = set.labels.length;
-  const nF = set.columns.length;
-  const rows = new Float32Array(n * nF);
-  set.columns.forEach((col, f) => col.forEach((x, k) => (rows[k * nF + f] = x)));
-  return scoreRows(forest, rows, n);
-}
 
 test('the first n trees of a forest grown longer score exactly as a forest of n rounds', () => {
-  const train = world(200, 1);
-  const held = world(50, 2);
+  const train = plantedRanking(200, 1);
+  const held = plantedRanking(50, 2);
   const long = trainRanker(train, undefined, params, undefined, true).forest;
   const short = trainRanker(train, undefined, { ...params, rounds: 10 }).forest;
   assert.equal(long.treeRoot.length, 30);
   assert.deepEqual(firstTrees(long, 10), short);
-  assert.deepEqual([...scores(firstTrees(long, 10), held)], [...scores(short, held)]);
+  assert.deepEqual([...forestScores(firstTrees(long, 10), held)], [...forestScores(short, held)]);
   assert.equal(firstTrees(long, 30), long);
 });
 
 test('a held-out curve holds the NDCG@10 of the validation members after each round', () => {
-  const train = world(200, 3);
-  const valid = world(60, 4);
+  const train = plantedRanking(200, 3);
+  const valid = plantedRanking(60, 4);
   const r = trainRanker(train, valid, { ...params, earlyStoppingRounds: 30 }, undefined, true);
   assert.equal(r.curve.length, 30);
-  for (const n of [1, 7, 30]) assert.ok(Math.abs(r.curve[n - 1] - meanNdcg(scores(firstTrees(r.forest, n), valid), valid)) < 1e-12, `round ${n}`);
+  for (const n of [1, 7, 30]) assert.ok(Math.abs(r.curve[n - 1] - meanNdcg(forestScores(firstTrees(r.forest, n), valid), valid)) < 1e-12, `round ${n}`);
 });
 
 test('cross-fitting: k forests each blind to one group, cut at the best round of the mean held-out curve, averaged', () => {
-  const train = world(300, 5);
+  const train = plantedRanking(300, 5);
   const r = trainCrossFitted(train, 3, params);
   // the rounds kept are the argmax of the reported curve, and its value is the reported NDCG@10
   const best = r.curve.reduce((b, x, j) => (x > r.curve[b] ? j : b), 0);
@@ -63,14 +44,14 @@ test('cross-fitting: k forests each blind to one group, cut at the best round of
   assert.deepEqual(again.forest, r.forest);
   // held-out members of each group never taught their own forest: its curve is an honest estimate,
   // so on a fresh sample of the same world the mean forest ranks within noise of it
-  const fresh = world(600, 6);
-  const ndcg = meanNdcg(scores(r.forest, fresh), fresh);
+  const fresh = plantedRanking(600, 6);
+  const ndcg = meanNdcg(forestScores(r.forest, fresh), fresh);
   assert.ok(Math.abs(ndcg - r.validationNdcg) < 0.05, `fresh ${ndcg} vs held-out ${r.validationNdcg}`);
   assert.ok(ndcg > meanNdcg(new Float64Array(fresh.labels.length), fresh) + 0.05);
 });
 
 test('cross-fitting averages exactly the forests learned without each group, cut at the rounds kept', () => {
-  const train = world(90, 7);
+  const train = plantedRanking(90, 7);
   const p = { ...params, rounds: 12 };
   const r = trainCrossFitted(train, 2, p);
   // the groups: members in the seeded order, dealt in turn
