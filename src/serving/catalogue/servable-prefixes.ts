@@ -9,44 +9,32 @@
  * catalogue's `newest` are new arrays when they change).
  */
 import type { MemoryCatalogue } from './catalogue-view.ts';
+import { PerCatalogueState } from './per-catalogue-state.ts';
 
 interface Prefix {
   /** the servable ids of list[0 .. next), in order */
   ids: string[];
   next: number;
-  /** the catalogue state it was made in, and the times it holds for: [from, until) */
-  writes: number;
-  restocks: number;
+  /** the time the catalogue check is made at (every time until the next release answers the same) */
   from: number;
-  until: number;
 }
 
-// size sets kept per list before the list's entries are dropped (a bound, not a cache policy)
-const MAX_SIZE_SETS = 256;
-
 export class ServablePrefixes {
-  private readonly byList = new WeakMap<readonly string[], Map<string, Prefix>>();
+  private readonly kept: PerCatalogueState<Prefix>;
 
-  constructor(private readonly catalogue: MemoryCatalogue) {}
+  constructor(private readonly catalogue: MemoryCatalogue) {
+    this.kept = new PerCatalogueState(catalogue, 256); // size sets per list
+  }
 
   /**
    * At least `need` servable ids of `list` in `sizes` at `now`, from the list's start and in its order
    * (fewer only when the list runs out); `complete` when the whole list has been looked at.
    */
   take(list: readonly string[], sizes: readonly string[], now: number, need: number): { ids: readonly string[]; complete: boolean } {
-    const key = sizes.join('\u0000');
-    let bySizes = this.byList.get(list);
-    if (!bySizes) this.byList.set(list, (bySizes = new Map()));
-    const c = this.catalogue;
-    let p = bySizes.get(key);
-    if (!p || p.writes !== c.revision || p.restocks !== c.availabilityRevision || now < p.from || now >= p.until) {
-      if (!p && bySizes.size >= MAX_SIZE_SETS) bySizes.clear();
-      p = { ids: [], next: 0, writes: c.revision, restocks: c.availabilityRevision, from: now, until: c.nextRelease(now) };
-      bySizes.set(key, p);
-    }
+    const p = this.kept.get(list, sizes, now, (from) => ({ ids: [], next: 0, from }));
     if (p.ids.length < need && p.next < list.length) {
-      // checked at `from`: every time in [from, until) gives the same answers (no availableFrom falls between)
-      const servable = c.servableIn(sizes, p.from);
+      // checked at `from`: every time in the prefix's span gives the same answers (per-catalogue-state.ts)
+      const servable = this.catalogue.servableIn(sizes, p.from);
       let k = p.next;
       for (; k < list.length && p.ids.length < need; k++) if (servable(list[k])) p.ids.push(list[k]);
       p.next = k;
