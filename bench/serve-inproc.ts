@@ -6,6 +6,8 @@
  *   node --import tsx bench/serve-inproc.ts [--pages 4000] [--pool 5000] [--data DIR] [--cold]
  *   node --import tsx bench/serve-inproc.ts --profile /tmp/page.cpuprofile   (the timed pages only)
  * --cold: every page for a member not seen before (the row cache never hits); --no-row-cache: serving.rowCacheMembers = 0;
+ * --population: members drawn from every member of the store in a seeded order (as bench:serve's traffic and
+ *   serve-fresh-cpu.ts draw them: some outside the models' training data), not only those the ALS model knows.
  * --after-event: each page right after a click by its member (state moved: what freshness costs; the click is counted too).
  * --positive-first: before the timed pages each pool member sends one click, newer than the models' data,
  *   and gets one page (both untimed): the timed pages then meet members folded in from their live
@@ -18,9 +20,11 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { loadConfig } from '../src/core/config.ts';
 import type { AlsModel } from '../src/ml/als/als-model.ts';
 import { alsTrainer } from '../src/ml/als/als-trainer.ts';
+import { seededUniform } from '../src/ml/common/rng.ts';
 import { buildApp } from '../src/serving/app.ts';
 import { openStore } from '../src/storage/open-store.ts';
 import { SERVE_WORLD_CACHE } from './serve-world.ts';
@@ -35,6 +39,7 @@ const { values } = parseArgs({
     'positive-first': { type: 'boolean', default: false },
     'live-ttl': { type: 'string' },
     profile: { type: 'string' },
+    population: { type: 'boolean', default: false },
   },
 });
 const config = loadConfig({
@@ -48,10 +53,27 @@ await engine.signalsSeeded(); // the start-up scan of the event log would be mea
 // known members: those the trained ALS model has vectors for, as bench:serve picks them
 const alsDir = readdirSync(join(values.data, 'models')).filter((d) => d.startsWith('als-')).sort().at(-1);
 if (!alsDir) throw new Error(`no ALS artifact under ${values.data}/models`);
-const members = ((await alsTrainer.load(join(values.data, 'models', alsDir))) as AlsModel).userIds;
+const members = values.population ? population(join(values.data, 'vitrine.db')) : ((await alsTrainer.load(join(values.data, 'models', alsDir))) as AlsModel).userIds;
 const poolSize = Number(values.pool), pages = Number(values.pages);
-const pool = Array.from({ length: Math.min(poolSize, members.length) }, (_, j) => members[Math.floor((j * members.length) / Math.min(poolSize, members.length))]);
+const pool = values.population ? members.slice(0, poolSize)
+  : Array.from({ length: Math.min(poolSize, members.length) }, (_, j) => members[Math.floor((j * members.length) / Math.min(poolSize, members.length))]);
 const path = (id: string) => `/v1/users/${encodeURIComponent(id)}/page?rows=8&size=20`;
+
+/** Every member of the store in a seeded order (seed 7, as serve-fresh-cpu.ts). */
+function population(dbFile: string): string[] {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const ids = db.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[];
+    const random = seededUniform(7);
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [ids[i], ids[j]] = [ids[j], ids[i]];
+    }
+    return ids;
+  } finally {
+    db.close();
+  }
+}
 
 let clicks = 0;
 async function run(ids: readonly string[], afterEvent = false): Promise<number> {
@@ -81,7 +103,7 @@ if (session) {
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
 }
-const what = `${values.cold ? 'members not seen before' : 'warmed pool'}${values['positive-first'] ? ' with a live positive' : ''}${values['after-event'] ? ', each right after a click' : ''}`;
+const what = `${values.population ? 'population, ' : ''}${values.cold ? 'members not seen before' : 'warmed pool'}${values['positive-first'] ? ' with a live positive' : ''}${values['after-event'] ? ', each right after a click' : ''}`;
 console.log(`${ids.length} pages (${what}): ${(await run(ids, values['after-event'])).toFixed(3)} ms CPU/page`);
 if (session && values.profile) {
   const { profile } = await session.post('Profiler.stop');

@@ -21,3 +21,15 @@ it('a VitrineError carries its registered status and serialises to the API envel
   assert.equal(e.status, 404);
   assert.deepEqual(e.toJSON(), { code: 'VITRINE_ITEM_NOT_FOUND', message: 'no item "x"', details: { id: 'x' } });
 });
+
+it('a model\'s "never seen" errors carry no stack frames (cold start, asked the next way); others keep theirs', () => {
+  const limit = Error.stackTraceLimit;
+  const unknown = new VitrineError('VITRINE_MODEL_UNKNOWN_USER', 'als: member "m" is not in the training data');
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.message, 'als: member "m" is not in the training data');
+  assert.ok(unknown instanceof Error);
+  assert.doesNotMatch(unknown.stack ?? '', /\n\s+at /);
+  assert.doesNotMatch(new VitrineError('VITRINE_MODEL_UNKNOWN_ITEM').stack ?? '', /\n\s+at /);
+  assert.match(new VitrineError('VITRINE_ITEM_NOT_FOUND').stack ?? '', /\n\s+at /);
+  assert.equal(Error.stackTraceLimit, limit);
+});

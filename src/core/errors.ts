@@ -94,6 +94,14 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * Codes raised without a stack trace: a model that never saw a member or item is cold start, which
+ * serving answers by asking the next way (page/compose/member-query.ts) about once a page for members
+ * outside a model's training data. Capturing the stack was most of what such a throw cost (~8 µs,
+ * 2.3% of a page's CPU for members drawn from the whole population: bench/results/serve-fresh-cpu.md).
+ */
+const STACKLESS: ReadonlySet<ErrorCode> = new Set(['VITRINE_MODEL_UNKNOWN_USER', 'VITRINE_MODEL_UNKNOWN_ITEM']);
+
 /** An error with a registered code; the HTTP layer turns it into `{error: {code, message, details}}`. */
 export class VitrineError extends Error {
   readonly code: ErrorCode;
@@ -101,7 +109,10 @@ export class VitrineError extends Error {
   readonly details?: unknown;
 
   constructor(code: ErrorCode, message?: string, details?: unknown, options?: { cause?: unknown }) {
+    const stackFrames = Error.stackTraceLimit;
+    if (STACKLESS.has(code)) Error.stackTraceLimit = 0;
     super(message ?? ERROR_CODES[code].message, options);
+    Error.stackTraceLimit = stackFrames;
     this.name = 'VitrineError';
     this.code = code;
     this.status = ERROR_CODES[code].status;

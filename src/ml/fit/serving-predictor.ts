@@ -8,7 +8,8 @@
  * - what depends only on the item (its columns and their level stats, its history, its residuals
  *   against the body size) is computed once per item for the model's life (itemCache);
  * - item × size and member × category groups are found by scanning the owner's few groups
- *   (groups-by-owner.ts), not by a Map lookup of a composite key per row;
+ *   (groups-by-owner.ts), not by a Map lookup of a composite key per row; an item × size group's
+ *   features are kept per item and size once computed;
  * - rows are written row-major into a reused buffer and scored by the forest compiled to code
  *   (most of the gain): to WebAssembly (gbdt/wasm-forest.ts, whose memory holds the rows, the
  *   template and the scores), or walked as arrays (gbdt/forest.ts) on an engine without it;
@@ -19,8 +20,8 @@
  * and per member (RTR model: 31k + 144k groups, 106k members, 6k items → 1.8 MB, less than its
  * tables); the item cache, (items + 1) × (item features + 3) × 8 bytes (with one item-scope
  * categorical column, as in RTR and the pipeline's models: 88 bytes an item, RTR 0.5 MB — about what
- * the model's own per-item tables take); the item × size groups, 4 bytes per item per size step asked
- * (a page's members ask a handful of sizes: 20k items × 8 sizes = 640 KB; 64 sizes at most); the compiled forest (~15 bytes of WebAssembly a node plus its
+ * the model's own per-item tables take); the item × size features, 24 bytes per item per size step asked
+ * (a page's members ask a handful of sizes: 20k items × 8 sizes = 3.8 MB; 64 sizes at most); the compiled forest (~15 bytes of WebAssembly a node plus its
  * machine code; RTR 11k nodes); a scratch of CHUNK rows × features × 8 bytes (128 × 43 × 8 ≈ 44 KB).
  * The first call pays for building them (RTR: ~50 ms; a world model: ~10 ms) and the first pages
  * for the engine optimising the row writers: FitModel.warmServing (run by fitTrainer.load).
@@ -82,13 +83,14 @@ export class FitServingPredictor {
   private readonly itemScratch: Float64Array;
   private readonly categoryIsItem: boolean;
   /**
-   * per size step (itemSizeKey's part): each item's item × size group, −2 until looked up (slot
-   * nItems: an item never seen). The group depends on the item and the size alone, so it is found
-   * once per pair for the model's life: 4 bytes an item per size step asked (20k items: 80 KB a size).
+   * per size step (itemSizeKey's part): each item's item × size features (its group's count, P(small),
+   * P(large), as writeGroup writes them), 3 a slot, the count −1 until computed. They depend on the
+   * item and the size alone, so they are computed once per pair for the model's life, and a row reads
+   * 24 adjacent bytes instead of a group id and three stats scattered over the groups (cache misses).
    */
-  private readonly itemSizeGroups = new Map<number, Int32Array>();
-  /** the current call's row of itemSizeGroups and its size step */
-  private sizeGroups: Int32Array = new Int32Array(0);
+  private readonly itemSizeFeatures = new Map<number, Float64Array>();
+  /** the current call's row of itemSizeFeatures and its size step */
+  private sizeFeatures: Float64Array = new Float64Array(0);
   private sizePart = -1;
 
   constructor(parts: FitModelParts) {
@@ -244,18 +246,18 @@ export class FitServingPredictor {
     return category;
   }
 
-  /** The item × size groups of size s (itemSizeGroups), for writeRow. */
+  /** The item × size features of size s (itemSizeFeatures), for writeRow. */
   private prepareSize(s: number): void {
     const part = itemSizeKey(0, s);
     this.sizePart = part;
     if (part < 0) return;
-    let groups = this.itemSizeGroups.get(part);
-    if (!groups) {
+    let features = this.itemSizeFeatures.get(part);
+    if (!features) {
       // a bound, not a policy: sizes come from members' data, and a stray one should not grow this for ever
-      if (this.itemSizeGroups.size >= MAX_SIZE_STEPS) this.itemSizeGroups.clear();
-      this.itemSizeGroups.set(part, (groups = new Int32Array(this.itemFilled.length).fill(-2)));
+      if (this.itemSizeFeatures.size >= MAX_SIZE_STEPS) this.itemSizeFeatures.clear();
+      this.itemSizeFeatures.set(part, (features = new Float64Array(3 * this.itemFilled.length).fill(-1)));
     }
-    this.sizeGroups = groups;
+    this.sizeFeatures = features;
   }
 
   private clearMember(u: number): void {
@@ -279,12 +281,14 @@ export class FitServingPredictor {
     const cache = this.itemCache;
     for (let p = 0; p < P; p++) r[at + this.itemPos[p]] = cache[base + p];
     r[at + this.itemAt + 4] = s - cache[base + P - 1];
-    let isGroup = -1;
+    const isAt = at + this.itemSizeAt;
     if (i >= 0 && this.sizePart >= 0) {
-      isGroup = this.sizeGroups[i];
-      if (isGroup === -2) this.sizeGroups[i] = isGroup = groupOf(this.itemSizes, i, this.sizePart);
-    }
-    writeGroup(tables.itemSize.stats, isGroup, s, prior, smoothing, r, at + this.itemSizeAt, false);
+      const f = this.sizeFeatures, x = 3 * i;
+      if (f[x] < 0) writeGroup(tables.itemSize.stats, groupOf(this.itemSizes, i, this.sizePart), s, prior, smoothing, f, x, false);
+      r[isAt] = f[x];
+      r[isAt + 1] = f[x + 1];
+      r[isAt + 2] = f[x + 2];
+    } else writeGroup(tables.itemSize.stats, -1, s, prior, smoothing, r, isAt, false);
     const category = this.categoryIsItem ? cache[base + P + 2] : memberCategory;
     const codePart = userCategoryKey(0, category);
     const ucGroup = u >= 0 && codePart >= 0 && codePart < this.categoryGroup.length ? this.categoryGroup[codePart] : -1;

@@ -15,19 +15,34 @@ export interface DedupeRow {
   admit?: (item: PageItem) => PageItem | undefined;
 }
 
+/**
+ * The items claimed in a dedupeRows call: ids mapped to the number of the call that last claimed them,
+ * kept across calls, so that a call allocates no set (a new Set grew its table five times a call, two
+ * calls a page: ~50 KB of a fresh page's ~370 KB of garbage, bench/results/serve-fresh-cpu.md). Calls are
+ * synchronous, so they never overlap. Item ids come from the catalogue; the bound only guards against
+ * a catalogue turning over for ever.
+ */
+const claimedBy = new Map<string, number>();
+const MAX_CLAIMED_IDS = 200_000;
+let calls = 0;
+
 /** For each row (in display order), the items it shows. */
 export function dedupeRows(rows: readonly DedupeRow[]): PageItem[][] {
-  const claimed = new Set<string>();
+  if (claimedBy.size > MAX_CLAIMED_IDS || calls >= 2 ** 30) {
+    claimedBy.clear();
+    calls = 0;
+  }
+  const call = ++calls;
   const out: PageItem[][] = rows.map(() => []);
   const order = rows.map((_, k) => k).sort((a, b) => Number(rows[b].kind === 'curated') - Number(rows[a].kind === 'curated') || a - b);
   for (const k of order) {
     const { items, limit, admit } = rows[k];
     for (const item of items) {
       if (out[k].length >= limit) break;
-      if (claimed.has(item.itemId)) continue;
+      if (claimedBy.get(item.itemId) === call) continue;
       const shown = admit ? admit(item) : item;
       if (!shown) continue;
-      claimed.add(item.itemId);
+      claimedBy.set(item.itemId, call);
       out[k].push(shown);
     }
   }

@@ -48,9 +48,11 @@ export interface FitAdmitter {
   tally(): { predicted: number; failed: number };
 }
 
+const finite = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+// checked field by field: an array of the three per answer was ~130 arrays of garbage a page
 const sound = (answer: unknown): Probabilities | null => {
   const q = answer as Partial<Probabilities> | undefined;
-  return q && [q.small, q.fit, q.large].every((x) => typeof x === 'number' && Number.isFinite(x)) ? (q as Probabilities) : null;
+  return q && finite(q.small) && finite(q.fit) && finite(q.large) ? (q as Probabilities) : null;
 };
 
 export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opts: FitOptions): FitAdmitter {
@@ -99,7 +101,7 @@ export function fitAdmitter(fit: FitPredictor, userId: string, size: string, opt
   return Object.assign(admit, { warm, tally: () => ({ predicted, failed }) });
 }
 
-/** Items by score, best first; ties keep their order. */
+/** Items by score, best first; ties keep their order (positions sorted: no wrapper object per item). */
 export function byScore(items: PageItem[]): PageItem[] {
-  return items.map((item, k) => ({ item, k })).sort((a, b) => b.item.score - a.item.score || a.k - b.k).map((e) => e.item);
+  return Array.from(items.keys()).sort((a, b) => items[b].score - items[a].score || a - b).map((k) => items[k]);
 }
