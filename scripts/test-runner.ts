@@ -21,7 +21,7 @@ import type { Readable } from 'node:stream';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 import { pathToFileURL } from 'node:url';
-import { GROUP_MS, groupEntry, planUnits, RUN_ALONE } from './test-groups.ts';
+import { groupEntry, groupLimit, planUnits, RUN_ALONE } from './test-groups.ts';
 import { readTimings, recordedMs, testName, writeTimings } from './test-order.ts';
 import { topLevelAwaitIn } from './test-top-level-await.ts';
 
@@ -54,7 +54,7 @@ for (const file of filtered ? [] : files) {
   if (awaits) alone.set(testName(file), `imports ${relative(process.cwd(), awaits)}, which awaits at its top level`);
 }
 // a run of some tests only: each file alone, as node:test filters a file's own tests
-const groupMs = filtered ? 0 : Number(values('group-ms')[0] ?? GROUP_MS);
+const groupMs = filtered ? 0 : Number(values('group-ms')[0] ?? groupLimit(files, took));
 const units = planUnits(files, took, groupMs, alone);
 // a group's entry module, written for this run only, by the files it runs
 const groupsDir = units.some((u) => u.files.length > 1) ? mkdtempSync(join(tmpdir(), 'vitrine-test-groups-')) : undefined;

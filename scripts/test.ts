@@ -20,7 +20,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, '.cache', 'test-js');
 // the 2 cores the suite is sized for (docs/development.md § Test time)
 const CONCURRENCY = process.env.VITRINE_TEST_CONCURRENCY ?? '2';
-// recorded ms of test files one process runs (scripts/test-groups.ts); 0: every file in its own process
+// the most recorded ms of test files one process runs (scripts/test-groups.ts); 0: every file alone
 const GROUP_MS = process.env.VITRINE_TEST_GROUP_MS;
 /** each file's wall time in the last whole run here; the committed one for files it lacks (test-order.ts) */
 const TIMINGS = join(ROOT, '.cache', 'test-timings.json');

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { groupEntry, planUnits } from '../scripts/test-groups.ts';
+import { GROUP_SHARE, groupEntry, groupLimit, planUnits } from '../scripts/test-groups.ts';
 import { testName } from '../scripts/test-order.ts';
 import { topLevelAwaitIn } from '../scripts/test-top-level-await.ts';
 
@@ -25,6 +25,17 @@ test('a limit of 0 runs every file alone, the longest first, ties by name', () =
   const took = (f: string) => (testName(f) === 'b.test.ts' ? 3000 : 100);
   assert.deepEqual(names(planUnits(['c', 'a', 'b'].map(path), took, 0)), [['b'], ['a'], ['c']]);
   assert.deepEqual(names(planUnits(['c', 'a', 'b'].map(path), () => 0, 8000)), [['a', 'b', 'c']], 'files of 0 ms still pack');
+});
+
+test('a group holds a share of the known time: the same groups when a loaded machine recorded every file twice as long', () => {
+  const ms = new Map([['a', 6000], ['b', 3000], ['c', 1000]]);
+  const files = ['a', 'b', 'c', 'new'].map(path);
+  const took = (f: string) => ms.get(testName(f).replace('.test.ts', ''));
+  const twice = (f: string) => (took(f) ?? 0) * 2 || undefined;
+  assert.equal(groupLimit(files, took), 10_000 * GROUP_SHARE);
+  assert.equal(groupLimit(files, twice), 20_000 * GROUP_SHARE);
+  const limit = 4000 / (10_000 * GROUP_SHARE);
+  assert.deepEqual(names(planUnits(files, took, limit * groupLimit(files, took))), names(planUnits(files, twice, limit * groupLimit(files, twice))));
 });
 
 test("a group's entry imports each file inside a suite named by the file, in the plan's order", () => {
