@@ -1,10 +1,12 @@
 /**
- * The order `npm test` starts its files in: the longest first (longest-processing-time-first: with two
- * slots, the files that finish last are then short ones, and neither slot idles long at the end).
- * A file's time is its wall time in the last whole run on this machine (`.cache/test-timings.json`),
- * else the committed scripts/test-timings.json (for a fresh clone and CI: each file's CPU-s alone,
- * measured 2026-12-07, a stand-in for its wall time on two idle cores; the cluster test's is its wall
- * time, as it mostly waits on its paced load); a file in neither (a new one) starts first.
+ * How long each test file took, which `npm test` packs its files into processes by and starts the
+ * longest of those first (scripts/test-groups.ts; longest-processing-time-first: with two slots, the
+ * processes that finish last are short ones, and neither slot idles long at the end). A file's time is
+ * its wall time in the last whole run on this machine (`.cache/test-timings.json`; in a shared process,
+ * its suite's), else the committed scripts/test-timings.json (for a fresh clone and CI: each file's
+ * CPU-s alone, measured 2026-12-07, a stand-in for its wall time on two idle cores; the cluster test's
+ * is its wall time, as it mostly waits on its paced load); a file in neither (a new one) runs alone,
+ * first.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -20,11 +22,9 @@ export function readTimings(path: string): Map<string, number> {
   }
 }
 
-/** `files` (paths), the longest first by `timings`, then `fallback`; unknown files first; ties by name. */
-export function longestFirst(files: readonly string[], timings: ReadonlyMap<string, number>, fallback: ReadonlyMap<string, number> = new Map()): string[] {
-  const key = (file: string) => testName(file);
-  const took = (file: string) => timings.get(key(file)) ?? fallback.get(key(file)) ?? Infinity;
-  return [...files].sort((a, b) => took(b) - took(a) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+/** A file's recorded ms: from `timings` (the last run here), else `fallback` (committed); undefined if in neither. */
+export function recordedMs(file: string, timings: ReadonlyMap<string, number>, fallback: ReadonlyMap<string, number> = new Map()): number | undefined {
+  return timings.get(testName(file)) ?? fallback.get(testName(file));
 }
 
 /** The timings with this run's files updated (ms, rounded), written whole (a rename). */

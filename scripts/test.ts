@@ -20,6 +20,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, '.cache', 'test-js');
 // the 2 cores the suite is sized for (docs/development.md § Test time)
 const CONCURRENCY = process.env.VITRINE_TEST_CONCURRENCY ?? '2';
+// the most recorded ms of test files one process runs (scripts/test-groups.ts); 0: every file alone
+const GROUP_MS = process.env.VITRINE_TEST_GROUP_MS;
 /** each file's wall time in the last whole run here; the committed one for files it lacks (test-order.ts) */
 const TIMINGS = join(ROOT, '.cache', 'test-timings.json');
 const RECORDED_TIMINGS = join(ROOT, 'scripts', 'test-timings.json');
@@ -40,7 +42,7 @@ if (compiled > 0) console.log(`compiled ${compiled} changed source files to ${re
 // plain node: the test files' processes inherit the runner's flags, and source maps are all they need
 const run = spawnSync(process.execPath, [
   '--enable-source-maps', compiledPath(ROOT, OUT, join(ROOT, 'scripts', 'test-runner.ts')),
-  `--concurrency=${CONCURRENCY}`, `--timings=${TIMINGS}`, `--timings-fallback=${RECORDED_TIMINGS}`,
+  `--concurrency=${CONCURRENCY}`, ...(GROUP_MS ? [`--group-ms=${GROUP_MS}`] : []), `--timings=${TIMINGS}`, `--timings-fallback=${RECORDED_TIMINGS}`,
   ...options, ...sources.map((s) => compiledPath(ROOT, OUT, s)),
 ], { stdio: 'inherit', cwd: ROOT });
 process.exit(run.status ?? 1);

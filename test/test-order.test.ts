@@ -1,18 +1,17 @@
-/** The order `npm test` starts its files in (scripts/test-order.ts), with known answers. */
+/** The timings `npm test` orders and packs its files by (scripts/test-order.ts), with known answers. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { longestFirst, readTimings, testName, writeTimings } from '../scripts/test-order.ts';
+import { readTimings, recordedMs, writeTimings } from '../scripts/test-order.ts';
 
-test('the longest first by the last run, then by the recorded run; a file in neither first; ties by name', () => {
-  const files = ['/r/.cache/test-js/test/a.test.js', '/r/.cache/test-js/test/b.test.js', '/r/.cache/test-js/test/c.test.js',
-    '/r/.cache/test-js/test/d.test.js', '/r/.cache/test-js/test/new.test.js'];
-  const last = new Map([['a.test.ts', 100], ['b.test.ts', 3000], ['c.test.ts', 100]]);
+test("a file's time is the last run's, else the recorded run's; a file in neither has none", () => {
+  const last = new Map([['a.test.ts', 100], ['b.test.ts', 3000]]);
   const recorded = new Map([['a.test.ts', 9000], ['d.test.ts', 2000]]);
-  assert.deepEqual(longestFirst(files, last, recorded).map(testName), ['new.test.ts', 'b.test.ts', 'd.test.ts', 'a.test.ts', 'c.test.ts']);
-  assert.deepEqual(longestFirst(files, new Map()).map(testName), ['a.test.ts', 'b.test.ts', 'c.test.ts', 'd.test.ts', 'new.test.ts'], 'no record: by name');
+  const took = (name: string) => recordedMs(`/r/.cache/test-js/test/${name}.test.js`, last, recorded);
+  assert.deepEqual(['a', 'b', 'd', 'new'].map(took), [100, 3000, 2000, undefined]);
+  assert.equal(recordedMs('test/d.test.ts', new Map()), undefined, 'no fallback given');
 });
 
 test('a run updates the files it ran and keeps the others; a missing or broken file is no record', () => {
