@@ -9,6 +9,9 @@
  *   collections (per V8 isolate: the HTTP thread's and each worker's heap) that ended meanwhile;
  * - each isolate's collections during the rated load: count, pause in all and the longest, by kind;
  * - CPU per page by thread (/proc).
+ * - with `--task-ms N` (default 10; 0 turns it off): each thread's stretches of N+ ms of its own CPU
+ *   between marks (src/core/task-trace.ts: a page worker marks each message begun and answered, every
+ *   thread a 5 ms heartbeat), grouped by what they lay between, and the longest with the member;
  * With `--node-flags --trace-gc-nvp` instead, bytes allocated, surviving a scavenge and promoted per page too.
  * Pause times are V8's own (wall time inside the pause, inflated by a loaded machine); the counts and
  * the sizes collected are load-independent. `bench/serve-diagnose.ts` is the hot-pool counterpart.
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     slow: { type: 'string', default: '25' },
+    'task-ms': { type: 'string', default: '10' },
     // instead of the open-loop rate: this many pages closed loop on `--closed` connections (few: no queue
     // in the server, so what survives a collection is what a healthy server keeps; counts per page are then load-independent)
     closed: { type: 'string' },
@@ -60,6 +64,12 @@ const NVP_KINDS: Record<string, string> = { s: 'Scavenge', ms: 'Mark-Compact', m
 const nvpField = (line: string, name: string) => Number(new RegExp(` ${name}=(\\d+)`).exec(line)?.[1] ?? NaN);
 // [pid:0xISOLATE]   12345 ms: Scavenge 12.3 (14.0) -> 11.1 (15.0) MB, 1.23 / 0.00 ms  (…)
 const GC_LINE = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: ([A-Za-z -]+?) (?:\(reduce\) )?([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
+
+// src/core/task-trace.ts: [task-trace] THREAD cpu=… wall=… from="…" to="…" gc=…
+const TRACE_LINE = /^\[task-trace\] (.+?) cpu=([\d.]+) wall=([\d.]+) from="([^"]*)" to="([^"]*)" gc=(\S+)/;
+interface Stretch { at: number; thread: string; cpuMs: number; wallMs: number; from: string; to: string; gc: string }
+/** a mark without its member: "begin page u123 first" → "begin page (first)" */
+const markKind = (label: string) => label.replace(/^(begin|reply) page \S+( first)?$/, (_, w: string, f?: string) => `${w} page${f ? ' (first)' : ''}`);
 
 function members(dbFile: string): string[] {
   const db = new Database(dbFile, { readonly: true });
@@ -91,9 +101,10 @@ try {
   const population = members(join(dir, 'vitrine.db'));
   const traffic = trafficStream({ members: population, rate, zipf: 1, sessionPages: 3, thinkSeconds: 30, seed: 11, query: QUERY });
   const server = await startServer({
-    dataDir: dir, startTimeoutMs: 600_000, nodeArgs: [...(values['node-flags'].includes('--trace-gc-nvp') ? [] : ['--trace-gc']), ...values['node-flags'].split(' ').filter(Boolean)],
+    dataDir: dir, startTimeoutMs: 600_000, env: Number(values['task-ms']) > 0 ? { VITRINE_TASK_TRACE_MS: values['task-ms'] } : {}, nodeArgs: [...(values['node-flags'].includes('--trace-gc-nvp') ? [] : ['--trace-gc']), ...values['node-flags'].split(' ').filter(Boolean)],
   });
   const gcs: Gc[] = [];
+  const stretches: Stretch[] = [];
   const isolates: string[] = [];
   let pending = '';
   server.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -101,6 +112,11 @@ try {
     pending = lines.pop() ?? '';
     const at = performance.now();
     for (const line of lines) {
+      const t = TRACE_LINE.exec(line);
+      if (t) {
+        stretches.push({ at, thread: t[1], cpuMs: Number(t[2]), wallMs: Number(t[3]), from: t[4], to: t[5], gc: t[6] });
+        continue;
+      }
       const n = NVP_LINE.exec(line);
       if (n) {
         if (!isolates.includes(n[1])) isolates.push(n[1]);
@@ -168,6 +184,22 @@ try {
       const nvp = mine.some((g) => g.allocated !== undefined)
         ? ` — per page: allocated ${perPage(bytes('allocated'))}, survived a scavenge ${perPage(bytes('survived'))}, promoted ${perPage(bytes('promoted'))}` : '';
       console.log(`  isolate ${label(iso)} ${iso}: ${parts.join('; ')}${nvp}`);
+    }
+    // long stretches of one thread's CPU (task-trace), those reported during the rated load and the second after
+    const mineT = stretches.filter((x) => x.at >= began && x.at <= began + Number(values.seconds) * 1000 + 1500);
+    if (Number(values['task-ms']) > 0) {
+      console.log(`stretches of ≥ ${values['task-ms']} ms of a thread's own CPU between marks (${mineT.length}; ${r1((mineT.length * 1000) / run.requests)} per 1,000 pages):`);
+      const kinds = new Map<string, number[]>();
+      for (const x of mineT) {
+        const key = `${x.thread.replace(/ \d+$/, '')}: ${markKind(x.from)} → ${markKind(x.to)}`;
+        kinds.set(key, [...(kinds.get(key) ?? []), x.cpuMs]);
+      }
+      for (const [k, ms] of [...kinds].sort((a, b) => b[1].length - a[1].length)) {
+        console.log(`  ${k}: ×${ms.length}, CPU p50 ${r1(quantile(ms, 0.5))} / max ${r1(Math.max(...ms))} ms, Σ ${r1(ms.reduce((a, b) => a + b, 0))} ms`);
+      }
+      for (const x of [...mineT].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 10)) {
+        console.log(`  longest: ${x.thread} ${x.cpuMs} ms CPU (${x.wallMs} ms wall) from "${x.from}" to "${x.to}", collections ${x.gc}`);
+      }
     }
     // stalls: slow requests grouped by due time (a gap of 50 ms ends a group)
     const slow = values.closed ? [] : answers.filter((a) => a.ms > slowMs).sort((a, b) => a.due - b.due);

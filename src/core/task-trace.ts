@@ -1,0 +1,95 @@
+/**
+ * A diagnostic of the latency tail (issue 22; bench/serve-tail.ts): how much CPU this thread spent
+ * between consecutive marks, and which stretches were long. A stretch of 20+ ms of one thread's CPU
+ * between two marks holds up everything queued behind it on any machine; wall time under load does not
+ * tell that apart from the OS not running the thread, so the measure is the thread's own CPU clock
+ * (Linux /proc/thread-self/schedstat: ns on CPU). Off unless VITRINE_TASK_TRACE_MS is set (the stretch
+ * reported, ms of CPU); a heartbeat every `heartbeatMs` marks between tasks, so that a long stretch
+ * outside any marked task (a timer, an I/O callback, a collection) shows as "tick → tick".
+ * Each long stretch is one line on stdout: `[task-trace] THREAD cpu=… wall=… from=… to=… gc=…`.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
+
+export interface TaskTrace {
+  /** ends the current stretch at a named point (e.g. "begin page", "reply page") */
+  mark(label: string): void;
+  stop(): void;
+}
+
+const NONE: TaskTrace = { mark: () => undefined, stop: () => undefined };
+
+/** The threshold from the environment, ms of CPU; undefined when the trace is off. */
+export function taskTraceThresholdMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const ms = Number(env.VITRINE_TASK_TRACE_MS);
+  return env.VITRINE_TASK_TRACE_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
+
+/** Nanoseconds this OS thread has run so far, or NaN where /proc/thread-self is missing. */
+export function makeThreadCpuClock(): () => number {
+  const buf = Buffer.alloc(128);
+  return () => {
+    let fd: number | undefined;
+    try {
+      fd = openSync('/proc/thread-self/schedstat', 'r');
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      return Number(buf.toString('latin1', 0, n).split(' ')[0]);
+    } catch {
+      return NaN;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  };
+}
+
+export interface Stretch { cpuMs: number; wallMs: number; from: string; to: string; endedAt: number }
+
+/**
+ * Stretches between marks whose CPU reaches `thresholdMs`. `cpuNs` and `now` are injectable (tests);
+ * `report` receives each long stretch (default: a line on stdout, with the collections that ended in it).
+ */
+export function startTaskTrace(thread: string, opts: {
+  thresholdMs?: number; heartbeatMs?: number; cpuNs?: () => number; now?: () => number; report?: (s: Stretch) => void;
+} = {}): TaskTrace {
+  const thresholdMs = opts.thresholdMs ?? taskTraceThresholdMs();
+  if (thresholdMs === undefined) return NONE;
+  const cpuNs = opts.cpuNs ?? makeThreadCpuClock();
+  const now = opts.now ?? (() => performance.now());
+  const report = opts.report ?? stdoutReport(thread);
+  let lastCpu = cpuNs(), lastAt = now(), lastLabel = 'start';
+  const mark = (label: string): void => {
+    const cpu = cpuNs(), at = now();
+    const cpuMs = (cpu - lastCpu) / 1e6;
+    if (cpuMs >= thresholdMs) report({ cpuMs, wallMs: at - lastAt, from: lastLabel, to: label, endedAt: at });
+    lastCpu = cpu;
+    lastAt = at;
+    lastLabel = label;
+  };
+  const beat = opts.heartbeatMs === 0 ? undefined : setInterval(() => mark('tick'), opts.heartbeatMs ?? 5);
+  beat?.unref();
+  return { mark, stop: () => clearInterval(beat) };
+}
+
+/** Long stretches as stdout lines, each with the collections of this thread that ended within it. */
+function stdoutReport(thread: string): (s: Stretch) => void {
+  const gcs: Array<{ end: number; ms: number; kind: number }> = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ end: e.startTime + e.duration, ms: e.duration, kind: (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0 });
+    if (gcs.length > 1000) gcs.splice(0, gcs.length - 1000);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const waiting: Stretch[] = [];
+  const r = (x: number) => Math.round(x * 10) / 10;
+  // collections are observed a turn later: lines go out in the next second, with theirs
+  const flush = setInterval(() => {
+    for (const s of waiting.splice(0)) {
+      const mine = gcs.filter((g) => g.end <= s.endedAt + 0.5 && g.end >= s.endedAt - s.wallMs);
+      const gc = mine.map((g) => `${g.kind}:${r(g.ms)}`).join(',') || '-';
+      process.stdout.write(`[task-trace] ${thread} cpu=${r(s.cpuMs)} wall=${r(s.wallMs)} from="${s.from}" to="${s.to}" gc=${gc}\n`);
+    }
+  }, 1000);
+  flush.unref();
+  return (s) => {
+    waiting.push(s);
+  };
+}
