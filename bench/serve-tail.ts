@@ -67,6 +67,8 @@ const GC_LINE = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: ([A-Za-z -]+?) (?:\(reduce\) )
 
 // src/core/task-trace.ts: [task-trace] THREAD cpu=… wall=… from="…" to="…" gc=…
 const TRACE_LINE = /^\[task-trace\] (.+?) cpu=([\d.]+) wall=([\d.]+) from="([^"]*)" to="([^"]*)" gc=(\S+)/;
+// src/core/task-trace.ts traceBlocking: [task-wait] THREAD LABEL wall=… cpu=…
+const WAIT_LINE = /^\[task-wait\] (http|thread \d+) (.+?) wall=([\d.]+) cpu=([\d.]+)/;
 interface Stretch { at: number; thread: string; cpuMs: number; wallMs: number; from: string; to: string; gc: string }
 /** a mark without its member: "begin page u123 first" → "begin page (first)" */
 const markKind = (label: string) => label.replace(/^(begin|reply) page \S+( first)?$/, (_, w: string, f?: string) => `${w} page${f ? ' (first)' : ''}`);
@@ -105,6 +107,7 @@ try {
   });
   const gcs: Gc[] = [];
   const stretches: Stretch[] = [];
+  const waits: Array<{ at: number; thread: string; label: string; wallMs: number; cpuMs: number }> = [];
   const isolates: string[] = [];
   let pending = '';
   server.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -112,6 +115,11 @@ try {
     pending = lines.pop() ?? '';
     const at = performance.now();
     for (const line of lines) {
+      const w = WAIT_LINE.exec(line);
+      if (w) {
+        waits.push({ at, thread: w[1], label: w[2], wallMs: Number(w[3]), cpuMs: Number(w[4]) });
+        continue;
+      }
       const t = TRACE_LINE.exec(line);
       if (t) {
         stretches.push({ at, thread: t[1], cpuMs: Number(t[2]), wallMs: Number(t[3]), from: t[4], to: t[5], gc: t[6] });
@@ -140,6 +148,7 @@ try {
     await runLoad({ baseUrl: server.url, paths: [], next: traffic.next, connections: Number(values.connections), duration: Number(values.warm) });
     const lookups = await cacheLookups(server.url);
     const ticksBefore = threadTicks(pid);
+    const clientCpu = process.cpuUsage();
     const began = performance.now();
     const gcFrom = gcs.length;
     const answers: Array<{ due: number; ms: number; owner: number }> = [];
@@ -154,6 +163,7 @@ try {
       },
     });
     const ticksAfter = threadTicks(pid);
+    const clientUsed = process.cpuUsage(clientCpu);
     const composedAfter = await composedByWhere(server.url);
     console.log(`pages composed by: ${[...composedAfter].map(([w, n]) => `${w} ${n - (composedBefore.get(w) ?? 0)}`).join(' · ')}`);
     const after = await cacheLookups(server.url);
@@ -168,6 +178,7 @@ try {
     // CPU per page by thread
     const byName = new Map<string, number>();
     for (const [tid, t] of ticksAfter) byName.set(t.name, (byName.get(t.name) ?? 0) + t.ticks - (ticksBefore.get(tid)?.ticks ?? 0));
+    console.log(`load generator (this process) CPU ms/page: ${r1((clientUsed.user + clientUsed.system) / 100 / run.requests) / 10}`);
     console.log(`CPU ms/page by thread: ${[...byName].filter(([, t]) => t > 0).sort((a, b) => b[1] - a[1]).map(([n, t]) => `${n} ${Math.round((t * 10 * 1000) / run.requests) / 1000}`).join(' · ')}`);
     // collections per isolate (named by heap size order is left to the reader: the HTTP isolate is the first seen)
     // the main thread's isolate is allocated first, from the low heap; workers' in mmapped arenas (0x7f…)
@@ -199,6 +210,18 @@ try {
       }
       for (const x of [...mineT].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 10)) {
         console.log(`  longest: ${x.thread} ${x.cpuMs} ms CPU (${x.wallMs} ms wall) from "${x.from}" to "${x.to}", collections ${x.gc}`);
+      }
+      // blocking calls (store writes that may wait for SQLite's lock) of ≥ task-ms wall time
+      const mineW = waits.filter((x) => x.at >= began && x.at <= began + Number(values.seconds) * 1000 + 1500);
+      const wk = new Map<string, Array<{ wallMs: number; cpuMs: number }>>();
+      for (const x of mineW) {
+        const key = `${x.thread === 'http' ? 'http' : 'worker thread'}: ${x.label.replace(/\d+/g, 'N')}`;
+        wk.set(key, [...(wk.get(key) ?? []), x]);
+      }
+      console.log(`blocking calls of ≥ ${values['task-ms']} ms wall (${mineW.length}):`);
+      for (const [k, xs] of [...wk].sort((a, b) => b[1].length - a[1].length)) {
+        const walls = xs.map((x) => x.wallMs);
+        console.log(`  ${k}: ×${xs.length}, wall p50 ${r1(quantile(walls, 0.5))} / max ${r1(Math.max(...walls))} ms, CPU in them Σ ${r1(xs.reduce((a, x) => a + x.cpuMs, 0))} ms`);
       }
     }
     // stalls: slow requests grouped by due time (a gap of 50 ms ends a group)

@@ -54,14 +54,34 @@ describe('page records from the writer thread', () => {
     await reopened.close();
   });
 
+  it('numbers terms never served before on the worker: the serving connection writes nothing, so never waits for the lock', async () => {
+    const store = serverStore();
+    try {
+      // any write on the serving connection now fails (SQLITE_READONLY); the worker's connection is its own
+      store.db.pragma('query_only = ON');
+      await store.putImpressionsWithEvents(pagesOf(0, 30));
+      await store.putImpressionsWithEvents(pagesOf(20, 30)); // half its terms known, half new
+      store.db.pragma('query_only = OFF');
+      assert.equal(countPages(store), 50);
+      assert.deepEqual((await store.getImpression('pg-000042'))?.rows, record(42).rows);
+      const terms = store.db.prepare('SELECT count(*) FROM page_terms').pluck().get();
+      assert.equal(terms, 1 + 51, "'for-you' (row id and kind, one term) and items i0…i50");
+    } finally {
+      await store.close();
+    }
+  });
+
   it('holds at most 20,000 records for the worker: past that a batch is written on the serving thread, nothing dropped', async () => {
     const store = serverStore();
     try {
+      // their terms numbered first (one record naming every item), so that no batch waits for numbering
+      const items = Array.from({ length: 31_001 }, (_, i) => `i${i}`);
+      await store.putImpressionsWithEvents([{ record: { pageId: 'pg-terms', userId: 'm0', ts: T0, rows: [{ rowId: 'for-you', kind: 'for-you', items }] }, events: [] }]);
       // posted in one turn of the event loop, before the worker can have committed any
       const writes = Array.from({ length: 30 }, (_, b) => store.putImpressionsWithEvents(pagesOf(b * 1000, 1000)));
       assert.equal(store.impressionLog?.writtenHereWhenFull, 10, 'the 21st batch on: the queue was full');
       await Promise.all(writes);
-      assert.equal(countPages(store), 30_000);
+      assert.equal(countPages(store), 30_001);
       const after = store.putImpressionsWithEvents(pagesOf(30_000, 1000));
       assert.equal(store.impressionLog?.writtenHereWhenFull, 10, 'the queue drained: the worker takes batches again');
       await after;

@@ -10,6 +10,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { isMainThread, threadId } from 'node:worker_threads';
 
 export interface TaskTrace {
   /** ends the current stretch at a named point (e.g. "begin page", "reply page") */
@@ -25,19 +26,25 @@ export function taskTraceThresholdMs(env: NodeJS.ProcessEnv = process.env): numb
   return env.VITRINE_TASK_TRACE_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
-/** Nanoseconds this OS thread has run so far, or NaN where /proc/thread-self is missing. */
+/**
+ * Nanoseconds the calling OS thread has run so far, or NaN where /proc/thread-self is missing. Call it
+ * on the thread it measures (the file is opened on the first call, for that thread). The kernel brings
+ * the figure up to date at its tick (4 ms at HZ 250) and at each switch, so a stretch is right to a
+ * tick: good for finding 20 ms stretches, not for timing a 1 ms page (average many for that).
+ * Reading it costs 5–10 µs (a pread of the file kept open).
+ */
 export function makeThreadCpuClock(): () => number {
   const buf = Buffer.alloc(128);
+  let fd: number | undefined;
   return () => {
-    let fd: number | undefined;
     try {
-      fd = openSync('/proc/thread-self/schedstat', 'r');
+      fd ??= openSync('/proc/thread-self/schedstat', 'r');
       const n = readSync(fd, buf, 0, buf.length, 0);
       return Number(buf.toString('latin1', 0, n).split(' ')[0]);
     } catch {
-      return NaN;
-    } finally {
       if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+      return NaN;
     }
   };
 }
@@ -92,4 +99,28 @@ function stdoutReport(thread: string): (s: Stretch) => void {
   return (s) => {
     waiting.push(s);
   };
+}
+
+const waitThresholdMs = taskTraceThresholdMs();
+let waitClock: (() => number) | undefined;
+
+/**
+ * Runs `fn` (a synchronous call that may block the thread: a SQLite write waiting for the lock in its
+ * busy handler) and, with the trace on, reports it when it took `VITRINE_TASK_TRACE_MS` or more of
+ * wall time, with its own CPU beside: a wait shows as wall far above CPU. One line on stdout:
+ * `[task-wait] THREAD LABEL wall=… cpu=…`. Without the trace it only calls `fn`.
+ */
+export function traceBlocking<T>(label: string, fn: () => T): T {
+  if (waitThresholdMs === undefined) return fn();
+  waitClock ??= makeThreadCpuClock();
+  const at = performance.now(), cpu = waitClock();
+  try {
+    return fn();
+  } finally {
+    const wall = performance.now() - at;
+    if (wall >= waitThresholdMs) {
+      const r = (x: number) => Math.round(x * 10) / 10;
+      process.stdout.write(`[task-wait] ${isMainThread ? 'http' : `thread ${threadId}`} ${label} wall=${r(wall)} cpu=${r((waitClock() - cpu) / 1e6)}\n`);
+    }
+  }
 }

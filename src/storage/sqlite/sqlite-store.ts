@@ -1,3 +1,4 @@
+import { traceBlocking } from '../../core/task-trace.ts';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,7 +17,7 @@ import {
 } from './rows.ts';
 import { translateSqliteError } from './sqlite-errors.ts';
 import { ImpressionLogWriter } from './impression-log-writer.ts';
-import { DELETE_PAGE_RECORDS_BEFORE_SQL, PUT_IMPRESSION_SQL, SqlitePageRecords } from './page-records.ts';
+import { ADD_TERM_SQL, DELETE_PAGE_RECORDS_BEFORE_SQL, PUT_IMPRESSION_SQL, SqlitePageRecords, TERM_IX_SQL } from './page-records.ts';
 import { PageLogCap, USED_PAGES_SQL } from './page-log-cap.ts';
 import { truncateWal, WalCheckpointer } from './wal-checkpointer.ts';
 
@@ -88,10 +89,12 @@ export class SqliteStore implements Store {
         ...(opts.maxSizeBytes ? { maxPageCount: Math.max(1, Math.floor(opts.maxSizeBytes / pageSize)) } : {}),
         ...(this.pageLogCap ? { pageLogMaxPages: this.pageLogCap.maxPages, usedPagesSql: USED_PAGES_SQL } : {}),
         deleteSql: DELETE_PAGE_RECORDS_BEFORE_SQL,
+        addTermSql: ADD_TERM_SQL, termIxSql: TERM_IX_SQL,
+        numberHere: (terms) => this.pageRecords.numberHere(terms),
         deleteHere: (cutoffTs, limit) => this.pageRecords.deleteBefore(cutoffTs, limit),
         writeHere: (records) => {
           this.pageLogCap?.assertRoom();
-          this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })();
+          traceBlocking(`write ${records.length} page records here`, () => this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })());
         },
       });
     }
@@ -258,7 +261,7 @@ export class SqliteStore implements Store {
 
   // ── events ──────────────────────────────────────────────────────────────────
   async appendEvents(events: ReadonlyArray<VitrineEvent>): Promise<AppendResult> {
-    return guard(() => this.db.transaction(() => this.appendInTransaction(events))());
+    return guard(() => traceBlocking(`append ${events.length} events`, () => this.db.transaction(() => this.appendInTransaction(events))()));
   }
 
   /**
@@ -384,9 +387,15 @@ export class SqliteStore implements Store {
     // page records alone go to the writer thread when there is one; item events stay here, with the
     // rest of the event log's writes
     if (pages.length === 0) return;
+    if (this.impressionLog && pages.every((p) => p.events.length === 0)) {
+      // terms never served before are numbered on the page log's thread: this one never waits for the lock
+      const records = pages.map((p) => p.record);
+      const unnumbered = guard(() => this.pageRecords.unnumberedTerms(records));
+      if (unnumbered.length > 0) this.pageRecords.learn(unnumbered, await this.impressionLog.numberTerms(unnumbered));
+      return this.impressionLog.write(guard(() => records.map((r) => this.pageRecords.tuple(r))));
+    }
     // encoded here, before any transaction (numbering a new term is a commit of its own)
     const tuples = guard(() => pages.map(({ record }) => this.pageRecords.tuple(record)));
-    if (this.impressionLog && pages.every((p) => p.events.length === 0)) return this.impressionLog.write(tuples);
     // one commit for the lot: on SQLite a commit costs about twice the row it writes (measured: 0.13 ms
     // per page alone, 0.04 ms in batches of 50)
     guard(() => {
