@@ -12,6 +12,8 @@
  * - with `--task-ms N` (default 10; 0 turns it off): each thread's stretches of N+ ms of its own CPU
  *   between marks (src/core/task-trace.ts: a page worker marks each message begun and answered, every
  *   thread a 5 ms heartbeat), grouped by what they lay between, and the longest with the member;
+ * - with `--trials N`: N freshness trials (rent → 200 → next page, bench/serve-freshness.ts) at
+ *   `--trial-rate` a second beside the rated load, as bench:serve runs them: the event path's waits show too;
  * With `--node-flags --trace-gc-nvp` instead, bytes allocated, surviving a scavenge and promoted per page too.
  * Pause times are V8's own (wall time inside the pause, inflated by a loaded machine); the counts and
  * the sizes collected are load-independent. `bench/serve-diagnose.ts` is the hot-pool counterpart.
@@ -26,6 +28,7 @@ import Database from 'better-sqlite3';
 import { ownerOf } from '../src/serving/page-workers/protocol.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { runLoad } from './serve-load.ts';
+import { runFreshness } from './serve-freshness.ts';
 import { runRatedLoad, type RatedLoadResult } from './serve-rated.ts';
 import { cacheLookups, threadTicks, waitIdle } from './server-probes.ts';
 import { trafficStream } from './serve-traffic.ts';
@@ -41,6 +44,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     slow: { type: 'string', default: '25' },
     'task-ms': { type: 'string', default: '10' },
+    trials: { type: 'string', default: '0' },
+    'trial-rate': { type: 'string', default: '20' },
     // instead of the open-loop rate: this many pages closed loop on `--closed` connections (few: no queue
     // in the server, so what survives a collection is what a healthy server keeps; counts per page are then load-independent)
     closed: { type: 'string' },
@@ -153,6 +158,10 @@ try {
     const gcFrom = gcs.length;
     const answers: Array<{ due: number; ms: number; owner: number }> = [];
     const composedBefore = await composedByWhere(server.url);
+    // trial members from the end of the id order, so the Zipf stream's early ranks are not all of them (a seeded shuffle: either is fine)
+    const trials = Number(values.trials);
+    const freshness = trials > 0 && !values.closed
+      ? runFreshness(server.url, population.slice(-trials), trials, QUERY, 10, Number(values['trial-rate'])) : undefined;
     const run = values.closed ? await runLoad({
       baseUrl: server.url, paths: [], next: traffic.next, connections: Number(values.closed), amount: Number(values.pages),
     }) : await runRatedLoad({
@@ -162,6 +171,7 @@ try {
         answers.push({ due: performance.now() - ms - began, ms, owner: workers > 0 ? ownerOf(userId, workers) : 0 });
       },
     });
+    const fresh = await freshness;
     const ticksAfter = threadTicks(pid);
     const clientUsed = process.cpuUsage(clientCpu);
     const composedAfter = await composedByWhere(server.url);
@@ -178,6 +188,7 @@ try {
     // CPU per page by thread
     const byName = new Map<string, number>();
     for (const [tid, t] of ticksAfter) byName.set(t.name, (byName.get(t.name) ?? 0) + t.ticks - (ticksBefore.get(tid)?.ticks ?? 0));
+    if (fresh) console.log(`freshness beside it (indicative under load): ${fresh.trials} trials, ${fresh.stale} stale, p50 ${fresh.p50Ms} / p99 ${fresh.p99Ms} / max ${fresh.maxMs} ms; the event's 200 alone p99 ${fresh.eventP99Ms} ms`);
     console.log(`load generator (this process) CPU ms/page: ${r1((clientUsed.user + clientUsed.system) / 100 / run.requests) / 10}`);
     console.log(`CPU ms/page by thread: ${[...byName].filter(([, t]) => t > 0).sort((a, b) => b[1] - a[1]).map(([n, t]) => `${n} ${Math.round((t * 10 * 1000) / run.requests) / 1000}`).join(' · ')}`);
     // collections per isolate (named by heap size order is left to the reader: the HTTP isolate is the first seen)

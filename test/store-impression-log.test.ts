@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import type { ImpressionRecord } from '../src/storage/store.ts';
 import { storeContract } from './store-contract.ts';
@@ -67,6 +68,32 @@ describe('page records from the writer thread', () => {
       const terms = store.db.prepare('SELECT count(*) FROM page_terms').pluck().get();
       assert.equal(terms, 1 + 51, "'for-you' (row id and kind, one term) and items i0…i50");
     } finally {
+      await store.close();
+    }
+  });
+
+  it('an event append meeting another connection\'s write lock waits for it without blocking the thread', async () => {
+    const path = join(dir, 'lock.db');
+    // 2 s: an append sleeping in SQLite's busy handler would hold this thread that long, then fail
+    const store = new SqliteStore(path, { backgroundImpressionLog: true, busyTimeoutMs: 2000 });
+    const other = new Database(path);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const appended = store.appendEvents([{ id: 'e-lock', type: 'rent', userId: 'm1', itemId: 'i1', ts: T0 }]);
+      // the thread is free while the append waits: a turn of the event loop runs, and then the lock goes
+      await new Promise((resolve) => setImmediate(resolve));
+      other.exec('COMMIT');
+      const result = await appended;
+      assert.equal(result.accepted, 1);
+      assert.equal((await store.userEvents('m1')).length, 1);
+      // a lock never released is still an error once busyTimeoutMs is spent (VITRINE_STORE_BUSY), as before
+      other.exec('BEGIN IMMEDIATE');
+      const quick = new SqliteStore(path, { backgroundImpressionLog: true, busyTimeoutMs: 20 });
+      await assert.rejects(quick.appendEvents([{ id: 'e-lock-2', type: 'rent', userId: 'm1', itemId: 'i2', ts: T0 }]), /VITRINE_STORE_BUSY|store busy/);
+      other.exec('ROLLBACK');
+      await quick.close();
+    } finally {
+      other.close();
       await store.close();
     }
   });
