@@ -3,7 +3,8 @@
  * between consecutive marks, and which stretches were long. A stretch of 20+ ms of one thread's CPU
  * between two marks holds up everything queued behind it on any machine; wall time under load does not
  * tell that apart from the OS not running the thread, so the measure is the thread's own CPU clock
- * (Linux /proc/thread-self/schedstat: ns on CPU). Off unless VITRINE_TASK_TRACE_MS is set (the stretch
+ * (Linux /proc/thread-self/schedstat, right to the kernel's tick: see makeThreadCpuClock). On, it costs
+ * a page worker two reads of that clock a message (~20 µs). Off unless VITRINE_TASK_TRACE_MS is set (the stretch
  * reported, ms of CPU); a heartbeat every `heartbeatMs` marks between tasks, so that a long stretch
  * outside any marked task (a timer, an I/O callback, a collection) shows as "tick → tick".
  * Each long stretch is one line on stdout: `[task-trace] THREAD cpu=… wall=… from=… to=… gc=…`.
