@@ -73,7 +73,7 @@ const GC_LINE = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: ([A-Za-z -]+?) (?:\(reduce\) )
 // src/core/task-trace.ts: [task-trace] THREAD cpu=… wall=… from="…" to="…" gc=…
 const TRACE_LINE = /^\[task-trace\] (.+?) cpu=([\d.]+) wall=([\d.]+) from="([^"]*)" to="([^"]*)" gc=(\S+)/;
 // src/core/task-trace.ts traceBlocking: [task-wait] THREAD LABEL wall=… cpu=…
-const WAIT_LINE = /^\[task-wait\] (http|thread \d+) (.+?) wall=([\d.]+) cpu=([\d.]+)/;
+const WAIT_LINE = /^\[task-wait\] (http|thread \d+) (.+?) wall=([\d.]+) cpu=([\d.]+)(?: slept=(\d+) preempted=(\d+))?/;
 interface Stretch { at: number; thread: string; cpuMs: number; wallMs: number; from: string; to: string; gc: string }
 /** a mark without its member: "begin page u123 first" → "begin page (first)" */
 const markKind = (label: string) => label.replace(/^(begin|reply) page \S+( first)?$/, (_, w: string, f?: string) => `${w} page${f ? ' (first)' : ''}`);
@@ -112,7 +112,7 @@ try {
   });
   const gcs: Gc[] = [];
   const stretches: Stretch[] = [];
-  const waits: Array<{ at: number; thread: string; label: string; wallMs: number; cpuMs: number }> = [];
+  const waits: Array<{ at: number; thread: string; label: string; wallMs: number; cpuMs: number; slept: number; preempted: number }> = [];
   const isolates: string[] = [];
   let pending = '';
   server.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -122,7 +122,7 @@ try {
     for (const line of lines) {
       const w = WAIT_LINE.exec(line);
       if (w) {
-        waits.push({ at, thread: w[1], label: w[2], wallMs: Number(w[3]), cpuMs: Number(w[4]) });
+        waits.push({ at, thread: w[1], label: w[2], wallMs: Number(w[3]), cpuMs: Number(w[4]), slept: Number(w[5] ?? 0), preempted: Number(w[6] ?? 0) });
         continue;
       }
       const t = TRACE_LINE.exec(line);
@@ -224,7 +224,7 @@ try {
       }
       // blocking calls (store writes that may wait for SQLite's lock) of ≥ task-ms wall time
       const mineW = waits.filter((x) => x.at >= began && x.at <= began + Number(values.seconds) * 1000 + 1500);
-      const wk = new Map<string, Array<{ wallMs: number; cpuMs: number }>>();
+      const wk = new Map<string, Array<{ wallMs: number; cpuMs: number; slept: number; preempted: number }>>();
       for (const x of mineW) {
         const key = `${x.thread === 'http' ? 'http' : 'worker thread'}: ${x.label.replace(/\d+/g, 'N')}`;
         wk.set(key, [...(wk.get(key) ?? []), x]);
@@ -232,7 +232,7 @@ try {
       console.log(`blocking calls of ≥ ${values['task-ms']} ms wall (${mineW.length}):`);
       for (const [k, xs] of [...wk].sort((a, b) => b[1].length - a[1].length)) {
         const walls = xs.map((x) => x.wallMs);
-        console.log(`  ${k}: ×${xs.length}, wall p50 ${r1(quantile(walls, 0.5))} / max ${r1(Math.max(...walls))} ms, CPU in them Σ ${r1(xs.reduce((a, x) => a + x.cpuMs, 0))} ms`);
+        console.log(`  ${k}: ×${xs.length}, wall p50 ${r1(quantile(walls, 0.5))} / max ${r1(Math.max(...walls))} ms, CPU in them Σ ${r1(xs.reduce((a, x) => a + x.cpuMs, 0))} ms; slept in ${xs.filter((x) => x.slept > 0).length} (Σ ${xs.reduce((a, x) => a + x.slept, 0)} sleeps), preempted in ${xs.filter((x) => x.preempted > 0).length}`);
       }
     }
     // stalls: slow requests grouped by due time (a gap of 50 ms ends a group)

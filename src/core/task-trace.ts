@@ -9,7 +9,7 @@
  * outside any marked task (a timer, an I/O callback, a collection) shows as "tick → tick".
  * Each long stretch is one line on stdout: `[task-trace] THREAD cpu=… wall=… from=… to=… gc=…`.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { isMainThread, threadId } from 'node:worker_threads';
 
@@ -114,14 +114,26 @@ let waitClock: (() => number) | undefined;
 export function traceBlocking<T>(label: string, fn: () => T): T {
   if (waitThresholdMs === undefined) return fn();
   waitClock ??= makeThreadCpuClock();
-  const at = performance.now(), cpu = waitClock();
+  const at = performance.now(), cpu = waitClock(), switches = contextSwitches();
   try {
     return fn();
   } finally {
     const wall = performance.now() - at;
     if (wall >= waitThresholdMs) {
       const r = (x: number) => Math.round(x * 10) / 10;
-      process.stdout.write(`[task-wait] ${isMainThread ? 'http' : `thread ${threadId}`} ${label} wall=${r(wall)} cpu=${r((waitClock() - cpu) / 1e6)}\n`);
+      const [vol, invol] = contextSwitches().map((n, k) => n - switches[k]);
+      // slept (SQLite's busy handler, I/O): voluntary switches; preempted by the OS: involuntary ones
+      process.stdout.write(`[task-wait] ${isMainThread ? 'http' : `thread ${threadId}`} ${label} wall=${r(wall)} cpu=${r((waitClock() - cpu) / 1e6)} slept=${vol} preempted=${invol}\n`);
     }
+  }
+}
+
+/** This thread's voluntary and involuntary context switches so far (Linux; [0, 0] elsewhere). */
+function contextSwitches(): [number, number] {
+  try {
+    const status = readFileSync('/proc/thread-self/status', 'latin1');
+    return [Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0), Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0)];
+  } catch {
+    return [0, 0];
   }
 }
