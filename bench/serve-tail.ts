@@ -9,6 +9,11 @@
  *   collections (per V8 isolate: the HTTP thread's and each worker's heap) that ended meanwhile;
  * - each isolate's collections during the rated load: count, pause in all and the longest, by kind;
  * - CPU per page by thread (/proc).
+ * - with `--task-ms N` (default 10; 0 turns it off): each thread's stretches of N+ ms of its own CPU
+ *   between marks (src/core/task-trace.ts: a page worker marks each message begun and answered, every
+ *   thread a 5 ms heartbeat), grouped by what they lay between, and the longest with the member;
+ * - with `--trials N`: N freshness trials (rent → 200 → next page, bench/serve-freshness.ts) at
+ *   `--trial-rate` a second beside the rated load, as bench:serve runs them: the event path's waits show too;
  * With `--node-flags --trace-gc-nvp` instead, bytes allocated, surviving a scavenge and promoted per page too.
  * Pause times are V8's own (wall time inside the pause, inflated by a loaded machine); the counts and
  * the sizes collected are load-independent. `bench/serve-diagnose.ts` is the hot-pool counterpart.
@@ -23,6 +28,7 @@ import Database from 'better-sqlite3';
 import { ownerOf } from '../src/serving/page-workers/protocol.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { runLoad } from './serve-load.ts';
+import { runFreshness } from './serve-freshness.ts';
 import { runRatedLoad, type RatedLoadResult } from './serve-rated.ts';
 import { cacheLookups, threadTicks, waitIdle } from './server-probes.ts';
 import { trafficStream } from './serve-traffic.ts';
@@ -37,6 +43,9 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     slow: { type: 'string', default: '25' },
+    'task-ms': { type: 'string', default: '10' },
+    trials: { type: 'string', default: '0' },
+    'trial-rate': { type: 'string', default: '20' },
     // instead of the open-loop rate: this many pages closed loop on `--closed` connections (few: no queue
     // in the server, so what survives a collection is what a healthy server keeps; counts per page are then load-independent)
     closed: { type: 'string' },
@@ -60,6 +69,14 @@ const NVP_KINDS: Record<string, string> = { s: 'Scavenge', ms: 'Mark-Compact', m
 const nvpField = (line: string, name: string) => Number(new RegExp(` ${name}=(\\d+)`).exec(line)?.[1] ?? NaN);
 // [pid:0xISOLATE]   12345 ms: Scavenge 12.3 (14.0) -> 11.1 (15.0) MB, 1.23 / 0.00 ms  (…)
 const GC_LINE = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: ([A-Za-z -]+?) (?:\(reduce\) )?([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
+
+// src/core/task-trace.ts: [task-trace] THREAD cpu=… wall=… from="…" to="…" gc=…
+const TRACE_LINE = /^\[task-trace\] (.+?) cpu=([\d.]+) wall=([\d.]+) from="([^"]*)" to="([^"]*)" gc=(\S+)/;
+// src/core/task-trace.ts traceBlocking: [task-wait] THREAD LABEL wall=… cpu=…
+const WAIT_LINE = /^\[task-wait\] (http|thread \d+) (.+?) wall=([\d.]+) cpu=([\d.]+)(?: slept=(\d+) preempted=(\d+))?/;
+interface Stretch { at: number; thread: string; cpuMs: number; wallMs: number; from: string; to: string; gc: string }
+/** a mark without its member: "begin page u123 first" → "begin page (first)" */
+const markKind = (label: string) => label.replace(/^(begin|reply) page \S+( first)?$/, (_, w: string, f?: string) => `${w} page${f ? ' (first)' : ''}`);
 
 function members(dbFile: string): string[] {
   const db = new Database(dbFile, { readonly: true });
@@ -91,9 +108,11 @@ try {
   const population = members(join(dir, 'vitrine.db'));
   const traffic = trafficStream({ members: population, rate, zipf: 1, sessionPages: 3, thinkSeconds: 30, seed: 11, query: QUERY });
   const server = await startServer({
-    dataDir: dir, startTimeoutMs: 600_000, nodeArgs: [...(values['node-flags'].includes('--trace-gc-nvp') ? [] : ['--trace-gc']), ...values['node-flags'].split(' ').filter(Boolean)],
+    dataDir: dir, startTimeoutMs: 600_000, env: Number(values['task-ms']) > 0 ? { VITRINE_TASK_TRACE_MS: values['task-ms'] } : {}, nodeArgs: [...(values['node-flags'].includes('--trace-gc-nvp') ? [] : ['--trace-gc']), ...values['node-flags'].split(' ').filter(Boolean)],
   });
   const gcs: Gc[] = [];
+  const stretches: Stretch[] = [];
+  const waits: Array<{ at: number; thread: string; label: string; wallMs: number; cpuMs: number; slept: number; preempted: number }> = [];
   const isolates: string[] = [];
   let pending = '';
   server.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -101,6 +120,16 @@ try {
     pending = lines.pop() ?? '';
     const at = performance.now();
     for (const line of lines) {
+      const w = WAIT_LINE.exec(line);
+      if (w) {
+        waits.push({ at, thread: w[1], label: w[2], wallMs: Number(w[3]), cpuMs: Number(w[4]), slept: Number(w[5] ?? 0), preempted: Number(w[6] ?? 0) });
+        continue;
+      }
+      const t = TRACE_LINE.exec(line);
+      if (t) {
+        stretches.push({ at, thread: t[1], cpuMs: Number(t[2]), wallMs: Number(t[3]), from: t[4], to: t[5], gc: t[6] });
+        continue;
+      }
       const n = NVP_LINE.exec(line);
       if (n) {
         if (!isolates.includes(n[1])) isolates.push(n[1]);
@@ -124,10 +153,15 @@ try {
     await runLoad({ baseUrl: server.url, paths: [], next: traffic.next, connections: Number(values.connections), duration: Number(values.warm) });
     const lookups = await cacheLookups(server.url);
     const ticksBefore = threadTicks(pid);
+    const clientCpu = process.cpuUsage();
     const began = performance.now();
     const gcFrom = gcs.length;
     const answers: Array<{ due: number; ms: number; owner: number }> = [];
     const composedBefore = await composedByWhere(server.url);
+    // trial members from the end of the id order, so the Zipf stream's early ranks are not all of them (a seeded shuffle: either is fine)
+    const trials = Number(values.trials);
+    const freshness = trials > 0 && !values.closed
+      ? runFreshness(server.url, population.slice(-trials), trials, QUERY, 10, Number(values['trial-rate'])) : undefined;
     const run = values.closed ? await runLoad({
       baseUrl: server.url, paths: [], next: traffic.next, connections: Number(values.closed), amount: Number(values.pages),
     }) : await runRatedLoad({
@@ -137,7 +171,9 @@ try {
         answers.push({ due: performance.now() - ms - began, ms, owner: workers > 0 ? ownerOf(userId, workers) : 0 });
       },
     });
+    const fresh = await freshness;
     const ticksAfter = threadTicks(pid);
+    const clientUsed = process.cpuUsage(clientCpu);
     const composedAfter = await composedByWhere(server.url);
     console.log(`pages composed by: ${[...composedAfter].map(([w, n]) => `${w} ${n - (composedBefore.get(w) ?? 0)}`).join(' · ')}`);
     const after = await cacheLookups(server.url);
@@ -152,6 +188,8 @@ try {
     // CPU per page by thread
     const byName = new Map<string, number>();
     for (const [tid, t] of ticksAfter) byName.set(t.name, (byName.get(t.name) ?? 0) + t.ticks - (ticksBefore.get(tid)?.ticks ?? 0));
+    if (fresh) console.log(`freshness beside it (indicative under load): ${fresh.trials} trials, ${fresh.stale} stale, p50 ${fresh.p50Ms} / p99 ${fresh.p99Ms} / max ${fresh.maxMs} ms; the event's 200 alone p99 ${fresh.eventP99Ms} ms`);
+    console.log(`load generator (this process) CPU ms/page: ${r1((clientUsed.user + clientUsed.system) / 100 / run.requests) / 10}`);
     console.log(`CPU ms/page by thread: ${[...byName].filter(([, t]) => t > 0).sort((a, b) => b[1] - a[1]).map(([n, t]) => `${n} ${Math.round((t * 10 * 1000) / run.requests) / 1000}`).join(' · ')}`);
     // collections per isolate (named by heap size order is left to the reader: the HTTP isolate is the first seen)
     // the main thread's isolate is allocated first, from the low heap; workers' in mmapped arenas (0x7f…)
@@ -168,6 +206,34 @@ try {
       const nvp = mine.some((g) => g.allocated !== undefined)
         ? ` — per page: allocated ${perPage(bytes('allocated'))}, survived a scavenge ${perPage(bytes('survived'))}, promoted ${perPage(bytes('promoted'))}` : '';
       console.log(`  isolate ${label(iso)} ${iso}: ${parts.join('; ')}${nvp}`);
+    }
+    // long stretches of one thread's CPU (task-trace), those reported during the rated load and the second after
+    const mineT = stretches.filter((x) => x.at >= began && x.at <= began + Number(values.seconds) * 1000 + 1500);
+    if (Number(values['task-ms']) > 0) {
+      console.log(`stretches of ≥ ${values['task-ms']} ms of a thread's own CPU between marks (${mineT.length}; ${r1((mineT.length * 1000) / run.requests)} per 1,000 pages):`);
+      const kinds = new Map<string, number[]>();
+      for (const x of mineT) {
+        const key = `${x.thread.replace(/ \d+$/, '')}: ${markKind(x.from)} → ${markKind(x.to)}`;
+        kinds.set(key, [...(kinds.get(key) ?? []), x.cpuMs]);
+      }
+      for (const [k, ms] of [...kinds].sort((a, b) => b[1].length - a[1].length)) {
+        console.log(`  ${k}: ×${ms.length}, CPU p50 ${r1(quantile(ms, 0.5))} / max ${r1(Math.max(...ms))} ms, Σ ${r1(ms.reduce((a, b) => a + b, 0))} ms`);
+      }
+      for (const x of [...mineT].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 10)) {
+        console.log(`  longest: ${x.thread} ${x.cpuMs} ms CPU (${x.wallMs} ms wall) from "${x.from}" to "${x.to}", collections ${x.gc}`);
+      }
+      // blocking calls (store writes that may wait for SQLite's lock) of ≥ task-ms wall time
+      const mineW = waits.filter((x) => x.at >= began && x.at <= began + Number(values.seconds) * 1000 + 1500);
+      const wk = new Map<string, Array<{ wallMs: number; cpuMs: number; slept: number; preempted: number }>>();
+      for (const x of mineW) {
+        const key = `${x.thread === 'http' ? 'http' : 'worker thread'}: ${x.label.replace(/\d+/g, 'N')}`;
+        wk.set(key, [...(wk.get(key) ?? []), x]);
+      }
+      console.log(`blocking calls of ≥ ${values['task-ms']} ms wall (${mineW.length}):`);
+      for (const [k, xs] of [...wk].sort((a, b) => b[1].length - a[1].length)) {
+        const walls = xs.map((x) => x.wallMs);
+        console.log(`  ${k}: ×${xs.length}, wall p50 ${r1(quantile(walls, 0.5))} / max ${r1(Math.max(...walls))} ms, CPU in them Σ ${r1(xs.reduce((a, x) => a + x.cpuMs, 0))} ms; slept in ${xs.filter((x) => x.slept > 0).length} (Σ ${xs.reduce((a, x) => a + x.slept, 0)} sleeps), preempted in ${xs.filter((x) => x.preempted > 0).length}`);
+      }
     }
     // stalls: slow requests grouped by due time (a gap of 50 ms ends a group)
     const slow = values.closed ? [] : answers.filter((a) => a.ms > slowMs).sort((a, b) => a.due - b.due);

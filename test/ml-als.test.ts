@@ -76,6 +76,18 @@ describe('als: known answers on two communities', () => {
     await rejectsWith(() => model.recommend({ interactions: [{ itemId: 'nope' }] }, 3), 'VITRINE_MODEL_UNKNOWN_USER');
   });
 
+  it('prepareForServing computes the fold-in Gram once, up front, and folds in exactly as without it', async () => {
+    const lazy = (await trainAls({ interactions: data }, { ...SMALL, solver: 'exact' })) as AlsModel;
+    const eager = (await trainAls({ interactions: data }, { ...SMALL, solver: 'exact' })) as AlsModel;
+    assert.equal(eager.foldInPrepared, false, 'nothing computed until asked');
+    eager.prepareForServing();
+    assert.equal(eager.foldInPrepared, true);
+    const interactions = [...seen('u7')].map((itemId) => ({ itemId }));
+    assert.equal(lazy.foldInPrepared, false);
+    assert.deepEqual([...eager.foldIn(interactions)], [...lazy.foldIn(interactions)]);
+    assert.equal(lazy.foldInPrepared, true, 'the first fold-in computes it otherwise');
+  });
+
   it('cg and exact agree: cg run to convergence is exact, 3 steps land within 5% of its loss', async () => {
     const m = buildConfidenceMatrices(data, 20);
     // 5 factors: the scalar float64 path (and its non-multiple-of-4 tails), exact after k steps;

@@ -10,6 +10,7 @@ import { trainModels } from '../src/pipeline/model-training.ts';
 import type { GateOptions } from '../src/pipeline/validation-gate.ts';
 import { CORRUPT_ITEM_PREFIX, faultFromEnv, withFault } from '../src/serving/models/fault-injection.ts';
 import { RegistryModelManager } from '../src/serving/models/model-manager.ts';
+import type { AlsModel } from '../src/ml/als/als-model.ts';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import type { ModelRecord } from '../src/storage/store.ts';
 import { testApp, type TestApp } from './helpers/app.ts';
@@ -31,6 +32,24 @@ function tamper(dataDir: string, record: ModelRecord): void {
   bytes[0] ^= 0xff;
   writeFileSync(file, bytes);
 }
+
+describe('a model is prepared for serving as it loads', () => {
+  it('ALS: the fold-in Gram is computed at load, not by the first page that folds a member in (issue 22)', async () => {
+    const t = await testApp({ now: NOW, config: { serving: { primaryAlgorithm: 'als' } } });
+    try {
+      const events = Array.from({ length: 30 }, (_, k): VitrineEvent => ({ id: `p-${k}`, type: 'rent', userId: `m${k % 6}`, itemId: `I${k % 5}`, ts: NOW - DAY + k }));
+      await t.store.appendEvents(events);
+      const [als] = await trainModels(t.store, t.dir, { algorithms: ['als'], clock: () => NOW });
+      assert.equal(als.status, 'active');
+      await t.context.models.reload();
+      const model = t.context.models.current('als')?.model as AlsModel | undefined;
+      assert.equal(model?.algorithm, 'als');
+      assert.equal(model?.foldInPrepared, true);
+    } finally {
+      await t.close();
+    }
+  });
+});
 
 describe('model lifecycle', () => {
   let t: TestApp;

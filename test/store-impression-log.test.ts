@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import type { ImpressionRecord } from '../src/storage/store.ts';
 import { storeContract } from './store-contract.ts';
@@ -54,14 +55,60 @@ describe('page records from the writer thread', () => {
     await reopened.close();
   });
 
+  it('numbers terms never served before on the worker: the serving connection writes nothing, so never waits for the lock', async () => {
+    const store = serverStore();
+    try {
+      // any write on the serving connection now fails (SQLITE_READONLY); the worker's connection is its own
+      store.db.pragma('query_only = ON');
+      await store.putImpressionsWithEvents(pagesOf(0, 30));
+      await store.putImpressionsWithEvents(pagesOf(20, 30)); // half its terms known, half new
+      store.db.pragma('query_only = OFF');
+      assert.equal(countPages(store), 50);
+      assert.deepEqual((await store.getImpression('pg-000042'))?.rows, record(42).rows);
+      const terms = store.db.prepare('SELECT count(*) FROM page_terms').pluck().get();
+      assert.equal(terms, 1 + 51, "'for-you' (row id and kind, one term) and items i0…i50");
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('an event append meeting another connection\'s write lock waits for it without blocking the thread', async () => {
+    const path = join(dir, 'lock.db');
+    // 2 s: an append sleeping in SQLite's busy handler would hold this thread that long, then fail
+    const store = new SqliteStore(path, { backgroundImpressionLog: true, busyTimeoutMs: 2000 });
+    const other = new Database(path);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const appended = store.appendEvents([{ id: 'e-lock', type: 'rent', userId: 'm1', itemId: 'i1', ts: T0 }]);
+      // the thread is free while the append waits: a turn of the event loop runs, and then the lock goes
+      await new Promise((resolve) => setImmediate(resolve));
+      other.exec('COMMIT');
+      const result = await appended;
+      assert.equal(result.accepted, 1);
+      assert.equal((await store.userEvents('m1')).length, 1);
+      // a lock never released is still an error once busyTimeoutMs is spent (VITRINE_STORE_BUSY), as before
+      other.exec('BEGIN IMMEDIATE');
+      const quick = new SqliteStore(path, { backgroundImpressionLog: true, busyTimeoutMs: 20 });
+      await assert.rejects(quick.appendEvents([{ id: 'e-lock-2', type: 'rent', userId: 'm1', itemId: 'i2', ts: T0 }]), /VITRINE_STORE_BUSY|store busy/);
+      other.exec('ROLLBACK');
+      await quick.close();
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
   it('holds at most 20,000 records for the worker: past that a batch is written on the serving thread, nothing dropped', async () => {
     const store = serverStore();
     try {
+      // their terms numbered first (one record naming every item), so that no batch waits for numbering
+      const items = Array.from({ length: 31_001 }, (_, i) => `i${i}`);
+      await store.putImpressionsWithEvents([{ record: { pageId: 'pg-terms', userId: 'm0', ts: T0, rows: [{ rowId: 'for-you', kind: 'for-you', items }] }, events: [] }]);
       // posted in one turn of the event loop, before the worker can have committed any
       const writes = Array.from({ length: 30 }, (_, b) => store.putImpressionsWithEvents(pagesOf(b * 1000, 1000)));
       assert.equal(store.impressionLog?.writtenHereWhenFull, 10, 'the 21st batch on: the queue was full');
       await Promise.all(writes);
-      assert.equal(countPages(store), 30_000);
+      assert.equal(countPages(store), 30_001);
       const after = store.putImpressionsWithEvents(pagesOf(30_000, 1000));
       assert.equal(store.impressionLog?.writtenHereWhenFull, 10, 'the queue drained: the worker takes batches again');
       await after;

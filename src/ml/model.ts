@@ -67,6 +67,11 @@ export interface Model {
   score(user: UserQuery, itemIds: readonly string[], opts?: { asOf?: number }): Float32Array;
   /** A member's vector from their interactions (models with user factors only). */
   foldIn?(interactions: ReadonlyArray<{ itemId: string; weight?: number }>): Float32Array;
+  /**
+   * Work done once before the model serves, so that no request pays for it (ALS: the fold-in Gram,
+   * tens of ms at catalogue scale). Serving calls it as the model loads; offline use may skip it.
+   */
+  prepareForServing?(): void;
   /** Writes the artifact (manifest + typed-array payloads) into `dir`. */
   save(dir: string): Promise<void>;
   /**

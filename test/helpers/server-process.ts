@@ -32,6 +32,8 @@ export interface StartServerOptions {
   serveArgs?: string[];
   /** give up waiting for the listening line after this long, ms (default: the hang guard) */
   startTimeoutMs?: number;
+  /** environment variables added after the VITRINE_* ones are cleared (e.g. VITRINE_TASK_TRACE_MS) */
+  env?: Record<string, string>;
 }
 
 /** Spawns `node bin/vitrine.js serve --data DIR --port 0` (src/cli/vitrine-entry.ts) and resolves once it is listening. */
@@ -40,6 +42,7 @@ export async function startServer(opts: StartServerOptions): Promise<ServerProce
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('VITRINE_')) env[k] = v;
   env.VITRINE_LOG_LEVEL = 'info';
+  Object.assign(env, opts.env);
   const child = spawn(process.execPath,
     [...(opts.nodeArgs ?? []), VITRINE_ENTRY, 'serve', '--data', opts.dataDir, '--port', '0', ...(opts.serveArgs ?? [])],
     { cwd: opts.dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,6 +1,7 @@
 /** `vitrine serve`: the API (and UI) on an embedded or networked store. */
 import { parseArgs } from 'node:util';
 import { type ConfigOverrides, loadConfig } from '../../core/config.ts';
+import { startTaskTrace } from '../../core/task-trace.ts';
 import { openStore } from '../../storage/open-store.ts';
 import { PageRecordRetention } from '../../storage/page-record-retention.ts';
 import { assertSafeBind } from '../../serving/auth.ts';
@@ -81,12 +82,15 @@ export async function runServe(argv: string[]): Promise<number> {
     retention?.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
+    // off unless VITRINE_TASK_TRACE_MS is set: the HTTP thread's long stretches of CPU (core/task-trace.ts)
+    const trace = startTaskTrace('http');
     app.log.info({ store: config.store.url }, `vitrine listening on http://${config.server.host}:${port} (docs at /docs)`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    trace.stop();
     await retention?.stop();
     await app.close();
     await store.close();

@@ -60,6 +60,16 @@ export class AlsModel extends ItemScoringModel {
     this.folder = new FoldInSolver(itemFactors, factors, regularization, alpha);
   }
 
+  /** Computes the fold-in Gram now (Model.prepareForServing): the first page folding a member in does not. */
+  prepareForServing(): void {
+    this.folder.prepare();
+  }
+
+  /** whether the fold-in Gram is computed (tests) */
+  get foldInPrepared(): boolean {
+    return this.folder.prepared;
+  }
+
   /** Rebuilds a saved model. */
   static fromArtifact(loaded: LoadedArtifact): AlsModel {
     return new AlsModel(

@@ -65,13 +65,29 @@ export class FoldInSolver {
       used++;
     }
     if (used === 0) return new Float32Array(k);
+    const { gram, gramInverse } = this.prepare();
+    if (this.simd && used > WOODBURY_MAX_ENTRIES) return Float32Array.from(this.solveWithKernel(this.simd, gram, used));
+    return Float32Array.from(solveNormalEquations(this.itemFactors, k, gram, gramInverse, this.indices, this.conf, 0, used, this.scratch));
+  }
+
+  /**
+   * YᵀY + λI and its inverse, computed on the first call: one pass over every item's factors
+   * (60–80 ms of CPU at 20,000 items × 64), which serving does as the model loads rather than in
+   * the first page that folds a member in (issue 22: a stall of that size in a page worker).
+   */
+  prepare(): { gram: Float64Array; gramInverse: Float64Array } {
     if (this.gram === undefined || this.gramInverse === undefined) {
+      const { k } = this;
       this.gram = gramWithRegularization(this.itemFactors, k, this.regularization);
       this.gramInverse = new Float64Array(k * k);
       invertSpd(this.gram, k, this.gramInverse);
     }
-    if (this.simd && used > WOODBURY_MAX_ENTRIES) return Float32Array.from(this.solveWithKernel(this.simd, this.gram, used));
-    return Float32Array.from(solveNormalEquations(this.itemFactors, k, this.gram, this.gramInverse, this.indices, this.conf, 0, used, this.scratch));
+    return { gram: this.gram, gramInverse: this.gramInverse };
+  }
+
+  /** whether prepare() has run (the Gram is computed) */
+  get prepared(): boolean {
+    return this.gram !== undefined;
   }
 
   /** A = YᵀY + λI + Σ (c − 1) y yᵀ with the sum on the SIMD kernel, b = Σ c y, then Cholesky. */

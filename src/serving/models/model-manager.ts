@@ -220,6 +220,8 @@ export class RegistryModelManager implements ModelManager {
       if (this.opts.retainModels === false) return { record };
       const annLine = prepareRetrieval(model, record.version, this.opts.ann);
       if (annLine) (this.opts.info ?? this.log)(annLine);
+      // like the ANN index: once, as it loads, not in the first request that needs it
+      model.prepareForServing?.();
       const handle: ModelHandle = { version: record.version, algorithm: record.algorithm, model };
       const served = this.opts.fault ? { ...handle, model: withFault(model, this.opts.fault) } : handle;
       return { record, handle, served };

@@ -5,8 +5,9 @@
  */
 import { Gauge, Registry } from 'prom-client';
 import { getHeapStatistics } from 'node:v8';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { VitrineError } from '../../core/errors.ts';
+import { startTaskTrace, taskTraceThresholdMs } from '../../core/task-trace.ts';
 import { nameThisThread } from '../../core/thread-name.ts';
 import { openStore } from '../../storage/open-store.ts';
 import { registerPayloadMetrics, SharedPayloads } from '../models/shared-payloads.ts';
@@ -60,13 +61,27 @@ try {
       return { id, error: { ...(code ? { code } : {}), message: err instanceof Error ? err.message : String(err) } };
     }
   };
+  // off unless VITRINE_TASK_TRACE_MS is set: this worker's long stretches of CPU, between which messages (core/task-trace.ts)
+  const trace = startTaskTrace(`page-worker ${threadId}`);
+  const seen = taskTraceThresholdMs() === undefined ? undefined : new Set<string>();
+  const what = (r: WorkerRequest) => r.op === 'page' ? `page ${r.userId}${seen?.has(r.userId) ? '' : ' first'}` : r.op === 'change' ? `change ${r.change.kind}` : r.op;
   port.on('message', (request: WorkerRequest | 'stop') => {
     if (request === 'stop') {
+      trace.stop();
       // stopWorker: everything sent before is answered; the pages served are logged; the thread then ends
       void replica.close().then(() => store.close()).finally(() => port.close());
       return;
     }
-    void answer(request).then((reply) => port.postMessage(reply));
+    if (!seen) {
+      void answer(request).then((reply) => port.postMessage(reply));
+      return;
+    }
+    trace.mark(`begin ${what(request)}`);
+    void answer(request).then((reply) => {
+      port.postMessage(reply);
+      trace.mark(`reply ${what(request)}`);
+      if (request.op === 'page') seen.add(request.userId);
+    });
   });
   port.postMessage({ ready: true } satisfies WorkerStatus);
 } catch (err) {

@@ -21,6 +21,14 @@ const deleteBefore = db.prepare(workerData.deleteSql);
 const writeAll = db.transaction((records) => {
   for (const r of records) insert.run(...r);
 });
+// page terms numbered here for the serving thread (page-records.ts), which then never waits for the
+// write lock; IMMEDIATE, since it reads what it wrote
+const addTerm = db.prepare(workerData.addTermSql);
+const termIx = db.prepare(workerData.termIxSql).pluck();
+const numberAll = db.transaction((terms) => terms.map((term) => {
+  addTerm.run(term);
+  return termIx.get(term);
+}));
 // the page log's share of the size cap (page-log-cap.ts PAGE_LOG_SHARE): past it a batch is refused, not written
 const usedPages = workerData.pageLogMaxPages ? db.prepare(workerData.usedPagesSql).pluck() : undefined;
 function assertRoom() {
@@ -38,6 +46,10 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
+    if (message.terms !== undefined) {
+      parentPort.postMessage({ id: message.id, ixs: numberAll.immediate(message.terms) });
+      return;
+    }
     if (message.deleteBefore !== undefined) {
       // the retention's pass (page-record-retention.ts): a bounded delete between two batches
       parentPort.postMessage({ id: message.id, deleted: deleteBefore.run(message.deleteBefore, message.limit).changes });

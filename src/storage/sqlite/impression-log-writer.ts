@@ -41,6 +41,11 @@ export interface ImpressionLogWriterOptions {
   usedPagesSql?: string;
   /** writes on the caller's thread: for batches the worker can no longer take */
   writeHere: (records: readonly ImpressionTuple[]) => void;
+  /** numbering a page term and reading its number (page-records.ts ADD_TERM_SQL, TERM_IX_SQL) */
+  addTermSql: string;
+  termIxSql: string;
+  /** the same numbering on the caller's thread, when the worker is gone */
+  numberHere: (terms: readonly string[]) => number[];
   /** the retention's delete (params: cutoff ts, limit), run by the worker between batches */
   deleteSql: string;
   /** the same delete on the caller's thread, when the worker is gone */
@@ -54,7 +59,9 @@ interface Pending {
   records: readonly ImpressionTuple[];
   /** a retention pass instead of records */
   deleteBefore?: { cutoffTs: number; limit: number };
-  resolve: (deleted?: number) => void;
+  /** terms to number instead of records */
+  terms?: readonly string[];
+  resolve: (deleted?: number, ixs?: readonly number[]) => void;
   reject: (err: unknown) => void;
 }
 
@@ -73,18 +80,22 @@ export class ImpressionLogWriter {
   constructor(private readonly opts: ImpressionLogWriterOptions) {
     this.worker = new Worker(new URL('./impression-log-worker.js', import.meta.url), {
       workerData: {
-        path: opts.path, insertSql: opts.insertSql, deleteSql: opts.deleteSql, busyTimeoutMs: opts.busyTimeoutMs, synchronous: opts.synchronous,
+        path: opts.path, insertSql: opts.insertSql, deleteSql: opts.deleteSql, addTermSql: opts.addTermSql, termIxSql: opts.termIxSql, busyTimeoutMs: opts.busyTimeoutMs, synchronous: opts.synchronous,
         autocheckpointPages: opts.autocheckpointPages, maxPageCount: opts.maxPageCount,
         pageLogMaxPages: opts.pageLogMaxPages, usedPagesSql: opts.usedPagesSql,
       },
     });
     // a store someone forgets to close must not keep its process alive; pending batches do (ref below)
     this.worker.unref();
-    this.worker.on('message', (m: { id: number; deleted?: number; error?: { code?: string; message: string } }) => {
+    this.worker.on('message', (m: { id: number; deleted?: number; ixs?: number[]; error?: { code?: string; message: string } }) => {
       const p = this.pending.take(m.id);
       if (!p) return;
       this.settled(p);
       if (!m.error) {
+        if (p.terms) {
+          p.resolve(undefined, m.ixs);
+          return;
+        }
         if (p.deleteBefore) {
           p.resolve(m.deleted);
           return;
@@ -129,6 +140,21 @@ export class ImpressionLogWriter {
     });
   }
 
+  /**
+   * Numbers page terms on the worker's connection (in turn with the batches), so that the serving
+   * thread never waits for SQLite's write lock for them: with page workers and their page logs on
+   * one file, such waits blocked a page worker for 10-60 ms (issue 22, bench/serve-tail.ts).
+   * Resolves with their numbers, in order.
+   */
+  numberTerms(terms: readonly string[]): Promise<readonly number[]> {
+    if (this.failed || this.stopping) return this.numberHereNow(terms);
+    return new Promise<readonly number[]>((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      const id = this.pending.add({ records: [], terms, resolve: (_, ixs) => resolve(ixs ?? []), reject });
+      this.worker.postMessage({ id, terms });
+    });
+  }
+
   /** Waits for every batch posted so far, then closes the worker's connection. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
@@ -144,7 +170,8 @@ export class ImpressionLogWriter {
     this.pending.clear();
     for (const p of pending) {
       this.settled(p);
-      if (p.deleteBefore) this.deleteHereNow(p.deleteBefore.cutoffTs, p.deleteBefore.limit).then(p.resolve, p.reject);
+      if (p.terms) this.numberHereNow(p.terms).then((ixs) => p.resolve(undefined, ixs), p.reject);
+      else if (p.deleteBefore) this.deleteHereNow(p.deleteBefore.cutoffTs, p.deleteBefore.limit).then(p.resolve, p.reject);
       else this.writeHereNow(p.records).then(() => p.resolve(), p.reject);
     }
   }
@@ -153,6 +180,14 @@ export class ImpressionLogWriter {
   private settled(p: Pending): void {
     this.pendingRecords -= p.records.length;
     if (this.pending.size === 0 && !this.stopping) this.worker.unref();
+  }
+
+  private numberHereNow(terms: readonly string[]): Promise<readonly number[]> {
+    try {
+      return Promise.resolve(this.opts.numberHere(terms));
+    } catch (err) {
+      return Promise.reject(translateSqliteError(err));
+    }
   }
 
   private deleteHereNow(cutoffTs: number, limit: number): Promise<number> {

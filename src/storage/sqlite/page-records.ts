@@ -5,6 +5,7 @@
  * its own: rare once the catalogue's items have been served once.
  */
 import type Database from 'better-sqlite3';
+import { traceBlocking } from '../../core/task-trace.ts';
 import { encodeRows, itemCountOf, PageTermCache, termIxsOf, termsOf } from '../page-record-codec.ts';
 import type { ImpressionRecord } from '../store.ts';
 import type { ImpressionTuple } from './impression-log-writer.ts';
@@ -18,6 +19,10 @@ export const PUT_IMPRESSION_SQL = `INSERT OR REPLACE INTO impressions (page_id, 
 export const DELETE_PAGE_RECORDS_BEFORE_SQL = `DELETE FROM impressions WHERE rowid IN
   (SELECT rowid FROM impressions WHERE ts < ? ORDER BY ts LIMIT ?)`;
 
+/** numbering one term (params: term): INSERT OR IGNORE, then TERM_IX_SQL reads its number */
+export const ADD_TERM_SQL = 'INSERT OR IGNORE INTO page_terms (term) VALUES (?)';
+export const TERM_IX_SQL = 'SELECT ix FROM page_terms WHERE term = ?';
+
 export class SqlitePageRecords {
   private readonly terms = new PageTermCache();
   // a reused page's record carries the same rows array each time it is served (record-impression.ts):
@@ -27,8 +32,8 @@ export class SqlitePageRecords {
 
   constructor(private readonly db: Database.Database) {
     this.stmt = {
-      addTerm: db.prepare('INSERT OR IGNORE INTO page_terms (term) VALUES (?)'),
-      termIx: db.prepare('SELECT ix FROM page_terms WHERE term = ?').pluck(),
+      addTerm: db.prepare(ADD_TERM_SQL),
+      termIx: db.prepare(TERM_IX_SQL).pluck(),
       termsOfIxs: db.prepare('SELECT ix, term FROM page_terms WHERE ix IN (SELECT value FROM json_each(?))'),
       deleteBefore: db.prepare(DELETE_PAGE_RECORDS_BEFORE_SQL),
     };
@@ -42,6 +47,25 @@ export class SqlitePageRecords {
       this.packedRows.set(r.rows, (packed = encodeRows(r.rows, this.terms.ixOf)));
     }
     return [r.pageId, r.userId, r.ts, r.variant ?? null, r.modelVersion ?? null, packed, itemCountOf(r.rows)];
+  }
+
+  /**
+   * The terms of `records` this connection has no number for yet, each once (empty in the common case:
+   * every item served before). A caller with a page log thread has them numbered there (`learn`), so
+   * the serving thread never waits for the write lock to number a term.
+   */
+  unnumberedTerms(records: readonly ImpressionRecord[]): string[] {
+    const missing = new Set<string>();
+    for (const r of records) {
+      if (this.packedRows.has(r.rows) || this.terms.knowsAll(r.rows)) continue;
+      for (const term of this.terms.missingTerms(termsOf(r.rows))) missing.add(term);
+    }
+    return [...missing];
+  }
+
+  /** Numbers given to `terms` elsewhere (the page log's thread, on the same file). */
+  learn(terms: readonly string[], ixs: readonly number[]): void {
+    terms.forEach((term, k) => this.terms.add(term, ixs[k]));
   }
 
   /** A stored row as a record (its terms fetched once when this process has not seen them). */
@@ -62,15 +86,21 @@ export class SqlitePageRecords {
     return this.stmt.deleteBefore.run(cutoffTs, limit).changes;
   }
 
+  /** Numbers `terms` on this connection (a write of its own); their numbers, in order. */
+  numberHere(terms: readonly string[]): number[] {
+    this.numberTerms(terms);
+    return terms.map(this.terms.ixOf);
+  }
+
   private numberTerms(terms: readonly string[]): void {
     const missing = this.terms.missingTerms(terms);
     if (missing.length === 0) return;
     // IMMEDIATE: it reads what it wrote, against the page log's thread writing the same table
-    this.db.transaction(() => {
+    traceBlocking(`number ${missing.length} page terms`, () => this.db.transaction(() => {
       for (const term of missing) {
         this.stmt.addTerm.run(term);
         this.terms.add(term, this.stmt.termIx.get(term) as number);
       }
-    }).immediate();
+    }).immediate());
   }
 }

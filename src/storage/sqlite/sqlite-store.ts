@@ -1,3 +1,4 @@
+import { traceBlocking } from '../../core/task-trace.ts';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,7 +17,7 @@ import {
 } from './rows.ts';
 import { translateSqliteError } from './sqlite-errors.ts';
 import { ImpressionLogWriter } from './impression-log-writer.ts';
-import { DELETE_PAGE_RECORDS_BEFORE_SQL, PUT_IMPRESSION_SQL, SqlitePageRecords } from './page-records.ts';
+import { ADD_TERM_SQL, DELETE_PAGE_RECORDS_BEFORE_SQL, PUT_IMPRESSION_SQL, SqlitePageRecords, TERM_IX_SQL } from './page-records.ts';
 import { PageLogCap, USED_PAGES_SQL } from './page-log-cap.ts';
 import { truncateWal, WalCheckpointer } from './wal-checkpointer.ts';
 
@@ -54,8 +55,10 @@ export class SqliteStore implements Store {
   /** the page log's share of the size cap (undefined: no cap) */
   private readonly pageLogCap: PageLogCap | undefined;
   private readonly pageRecords: SqlitePageRecords;
+  private readonly busyTimeoutMs: number;
 
   constructor(path: string, opts: SqliteStoreOptions = {}) {
+    this.busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = guard(() => new Database(path));
     // 8 KiB pages for a new file (an existing one keeps its own): appending an event costs ~20% less
@@ -88,10 +91,12 @@ export class SqliteStore implements Store {
         ...(opts.maxSizeBytes ? { maxPageCount: Math.max(1, Math.floor(opts.maxSizeBytes / pageSize)) } : {}),
         ...(this.pageLogCap ? { pageLogMaxPages: this.pageLogCap.maxPages, usedPagesSql: USED_PAGES_SQL } : {}),
         deleteSql: DELETE_PAGE_RECORDS_BEFORE_SQL,
+        addTermSql: ADD_TERM_SQL, termIxSql: TERM_IX_SQL,
+        numberHere: (terms) => this.pageRecords.numberHere(terms),
         deleteHere: (cutoffTs, limit) => this.pageRecords.deleteBefore(cutoffTs, limit),
         writeHere: (records) => {
           this.pageLogCap?.assertRoom();
-          this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })();
+          traceBlocking(`write ${records.length} page records here`, () => this.db.transaction(() => { for (const r of records) this.stmt.putImpression.run(...r); })());
         },
       });
     }
@@ -258,7 +263,9 @@ export class SqliteStore implements Store {
 
   // ── events ──────────────────────────────────────────────────────────────────
   async appendEvents(events: ReadonlyArray<VitrineEvent>): Promise<AppendResult> {
-    return guard(() => this.db.transaction(() => this.appendInTransaction(events))());
+    const append = () => traceBlocking(`append ${events.length} events`, () => this.db.transaction(() => this.appendInTransaction(events))());
+    // beside a page log's thread the lock is often taken for a moment: wait for it without blocking this thread
+    return this.impressionLog ? this.writeWhenFree(append) : guard(append);
   }
 
   /**
@@ -376,6 +383,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  private writeWhenFree<T>(write: () => T): Promise<T> {
+    return writeWhenFree(this.db, this.busyTimeoutMs, write);
+  }
+
   async putImpressionWithEvents(r: ImpressionRecord, events: ReadonlyArray<VitrineEvent>): Promise<void> {
     return this.putImpressionsWithEvents([{ record: r, events }]);
   }
@@ -384,9 +395,15 @@ export class SqliteStore implements Store {
     // page records alone go to the writer thread when there is one; item events stay here, with the
     // rest of the event log's writes
     if (pages.length === 0) return;
+    if (this.impressionLog && pages.every((p) => p.events.length === 0)) {
+      // terms never served before are numbered on the page log's thread: this one never waits for the lock
+      const records = pages.map((p) => p.record);
+      const unnumbered = guard(() => this.pageRecords.unnumberedTerms(records));
+      if (unnumbered.length > 0) this.pageRecords.learn(unnumbered, await this.impressionLog.numberTerms(unnumbered));
+      return this.impressionLog.write(guard(() => records.map((r) => this.pageRecords.tuple(r))));
+    }
     // encoded here, before any transaction (numbering a new term is a commit of its own)
     const tuples = guard(() => pages.map(({ record }) => this.pageRecords.tuple(record)));
-    if (this.impressionLog && pages.every((p) => p.events.length === 0)) return this.impressionLog.write(tuples);
     // one commit for the lot: on SQLite a commit costs about twice the row it writes (measured: 0.13 ms
     // per page alone, 0.04 ms in batches of 50)
     guard(() => {
@@ -424,6 +441,30 @@ export class SqliteStore implements Store {
 }
 
 /** Runs a synchronous SQLite call, turning SQLite failures into typed store errors. */
+/**
+ * Runs `write` (a transaction) so that this thread never sleeps in SQLite's busy handler: with no busy
+ * wait, and on SQLITE_BUSY again after a millisecond, for `busyTimeoutMs` in all. The page log's
+ * threads commit every 50 ms; an event append that met one slept in the handler's steps (1, 2, 5, 10
+ * ms…) with the HTTP thread, and every request behind it, blocked: 9 of 300 freshness trials' appends
+ * for 5–19 ms (issue 22, bench/serve-tail.ts --trials). The caller's promise waits instead; appends
+ * stay in order (the group committer awaits each).
+ */
+async function writeWhenFree<T>(db: Database.Database, busyTimeoutMs: number, write: () => T): Promise<T> {
+  const giveUpAt = performance.now() + busyTimeoutMs;
+  for (;;) {
+    db.pragma('busy_timeout = 0');
+    try {
+      return write();
+    } catch (err) {
+      const busy = typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('SQLITE_BUSY');
+      if (!busy || performance.now() >= giveUpAt) throw translateSqliteError(err);
+    } finally {
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 function guard<T>(fn: () => T): T {
   try {
     return fn();
