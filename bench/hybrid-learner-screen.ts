@@ -24,7 +24,9 @@ import { HYBRID_FORMAT_VERSION, HybridModel } from '../src/ml/hybrid/hybrid-mode
 import { trainingClock } from '../src/ml/hybrid/hybrid-trainer.ts';
 import { ItemStats } from '../src/ml/hybrid/item-stats.ts';
 import { ItemTimeline } from '../src/ml/hybrid/item-timeline.ts';
+import { averageForests } from '../src/ml/hybrid/bagged-ranker.ts';
 import { crossFit, foldForestsRanker, refitForest } from '../src/ml/hybrid/cross-fitted-ranker.ts';
+import { distilForest } from '../src/ml/hybrid/distilled-ranker.ts';
 import type { Forest } from '../src/ml/fit/gbdt/forest.ts';
 import { guardLabel, learnRanking, type LearnedRanking } from '../src/ml/hybrid/learned-ranking.ts';
 import { concatSets } from '../src/ml/hybrid/ranking-rows.ts';
@@ -72,7 +74,7 @@ for (const v of variants) {
     let refit: Forest | undefined;
     for (const mode of v.modes) {
       c = cpu();
-      const forest = foldForestsRanker(fit, mode, () => (refit ??= refitForest(fit, rows, p)));
+      const forest = foldForestsRanker(fit, mode, () => (refit ??= refitForest(fit, rows, p)), () => distilForest(averageForests(fit.forests), rows, fit.rounds, p));
       const learned = { forest, ranking: 'forest', verdict: { ranking: 'forest', ndcg: {}, members: 0 }, rounds: fit.rounds, validationNdcg: fit.curve[fit.rounds - 1] } as const;
       await score(`${v.name} ${mode} (${forest.treeRoot.length} trees)`, p, learned, cpu() - c, 'guard skipped (forest assumed)');
     }

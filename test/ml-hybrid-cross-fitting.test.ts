@@ -84,7 +84,7 @@ test('foldForests: refit is one forest on every member at the rounds the folds p
   assert.equal(both.treeRoot.length, 4 * fit.rounds);
   // the mean is what cross-fitting served before foldForests existed
   assert.deepEqual(trainCrossFitted(train, 3, p).forest, averageForests(fit.forests));
-  assert.deepEqual(foldForestsRanker(fit, 'mean', () => assert.fail('mean needs no refit')), averageForests(fit.forests));
+  assert.deepEqual(foldForestsRanker(fit, 'mean', () => assert.fail('no refit'), () => assert.fail('no distil')), averageForests(fit.forests));
   assert.equal(resolveHybridParams({}).foldForests, 'mean');
   assert.throws(() => resolveHybridParams({ foldForests: 'median' as 'mean' }), /foldForests/);
 });

@@ -43,7 +43,7 @@ export interface RankerResult {
   curve: Float64Array;
 }
 
-const MAX_BINS = 64;
+export const MAX_BINS = 64;
 const NDCG_K = 10;
 
 /**
@@ -219,7 +219,7 @@ function descending(a: number, b: number): number {
   return x === y ? 0 : y > x ? 1 : -1;
 }
 
-function addTree(tree: GrownTree, bins: Uint8Array, nF: number, raw: Float64Array): void {
+export function addTree(tree: GrownTree, bins: Uint8Array, nF: number, raw: Float64Array): void {
   for (let k = 0; k < raw.length; k++) {
     let node = 0;
     while (tree.feature[node] >= 0) {

@@ -13,6 +13,7 @@ import { seededUniform } from '../common/rng.ts';
 import type { Forest } from '../fit/gbdt/forest.ts';
 import { shuffleInPlace } from '../fit/seeded-random.ts';
 import { averageForests, subsetQueries } from './bagged-ranker.ts';
+import { distilForest } from './distilled-ranker.ts';
 import { trainRanker, type RankerParams, type RankerResult, type RankingSet } from './boosted-ranker.ts';
 import type { HybridParams } from './params.ts';
 
@@ -40,7 +41,7 @@ export function trainCrossFitted(train: RankingSet, folds: number, p: RankerPara
 
 /** The forest `p.foldForests` asks for, from `fit` (the refit one is learned here, on all of `train`). */
 export function servedForest(fit: CrossFit, train: RankingSet, p: RankerParams & Pick<HybridParams, 'foldForests'>): Forest {
-  return foldForestsRanker(fit, p.foldForests, () => refitForest(fit, train, p));
+  return foldForestsRanker(fit, p.foldForests, () => refitForest(fit, train, p), () => distilForest(averageForests(fit.forests), train, fit.rounds, p));
 }
 
 /** One forest on all of `train` at the rounds the folds picked, with the run's own seed. */
@@ -48,9 +49,13 @@ export function refitForest(fit: CrossFit, train: RankingSet, p: RankerParams): 
   return trainRanker(train, undefined, { ...p, rounds: fit.rounds }).forest;
 }
 
-/** The ranker of `mode` from the fold forests and (for 'refit', 'mean-and-refit', learned only then) the refit forest. */
-export function foldForestsRanker(fit: CrossFit, mode: HybridParams['foldForests'], refit: () => Forest): Forest {
+/**
+ * The ranker of `mode` from the fold forests and (learned only when asked for) the refit forest
+ * ('refit', 'mean-and-refit') or the one forest distilled from their mean ('distil', distilled-ranker.ts).
+ */
+export function foldForestsRanker(fit: CrossFit, mode: HybridParams['foldForests'], refit: () => Forest, distil: () => Forest): Forest {
   if (mode === 'mean') return averageForests(fit.forests);
+  if (mode === 'distil') return distil();
   return mode === 'refit' ? refit() : averageForests([...fit.forests, refit()]);
 }
 

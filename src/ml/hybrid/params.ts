@@ -91,9 +91,10 @@ export type HybridParams = {
   /**
    * with `innerFolds` ≥ 2, what ranks (cross-fitted-ranker.ts): 'mean' of the fold forests, one forest
    * 'refit' on all members at the rounds the folds picked (the served trees of one forest), or
-   * 'mean-and-refit' (the fold forests and the refit one, averaged)
+   * 'mean-and-refit' (the fold forests and the refit one, averaged), or one forest of as many rounds
+   * 'distil'led from the mean (fitted to its scores on the training rows: one forest's served trees)
    */
-  foldForests: 'mean' | 'refit' | 'mean-and-refit';
+  foldForests: 'mean' | 'refit' | 'mean-and-refit' | 'distil';
 };
 
 export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
@@ -172,7 +173,7 @@ const RULES = {
     const unknown = featureIndexes(String(v)).unknown;
     return unknown.length === 0 ? undefined : `names unknown features ${unknown.join(', ')}`;
   },
-  foldForests: oneOf('mean', 'refit', 'mean-and-refit'),
+  foldForests: oneOf('mean', 'refit', 'mean-and-refit', 'distil'),
   innerFolds: (v: string | number | boolean) => (v === 0 || (Number.isInteger(v) && (v as number) >= 2 && (v as number) <= 10) ? undefined : 'must be 0 or an integer in [2, 10]'),
 };
 
