@@ -10,7 +10,9 @@
  * forests once and scores each `foldForests` mode from them. It skips the guard's first fit: the forest
  * that ranks is learned afresh on the training + guard members (learned-ranking.ts) and does not depend
  * on it, so the figures equal evaluate's whenever the guard picks the forest (on RTR global-time it
- * always has, by ≥ 0.008 inner NDCG@10); the log says so instead of printing a verdict.
+ * always has, by ≥ 0.008 inner NDCG@10); the log says so instead of printing a verdict. "students"
+ * (e.g. [{"name":"leaves31","params":{"maxLeaves":31}}]) adds one distilled forest per entry, its
+ * parameters over the variant's (the student's only: the fold forests stay the variant's).
  */
 import { readFileSync } from 'node:fs';
 import { dataRange, trainingManifest } from '../src/ml/common/train-input.ts';
@@ -39,7 +41,7 @@ import { buildTrainingSets, type TrainingSets } from '../src/ml/hybrid/training-
 import { RTR_FILE } from './rtr-global-time.ts';
 
 const seed = Number(process.argv[2] ?? 42);
-const variants: Array<{ name: string; params: Partial<HybridParams>; modes?: Array<HybridParams['foldForests']> }> = JSON.parse(process.argv[3] ?? '[{"name":"defaults","params":{}}]');
+const variants: Array<{ name: string; params: Partial<HybridParams>; modes?: Array<HybridParams['foldForests']>; students?: Array<{ name: string; params: Partial<HybridParams> }> }> = JSON.parse(process.argv[3] ?? '[{"name":"defaults","params":{}}]');
 const cpu = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -77,6 +79,13 @@ for (const v of variants) {
       const forest = foldForestsRanker(fit, mode, () => (refit ??= refitForest(fit, rows, p)), () => distilForest(averageForests(fit.forests), rows, fit.rounds, p));
       const learned = { forest, ranking: 'forest', verdict: { ranking: 'forest', ndcg: {}, members: 0 }, rounds: fit.rounds, validationNdcg: fit.curve[fit.rounds - 1] } as const;
       await score(`${v.name} ${mode} (${forest.treeRoot.length} trees)`, p, learned, cpu() - c, 'guard skipped (forest assumed)');
+    }
+    for (const student of v.students ?? []) {
+      c = cpu();
+      const sp = resolveHybridParams({ ...p, ...student.params });
+      const forest = distilForest(averageForests(fit.forests), rows, fit.rounds, sp);
+      const learned = { forest, ranking: 'forest', verdict: { ranking: 'forest', ndcg: {}, members: 0 }, rounds: fit.rounds, validationNdcg: fit.curve[fit.rounds - 1] } as const;
+      await score(`${v.name} distil, student ${student.name} ${JSON.stringify(student.params)} (${forest.treeRoot.length} trees)`, p, learned, cpu() - c, 'guard skipped (forest assumed)');
     }
     continue;
   }
