@@ -6,6 +6,9 @@
  * every member brings the noise back; the average's scores are a smooth, noise-free target that one
  * forest of the usual size can follow, so serving pays for one forest's trees instead of k.
  * Same growth as the learner (boosted-ranker.ts): binned rows, feature and row sampling, learning rate.
+ * TODO(distillation lost on RTR): 0.0154–0.0164 against the mean's 0.0168–0.0171 (hybrid-tuning.md
+ * r51–r57): the copy is fitted on the sampled training rows, mostly easy negatives; the teacher's scores
+ * on every candidate, or a ranking loss on its order, are untried. Remove if neither helps.
  */
 import { binCounts, binRows, fitBinner } from '../fit/gbdt/binning.ts';
 import { flattenTrees } from '../fit/gbdt/flatten-trees.ts';

@@ -92,7 +92,9 @@ export type HybridParams = {
    * with `innerFolds` ≥ 2, what ranks (cross-fitted-ranker.ts): 'mean' of the fold forests, one forest
    * 'refit' on all members at the rounds the folds picked (the served trees of one forest), or
    * 'mean-and-refit' (the fold forests and the refit one, averaged), or one forest of as many rounds
-   * 'distil'led from the mean (fitted to its scores on the training rows: one forest's served trees)
+   * 'distil'led from the mean (fitted to its scores on the training rows: one forest's served trees).
+   * 'mean' stays: on RTR global-time every other mode ranked below it at every seed measured, the
+   * refit and distilled forests below the default single forest too (hybrid-tuning.md, r48–r57)
    */
   foldForests: 'mean' | 'refit' | 'mean-and-refit' | 'distil';
 };
