@@ -4,7 +4,7 @@ import { seededUniform } from '../src/ml/common/rng.ts';
 import { shuffleInPlace } from '../src/ml/fit/seeded-random.ts';
 import { averageForests, subsetQueries } from '../src/ml/hybrid/bagged-ranker.ts';
 import { meanNdcg, trainRanker } from '../src/ml/hybrid/boosted-ranker.ts';
-import { crossFit, FOLD_SEED_STRIDE, firstTrees, foldForestsRanker, trainCrossFitted } from '../src/ml/hybrid/cross-fitted-ranker.ts';
+import { FOLD_SEED_STRIDE, firstTrees, trainCrossFitted } from '../src/ml/hybrid/cross-fitted-ranker.ts';
 import { forestScores, plantedRanking } from './helpers/planted-ranking.ts';
 import { HYBRID_DEFAULTS, resolveHybridParams } from '../src/ml/hybrid/params.ts';
 
@@ -70,21 +70,4 @@ test('innerFolds is 0 or 2–10', () => {
   assert.equal(resolveHybridParams({}).innerFolds, 0);
   assert.throws(() => resolveHybridParams({ innerFolds: 1 }), /innerFolds/);
   assert.throws(() => resolveHybridParams({ innerFolds: 2.5 }), /innerFolds/);
-});
-
-test('foldForests: refit is one forest on every member at the rounds the folds picked; mean-and-refit averages it with them', () => {
-  const train = plantedRanking(240, 8);
-  const p = { ...params, rounds: 20 };
-  const fit = crossFit(train, 3, p);
-  const refit = trainRanker(train, undefined, { ...p, rounds: fit.rounds }).forest;
-  assert.deepEqual(trainCrossFitted(train, 3, { ...p, foldForests: 'refit' }).forest, refit);
-  assert.equal(refit.treeRoot.length, fit.rounds);
-  const both = trainCrossFitted(train, 3, { ...p, foldForests: 'mean-and-refit' }).forest;
-  assert.deepEqual(both, averageForests([...fit.forests, refit]));
-  assert.equal(both.treeRoot.length, 4 * fit.rounds);
-  // the mean is what cross-fitting served before foldForests existed
-  assert.deepEqual(trainCrossFitted(train, 3, p).forest, averageForests(fit.forests));
-  assert.deepEqual(foldForestsRanker(fit, 'mean', () => assert.fail('no refit'), () => assert.fail('no distil')), averageForests(fit.forests));
-  assert.equal(resolveHybridParams({}).foldForests, 'mean');
-  assert.throws(() => resolveHybridParams({ foldForests: 'median' as 'mean' }), /foldForests/);
 });

@@ -32,7 +32,7 @@ export interface RankingSet {
 
 /** The learner's part of the hybrid's parameters (documented in params.ts). */
 export type RankerParams = Pick<HybridParams,
-  'objective' | 'rounds' | 'learningRate' | 'maxLeaves' | 'minLeafRows' | 'leafLambda' | 'featureSample' | 'rowSample' | 'earlyStoppingRounds' | 'seed'>;
+  'objective' | 'rounds' | 'learningRate' | 'maxLeaves' | 'minLeafRows' | 'leafLambda' | 'featureSample' | 'earlyStoppingRounds' | 'seed'>;
 
 export interface RankerResult {
   forest: Forest;
@@ -43,7 +43,7 @@ export interface RankerResult {
   curve: Float64Array;
 }
 
-export const MAX_BINS = 64;
+const MAX_BINS = 64;
 const NDCG_K = 10;
 
 /**
@@ -78,9 +78,7 @@ export function trainRanker(train: RankingSet, valid: RankingSet | undefined, p:
     if (p.objective === 'logloss') logLossGradients(raw, train.labels, grad, hess);
     else lambdaGradients(raw, train, grad, hess);
     const features = shuffleInPlace(allFeatures.slice(), random).slice(0, nSampled).sort();
-    // with rowSample 1 no random number is drawn here, so forests grown before rowSample existed are unchanged
-    const rows = p.rowSample < 1 ? sampleRows(n, p.rowSample, random) : allRows.slice();
-    const tree = growTree({ bins, nFeatures: nF, nBins, grad, hess }, rows, features, treeParams, pool);
+    const tree = growTree({ bins, nFeatures: nF, nBins, grad, hess }, allRows.slice(), features, treeParams, pool);
     for (let j = 0; j < tree.value.length; j++) tree.value[j] *= p.learningRate;
     trees.push(tree);
     addTree(tree, bins, nF, raw);
@@ -128,19 +126,6 @@ export function splitCounts(forest: Forest): Int32Array {
   const counts = new Int32Array(forest.nFeatures);
   for (const f of forest.nodeFeature) if (f >= 0) counts[f]++;
   return counts;
-}
-
-/**
- * Stochastic gradient boosting (Friedman 2002): each tree is grown on a seeded Bernoulli sample of
- * the rows (at least one), then added to every row's score; the trees' errors differ, so the forest
- * averages some of them away, as bagging does, at no extra trees.
- */
-export function sampleRows(n: number, share: number, random: () => number): Int32Array {
-  const out = new Int32Array(n);
-  let m = 0;
-  for (let k = 0; k < n; k++) if (random() < share) out[m++] = k;
-  if (m === 0 && n > 0) out[m++] = Math.min(n - 1, Math.floor(random() * n));
-  return out.slice(0, m);
 }
 
 function logOdds(labels: Uint8Array): number {
@@ -219,7 +204,7 @@ function descending(a: number, b: number): number {
   return x === y ? 0 : y > x ? 1 : -1;
 }
 
-export function addTree(tree: GrownTree, bins: Uint8Array, nF: number, raw: Float64Array): void {
+function addTree(tree: GrownTree, bins: Uint8Array, nF: number, raw: Float64Array): void {
   for (let k = 0; k < raw.length; k++) {
     let node = 0;
     while (tree.feature[node] >= 0) {

@@ -46,11 +46,6 @@ export type HybridParams = {
   /** L2 on leaf values */
   leafLambda: number;
   featureSample: number;
-  /**
-   * share of the training rows each tree is grown on (a seeded sample per round: stochastic gradient
-   * boosting, boosted-ranker.ts); 1 = all rows, the forest of before this parameter existed
-   */
-  rowSample: number;
   /** negatives sampled per labelled member (all positives are kept) */
   negativesPerMember: number;
   /**
@@ -88,15 +83,6 @@ export type HybridParams = {
    * learner's CPU and 5× the served trees, and the other columns were not measured (hybrid-tuning.md)
    */
   innerFolds: number;
-  /**
-   * with `innerFolds` ≥ 2, what ranks (cross-fitted-ranker.ts): 'mean' of the fold forests, one forest
-   * 'refit' on all members at the rounds the folds picked (the served trees of one forest), or
-   * 'mean-and-refit' (the fold forests and the refit one, averaged), or one forest of as many rounds
-   * 'distil'led from the mean (fitted to its scores on the training rows: one forest's served trees).
-   * 'mean' stays: on RTR global-time every other mode ranked below it at every seed measured, the
-   * refit and distilled forests below the default single forest too (hybrid-tuning.md, r48–r57)
-   */
-  foldForests: 'mean' | 'refit' | 'mean-and-refit' | 'distil';
 };
 
 export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
@@ -122,7 +108,6 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   minLeafRows: 50,
   leafLambda: 1,
   featureSample: 0.8,
-  rowSample: 1,
   negativesPerMember: 100,
   validationShare: 0,
   earlyStoppingRounds: 30,
@@ -133,7 +118,6 @@ export const HYBRID_DEFAULTS: Readonly<HybridParams> = Object.freeze({
   dropFeatures: '',
   seed: 42,
   innerFolds: 0,
-  foldForests: 'mean',
 });
 
 const integer = (min: number, max: number = CEILING.neighbours): ParamRule => intIn(min, max);
@@ -162,7 +146,6 @@ const RULES = {
   minLeafRows: integer(1, 10_000_000),
   leafLambda: nonNegative,
   featureSample: share,
-  rowSample: share,
   negativesPerMember: integer(1),
   validationShare: (v: string | number | boolean) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
   earlyStoppingRounds: integer(1, CEILING.rounds),
@@ -175,7 +158,6 @@ const RULES = {
     const unknown = featureIndexes(String(v)).unknown;
     return unknown.length === 0 ? undefined : `names unknown features ${unknown.join(', ')}`;
   },
-  foldForests: oneOf('mean', 'refit', 'mean-and-refit', 'distil'),
   innerFolds: (v: string | number | boolean) => (v === 0 || (Number.isInteger(v) && (v as number) >= 2 && (v as number) <= 10) ? undefined : 'must be 0 or an integer in [2, 10]'),
 };
 
