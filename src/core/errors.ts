@@ -95,10 +95,10 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /**
- * Codes raised without a stack trace: a model that never saw a member or item is cold start, which
- * serving answers by asking the next way (page/compose/member-query.ts) about once a page for members
- * outside a model's training data. Capturing the stack was most of what such a throw cost (~8 µs,
- * 2.3% of a page's CPU for members drawn from the whole population: bench/results/serve-fresh-cpu.md).
+ * Codes raised without a stack trace: a model that never saw a member or item is cold start, not misuse.
+ * Serving asks Model.knowsUser / knowsItem first (page/compose/member-query.ts) and meets these only from
+ * models that do not declare them; capturing the stack was most of what such a throw cost (~8 µs, 2.3% of
+ * a page's CPU for members of the whole population before that check: bench/results/serve-fresh-cpu.md).
  */
 const STACKLESS: ReadonlySet<ErrorCode> = new Set(['VITRINE_MODEL_UNKNOWN_USER', 'VITRINE_MODEL_UNKNOWN_ITEM']);
 

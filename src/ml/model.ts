@@ -65,6 +65,15 @@ export interface Model {
   similar(itemId: string, n: number, opts?: RecommendOptions): ScoredItem[];
   /** Scores of `itemIds` for the member, in the given order (NaN for items the model never saw). */
   score(user: UserQuery, itemIds: readonly string[], opts?: { asOf?: number }): Float32Array;
+  /**
+   * False when the model never saw the member `user` describes, so that asking about them would throw
+   * VITRINE_MODEL_UNKNOWN_USER: an id outside its training data, a list with no item it knows. A lookup,
+   * no throw: serving asks it first, because members outside a model's data are the ordinary case of a
+   * page, not misuse (the throw stays the contract of the other calls). True or absent: ask (the call may still fail).
+   */
+  knowsUser?(user: UserQuery): boolean;
+  /** False for an item the model never saw (`similar` would throw VITRINE_MODEL_UNKNOWN_ITEM); true or absent: ask. */
+  knowsItem?(itemId: string): boolean;
   /** A member's vector from their interactions (models with user factors only). */
   foldIn?(interactions: ReadonlyArray<{ itemId: string; weight?: number }>): Float32Array;
   /**

@@ -8,7 +8,7 @@ import { VitrineError } from '../../core/errors.ts';
 import { payloadOf, stringsOf, type LoadedArtifact, type Payloads } from '../artifact.ts';
 import { indexOf } from '../id-lists.ts';
 import { indexFilter, ItemScoringModel } from '../common/item-scoring-model.ts';
-import { resolveInteractions } from '../common/user-history.ts';
+import { knowsAnyItem, resolveInteractions } from '../common/user-history.ts';
 import { calibrateProbes, IvfIndex, type RecallReport } from '../ann/index.ts';
 import type { ArtifactManifest, ModelAbilities, RecommendOptions, ScoredItem, UserQuery } from '../model.ts';
 import { FoldInSolver, type FoldInResult } from './fold-in.ts';
@@ -147,6 +147,13 @@ export class AlsModel extends ItemScoringModel {
     if (unknownItems === interactions.length) return { vector: new Float32Array(this.k), unknownItems, usedItems: 0 };
     const { items, weights } = resolveInteractions(this.algorithm, interactions, this.itemIndex);
     return { vector: this.folder.solve(items, weights), unknownItems, usedItems: items.length };
+  }
+
+  /** False exactly when `userVector` would throw VITRINE_MODEL_UNKNOWN_USER. */
+  knowsUser(user: UserQuery): boolean {
+    if ('userId' in user) return indexOf(this.userIds).has(user.userId);
+    if ('interactions' in user) return knowsAnyItem(user.interactions, this.itemIndex);
+    return true;
   }
 
   /** The vector `user` is scored with (a copy-free view for a trained member). */

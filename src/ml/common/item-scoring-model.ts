@@ -53,6 +53,10 @@ export abstract class ItemScoringModel implements Model {
     });
   }
 
+  knowsItem(itemId: string): boolean {
+    return this.itemIndex.has(itemId);
+  }
+
   async save(dir: string): Promise<void> {
     const { payloads: _old, ...draft } = this.manifest;
     this.manifest = await saveArtifact(dir, draft, { itemIds: this.itemIds, ...this.payloads() });

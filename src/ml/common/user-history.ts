@@ -46,6 +46,13 @@ export class UserHistory {
     return indexOf(this.userIds).get(userId);
   }
 
+  /** False exactly when `resolve` would throw VITRINE_MODEL_UNKNOWN_USER for `query` (Model.knowsUser). */
+  knows(query: UserQuery, itemIndex: ReadonlyMap<string, number>): boolean {
+    if ('userId' in query) return this.rowOf(query.userId) !== undefined;
+    if ('interactions' in query) return knowsAnyItem(query.interactions, itemIndex);
+    return true;
+  }
+
   /** The member's items (VITRINE_MODEL_UNKNOWN_USER for an unknown id or a list with no known item). */
   resolve(algorithm: string, query: UserQuery, itemIndex: ReadonlyMap<string, number>): ResolvedHistory {
     if ('userId' in query) {
@@ -60,6 +67,12 @@ export class UserHistory {
     throw new VitrineError('VITRINE_MODEL_BAD_PARAMS',
       `${algorithm} scores from a member's items; a vector query needs a factor model (pass userId or interactions)`);
   }
+}
+
+/** True when some interaction is with an item of `itemIndex` (else resolving the list throws UNKNOWN_USER). */
+export function knowsAnyItem(interactions: ReadonlyArray<{ itemId: string }>, itemIndex: ReadonlyMap<string, number>): boolean {
+  for (const it of interactions) if (itemIndex.has(it.itemId)) return true;
+  return false;
 }
 
 /**

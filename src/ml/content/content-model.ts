@@ -72,6 +72,10 @@ export class ContentModel extends ItemScoringModel {
     this.ownIds.push(itemId);
   }
 
+  knowsUser(user: UserQuery): boolean {
+    return this.history.knows(user, this.itemIndex);
+  }
+
   /** The member's unit profile vector (length `space.dim`): from their items, or a given vector. */
   profile(user: UserQuery): Float32Array {
     if ('vector' in user) return this.checkedVector(user.vector);

@@ -52,6 +52,10 @@ export class EaseModel extends ItemScoringModel {
     return this.weights.slice(i * n, (i + 1) * n);
   }
 
+  knowsUser(user: UserQuery): boolean {
+    return this.history.knows(user, this.itemIndex);
+  }
+
   protected userScores(user: UserQuery): Float32Array {
     const { items } = this.history.resolve(this.algorithm, user, this.itemIndex);
     const n = this.itemIds.length;

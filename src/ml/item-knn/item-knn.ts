@@ -47,6 +47,10 @@ export class ItemKnnModel extends ItemScoringModel {
     return new ItemKnnModel(loaded.manifest, itemIds, UserHistory.fromPayloads(loaded, n), { nRows: n, nCols: n, indptr, indices, values });
   }
 
+  knowsUser(user: UserQuery): boolean {
+    return this.history.knows(user, this.itemIndex);
+  }
+
   protected userScores(user: UserQuery): Float32Array {
     const { items, weights } = this.history.resolve(this.algorithm, user, this.itemIndex);
     const binary = this.manifest.params.binary !== false;

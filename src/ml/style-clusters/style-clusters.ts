@@ -111,6 +111,11 @@ export class StyleClustersModel extends ItemScoringModel {
     return members.slice(0, n).map((i) => this.itemIds[i]);
   }
 
+  /** Every member query goes through the content model's profile: it knows whom that knows. */
+  knowsUser(user: UserQuery): boolean {
+    return this.content.knowsUser(user);
+  }
+
   /** Clusters ranked by the cosine of the member's content profile with each centroid. */
   matchUser(user: UserQuery): Array<StyleCluster & { score: number }> {
     const affinity = this.affinities(user);

@@ -5,8 +5,9 @@
  * data is asked by id before their positives: the model saw all of it, and knows more of them than a
  * list of recent items says (the hybrid: their sizes and occasions, their whole history; asked with
  * the list it ranks without size, NDCG@10 0.0099 against 0.0157 on RTR). A model that does not know
- * the member (VITRINE_MODEL_UNKNOWN_USER) is asked the next way; that is cold start, not a failure,
- * so it never reaches the fallback chain.
+ * the member is asked the next way; that is cold start, not a failure, so it never reaches the fallback
+ * chain. The model is asked whether it knows the member before it is asked about them (Model.knowsUser):
+ * for members drawn from the whole population that was a thrown and caught error on nearly every page.
  */
 import { VitrineError } from '../../../core/errors.ts';
 import type { UserQuery } from '../../../ml/model.ts';
@@ -38,7 +39,7 @@ export function* memberQueries(ctx: Pick<PageContext, 'member' | 'foldIn'>, hand
   if (vector) yield { vector };
 }
 
-/** True when `err` says the model does not know this member (or item): ask another way. */
+/** True when `err` says the model does not know this member (or item): ask another way (models without knowsUser / knowsItem). */
 export function isUnknownToModel(err: unknown): boolean {
   return err instanceof VitrineError && (err.code === 'VITRINE_MODEL_UNKNOWN_USER' || err.code === 'VITRINE_MODEL_UNKNOWN_ITEM');
 }
@@ -50,7 +51,9 @@ export function isUnknownToModel(err: unknown): boolean {
 export async function askAsMember<T>(
   ctx: Pick<PageContext, 'member' | 'foldIn'>, handle: ModelHandle, ask: (query: UserQuery) => T | Promise<T>,
 ): Promise<T | undefined> {
+  const { model } = handle;
   for (const query of memberQueries(ctx, handle)) {
+    if (model.knowsUser?.(query) === false) continue;
     try {
       return await ask(query);
     } catch (err) {

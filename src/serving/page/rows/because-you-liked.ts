@@ -48,6 +48,7 @@ export const becauseYouLikedRow: RowSource = {
     }
     if (handles.length === 0) throw new SourceUnavailable(`no ${models.which} item-to-item model is loaded`, models.which === 'current');
     for (const handle of handles) {
+      if (handle.model.knowsItem?.(seed) === false) continue;
       try {
         const similar = await similarChecked(handle, seed, candidatesFor(ctx, plan.size), ctx);
         return { items: withReason(similar, reasons.becauseYouLoved(seedTitle)) };
