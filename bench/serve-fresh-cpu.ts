@@ -17,13 +17,11 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFile
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
-import { seededUniform } from '../src/ml/common/rng.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { runLoad } from './serve-load.ts';
 import { runRatedLoad } from './serve-rated.ts';
 import { cacheLookups, threadTicks, waitIdle } from './server-probes.ts';
-import { SERVE_WORLD_CACHE } from './serve-world.ts';
+import { SERVE_WORLD_CACHE, storeMembersShuffled } from './serve-world.ts';
 
 const { values } = parseArgs({
   options: {
@@ -53,21 +51,6 @@ function processTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** Every member the store holds, in a seeded random order (the page stream never repeats one). */
-function population(dbFile: string): string[] {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    const ids = db.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[];
-    const random = seededUniform(Number(values.seed));
-    for (let i = ids.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [ids[i], ids[j]] = [ids[j], ids[i]];
-    }
-    return ids;
-  } finally {
-    db.close();
-  }
-}
 
 interface Phase {
   name: string; pages: number; msPerPage: number; byThread: Map<string, number[]>; p50: number; p99: number; non2xx: number;
@@ -148,7 +131,7 @@ async function measure(workers: number, ids: readonly string[], round: number): 
   }
 }
 
-const ids = population(join(values.data, 'vitrine.db'));
+const ids = storeMembersShuffled(join(values.data, 'vitrine.db'), Number(values.seed));
 const counts = values.workers.split(',').map(Number);
 console.log(`# serve-fresh-cpu ${new Date().toISOString()} load ${load1().join(' ')}; ${values.closed ? `closed loop on ${values.closed} connections (saturation)` : `${rate} pages/s offered`}, ${pages} members a phase, of ${ids.length}`);
 console.log('| workers | round | phase | pages | server CPU ms/page | by thread (ms/page) | p50 / p99 ms | fallback rows a page | non-2xx | load |');

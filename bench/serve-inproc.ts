@@ -20,14 +20,12 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { loadConfig } from '../src/core/config.ts';
 import type { AlsModel } from '../src/ml/als/als-model.ts';
 import { alsTrainer } from '../src/ml/als/als-trainer.ts';
-import { seededUniform } from '../src/ml/common/rng.ts';
 import { buildApp } from '../src/serving/app.ts';
 import { openStore } from '../src/storage/open-store.ts';
-import { SERVE_WORLD_CACHE } from './serve-world.ts';
+import { SERVE_WORLD_CACHE, storeMembersShuffled } from './serve-world.ts';
 
 const { values } = parseArgs({
   options: {
@@ -53,27 +51,12 @@ await engine.signalsSeeded(); // the start-up scan of the event log would be mea
 // known members: those the trained ALS model has vectors for, as bench:serve picks them
 const alsDir = readdirSync(join(values.data, 'models')).filter((d) => d.startsWith('als-')).sort().at(-1);
 if (!alsDir) throw new Error(`no ALS artifact under ${values.data}/models`);
-const members = values.population ? population(join(values.data, 'vitrine.db')) : ((await alsTrainer.load(join(values.data, 'models', alsDir))) as AlsModel).userIds;
+const members = values.population ? storeMembersShuffled(join(values.data, 'vitrine.db'), 7) : ((await alsTrainer.load(join(values.data, 'models', alsDir))) as AlsModel).userIds;
 const poolSize = Number(values.pool), pages = Number(values.pages);
 const pool = values.population ? members.slice(0, poolSize)
   : Array.from({ length: Math.min(poolSize, members.length) }, (_, j) => members[Math.floor((j * members.length) / Math.min(poolSize, members.length))]);
 const path = (id: string) => `/v1/users/${encodeURIComponent(id)}/page?rows=8&size=20`;
 
-/** Every member of the store in a seeded order (seed 7, as serve-fresh-cpu.ts). */
-function population(dbFile: string): string[] {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    const ids = db.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[];
-    const random = seededUniform(7);
-    for (let i = ids.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [ids[i], ids[j]] = [ids[j], ids[i]];
-    }
-    return ids;
-  } finally {
-    db.close();
-  }
-}
 
 let clicks = 0;
 async function run(ids: readonly string[], afterEvent = false): Promise<number> {

@@ -13,6 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededUniform } from '../src/ml/common/rng.ts';
 
 const BIN = fileURLToPath(new URL('../bin/vitrine.js', import.meta.url));
 /** Where built worlds are kept, keyed by their options. */
@@ -105,4 +106,20 @@ export function serveMembers(members: readonly string[], poolSize: number): { po
   const pool = Array.from({ length: n }, (_, j) => members[Math.floor((j * members.length) / n)]);
   const inPool = new Set(pool);
   return { pool, trialMembers: members.filter((id, u) => u % 7 === 3 && !inPool.has(id)) };
+}
+
+/** Every member the store holds, in a seeded random order (a page stream drawn from it never repeats one). */
+export function storeMembersShuffled(dbFile: string, seed: number): string[] {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const ids = db.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[];
+    const random = seededUniform(seed);
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [ids[i], ids[j]] = [ids[j], ids[i]];
+    }
+    return ids;
+  } finally {
+    db.close();
+  }
 }
